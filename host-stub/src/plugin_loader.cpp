@@ -1,0 +1,200 @@
+#include "plugin_loader.h"
+
+#include <dlfcn.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <json/reader.h>
+#include <json/writer.h>
+
+namespace pd::host {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+pd::Error plugin_error(pd::ErrorCode code, const std::string& dir, const std::string& what) {
+  return pd::Error{code, "plugin " + dir + ": " + what};
+}
+
+pd::Result<std::string> required_string(const Json::Value& root, const char* key,
+                                        const std::string& dir) {
+  if (!root.isMember(key) || !root[key].isString() || root[key].asString().empty()) {
+    return pd::fail(
+        plugin_error(pd::ErrorCode::kInvalidArgument, dir,
+                     std::string("manifest.json lacks the string field \"") + key + "\""));
+  }
+  return root[key].asString();
+}
+
+void merge_into(Json::Value& target, const Json::Value& overrides) {
+  for (const std::string& key : overrides.getMemberNames()) {
+    const Json::Value& value = overrides[key];
+    if (value.isObject() && target.isMember(key) && target[key].isObject()) {
+      merge_into(target[key], value);
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+// Names the required callbacks the table lacks, "" when none.
+std::string missing_callbacks(const pd_plugin_v1& table) {
+  std::string missing;
+  auto require = [&](const void* callback, const char* name) {
+    if (callback != nullptr) return;
+    if (!missing.empty()) missing += ", ";
+    missing += name;
+  };
+  require(reinterpret_cast<const void*>(table.start), "start");
+  require(reinterpret_cast<const void*>(table.on_ami_event), "on_ami_event");
+  require(reinterpret_cast<const void*>(table.on_ami_link), "on_ami_link");
+  require(reinterpret_cast<const void*>(table.on_tick), "on_tick");
+  require(reinterpret_cast<const void*>(table.stop), "stop");
+  return missing;
+}
+
+}  // namespace
+
+LibraryHandle::~LibraryHandle() {
+  if (handle_ != nullptr) dlclose(handle_);
+}
+
+pd::Result<PluginManifest> read_manifest(const std::string& folder) {
+  std::error_code ec;
+  const std::string dir = fs::absolute(folder, ec).lexically_normal().string();
+  const fs::path manifest_path = fs::path(dir) / "manifest.json";
+  std::ifstream in(manifest_path, std::ios::binary);
+  if (!in) {
+    return pd::fail(plugin_error(pd::ErrorCode::kNotFound, dir, "no readable manifest.json"));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string json = text.str();
+
+  Json::CharReaderBuilder builder;
+  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  Json::Value root;
+  std::string errors;
+  if (!reader->parse(json.data(), json.data() + json.size(), &root, &errors)) {
+    return pd::fail(plugin_error(pd::ErrorCode::kInvalidArgument, dir,
+                                 "manifest.json is not valid JSON: " + errors));
+  }
+  if (!root.isObject()) {
+    return pd::fail(
+        plugin_error(pd::ErrorCode::kInvalidArgument, dir, "manifest.json is not a JSON object"));
+  }
+  PluginManifest manifest;
+  manifest.dir = dir;
+  auto id = required_string(root, "id", dir);
+  if (!id) return pd::fail(id.error());
+  auto version = required_string(root, "version", dir);
+  if (!version) return pd::fail(version.error());
+  auto library = required_string(root, "library", dir);
+  if (!library) return pd::fail(library.error());
+  if (!root.isMember("abi") || !root["abi"].isUInt()) {
+    return pd::fail(plugin_error(pd::ErrorCode::kInvalidArgument, dir,
+                                 "manifest.json lacks the unsigned integer field \"abi\""));
+  }
+  manifest.id = *id;
+  manifest.version = *version;
+  manifest.abi = root["abi"].asUInt();
+  const fs::path library_path(*library);
+  manifest.library =
+      (library_path.is_absolute() ? library_path : fs::path(dir) / library_path).string();
+  if (root.isMember("settings")) {
+    if (!root["settings"].isObject()) {
+      return pd::fail(plugin_error(pd::ErrorCode::kInvalidArgument, dir,
+                                   "manifest.json field \"settings\" must be an object"));
+    }
+    manifest.settings = root["settings"];
+  }
+  if (root.isMember("panel")) {
+    const Json::Value& panel = root["panel"];
+    if (!panel.isObject() || (panel.isMember("static") && !panel["static"].isString())) {
+      return pd::fail(
+          plugin_error(pd::ErrorCode::kInvalidArgument, dir,
+                       "manifest.json field \"panel\" must be {\"static\": \"<folder>\"}"));
+    }
+    if (panel.isMember("static")) {
+      manifest.panel_static = (fs::path(dir) / panel["static"].asString()).string();
+    }
+  }
+  return manifest;
+}
+
+pd::Result<LoadedPlugin> load_plugin(const std::string& folder) {
+  auto manifest = read_manifest(folder);
+  if (!manifest) return pd::fail(manifest.error());
+  const std::string& dir = manifest->dir;
+  if (manifest->abi != PD_ABI_VERSION) {
+    return pd::fail(plugin_error(pd::ErrorCode::kConflict, dir,
+                                 "ABI mismatch: manifest.json declares ABI " +
+                                     std::to_string(manifest->abi) + ", this host speaks ABI " +
+                                     std::to_string(PD_ABI_VERSION)));
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(manifest->library, ec)) {
+    return pd::fail(plugin_error(pd::ErrorCode::kNotFound, dir,
+                                 "library file not found: " + manifest->library));
+  }
+  dlerror();
+  void* handle = dlopen(manifest->library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* why = dlerror();
+    return pd::fail(plugin_error(pd::ErrorCode::kIOError, dir,
+                                 "dlopen failed: " + std::string(why ? why : "unknown reason")));
+  }
+  auto library = std::make_unique<LibraryHandle>(handle);
+  dlerror();
+  void* symbol = dlsym(handle, PD_PLUGIN_ENTRY_SYMBOL);
+  if (symbol == nullptr) {
+    return pd::fail(plugin_error(
+        pd::ErrorCode::kNotFound, dir,
+        "library " + manifest->library + " does not export " + PD_PLUGIN_ENTRY_SYMBOL));
+  }
+  const auto entry = reinterpret_cast<pd_plugin_entry_fn>(symbol);
+  const pd_plugin_v1* table = entry(PD_ABI_VERSION);
+  if (table == nullptr) {
+    return pd::fail(plugin_error(pd::ErrorCode::kConflict, dir,
+                                 "ABI mismatch: pd_plugin_entry returned no table for host ABI " +
+                                     std::to_string(PD_ABI_VERSION) +
+                                     " (the plugin supports another ABI version)"));
+  }
+  if (table->abi_version != PD_ABI_VERSION) {
+    return pd::fail(plugin_error(pd::ErrorCode::kConflict, dir,
+                                 "ABI mismatch: plugin built for ABI " +
+                                     std::to_string(table->abi_version) +
+                                     ", this host speaks ABI " + std::to_string(PD_ABI_VERSION)));
+  }
+  if (table->struct_size < sizeof(pd_plugin_v1)) {
+    return pd::fail(plugin_error(pd::ErrorCode::kConflict, dir,
+                                 "callback table too small: struct_size " +
+                                     std::to_string(table->struct_size) + ", ABI " +
+                                     std::to_string(PD_ABI_VERSION) + " needs at least " +
+                                     std::to_string(sizeof(pd_plugin_v1))));
+  }
+  if (const std::string missing = missing_callbacks(*table); !missing.empty()) {
+    return pd::fail(plugin_error(pd::ErrorCode::kInvalidArgument, dir,
+                                 "missing required callback(s): " + missing));
+  }
+  if (table->id == nullptr || manifest->id != table->id) {
+    return pd::fail(plugin_error(pd::ErrorCode::kInvalidArgument, dir,
+                                 "id mismatch: manifest.json says \"" + manifest->id +
+                                     "\", the library says \"" +
+                                     std::string(table->id ? table->id : "(null)") + "\""));
+  }
+  return LoadedPlugin{std::move(*manifest), std::move(library), table};
+}
+
+std::string merge_settings(const Json::Value& defaults, const Json::Value& overrides) {
+  Json::Value merged = defaults.isObject() ? defaults : Json::Value(Json::objectValue);
+  if (overrides.isObject()) merge_into(merged, overrides);
+  Json::StreamWriterBuilder writer;
+  writer["indentation"] = "";
+  return Json::writeString(writer, merged);
+}
+
+}  // namespace pd::host

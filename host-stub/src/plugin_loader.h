@@ -1,0 +1,59 @@
+// Finds a plugin's manifest, loads its library and checks the callback table it
+// returns against the ABI this host speaks. Every refusal is an Error whose
+// message names the plugin folder and the one reason (bad manifest, library
+// missing, dlopen failed, entry symbol missing, ABI mismatch, callback missing).
+// Threads: call from the host loop (dlopen runs the library's constructors).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <json/value.h>
+
+#include "paneldialer/pd_plugin.h"
+#include "pd/result.h"
+
+namespace pd::host {
+
+struct PluginManifest {
+  std::string dir;  // absolute, no trailing slash
+  std::string id;
+  std::string version;
+  uint32_t abi = 0;
+  std::string library;  // absolute path (the manifest's "library", relative to dir)
+  Json::Value settings = Json::Value(Json::objectValue);  // defaults of the plugin's config
+  std::string panel_static;  // absolute folder to serve to panels, empty when none
+};
+
+// dlclose on destruction.
+class LibraryHandle {
+ public:
+  explicit LibraryHandle(void* handle) : handle_(handle) {}
+  ~LibraryHandle();
+  LibraryHandle(const LibraryHandle&) = delete;
+  LibraryHandle& operator=(const LibraryHandle&) = delete;
+  void* get() const { return handle_; }
+
+ private:
+  void* handle_;
+};
+
+struct LoadedPlugin {
+  PluginManifest manifest;
+  std::unique_ptr<LibraryHandle> library;
+  const pd_plugin_v1* table = nullptr;  // static inside the library; valid while it is loaded
+};
+
+// Reads and checks <dir>/manifest.json.
+pd::Result<PluginManifest> read_manifest(const std::string& dir);
+
+// read_manifest, then dlopen, pd_plugin_entry(PD_ABI_VERSION) and the checks
+// on the table. The library is unloaded again on failure.
+pd::Result<LoadedPlugin> load_plugin(const std::string& dir);
+
+// `overrides` merged over `defaults`: objects merge key by key, recursively;
+// anything else in `overrides` replaces. Returns compact JSON text.
+std::string merge_settings(const Json::Value& defaults, const Json::Value& overrides);
+
+}  // namespace pd::host

@@ -1,0 +1,80 @@
+// The running plugins: each one's pd_host (the services table the C ABI hands
+// it), start/stop, and the fan-out of AMI messages, link changes, panel
+// messages and ticks.
+//
+// Routing: the host gives each plugin's actions ActionIDs "p<index>-<n>", so
+// a response or list item goes to its sender alone with no lookup table;
+// messages without such an ActionID (events) go to every plugin.
+//
+// Threads: every method on the host loop. The services' post() is the only
+// entry point other threads use: it goes through asio::post and is dropped
+// once the plugin has stopped.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "paneldialer/pd_plugin.h"
+#include "pd/ami/message.h"
+#include "plugin_loader.h"
+
+namespace pd::host {
+
+struct RuntimeSinks {
+  // Queue an AMI action (fields[0] Action) with this ActionID; PD_* code.
+  std::function<int(std::span<const pd::ami::FieldView> fields, std::string_view action_id,
+                    std::string* why)>
+      ami_send;
+  // Deliver a JSON text to an agent's panels; PD_* code.
+  std::function<int(std::string_view agent, std::string_view json)> panel_send;
+};
+
+struct RuntimeStats {
+  uint64_t messages_dispatched = 0;
+  uint64_t plugin_calls = 0;
+};
+
+class PluginRuntime {
+ public:
+  PluginRuntime(boost::asio::io_context& io, RuntimeSinks sinks);
+  ~PluginRuntime();  // stops what still runs
+  PluginRuntime(const PluginRuntime&) = delete;
+  PluginRuntime& operator=(const PluginRuntime&) = delete;
+
+  // Calls the plugin's start() with `config_json`. On failure the plugin is
+  // unloaded again and the error says why; the other plugins are unaffected.
+  pd::Status start(LoadedPlugin plugin, const std::string& config_json);
+
+  void dispatch_ami(const pd::ami::MessageView& message);
+  void link_changed(bool up);
+  void panel_message(std::string_view agent, std::string_view json);
+  void tick(uint64_t now_ms);
+  // Stops every plugin, last started first.
+  void stop_all();
+
+  size_t running() const;
+  const RuntimeStats& stats() const { return stats_; }
+  std::vector<std::string> running_ids() const;
+
+  struct Instance;  // internal; public for the C trampolines
+
+ private:
+  boost::asio::io_context& io_;
+  RuntimeSinks sinks_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+  RuntimeStats stats_;
+  // Reused for every message: NUL-terminated copies of keys and values.
+  std::string arena_;
+  std::vector<pd_ami_field> fields_;
+  std::vector<size_t> offsets_;
+};
+
+}  // namespace pd::host

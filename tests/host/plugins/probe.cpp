@@ -1,0 +1,124 @@
+// A test plugin: at every AMI link-up it originates one call (target from its
+// config) and writes what it sees, one line each, to the file named by its
+// config's "out": "start", "link 1|0", "response <ActionID-prefix> <Response>",
+// "event <Name> [Reason=..]", "tick", "stop". The integration tests read it.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include <json/reader.h>
+#include <json/value.h>
+
+#include "paneldialer/pd_plugin.h"
+
+struct pd_plugin_state {
+  const pd_host_services_v1* host = nullptr;
+  FILE* out = nullptr;
+  std::string channel;
+  std::string context;
+  int calls = 0;
+  bool ticked = false;
+};
+
+namespace {
+
+void note(pd_plugin_state* state, const std::string& line) {
+  std::fprintf(state->out, "%s\n", line.c_str());
+  std::fflush(state->out);
+}
+
+const char* find(const pd_ami_field* fields, size_t n, const char* key) {
+  for (size_t i = 0; i < n; ++i) {
+    if (strcasecmp(fields[i].key, key) == 0) return fields[i].value;
+  }
+  return nullptr;
+}
+
+int probe_start(const pd_host_services_v1* host, const char* config_json,
+                pd_plugin_state** state_out) {
+  Json::Value config;
+  Json::CharReaderBuilder builder;
+  std::string errors;
+  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  if (!reader->parse(config_json, config_json + std::strlen(config_json), &config, &errors) ||
+      !config["out"].isString()) {
+    host->log(host->host, PD_LOG_ERROR, "probe: config needs \"out\"");
+    return PD_EINVAL;
+  }
+  auto* state = new pd_plugin_state;
+  state->host = host;
+  state->out = std::fopen(config["out"].asCString(), "a");
+  if (state->out == nullptr) {
+    delete state;
+    return PD_EINTERNAL;
+  }
+  state->channel = config.get("channel", "Local/5551000@sim-customers").asString();
+  state->context = config.get("context", "dialer-test").asString();
+  note(state, "start");
+  *state_out = state;
+  return PD_OK;
+}
+
+void probe_event(pd_plugin_state* state, const pd_ami_field* fields, size_t n) {
+  if (n == 0) return;
+  if (std::strcmp(fields[0].key, "Response") == 0) {
+    const char* id = find(fields, n, "ActionID");
+    note(state, std::string("response ") + (id ? id : "-") + " " + fields[0].value);
+    return;
+  }
+  const std::string name = fields[0].value;
+  if (name == "OriginateResponse") {
+    const char* reason = find(fields, n, "Reason");
+    note(state, "event OriginateResponse Reason=" + std::string(reason ? reason : "?"));
+  } else if (name == "Hangup") {
+    note(state, "event Hangup");
+  }
+}
+
+void probe_link(pd_plugin_state* state, int up) {
+  note(state, up ? "link 1" : "link 0");
+  if (!up) return;
+  const std::string channel_id = "probe-" + std::to_string(++state->calls);
+  const pd_ami_field originate[] = {
+      {"Action", "Originate"},
+      {"Channel", state->channel.c_str()},
+      {"Context", state->context.c_str()},
+      {"Exten", "s"},
+      {"Priority", "1"},
+      {"Async", "true"},
+      {"Timeout", "30000"},
+      {"ChannelId", channel_id.c_str()},
+  };
+  char action_id[64];
+  const int sent =
+      state->host->ami_send(state->host->host, originate, sizeof originate / sizeof originate[0],
+                            action_id, sizeof action_id);
+  note(state, "sent " + std::to_string(sent) + " " + (sent == PD_OK ? action_id : "-"));
+  // An injection attempt must be refused and send nothing.
+  const pd_ami_field injected[] = {{"Action", "Ping"}, {"Foo", "x\r\nAction: Logoff"}};
+  note(state, "inject " + std::to_string(
+                              state->host->ami_send(state->host->host, injected, 2, nullptr, 0)));
+}
+
+void probe_tick(pd_plugin_state* state, uint64_t) {
+  if (state->ticked) return;
+  state->ticked = true;
+  note(state, "tick");
+}
+
+void probe_stop(pd_plugin_state* state) {
+  note(state, "stop");
+  std::fclose(state->out);
+  delete state;
+}
+
+const pd_plugin_v1 kProbe = {
+    sizeof(pd_plugin_v1), PD_ABI_VERSION, "probe", "1.0.0",    probe_start,
+    probe_event,          probe_link,     nullptr, probe_tick, probe_stop,
+};
+
+}  // namespace
+
+extern "C" PD_PLUGIN_EXPORT const pd_plugin_v1* pd_plugin_entry(uint32_t) {
+  return &kProbe;
+}
