@@ -1,0 +1,90 @@
+#include <ctemplate/template.h>
+
+#include <mutex>
+#include <unordered_set>
+
+#include "pd/dialplan/dialplan.h"
+
+namespace pd::dialplan {
+
+namespace {
+
+pd::Result<std::string> cache(const std::string& text) {
+  static std::mutex mutex;
+  static std::unordered_set<std::string> known;
+  const std::string key = "pd-dialplan:" + text;
+  std::lock_guard lock(mutex);
+  if (known.contains(key)) return key;
+  if (!ctemplate::StringToTemplateCache(key, text, ctemplate::DO_NOT_STRIP)) {
+    return pd::fail(pd::Error::invalid("the dialplan template does not parse"));
+  }
+  known.insert(key);
+  return key;
+}
+
+void set_destination(ctemplate::TemplateDictionary& section, const char* prefix,
+                     const Destination& destination) {
+  const std::string p(prefix);
+  section.SetValue(p + "_CONTEXT", destination.context);
+  section.SetValue(p + "_EXTEN", destination.exten);
+  section.SetValue(p + "_PRIORITY", destination.priority);
+}
+
+}  // namespace
+
+pd::Result<std::string> render_helpers(std::string_view template_text,
+                                       const std::vector<HelperCampaign>& campaigns,
+                                       const HelperSettings& settings) {
+  if (auto ok = check_name(settings.dial_context, "dial context setting"); !ok) {
+    return pd::fail(ok.error());
+  }
+  if (settings.dial_timeout_s < 1 || settings.dial_timeout_s > 600) {
+    return pd::fail(
+        pd::Error::invalid("dial timeout setting: " + std::to_string(settings.dial_timeout_s) +
+                           " is outside 1..600 seconds"));
+  }
+  auto key = cache(std::string(template_text));
+  if (!key) return pd::fail(key.error());
+
+  ctemplate::TemplateDictionary dictionary("dialplan");
+  for (const HelperCampaign& campaign : campaigns) {
+    const std::string what = "campaign '" + campaign.name + "'";
+    if (auto ok = check_name(campaign.name, "campaign name"); !ok) return pd::fail(ok.error());
+    // Re-check what the caller parsed: nothing unchecked reaches the file.
+    auto destination =
+        parse_destination(campaign.destination.context + "," + campaign.destination.exten + "," +
+                              campaign.destination.priority,
+                          what + " destination");
+    if (!destination) return pd::fail(destination.error());
+    ctemplate::TemplateDictionary* section = dictionary.AddSectionDictionary("CAMPAIGN");
+    section->SetValue("NAME", campaign.name);
+    section->SetValue("MODE", check_name(campaign.mode, "mode") ? campaign.mode : "?");
+    section->SetValue("DEST_KIND",
+                      check_name(campaign.dest_kind, "kind") ? campaign.dest_kind : "?");
+    section->SetValue("DIAL_CONTEXT", settings.dial_context);
+    section->SetIntValue("DIAL_TIMEOUT", settings.dial_timeout_s);
+    set_destination(*section, "DEST", *destination);
+    if (campaign.has_amd) {
+      auto amd = parse_destination(campaign.amd_destination.context + "," +
+                                       campaign.amd_destination.exten + "," +
+                                       campaign.amd_destination.priority,
+                                   what + " AMD destination");
+      if (!amd) return pd::fail(amd.error());
+      ctemplate::TemplateDictionary* amd_section = section->AddSectionDictionary("AMD");
+      set_destination(*amd_section, "AMD", *amd);
+    }
+  }
+  std::string body;
+  if (!ctemplate::ExpandTemplate(*key, ctemplate::DO_NOT_STRIP, &dictionary, &body)) {
+    return pd::fail(pd::Error::invalid("the dialplan template could not be expanded"));
+  }
+  while (!body.empty() && body.front() == '\n') body.erase(body.begin());
+  std::string block;
+  block.append(kBeginMarker).append(" (written by PanelDialer; edits here are replaced)\n");
+  block.append(body);
+  if (!block.empty() && block.back() != '\n') block.push_back('\n');
+  block.append(kEndMarker).push_back('\n');
+  return block;
+}
+
+}  // namespace pd::dialplan

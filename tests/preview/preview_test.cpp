@@ -1,0 +1,75 @@
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "pd/preview/preview.h"
+
+using namespace pd::preview;
+
+TEST_CASE("FOP2 placeholders translate to ctemplate markers") {
+  CHECK(translate_template("<h2>{NAME}</h2>") == "<h2>{{NAME}}</h2>");
+  CHECK(translate_template("{NOTE|s}") == "{{NOTE:none}}");
+  CHECK(translate_template("{DIALBUTTON|s}") == "{{DIALBUTTON:none}}");
+  CHECK(translate_template("{DIALERBUTTON|s}") == "{{DIALBUTTON:none}}");
+  // CSS and stray braces stay as written.
+  CHECK(translate_template("<style>p{color:red}</style>{ NAME }{}") ==
+        "<style>p{color:red}</style>{ NAME }{}");
+  // Native ctemplate passes through.
+  CHECK(translate_template("{{#X}}{{NAME}}{{/X}}") == "{{#X}}{{NAME}}{{/X}}");
+}
+
+TEST_CASE("the dial button check accepts both spellings and the native form") {
+  CHECK(has_dial_button("<div>{DIALBUTTON|s}</div>"));
+  CHECK(has_dial_button("{DIALERBUTTON|s}"));
+  CHECK(has_dial_button("{{DIALBUTTON:none}}"));
+  CHECK_FALSE(has_dial_button("<div>{NAME}</div>"));
+  CHECK_FALSE(has_dial_button("{DIALBUTTON}"));  // escaped: it would show as text
+}
+
+TEST_CASE("names are escaped, raw placeholders are not, the button is live") {
+  PreviewData data;
+  data.name = "<b>Bob</b> & Co";
+  data.number = "5551000";
+  data.lead_id = "42";
+  data.variables = parse_variables("note=<i>vip</i>|city=Paris");
+  auto html = render("<h2>{NAME}</h2><p>{NUMBER}</p>{note}|{NOTE|s}|{CITY}{DIALBUTTON|s}", data);
+  REQUIRE(html);
+  CHECK(html->find("<h2>&lt;b&gt;Bob&lt;/b&gt; &amp; Co</h2>") != std::string::npos);
+  CHECK(html->find("<p>5551000</p>") != std::string::npos);
+  CHECK(html->find("&lt;i&gt;vip&lt;/i&gt;|<i>vip</i>|Paris") != std::string::npos);
+  CHECK(html->find("data-pd-action=\"dial\"") != std::string::npos);
+  CHECK(html->find("data-pd-lead=\"42\"") != std::string::npos);
+  CHECK(html->find("<b>") == std::string::npos);
+}
+
+TEST_CASE("a hostile name cannot break out of an attribute") {
+  PreviewData data;
+  data.name = "\" onmouseover=\"alert(1)";
+  auto html = render("<div title=\"{NAME}\">x</div>{DIALBUTTON|s}", data);
+  REQUIRE(html);
+  CHECK(html->find("onmouseover=\"alert") == std::string::npos);
+  CHECK(html->find("&quot; onmouseover=&quot;alert(1)") != std::string::npos);
+}
+
+TEST_CASE("variables parse from a=1|b=2, dropping malformed pairs") {
+  const auto variables = parse_variables("a=1|b=two=2|=x|noequals|c d=3|e=");
+  REQUIRE(variables.size() == 3);
+  CHECK(variables[0] == std::pair<std::string, std::string>{"a", "1"});
+  CHECK(variables[1] == std::pair<std::string, std::string>{"b", "two=2"});
+  CHECK(variables[2] == std::pair<std::string, std::string>{"e", ""});
+}
+
+TEST_CASE("a template that does not parse is an error, not a crash") {
+  PreviewData data;
+  auto html = render("{{#OPEN}} never closed", data);
+  REQUIRE_FALSE(html);
+  CHECK(html.error().code == pd::ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE("an edited template is parsed anew") {
+  PreviewData data;
+  data.name = "Ann";
+  CHECK(render("A:{NAME}", data).value() == "A:Ann");
+  CHECK(render("B:{NAME}", data).value() == "B:Ann");
+}
