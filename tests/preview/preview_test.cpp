@@ -1,7 +1,10 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <string>
+
+#include <json/json.h>
 
 #include "pd/preview/preview.h"
 
@@ -72,4 +75,16 @@ TEST_CASE("an edited template is parsed anew") {
   data.name = "Ann";
   CHECK(render("A:{NAME}", data).value() == "A:Ann");
   CHECK(render("B:{NAME}", data).value() == "B:Ann");
+}
+
+TEST_CASE("the dial button check agrees with the shared cases the admin page uses") {
+  std::ifstream in(PD_PREVIEW_CHECK_CASES);
+  REQUIRE(in);
+  Json::Value root;
+  in >> root;
+  REQUIRE(root["cases"].size() >= 5);
+  for (const Json::Value& c : root["cases"]) {
+    CHECK_MESSAGE(has_dial_button(c["template"].asString()) == c["has_dial_button"].asBool(),
+                  c["template"].asString());
+  }
 }

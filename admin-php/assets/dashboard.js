@@ -1,0 +1,90 @@
+// Keeps the dashboard current: polls dashboard-data.php and updates the cards in place.
+(() => {
+  'use strict';
+  const POLL_MS = 3000;
+  const STATE_CLASS = { active: 'text-bg-success', inactive: 'text-bg-warning', expired: 'text-bg-danger' };
+  const COLORS = ['#0d6efd', '#dc3545', '#198754', '#ffc107', '#6f42c1', '#20c997', '#fd7e14', '#6c757d'];
+  const charts = new Map();
+
+  function drawChart(card, dispositions) {
+    const canvas = card.querySelector('canvas');
+    if (!canvas || typeof Chart === 'undefined') return;
+    const labels = dispositions.map((d) => d.disposition);
+    const values = dispositions.map((d) => d.count);
+    let chart = charts.get(canvas);
+    if (!chart) {
+      chart = new Chart(canvas, {
+        type: 'doughnut',
+        data: { labels, datasets: [{ data: values, backgroundColor: COLORS }] },
+        options: { animation: false, plugins: { legend: { position: 'bottom' } } },
+      });
+      charts.set(canvas, chart);
+      return;
+    }
+    chart.data.labels = labels;
+    chart.data.datasets[0].data = values;
+    chart.update();
+  }
+
+  function text(card, role, value) {
+    const el = card.querySelector(`[data-role="${role}"]`);
+    if (el) el.textContent = String(value);
+  }
+
+  function updateCard(card, c) {
+    const badge = card.querySelector('[data-role="state"]');
+    badge.className = `badge pd-state ${STATE_CLASS[c.state]}`;
+    badge.textContent = c.state;
+    text(card, 'total', c.total);
+    text(card, 'time-left', c.time_left_today);
+    text(card, 'active-calls', c.active_calls);
+    const body = card.querySelector('[data-role="dispositions"]');
+    body.replaceChildren(...c.dispositions.map((d) => {
+      const tr = document.createElement('tr');
+      for (const v of [d.disposition, d.count, `${d.percent.toFixed(1)}%`]) {
+        const td = document.createElement('td');
+        td.textContent = String(v);
+        tr.append(td);
+      }
+      return tr;
+    }));
+    drawChart(card, c.dispositions);
+  }
+
+  function render(data) {
+    const dot = document.querySelector('#pd-engine .pd-engine-dot');
+    dot.className = `pd-engine-dot ${data.engine_up ? 'pd-engine-up' : 'pd-engine-down'}`;
+    document.querySelector('#pd-engine [data-role="engine-text"]').textContent = data.engine_up ? 'running' : 'not running';
+    document.querySelector('#pd-engine [data-role="updated"]').textContent = data.generated_at;
+    const known = new Set();
+    for (const c of data.campaigns) {
+      const card = document.querySelector(`[data-campaign-id="${c.id}"]`);
+      if (card) updateCard(card, c);
+      known.add(String(c.id));
+    }
+    // A campaign added or removed elsewhere: reload to get the new card layout.
+    const shown = [...document.querySelectorAll('[data-campaign-id]')].map((el) => el.dataset.campaignId);
+    if (shown.length !== known.size || shown.some((id) => !known.has(id))) window.location.reload();
+  }
+
+  async function poll() {
+    try {
+      const response = await fetch('dashboard-data.php', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      // Logged out elsewhere (or the session expired): the reload lands on the login page.
+      if (response.status === 401) {
+        window.location.reload();
+        return;
+      }
+      if (response.ok) render(await response.json());
+    } catch (e) {
+      // Server briefly unreachable: try again on the next tick.
+    }
+    setTimeout(poll, POLL_MS);
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    fetch('dashboard-data.php', { headers: { Accept: 'application/json' } })
+      .then((r) => r.json()).then(render).catch(() => {});
+    setTimeout(poll, POLL_MS);
+  });
+})();

@@ -1,0 +1,233 @@
+<?php
+declare(strict_types=1);
+require __DIR__ . '/lib/bootstrap.php';
+
+pd_admin_page();
+
+const PD_PAGE_SIZE = 50;
+
+/** Adds one contact, or every number of a range; returns a message or fills the form's errors. */
+function pd_add_contacts(Form $form): ?string
+{
+    $numberText = $form->text('number');
+    $range = pd_parse_range($numberText);
+    $numbers = [$numberText];
+    if (is_string($range)) {
+        $form->error('number', $range);
+    } elseif (is_array($range)) {
+        $numbers = pd_range_numbers($range);
+    }
+    $checked = pd_check_contact($form->text('group_name'), $form->text('name'), $numbers[0], $form->text('caller_id'), $form->text('variables'));
+    if (is_string($checked)) {
+        $form->error(pd_contact_error_field($checked), $checked);
+    }
+    if (!$form->ok()) {
+        return null;
+    }
+    $rows = array_map(fn ($n) => [$checked[0], $checked[1], $n, $checked[3], $checked[4]], $numbers);
+    $added = pd_transaction(fn (PDO $pdo) => pd_insert_contacts($pdo, $rows));
+    return $added === 1 ? "Contact {$checked[2]} added to {$checked[0]}." : "$added contacts ($numberText) added to {$checked[0]}.";
+}
+
+/** INSERT IGNORE … SELECT of a group into a campaign, skipping do-not-call numbers; returns the result message. */
+function pd_add_group_to_campaign(int $campaignId, string $group, string $callerId, int $priority): string
+{
+    return pd_transaction(function (PDO $pdo) use ($campaignId, $group, $callerId, $priority): string {
+        $dncNow = '(SELECT 1 FROM dialer_dnc d WHERE d.number = c.number AND (d.expires_at IS NULL OR d.expires_at > UTC_TIMESTAMP(3)))';
+        $count = $pdo->prepare("SELECT COUNT(*) AS total, COALESCE(SUM(EXISTS $dncNow), 0) AS dnc FROM dialer_contacts c WHERE c.group_name = ?");
+        $count->execute([$group]);
+        $counts = $count->fetch();
+        $insert = $pdo->prepare("INSERT IGNORE INTO dialer_numbers (campaign_id, contact_id, name, number, caller_id, variables, priority)
+            SELECT ?, c.id, c.name, c.number, IF(c.caller_id = '', ?, c.caller_id), c.variables, ?
+            FROM dialer_contacts c WHERE c.group_name = ? AND NOT EXISTS $dncNow ORDER BY c.id");
+        $insert->execute([$campaignId, $callerId, $priority, $group]);
+        $added = $insert->rowCount();
+        $duplicates = (int) $counts['total'] - (int) $counts['dnc'] - $added;
+        return sprintf('%d added, %d duplicates, %d skipped (do-not-call).', $added, $duplicates, (int) $counts['dnc']);
+    });
+}
+
+$group = is_string($_GET['group'] ?? null) ? $_GET['group'] : '';
+$addForm = new Form(['group_name' => $group]);
+$campaignForm = new Form(['group' => $group, 'priority' => '0'], 'gc-');
+$editForm = null;
+
+if ($_SERVER['REQUEST_METHOD'] === 'POST') {
+    $action = $_POST['action'] ?? '';
+    if ($action === 'add') {
+        $addForm = new Form($_POST);
+        $message = pd_add_contacts($addForm);
+        if ($message !== null) {
+            pd_flash($message);
+            pd_redirect('groups.php?group=' . rawurlencode($addForm->text('group_name')));
+        }
+        $group = $addForm->text('group_name');
+    } elseif ($action === 'edit') {
+        $editForm = new Form($_POST);
+        $checked = pd_check_contact($editForm->text('group_name'), $editForm->text('name'), $editForm->text('number'), $editForm->text('caller_id'), $editForm->text('variables'));
+        if (is_string($checked)) {
+            $editForm->error(pd_contact_error_field($checked), $checked);
+        } else {
+            pd_query('UPDATE dialer_contacts SET group_name = ?, name = ?, number = ?, caller_id = ?, variables = ? WHERE id = ?', [...$checked, (int) $_POST['id']]);
+            pd_flash("Contact {$checked[2]} saved.");
+            pd_redirect('groups.php?group=' . rawurlencode($checked[0]));
+        }
+    } elseif ($action === 'delete') {
+        $deleted = pd_query('DELETE FROM dialer_contacts WHERE id = ?', [(int) ($_POST['id'] ?? 0)])->rowCount();
+        pd_flash($deleted ? 'Contact deleted.' : 'No such contact.', $deleted ? 'success' : 'danger');
+        pd_redirect('groups.php?group=' . rawurlencode($group));
+    } elseif ($action === 'delete_group') {
+        $deleted = pd_query('DELETE FROM dialer_contacts WHERE group_name = ?', [(string) ($_POST['group'] ?? '')])->rowCount();
+        pd_flash("$deleted contacts deleted.");
+        pd_redirect('groups.php');
+    } elseif ($action === 'to_campaign') {
+        $campaignForm = new Form($_POST, 'gc-');
+        $campaignId = (int) $campaignForm->value('campaign_id');
+        if (!pd_query('SELECT 1 FROM dialer_campaigns WHERE id = ?', [$campaignId])->fetchColumn()) {
+            $campaignForm->error('campaign_id', 'Pick a campaign.');
+        }
+        $target = $campaignForm->text('group');
+        if (!pd_query('SELECT 1 FROM dialer_contacts WHERE group_name = ? LIMIT 1', [$target])->fetchColumn()) {
+            $campaignForm->error('group', 'Pick a group that has contacts.');
+        }
+        $callerId = $campaignForm->plain('caller_id', 'Caller id', 80);
+        $priority = $campaignForm->integer('priority', 'Priority', -1000, 1000);
+        if ($campaignForm->ok()) {
+            pd_flash("Group $target → campaign: " . pd_add_group_to_campaign($campaignId, $target, $callerId, $priority));
+            pd_redirect('groups.php?group=' . rawurlencode($target));
+        }
+    }
+}
+
+if (isset($_GET['edit']) && $editForm === null) {
+    $contact = pd_query('SELECT id, group_name, name, number, caller_id, variables FROM dialer_contacts WHERE id = ?', [(int) $_GET['edit']])->fetch();
+    $editForm = $contact === false ? null : new Form($contact);
+}
+
+$groups = pd_query('SELECT group_name, COUNT(*) AS n FROM dialer_contacts GROUP BY group_name ORDER BY group_name')->fetchAll(PDO::FETCH_KEY_PAIR);
+$campaigns = pd_query('SELECT id, name FROM dialer_campaigns ORDER BY name')->fetchAll(PDO::FETCH_KEY_PAIR);
+$after = max(0, (int) ($_GET['after'] ?? 0));
+$contacts = $group === '' ? [] : pd_query('SELECT id, name, number, caller_id, variables FROM dialer_contacts WHERE group_name = ? AND id > ? ORDER BY id LIMIT ' . (PD_PAGE_SIZE + 1),
+    [$group, $after])->fetchAll();
+$more = count($contacts) > PD_PAGE_SIZE;
+$contacts = array_slice($contacts, 0, PD_PAGE_SIZE);
+
+pd_page_start('Call groups', '<script src="assets/import.js" defer></script>');
+?>
+<div class="row g-4">
+  <div class="col-lg-4">
+    <h2 class="h5">Groups</h2>
+    <ul class="list-group mb-4" id="pd-groups">
+      <?php foreach ($groups as $name => $count): ?>
+      <li class="list-group-item d-flex justify-content-between<?= $name === $group ? ' active' : '' ?>">
+        <a class="<?= $name === $group ? 'link-light' : '' ?>" href="groups.php?group=<?= h(rawurlencode((string) $name)) ?>"<?= $name === $group ? ' aria-current="true"' : '' ?>><?= h($name) ?></a>
+        <span class="badge text-bg-secondary"><?= h($count) ?></span>
+      </li>
+      <?php endforeach; ?>
+      <?php if ($groups === []): ?><li class="list-group-item">No groups yet.</li><?php endif; ?>
+    </ul>
+
+    <?php if ($editForm !== null): ?>
+    <h2 class="h5">Edit contact</h2>
+    <form method="post" action="groups.php?group=<?= h(rawurlencode($group)) ?>" novalidate id="pd-edit-contact">
+      <?= pd_csrf_field() ?>
+      <input type="hidden" name="action" value="edit">
+      <input type="hidden" name="id" value="<?= h($editForm->value('id')) ?>">
+      <?= $editForm->input('group_name', 'Group') ?>
+      <?= $editForm->input('name', 'Name') ?>
+      <?= $editForm->input('number', 'Number') ?>
+      <?= $editForm->input('caller_id', 'Caller id') ?>
+      <?= $editForm->input('variables', 'Variables', ['help' => 'name=value pairs separated by |, e.g. a=1|b=2']) ?>
+      <button class="btn btn-primary" type="submit">Save contact</button>
+      <a class="btn btn-link" href="groups.php?group=<?= h(rawurlencode($group)) ?>">Cancel</a>
+    </form>
+    <?php else: ?>
+    <h2 class="h5">Add contacts</h2>
+    <form method="post" action="groups.php" novalidate id="pd-add-contact">
+      <?= pd_csrf_field() ?>
+      <input type="hidden" name="action" value="add">
+      <?= $addForm->summary() ?>
+      <?= $addForm->input('group_name', 'Group', ['required' => true]) ?>
+      <?= $addForm->input('name', 'Name') ?>
+      <?= $addForm->input('number', 'Number or range', ['required' => true, 'help' => 'One number, or a range like 555000-555099 (at most ' . number_format(PD_MAX_RANGE) . ' numbers).']) ?>
+      <?= $addForm->input('caller_id', 'Caller id') ?>
+      <?= $addForm->input('variables', 'Variables', ['help' => 'name=value pairs separated by |, e.g. a=1|b=2']) ?>
+      <button class="btn btn-primary" type="submit">Add</button>
+    </form>
+    <?php endif; ?>
+
+    <h2 class="h5 mt-4">Import a CSV file</h2>
+    <form id="pd-import" novalidate>
+      <div class="mb-3">
+        <label class="form-label" for="f-csv">CSV file</label>
+        <input class="form-control" type="file" id="f-csv" accept=".csv,text/csv,text/plain" aria-describedby="h-csv">
+        <div class="form-text" id="h-csv">One contact a line: <code>group,name,number,callerid,variables</code>
+          (callerid and variables may be left out; a first line <code>group,name,number,callerid,variables</code> is skipped;
+          fields with commas go in double quotes). Example: <code>sales,"Doe, Jane",5551234,,lang=en|vip=1</code>.
+          Bad lines are listed with their line number and reason; the good ones are imported (so import only the corrected bad lines again).
+          Large files are fine: the file is sent and imported in chunks.</div>
+      </div>
+      <button class="btn btn-primary" type="submit">Import</button>
+    </form>
+    <div class="progress mt-3" id="pd-import-progress" role="progressbar" aria-label="Import progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" hidden>
+      <div class="progress-bar" id="pd-import-bar">0%</div>
+    </div>
+    <p id="pd-import-status" class="mt-2" aria-live="polite"></p>
+    <ul id="pd-import-errors" class="pd-errors small text-danger list-unstyled" aria-label="Bad lines"></ul>
+  </div>
+
+  <div class="col-lg-8">
+    <h2 class="h5">Add a group to a campaign</h2>
+    <form method="post" action="groups.php" novalidate class="row g-2 align-items-start mb-4" id="pd-to-campaign">
+      <?= pd_csrf_field() ?>
+      <input type="hidden" name="action" value="to_campaign">
+      <div class="col-sm-6 col-xl-3"><?= $campaignForm->select('group', 'Group', ['' => '—'] + array_combine(array_map('strval', array_keys($groups)), array_map('strval', array_keys($groups)))) ?></div>
+      <div class="col-sm-6 col-xl-3"><?= $campaignForm->select('campaign_id', 'Campaign', ['' => '—'] + $campaigns) ?></div>
+      <div class="col-sm-6 col-xl-3"><?= $campaignForm->input('caller_id', 'Caller id', ['help' => 'Used where the contact has none.']) ?></div>
+      <div class="col-sm-6 col-xl-2"><?= $campaignForm->input('priority', 'Priority', ['type' => 'number', 'min' => -1000, 'max' => 1000, 'help' => 'Higher first.']) ?></div>
+      <div class="col-12"><button class="btn btn-primary" type="submit">Add to campaign</button></div>
+    </form>
+
+    <?php if ($group !== ''): ?>
+    <div class="d-flex justify-content-between align-items-center">
+      <h2 class="h5">Contacts of <?= h($group) ?></h2>
+      <form method="post" action="groups.php" data-confirm="Delete every contact of <?= h($group) ?>?">
+        <?= pd_csrf_field() ?>
+        <input type="hidden" name="action" value="delete_group">
+        <input type="hidden" name="group" value="<?= h($group) ?>">
+        <button class="btn btn-sm btn-outline-danger" type="submit">Delete group</button>
+      </form>
+    </div>
+    <div class="table-responsive">
+    <table class="table table-sm table-striped align-middle" id="pd-contacts">
+      <thead><tr><th scope="col">Name</th><th scope="col">Number</th><th scope="col">Caller id</th><th scope="col">Variables</th><th scope="col">Actions</th></tr></thead>
+      <tbody>
+      <?php foreach ($contacts as $c): ?>
+        <tr>
+          <td class="pd-wrap"><?= h($c['name']) ?></td>
+          <td><?= h($c['number']) ?></td>
+          <td><?= h($c['caller_id']) ?></td>
+          <td class="pd-wrap"><?= h($c['variables']) ?></td>
+          <td class="text-nowrap">
+            <a class="btn btn-sm btn-outline-primary" href="groups.php?group=<?= h(rawurlencode($group)) ?>&amp;edit=<?= h($c['id']) ?>">Edit <span class="visually-hidden"><?= h($c['number']) ?></span></a>
+            <form method="post" action="groups.php?group=<?= h(rawurlencode($group)) ?>" class="d-inline" data-confirm="Delete contact <?= h($c['number']) ?>?">
+              <?= pd_csrf_field() ?>
+              <input type="hidden" name="action" value="delete">
+              <input type="hidden" name="id" value="<?= h($c['id']) ?>">
+              <button class="btn btn-sm btn-outline-danger" type="submit">Delete <span class="visually-hidden"><?= h($c['number']) ?></span></button>
+            </form>
+          </td>
+        </tr>
+      <?php endforeach; ?>
+      </tbody>
+    </table>
+    </div>
+    <nav aria-label="Contact pages">
+      <?php if ($after > 0): ?><a class="btn btn-sm btn-outline-secondary" href="<?= h(pd_pager_link(['group' => $group])) ?>">First page</a><?php endif; ?>
+      <?php if ($more): ?><a class="btn btn-sm btn-outline-secondary" href="<?= h(pd_pager_link(['group' => $group, 'after' => end($contacts)['id']])) ?>">Next page</a><?php endif; ?>
+    </nav>
+    <?php endif; ?>
+  </div>
+</div>
+<?php
+pd_page_end();

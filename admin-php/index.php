@@ -1,0 +1,75 @@
+<?php
+declare(strict_types=1);
+require __DIR__ . '/lib/bootstrap.php';
+require __DIR__ . '/lib/dashboard.php';
+
+pd_admin_page();
+
+if ($_SERVER['REQUEST_METHOD'] === 'POST') {
+    // Play/pause: flips `enabled`; the engine picks the change up on its next refresh.
+    $id = filter_var($_POST['campaign_id'] ?? '', FILTER_VALIDATE_INT);
+    $enable = ($_POST['enable'] ?? '') === '1';
+    $changed = $id !== false && pd_query('UPDATE dialer_campaigns SET enabled = ? WHERE id = ?', [(int) $enable, $id])->rowCount() > 0;
+    if (str_contains($_SERVER['HTTP_ACCEPT'] ?? '', 'application/json')) {
+        pd_json(['ok' => $changed]);
+    }
+    $name = $id !== false ? pd_query('SELECT name FROM dialer_campaigns WHERE id = ?', [$id])->fetchColumn() : false;
+    pd_flash($name === false ? 'No such campaign.' : "Campaign $name " . ($enable ? 'playing.' : 'paused.'), $name === false ? 'danger' : 'success');
+    pd_redirect('index.php');
+}
+
+$data = pd_dashboard_data();
+const PD_STATE_CLASS = ['active' => 'text-bg-success', 'inactive' => 'text-bg-warning', 'expired' => 'text-bg-danger'];
+pd_page_start('Dashboard', '<script src="asset.php?f=chart.js" defer></script><script src="assets/dashboard.js" defer></script>');
+?>
+<p id="pd-engine" aria-live="polite">
+  <span class="pd-engine-dot <?= $data['engine_up'] ? 'pd-engine-up' : 'pd-engine-down' ?>" aria-hidden="true"></span>
+  Engine: <strong data-role="engine-text"><?= $data['engine_up'] ? 'running' : 'not running' ?></strong>
+  <small class="text-body-secondary">(updated <span data-role="updated"><?= h($data['generated_at']) ?></span>)</small>
+</p>
+<?php if ($data['campaigns'] === []): ?>
+<p>No campaigns yet. <a href="campaigns.php?edit=new">Create one</a>.</p>
+<?php endif; ?>
+<div class="row g-3" id="pd-campaigns">
+<?php foreach ($data['campaigns'] as $c): ?>
+  <div class="col-md-6 col-xl-4">
+    <section class="card h-100" data-campaign-id="<?= h($c['id']) ?>" aria-labelledby="c-title-<?= h($c['id']) ?>">
+      <div class="card-header d-flex justify-content-between align-items-center">
+        <h2 class="h5 mb-0" id="c-title-<?= h($c['id']) ?>"><?= h($c['name']) ?> <small class="text-body-secondary">(<?= h($c['mode']) ?>)</small></h2>
+        <span class="badge pd-state <?= PD_STATE_CLASS[$c['state']] ?>" data-role="state"><?= h($c['state']) ?></span>
+      </div>
+      <div class="card-body">
+        <dl class="row mb-2">
+          <dt class="col-7">Total entries</dt><dd class="col-5" data-role="total"><?= h($c['total']) ?></dd>
+          <dt class="col-7">Time left today</dt><dd class="col-5" data-role="time-left"><?= h($c['time_left_today']) ?></dd>
+          <dt class="col-7">Active calls</dt><dd class="col-5" data-role="active-calls"><?= h($c['active_calls']) ?></dd>
+        </dl>
+        <table class="table table-sm mb-2">
+          <caption class="visually-hidden">Dispositions of <?= h($c['name']) ?></caption>
+          <thead><tr><th scope="col">Disposition</th><th scope="col">Count</th><th scope="col">%</th></tr></thead>
+          <tbody data-role="dispositions">
+          <?php foreach ($c['dispositions'] as $d): ?>
+            <tr><td><?= h($d['disposition']) ?></td><td><?= h($d['count']) ?></td><td><?= h(number_format($d['percent'], 1)) ?>%</td></tr>
+          <?php endforeach; ?>
+          </tbody>
+        </table>
+        <canvas class="pd-chart" role="img" aria-label="Dispositions chart of <?= h($c['name']) ?>"></canvas>
+      </div>
+      <div class="card-footer">
+        <form method="post" action="index.php" class="d-inline">
+          <?= pd_csrf_field() ?>
+          <input type="hidden" name="campaign_id" value="<?= h($c['id']) ?>">
+          <input type="hidden" name="enable" value="<?= $c['enabled'] ? '0' : '1' ?>">
+          <button type="submit" class="btn btn-sm <?= $c['enabled'] ? 'btn-outline-warning' : 'btn-outline-success' ?>" data-role="toggle">
+            <?= $c['enabled'] ? 'Pause' : 'Play' ?> <span class="visually-hidden"><?= h($c['name']) ?></span>
+          </button>
+        </form>
+        <a class="btn btn-sm btn-outline-secondary" href="campaigns.php?edit=<?= h($c['id']) ?>">Edit</a>
+        <a class="btn btn-sm btn-outline-secondary" href="numbers.php?campaign=<?= h($c['id']) ?>">Numbers</a>
+      </div>
+    </section>
+  </div>
+<?php endforeach; ?>
+</div>
+<?php
+pd_page_end();

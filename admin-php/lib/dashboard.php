@@ -1,0 +1,108 @@
+<?php
+declare(strict_types=1);
+
+const PD_ENGINE_FRESH_SECONDS = 15;
+
+/** 'active' (enabled, within its dates), 'inactive' (disabled or not started) or 'expired'. */
+function pd_campaign_state(array $campaign, DateTimeImmutable $now): string
+{
+    $today = $now->setTimezone(pd_zone($campaign['time_zone']))->format('Y-m-d');
+    if ($campaign['end_date'] !== null && $campaign['end_date'] < $today) {
+        return 'expired';
+    }
+    if (!$campaign['enabled'] || ($campaign['start_date'] !== null && $campaign['start_date'] > $today)) {
+        return 'inactive';
+    }
+    return 'active';
+}
+
+function pd_zone(string $name): DateTimeZone
+{
+    try {
+        return new DateTimeZone($name);
+    } catch (Exception) {
+        return new DateTimeZone('UTC');
+    }
+}
+
+/**
+ * Seconds of today's calling window still ahead (in the campaign's time zone):
+ * the rest of the window when inside it, the whole window when before it, 0 after
+ * it or on a day the campaign does not call. A window with end <= start crosses midnight.
+ */
+function pd_seconds_left_today(array $campaign, DateTimeImmutable $now): int
+{
+    $local = $now->setTimezone(pd_zone($campaign['time_zone']));
+    $days = explode(',', (string) $campaign['week_days']);
+    $toSeconds = fn (string $hms) => array_sum(array_map(fn ($part, $scale) => (int) $part * $scale, explode(':', $hms) + [0, 0, 0], [3600, 60, 1]));
+    $start = $toSeconds($campaign['start_hour']);
+    $end = $toSeconds($campaign['end_hour']);
+    $nowSeconds = $toSeconds($local->format('H:i:s'));
+    $today = strtolower($local->format('D'));
+    $yesterday = strtolower($local->modify('-1 day')->format('D'));
+    $date = $local->format('Y-m-d');
+    if (($campaign['end_date'] !== null && $campaign['end_date'] < $date) || ($campaign['start_date'] !== null && $campaign['start_date'] > $date)) {
+        return 0;
+    }
+    if ($end > $start) {
+        if (!in_array($today, $days, true) || $nowSeconds >= $end) {
+            return 0;
+        }
+        return $end - max($nowSeconds, $start);
+    }
+    // Crosses midnight: the early part belongs to yesterday's window.
+    if ($nowSeconds < $end && in_array($yesterday, $days, true)) {
+        return $end - $nowSeconds;
+    }
+    if (!in_array($today, $days, true)) {
+        return 0;
+    }
+    return 86400 - max($nowSeconds, $start);
+}
+
+function pd_format_duration(int $seconds): string
+{
+    return $seconds <= 0 ? 'none' : sprintf('%dh %02dm', intdiv($seconds, 3600), intdiv($seconds % 3600, 60));
+}
+
+/** Everything the dashboard shows, from grouped (indexed) queries. */
+function pd_dashboard_data(): array
+{
+    $now = new DateTimeImmutable('now', new DateTimeZone('UTC'));
+    $campaigns = pd_query('SELECT id, name, mode, enabled, start_date, end_date, start_hour, end_hour, week_days, time_zone FROM dialer_campaigns ORDER BY name')->fetchAll();
+    $totals = pd_query('SELECT campaign_id, COUNT(*) AS n FROM dialer_numbers GROUP BY campaign_id')->fetchAll(PDO::FETCH_KEY_PAIR);
+    $active = pd_query("SELECT campaign_id, COUNT(*) AS n FROM dialer_numbers WHERE state IN ('dialing','answered') GROUP BY campaign_id")->fetchAll(PDO::FETCH_KEY_PAIR);
+    $dispositions = [];
+    foreach (pd_query('SELECT campaign_id, disposition, COUNT(*) AS n FROM dialer_numbers WHERE disposition IS NOT NULL GROUP BY campaign_id, disposition') as $row) {
+        $dispositions[$row['campaign_id']][$row['disposition']] = (int) $row['n'];
+    }
+    $rows = [];
+    foreach ($campaigns as $campaign) {
+        $counts = $dispositions[$campaign['id']] ?? [];
+        $sum = array_sum($counts);
+        ksort($counts);
+        $percent = [];
+        foreach ($counts as $name => $count) {
+            $percent[] = ['disposition' => (string) $name, 'count' => $count, 'percent' => round(100 * $count / $sum, 1)];
+        }
+        $left = pd_seconds_left_today($campaign, $now);
+        $rows[] = [
+            'id' => (int) $campaign['id'],
+            'name' => $campaign['name'],
+            'mode' => $campaign['mode'],
+            'enabled' => (bool) $campaign['enabled'],
+            'state' => pd_campaign_state($campaign, $now),
+            'total' => (int) ($totals[$campaign['id']] ?? 0),
+            'active_calls' => (int) ($active[$campaign['id']] ?? 0),
+            'seconds_left_today' => $left,
+            'time_left_today' => pd_format_duration($left),
+            'dispositions' => $percent,
+        ];
+    }
+    $freshest = pd_query('SELECT TIMESTAMPDIFF(SECOND, MAX(last_beat), UTC_TIMESTAMP(3)) FROM dialer_heartbeat')->fetchColumn();
+    return [
+        'generated_at' => $now->format(DATE_ATOM),
+        'engine_up' => $freshest !== null && $freshest !== false && (int) $freshest <= PD_ENGINE_FRESH_SECONDS,
+        'campaigns' => $rows,
+    ];
+}

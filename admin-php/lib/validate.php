@@ -1,0 +1,149 @@
+<?php
+declare(strict_types=1);
+
+// Rules shared by the forms, the CSV import and the range generator. Each
+// returns an error message, or null when the value is fine.
+
+const PD_NUMBER_RULE = 'a phone number is 1 to 32 digits, optionally starting with + (also * and #).';
+const PD_MAX_RANGE = 10000;
+
+function pd_check_number(string $number): ?string
+{
+    return preg_match('/^\+?[0-9*#]{1,31}$/', $number) ? null : 'Number: ' . PD_NUMBER_RULE;
+}
+
+function pd_check_group_name(string $group): ?string
+{
+    return preg_match('/^[\p{L}\p{N} _.\-]{1,80}$/u', $group) ? null : 'Group: 1 to 80 letters, digits, spaces or _ . -';
+}
+
+/** Free text: valid UTF-8, no control characters (tabs and new lines allowed when $multiline), at most $maxLength characters. */
+function pd_check_plain(string $text, string $label, int $maxLength, bool $multiline = false): ?string
+{
+    if (preg_match('//u', $text) !== 1) {
+        return "$label is not valid UTF-8 text.";
+    }
+    if (preg_match($multiline ? '/[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/' : '/[\x00-\x1F\x7F]/', $text)) {
+        return "$label contains control characters.";
+    }
+    return strlen($text) > $maxLength && preg_match_all('/./su', $text) > $maxLength ? "$label is longer than $maxLength characters." : null;
+}
+
+/** Channel variables "a=1|b=2": names like dialplan variables, values without | or control characters. */
+function pd_check_variables(string $variables): ?string
+{
+    if ($variables === '') {
+        return null;
+    }
+    if (strlen($variables) > 1000) {
+        return 'Variables are longer than 1000 characters.';
+    }
+    foreach (explode('|', $variables) as $pair) {
+        if (!preg_match('/^[A-Za-z_][A-Za-z0-9_]{0,63}=[^\x00-\x1F\x7F]*$/u', $pair)) {
+            return 'Variables: write name=value pairs separated by |, e.g. a=1|b=2 (names: letters, digits, _).';
+        }
+    }
+    return null;
+}
+
+/** "555000-555099" → [first, last] as digit strings of equal length; or an error message. */
+function pd_parse_range(string $text): array|string|null
+{
+    if (!preg_match('/^(\+?)(\d{1,31})\s*-\s*\+?(\d{1,31})$/', $text, $m)) {
+        return null;
+    }
+    [$prefix, $first, $last] = [$m[1], $m[2], $m[3]];
+    if (strlen($first) !== strlen($last)) {
+        return 'Range: both ends must have the same number of digits.';
+    }
+    if (strlen($first) > 18) {
+        return 'Range: numbers longer than 18 digits cannot be ranges.';
+    }
+    if ((int) $last < (int) $first) {
+        return 'Range: the second number must not be smaller than the first.';
+    }
+    $count = (int) $last - (int) $first + 1;
+    if ($count > PD_MAX_RANGE) {
+        return sprintf('Range: %s numbers asked, at most %s in one step.', number_format($count), number_format(PD_MAX_RANGE));
+    }
+    return [$prefix, $first, $last];
+}
+
+/** The numbers of a parsed range, keeping leading zeros. */
+function pd_range_numbers(array $range): array
+{
+    [$prefix, $first, $last] = $range;
+    $width = strlen($first);
+    $numbers = [];
+    for ($n = (int) $first; $n <= (int) $last; $n++) {
+        $numbers[] = $prefix . str_pad((string) $n, $width, '0', STR_PAD_LEFT);
+    }
+    return $numbers;
+}
+
+/** A contact's fields from a form or a CSV row; returns the clean row or the first error. */
+function pd_check_contact(string $group, string $name, string $number, string $callerId, string $variables): array|string
+{
+    $group = trim($group);
+    $name = trim($name);
+    $number = trim($number);
+    $callerId = trim($callerId);
+    $variables = trim($variables);
+    $error = pd_check_group_name($group) ?? pd_check_plain($name, 'Name', 160) ?? pd_check_number($number)
+        ?? pd_check_plain($callerId, 'Caller id', 80) ?? pd_check_variables($variables);
+    return $error ?? [$group, $name, $number, $callerId, $variables];
+}
+
+/** The form field a pd_check_contact() message is about. */
+function pd_contact_error_field(string $message): string
+{
+    foreach (['Group' => 'group_name', 'Name' => 'name', 'Number' => 'number', 'Caller' => 'caller_id'] as $prefix => $field) {
+        if (str_starts_with($message, $prefix)) {
+            return $field;
+        }
+    }
+    return 'variables';
+}
+
+/** Inserts contacts ([group,name,number,callerid,variables] rows) with multi-row prepared INSERTs. */
+function pd_insert_contacts(PDO $pdo, array $rows): int
+{
+    $inserted = 0;
+    foreach (array_chunk($rows, 1000) as $chunk) {
+        $sql = 'INSERT INTO dialer_contacts (group_name, name, number, caller_id, variables) VALUES '
+            . implode(',', array_fill(0, count($chunk), '(?,?,?,?,?)'));
+        $stmt = $pdo->prepare($sql);
+        $stmt->execute(array_merge(...$chunk));
+        $inserted += $stmt->rowCount();
+    }
+    return $inserted;
+}
+
+function pd_check_date(string $text): bool
+{
+    $date = DateTimeImmutable::createFromFormat('!Y-m-d', $text);
+    return $date !== false && $date->format('Y-m-d') === $text;
+}
+
+/** Campaign ids, so that lookups by number can use the (campaign_id, number) unique key. */
+function pd_campaign_ids(): array
+{
+    return pd_query('SELECT id FROM dialer_campaigns')->fetchAll(PDO::FETCH_COLUMN);
+}
+
+/** Marks pending/retry leads with these numbers as dnc in every campaign; returns how many. */
+function pd_mark_dnc_leads(PDO $pdo, array $numbers): int
+{
+    $campaigns = pd_campaign_ids();
+    if ($campaigns === [] || $numbers === []) {
+        return 0;
+    }
+    $marked = 0;
+    foreach (array_chunk($numbers, 1000) as $chunk) {
+        $stmt = $pdo->prepare('UPDATE dialer_numbers SET state = \'dnc\', claim_owner = NULL, claim_expires_at = NULL WHERE campaign_id IN ('
+            . pd_placeholders(count($campaigns)) . ') AND number IN (' . pd_placeholders(count($chunk)) . ") AND state IN ('pending','retry')");
+        $stmt->execute(array_merge($campaigns, $chunk));
+        $marked += $stmt->rowCount();
+    }
+    return $marked;
+}

@@ -1,0 +1,132 @@
+// Test harness of the admin pages: a scratch database on the PD_MYSQL_DSN server,
+// `php -S` serving admin-php/ against it, and headless Chromium via playwright-core.
+import { spawn, execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const artifactsDir = path.join(process.env.PD_BUILD || path.join(repoRoot, 'build'), 'test-artifacts', 'admin');
+
+/** mysql://user:pass@host:port/db or mysql://user:pass@localhost/db?socket=/path */
+export function parseDsn(dsn) {
+  const url = new URL(dsn);
+  if (url.protocol !== 'mysql:') throw new Error(`PD_MYSQL_DSN is not a mysql:// URL: ${dsn}`);
+  return {
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    host: url.hostname || 'localhost',
+    port: url.port || '3306',
+    database: url.pathname.replace(/^\//, ''),
+    socket: url.searchParams.get('socket') || '',
+  };
+}
+
+function formatDsn(server, database) {
+  const auth = `${encodeURIComponent(server.user)}:${encodeURIComponent(server.password)}`;
+  return server.socket
+    ? `mysql://${auth}@localhost/${database}?socket=${encodeURIComponent(server.socket)}`
+    : `mysql://${auth}@${server.host}:${server.port}/${database}`;
+}
+
+/** A database of its own on the shared server, so this test runs beside others. */
+export class ScratchDatabase {
+  constructor(dsn) {
+    this.server = parseDsn(dsn);
+    this.name = `paneldialer_admin_${process.pid}_${Date.now().toString(36)}`;
+    this.dsn = formatDsn(this.server, this.name);
+  }
+
+  client(database, input, extra = []) {
+    const s = this.server;
+    const where = s.socket ? [`--socket=${s.socket}`] : ['--protocol=tcp', `--host=${s.host}`, `--port=${s.port}`];
+    return execFileSync('mariadb', [...where, `--user=${s.user}`, '--batch', '--skip-column-names', ...extra, ...(database ? [database] : [])], {
+      input, env: { ...process.env, MYSQL_PWD: s.password }, encoding: 'utf8', maxBuffer: 64 << 20,
+    });
+  }
+
+  create() {
+    this.client('', `CREATE DATABASE \`${this.name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    const migrations = path.join(repoRoot, 'sql', 'migrations');
+    for (const file of readdirSync(migrations).filter((f) => f.endsWith('.sql')).sort()) {
+      this.client(this.name, readFileSync(path.join(migrations, file), 'utf8'));
+    }
+  }
+
+  drop() {
+    this.client('', `DROP DATABASE IF EXISTS \`${this.name}\``);
+  }
+
+  /** Runs SQL; returns the rows of the last statement as arrays of strings. */
+  sql(statements) {
+    const out = this.client(this.name, `SET time_zone = '+00:00';\n${statements}`);
+    return out.split('\n').filter((line) => line !== '').map((line) => line.split('\t'));
+  }
+
+  value(query) {
+    const rows = this.sql(query);
+    return rows.length ? rows[0][0] : null;
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `php -S` on a free loopback port; resolves when it answers. `env` overrides
+ * the server's environment (e.g. PD_MYSQL_DSN: '' for a first-setup server).
+ * Its log is saved as build/test-artifacts/admin/<logName> when it stops.
+ */
+export async function startPhp(dsn, { env = {}, logName = 'php.log' } = {}) {
+  const port = await freePort();
+  const child = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', path.join(repoRoot, 'admin-php')], {
+    env: {
+      ...process.env, PD_MYSQL_DSN: dsn, PD_AMPORTAL_CONF: '/nonexistent', PD_FREEPBX_CONF: '/nonexistent',
+      PD_ADMIN_CONFIG: '/nonexistent/database.php', ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  const base = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    child.kill('SIGTERM');
+    mkdirSync(artifactsDir, { recursive: true });
+    writeFileSync(path.join(artifactsDir, logName), log);
+  };
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(`${base}/asset.php?f=none`);
+      return { base, child, log: () => log, stop };
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  child.kill('SIGTERM');
+  throw new Error(`php -S did not start: ${log}`);
+}
+
+export async function launchBrowser() {
+  mkdirSync(artifactsDir, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.PD_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export function createAdmin(dsn, user, password) {
+  execFileSync('php', [path.join(repoRoot, 'admin-php', 'bin', 'create-admin.php'), user, password], {
+    env: { ...process.env, PD_MYSQL_DSN: dsn }, encoding: 'utf8',
+  });
+}
