@@ -1,0 +1,298 @@
+// The simulated PBX: channels, calls, queues and agents, driven by AMI actions
+// and simulated-time timers, reporting what happens as Asterisk 22 AMI events.
+//
+// Thread: one. Every method runs on the io_context thread that owns the
+// TimerQueue. Nothing here blocks or does I/O; output goes through PbxOutput.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "ami_text.h"
+#include "channel.h"
+#include "queue_model.h"
+#include "rng.h"
+#include "scenario.h"
+#include "sim_clock.h"
+#include "timer_queue.h"
+
+namespace pd::sim {
+
+using SessionId = uint64_t;
+
+// Asterisk's event classes (EVENT_FLAG_*), for the per-session event mask.
+namespace event_class {
+inline constexpr uint32_t kSystem = 1u << 0;
+inline constexpr uint32_t kCall = 1u << 1;
+inline constexpr uint32_t kAgent = 1u << 5;
+inline constexpr uint32_t kUser = 1u << 6;
+inline constexpr uint32_t kDtmf = 1u << 8;
+inline constexpr uint32_t kDialplan = 1u << 11;
+inline constexpr uint32_t kSecurity = 1u << 18;
+inline constexpr uint32_t kAll = 0xffffffffu;
+}  // namespace event_class
+
+// Implemented by the AMI server.
+class PbxOutput {
+ public:
+  virtual ~PbxOutput() = default;
+  // One complete message for every logged-in session whose mask has `event_class`.
+  virtual void broadcast(uint32_t event_class, std::string_view message) = 0;
+  // A reply (and, for list actions, its events) for one session only.
+  virtual void send(SessionId session, std::string_view message) = 0;
+  // The reply to a deferred action (synchronous Originate) of `session`; the
+  // session then goes on with the actions it received meanwhile. Ignored when
+  // the session is gone.
+  virtual void complete_deferred(SessionId session, std::string_view message) = 0;
+};
+
+struct PbxStats {
+  uint64_t originates = 0;          // Originate actions accepted
+  uint64_t originates_refused = 0;  // answered with Response: Error at once
+  uint64_t answered = 0;            // Reason 4
+  uint64_t busy = 0;                // Reason 5
+  uint64_t noanswer = 0;            // Reason 3
+  uint64_t congestion = 0;          // Reason 8
+  uint64_t failed = 0;              // Reason 0 or 1
+  uint64_t machines = 0;            // AMD said MACHINE
+  uint64_t agent_connects = 0;
+  uint64_t current_calls = 0;
+  uint64_t max_concurrent_calls = 0;
+  uint64_t events = 0;
+};
+
+enum class ActionResult { kDone, kDeferred, kUnknown };
+
+class Pbx {
+ public:
+  Pbx(const Scenario& scenario, const SimClock& clock, TimerQueue& timers, PbxOutput& output,
+      bool verbose_events);
+  ~Pbx();
+  Pbx(const Pbx&) = delete;
+  Pbx& operator=(const Pbx&) = delete;
+
+  // Puts the scenario's agents into their queues and arms pause schedules.
+  void start();
+
+  // Handles an action of a logged-in session (everything but Login, Logoff,
+  // Ping, Events, Challenge). Replies go through PbxOutput::send before any
+  // event the action causes. kDeferred: the reply comes later through
+  // PbxOutput::complete_deferred. kUnknown: not an action this PBX knows
+  // (nothing was sent).
+  ActionResult handle(SessionId session, const ActionView& action);
+
+  // A random 64-bit number from the scenario's seeded generator.
+  uint64_t random() { return rng_.next(); }
+  const PbxStats& stats() const { return stats_; }
+  const SimClock& clock() const { return clock_; }
+  size_t live_channels() const { return channels_.size(); }
+
+ private:
+  enum Leg : uint8_t { kA1, kA2, kB1, kB2, kLegCount };
+  // Who ends a call: the party on ;2 of the originate (first leg), the one on
+  // ;1 (destination), or the queue agent.
+  enum class Party : uint8_t { kFirst, kDest, kAgent };
+  // One live timer per slot; scheduling again replaces it.
+  enum Slot : uint8_t {
+    kFirstSlot,
+    kRingSlot,
+    kDestSlot,
+    kAgentSlot,
+    kTimeoutSlot,
+    kDtmfSlot,
+    kQueueSlot,
+    kSlotCount
+  };
+  enum class SeatState : uint8_t { kNone, kWaiting, kRetry, kRinging, kBridged };
+  enum class EndHow : uint8_t { kNormal, kQueueTimeout, kHangupAction };
+
+  struct Seat {
+    SeatState state = SeatState::kNone;
+    Queue* queue = nullptr;
+    Leg caller = kA1;
+    uint64_t ticket = 0;
+    int64_t original_position = 0;
+    SimMs joined_at = 0;
+    SimMs ring_started = 0;
+    SimMs connected_at = 0;
+    Member* member = nullptr;  // ringing or connected member
+    SimMs wait_timeout = 0;
+  };
+
+  struct Call {
+    uint64_t id = 0;
+    SessionId session = 0;
+    std::string action_id;
+    bool async = true;
+    Rng rng;
+    std::string dial_string;  // the Originate's Channel
+    std::string first_context;
+    std::string first_exten;
+    const ContextSpec* first = nullptr;
+    const NumberRule* first_rule = nullptr;  // first leg is a customer
+    bool use_app = false;
+    std::string app;
+    std::string app_data;
+    std::string dest_context;
+    std::string dest_exten;
+    int dest_priority = 1;
+    const ContextSpec* dest = nullptr;      // current destination context of ;1
+    const NumberRule* dest_rule = nullptr;  // destination is a customer (local first)
+    CallerId cid;
+    SimMs timeout = 30000;
+    std::vector<std::pair<std::string, std::string>> variables;
+    std::array<uint64_t, kLegCount> legs{};  // channel ids, 0 = none
+    bool answered = false;
+    bool ended = false;
+    Agent* first_agent = nullptr;  // preview: the agent on ;2
+    Agent* dest_agent = nullptr;   // an agents context as destination
+    Seat seat;
+    std::string bridge_id;
+    int first_end_cause = 16;
+    int first_hangup_priority = 3;  // of ;2 when the first party ends the call
+    int dest_end_cause = 16;
+    std::string dtmf_digit;
+    const ContextSpec* amd_spec = nullptr;
+    bool amd_machine = false;
+    std::string amd_cause;
+    SimMs dest_talk_left = 0;
+    std::array<uint32_t, kSlotCount> generation{};
+  };
+
+  // --- actions (pbx_actions.cpp) ---
+  ActionResult originate(SessionId session, const ActionView& a);
+  void hangup_action(SessionId session, const ActionView& a);
+  void user_event_action(SessionId session, const ActionView& a);
+  void command_action(SessionId session, const ActionView& a);
+  void core_show_channels(SessionId session, const ActionView& a);
+  void status_action(SessionId session, const ActionView& a);
+  void queue_add(SessionId session, const ActionView& a);
+  void queue_remove(SessionId session, const ActionView& a);
+  void queue_pause(SessionId session, const ActionView& a);
+  void queue_status(SessionId session, const ActionView& a);
+  void queue_summary(SessionId session, const ActionView& a);
+  void respond(SessionId session, const ActionView& a, std::string_view response,
+               std::string_view message);
+  void send(SessionId session, const FieldList& fields, std::string& out);
+  void hangup_channel(Channel& channel, int cause);
+  std::vector<const Channel*> channels_in_order() const;
+  std::string command_output(std::string_view command, bool& known) const;
+
+  // --- call flow (pbx_call.cpp) ---
+  void start_first_party(Call& call);
+  void first_ringing(Call& call);
+  void first_answer(Call& call);
+  void first_done(Call& call);
+  void first_busy(Call& call);
+  void first_congestion(Call& call);
+  void first_unallocated(Call& call);
+  void originate_timeout(Call& call);
+  void report_originate(Call& call, bool success, int reason);
+  void enter_destination(Call& call);
+  void start_dest_behaviour(Call& call, const ContextSpec& spec);
+  void dest_customer_answered(Call& call);
+  void dest_done(Call& call);
+  void begin_amd(Call& call, const ContextSpec& spec, bool machine, const NumberRule* rule);
+  void amd_done(Call& call);
+  void dtmf_step(Call& call);
+  void end_call(Call& call, Party who, int cause, EndHow how = EndHow::kNormal);
+  void end_before_answer(Call& call, Party who, int cause, EndHow how);
+  void end_bridged(Call& call, Party who, int cause);
+  void end_in_queue(Call& call, Party who, int cause, EndHow how);
+  void end_plain(Call& call, Party who, int cause);
+  void finish_call(Call& call);
+  Party party_of(const Call& call, Leg leg) const;
+  Leg leg_of(const Call& call, Party party) const;
+
+  // --- queues (pbx_queue.cpp) ---
+  void join_queue(Call& call, Leg caller, Queue& queue, SimMs wait_timeout);
+  void dispatch(Queue& queue);
+  void schedule_dispatch(Queue& queue);
+  Member* pick_member(Queue& queue);
+  void ring_member(Call& call, Member& member);
+  void agent_answer(Call& call);
+  void agent_done(Call& call);
+  void agent_ring_no_answer(Call& call);
+  void cancel_agent_ring(Call& call, std::string_view dial_status);
+  void leave_queue(Call& call, bool abandoned);
+  int64_t remove_from_queue(Call& call);  // position it had
+  void queue_wait_timeout(Call& call);
+  void retry_queue(Call& call);
+  void agent_busy(Agent& agent);
+  void agent_free(Agent& agent);
+  Agent& agent_for_device(std::string_view device);
+  Member* add_member(Queue& queue, Agent& agent, const std::string& interface,
+                     const std::string& name, int penalty, bool paused, const std::string& reason);
+  void set_paused(Member& member, bool paused, const std::string& reason);
+  Queue* find_queue(std::string_view name);
+  void schedule_pauses(Agent& agent);
+
+  // --- channels and events (pbx.cpp) ---
+  Channel& new_channel(Call& call, Leg leg, const std::string& base_name,
+                       const std::string& context, const std::string& exten, ChannelState state,
+                       std::string uniqueid);
+  std::pair<Channel*, Channel*> new_local_pair(Call& call, Leg first, std::string_view exten,
+                                               std::string_view context, std::string uid1,
+                                               std::string uid2);
+  Channel& chan(const Call& call, Leg leg);
+  Channel* chan_if(const Call& call, Leg leg);
+  void drop_channel(Call& call, Leg leg);
+  Call* find_call(uint64_t id);
+  void at(Call& call, Slot slot, SimMs delay, void (Pbx::*step)(Call&));
+  void cancel(Call& call, Slot slot) { ++call.generation[slot]; }
+  std::string next_uniqueid();
+  std::string uuid(Rng& rng);
+  int64_t epoch_now() const { return clock_.epoch_s(timers_.base_time()); }
+
+  void emit(uint32_t event_class, const FieldList& fields);
+  FieldList channel_event(std::string_view event, const Channel& c,
+                          std::string_view privilege = "call,all");
+  void ev_newchannel(const Channel& c);
+  void ev_newstate(Channel& c, ChannelState state);
+  void ev_hangup(Channel& c, int cause);
+  void ev_hangup_request(const Channel& c, int cause, bool soft);
+  void ev_dial(std::string_view event, const Channel* caller, const Channel& dest,
+               std::string_view last_key, std::string_view last_value);
+  void ev_originate_response(Call& call, bool success, int reason);
+  void ev_member(std::string_view event, const Member& m);
+  void ev_queue_caller(std::string_view event, Call& call, int64_t position);
+  void ev_agent(std::string_view event, Call& call, const Member& m, FieldList extra);
+  void ev_bridge(std::string_view event, const std::string& bridge_id, int channels,
+                 const Channel* c);
+  void ev_verbose_new_pair(const Call& call, const Channel& one, const Channel& two);
+  void ev_newexten(const Channel& c, std::string_view app, std::string_view data);
+  void ev_device_state(const Agent& agent);
+  void ev_context_user_event(const ContextSpec& spec, const Channel& c);
+  void set_callerid(Call& call, Channel& c);
+
+  const Scenario& scenario_;
+  const SimClock& clock_;
+  TimerQueue& timers_;
+  PbxOutput& output_;
+  const bool verbose_;
+  Rng rng_;
+  PbxStats stats_;
+  std::string scratch_;
+
+  std::unordered_map<uint64_t, Call> calls_;
+  std::unordered_map<uint64_t, Channel> channels_;
+  std::unordered_map<std::string, uint64_t> channel_by_name_;
+  std::unordered_set<std::string> uniqueids_;  // of live channels: ChannelId must be new
+  std::vector<std::unique_ptr<Queue>> queues_;
+  std::unordered_map<std::string, std::unique_ptr<Agent>> agents_;  // by device
+  // Members removed by QueueRemove: a call may still point at one, so they live
+  // as long as the Pbx (one small record per QueueRemove).
+  std::vector<std::unique_ptr<Member>> retired_members_;
+  uint64_t next_call_id_ = 1;
+  uint64_t next_channel_id_ = 1;
+  uint32_t local_sequence_ = 1;
+  uint64_t uniqueid_sequence_ = 0;
+};
+
+}  // namespace pd::sim

@@ -1,0 +1,131 @@
+// The calls in flight, and the O(1) map from an AMI event to its call.
+//
+// Keys (all hash lookups, tried in this order):
+//   1. ActionID, for a Response and an OriginateResponse (a refused
+//      Originate's "Response: Error" carries nothing else, trace 13);
+//   2. Linkedid: every channel of the call carries the ChannelId the engine
+//      passed to Originate (both Local halves, queue agents' channels);
+//   3. Uniqueid up to its last ';' (the ";2" half of a Local channel is
+//      "<ChannelId>;2");
+//   4. DestLinkedid, then DestUniqueid the same way (the Originate's own
+//      Dial* events carry only Dest* fields).
+// Events that cannot concern a call (VarSet, Newexten, queue events...) are
+// turned away by name before any lookup.
+//
+// Counts per campaign, kept up to date by apply() and remove(): live calls
+// (not ended) and calls awaiting an agent (live, no AgentConnect yet) - what
+// the Pacer needs, read in O(1).
+//
+// Ownership: the table owns its CallStates; a CallState* stays valid until
+// remove() of that call or the table's destruction.
+// Threads: not thread-safe; one owner thread (the host loop).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "pd/core/ami_event.h"
+#include "pd/core/call_state.h"
+#include "pd/core/clock.h"
+#include "pd/result.h"
+
+namespace pd::core {
+
+// What the engine knows the call by, besides its id.
+struct CallInfo {
+  int64_t campaign_id = 0;
+  int64_t number_id = 0;
+  int attempt = 1;
+  std::string agent_interface;  // preview: the agent the call belongs to
+};
+
+class CallTable {
+ public:
+  explicit CallTable(CallEventNames names = {}) : names_(std::move(names)) {}
+
+  // Registers a call before its Originate is sent. `call_id` is the ChannelId
+  // (must pass is_call_id()); `action_id` the Originate's ActionID (may be
+  // empty). Errors: invalid argument for a bad id, conflict for an id or
+  // ActionID already in the table.
+  pd::Result<CallState*> add(std::string call_id, std::string action_id, CallInfo info,
+                             CallSettings settings, EpochMs now);
+
+  CallState* find(std::string_view call_id);
+  const CallInfo* info(std::string_view call_id) const;
+
+  // The call an event belongs to, or nullptr. O(1).
+  CallState* route(const AmiEvent& event);
+
+  struct Applied {
+    CallState* call = nullptr;  // nullptr: not a call event or no call of ours
+    CallChanges changes = kNoChange;
+  };
+  // route() then CallState::apply(). When changes has kEnded, read
+  // call->result() and then remove() the call.
+  Applied apply(const AmiEvent& event, EpochMs now);
+
+  // Forgets a call (ended or not). False when unknown.
+  bool remove(std::string_view call_id);
+
+  size_t size() const { return calls_.size(); }
+  int live_calls(int64_t campaign_id) const;
+  int awaiting_agent(int64_t campaign_id) const;
+
+  // Ends the calls past their Originate deadline (CallState::expire); returns
+  // their ids (they stay in the table until remove()). O(calls): call it from
+  // a timer tick, not per event.
+  std::vector<std::string> expire(EpochMs now);
+
+  // After an AMI reconnect: begin_reconcile(), send CoreShowChannels, feed
+  // its CoreShowChannel events through apply(), then finish_reconcile() when
+  // CoreShowChannelsComplete arrives. Returns the ids of the calls it ended
+  // as lost. Do not originate in between.
+  void begin_reconcile();
+  std::vector<std::string> finish_reconcile(EpochMs now);
+
+  void for_each(const std::function<void(const CallState&, const CallInfo&)>& visit) const;
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  template <class V>
+  using Map = std::unordered_map<std::string, V, Hash, std::equal_to<>>;
+
+  struct Entry {
+    Entry(std::string id, CallSettings settings, EpochMs now, CallInfo i, std::string action)
+        : state(std::move(id), std::move(settings), now),
+          info(std::move(i)),
+          action_id(std::move(action)) {}
+    CallState state;
+    CallInfo info;
+    std::string action_id;
+    bool counted_live = true;
+    bool counted_awaiting = true;
+  };
+  struct Counts {
+    int live = 0;
+    int awaiting_agent = 0;
+  };
+
+  Entry* lookup(std::string_view key);
+  Entry* lookup_channel(std::string_view uniqueid);
+  Entry* route_entry(const AmiEvent& event);
+  void account(Entry& entry, CallChanges changes);
+  void uncount(Entry& entry);
+
+  CallEventNames names_;
+  Map<std::unique_ptr<Entry>> calls_;
+  Map<Entry*> by_action_;
+  std::unordered_map<int64_t, Counts> counts_;
+};
+
+}  // namespace pd::core

@@ -1,0 +1,72 @@
+// A campaign's configuration (one dialer_campaigns row) and its validation.
+//
+// validate() is the single gate for everything that later reaches the
+// dialplan or an AMI action: the dialplan writer and the Originate builder
+// rely on a campaign having passed it.
+// Threads: plain data.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "pd/core/schedule.h"
+#include "pd/result.h"
+
+namespace pd::core {
+
+// automatic: up to concurrent_calls at once, no agents involved.
+// progressive: one call per free agent of the queue, minus calls in flight.
+// preview: the agent gets a card and starts the call with Dial.
+enum class DialMode { kAutomatic, kProgressive, kPreview };
+// remote: the customer first, then the destination. local: the destination
+// (queue/agent) first, then the customer, so nobody hears dead air.
+enum class InitialLeg { kRemote, kLocal };
+enum class DestinationKind { kQueue, kIvr, kCustom };
+
+std::string_view to_string(DialMode mode) noexcept;         // "automatic"...
+std::string_view to_string(InitialLeg leg) noexcept;        // "remote"/"local"
+std::string_view to_string(DestinationKind kind) noexcept;  // "queue"/"ivr"/"custom"
+// Accept exactly the ENUM values of the schema.
+pd::Result<DialMode> parse_dial_mode(std::string_view text);
+pd::Result<InitialLeg> parse_initial_leg(std::string_view text);
+pd::Result<DestinationKind> parse_destination_kind(std::string_view text);
+
+// A FreePBX-style "context,exten,priority".
+struct DialplanTarget {
+  std::string context;
+  std::string exten;
+  std::string priority;
+};
+// Invalid-argument Error unless there are exactly three parts, a context in
+// [A-Za-z0-9_.-], an exten in [A-Za-z0-9_.*#+-] and a priority (number or label).
+pd::Result<DialplanTarget> parse_dialplan_target(std::string_view text);
+
+struct Campaign {
+  int64_t id = 0;
+  std::string name;  // [A-Za-z0-9_-]{1,64}: becomes pd-<name>-dest etc.
+  DialMode mode = DialMode::kProgressive;
+  InitialLeg initial_leg = InitialLeg::kRemote;
+  DestinationKind destination_kind = DestinationKind::kQueue;
+  std::string destination;      // "context,exten,priority"
+  std::string destination_amd;  // same form; empty: no answering-machine detection
+  std::string queue_name;       // the Asterisk queue whose members the engine watches
+  std::string dial_prefix;      // [0-9*#]
+  std::string caller_id;        // used when the number has none
+  ScheduleSpec schedule;
+  int dial_attempts = 3;  // calls per number, the first included
+  int retry_minutes = 30;
+  int concurrent_calls = 10;  // automatic mode's ceiling
+  bool group_by_name = false;
+  std::string valid_dtmf;  // digits recorded as DTMF_<d>, e.g. "12#"
+  bool enabled = false;
+
+  bool needs_agents() const { return mode != DialMode::kAutomatic; }
+};
+
+// Ok, or an invalid-argument Error listing every problem found, each naming
+// the field, separated by "; " (e.g. "mode progressive needs a queue
+// destination; dial prefix '9a' may hold only 0-9, * and #").
+pd::Status validate(const Campaign& campaign);
+
+}  // namespace pd::core

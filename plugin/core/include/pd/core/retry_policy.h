@@ -1,0 +1,59 @@
+// What happens to a number after an attempt: done, retry later, or failed.
+//
+//   success (disposition other than "Failed")  -> done; with group by name,
+//       also close the contact's other numbers in the campaign (the store does
+//       it; this only says so)
+//   customer never dialed (Originate refused, local leg / agent not reached)
+//       -> requeue now without using an attempt; after `max_requeues` such
+//          requeues in a row the number fails, so a broken setup cannot loop
+//   otherwise, attempts (this one included) < dial_attempts
+//       -> retry at now + retry_minutes
+//   otherwise -> failed
+//
+// Threads: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "pd/core/call_state.h"
+#include "pd/core/clock.h"
+
+namespace pd::core {
+
+struct RetryRule {
+  int dial_attempts = 3;  // calls per number, the first included (< 1 is taken as 1)
+  int retry_minutes = 30;
+  bool group_by_name = false;
+  int max_requeues = 3;  // "never dialed" outcomes in a row before the number fails
+};
+
+struct AttemptOutcome {
+  bool success = false;         // disposition != "Failed"
+  bool customer_dialed = true;  // false: the attempt does not count
+  static AttemptOutcome from(const CallResult& result) {
+    return {result.disposition != "Failed", result.customer_dialed};
+  }
+};
+
+enum class NextStep {
+  kDone,    // final: dialer_numbers.state = done
+  kRetry,   // dialer_numbers.state = retry, next_try_at = retry_at_ms
+  kFailed,  // final: dialer_numbers.state = failed
+};
+std::string_view to_string(NextStep step) noexcept;  // "done", "retry", "failed"
+
+struct RetryDecision {
+  NextStep step = NextStep::kFailed;
+  EpochMs retry_at_ms = 0;           // kRetry only
+  int attempts = 0;                  // the number's attempts after this one
+  int requeues = 0;                  // consecutive "never dialed" outcomes after this one
+  bool close_other_numbers = false;  // group by name: close the contact's other numbers
+};
+
+// `attempts_before`: attempts the number had before this call;
+// `requeues_before`: consecutive never-dialed outcomes before this call.
+RetryDecision decide_retry(const RetryRule& rule, int attempts_before, int requeues_before,
+                           const AttemptOutcome& outcome, EpochMs now);
+
+}  // namespace pd::core

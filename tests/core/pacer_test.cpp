@@ -1,0 +1,104 @@
+// Pacing per mode and the calls-per-second token bucket, with a fake clock.
+#include "pd/core/pacer.h"
+
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "test_events.h"
+
+using namespace pd::core;
+using pd::core::testing::msg;
+using pd::core::testing::to_event;
+
+TEST_CASE("automatic: up to concurrent calls") {
+  PacingInput in;
+  in.mode = DialMode::kAutomatic;
+  in.concurrent_calls = 10;
+  in.live_calls = 3;
+  CHECK(calls_wanted(in) == 7);
+  in.live_calls = 12;  // the limit was lowered while calls were up
+  CHECK(calls_wanted(in) == 0);
+  in.live_calls = 0;
+  in.may_dial = false;
+  CHECK(calls_wanted(in) == 0);
+}
+
+TEST_CASE("progressive: free agents minus calls still waiting for one") {
+  PacingInput in;
+  in.mode = DialMode::kProgressive;
+  in.free_agents = 5;
+  in.awaiting_agent = 2;
+  in.live_calls = 9;  // connected calls already made their agents busy: not counted again
+  CHECK(calls_wanted(in) == 3);
+  in.awaiting_agent = 6;
+  CHECK(calls_wanted(in) == 0);
+}
+
+TEST_CASE("preview: free agents without a reservation") {
+  QueueView view;
+  for (const char* iface : {"PJSIP/3", "PJSIP/1", "PJSIP/2"}) {
+    auto m = msg({{"Event", "QueueMemberAdded"},
+                  {"Queue", "sales"},
+                  {"Interface", iface},
+                  {"Status", "1"},
+                  {"Paused", "0"},
+                  {"InCall", "0"}});
+    view.apply(to_event(m));
+  }
+  auto paused = msg({{"Event", "QueueMemberPause"},
+                     {"Queue", "sales"},
+                     {"Interface", "PJSIP/2"},
+                     {"Status", "1"},
+                     {"Paused", "1"},
+                     {"InCall", "0"}});
+  view.apply(to_event(paused));
+  const std::set<std::string, std::less<>> reserved = {"PJSIP/1"};
+  const auto candidates = preview_candidates(
+      view, "sales", [&](std::string_view iface) { return reserved.contains(iface); });
+  CHECK(candidates == std::vector<std::string>{"PJSIP/3"});
+
+  PacingInput in;
+  in.mode = DialMode::kPreview;
+  in.free_agents = view.free_count("sales");
+  in.reserved_agents = 1;
+  CHECK(calls_wanted(in) == 1);
+}
+
+TEST_CASE("token bucket: rate - burst - refill from the clock value") {
+  RateLimiter limiter(2.0, 2.0, 0);  // 2 calls/s, bucket of 2
+  CHECK(limiter.available(0) == 2);
+  CHECK(limiter.take(5, 0) == 2);
+  CHECK(limiter.take(1, 0) == 0);
+  CHECK(limiter.wait_ms(0) == 500);
+  CHECK(limiter.take(1, 499) == 0);
+  CHECK(limiter.take(1, 500) == 1);
+  CHECK(limiter.available(10'000) == 2);  // never more than the bucket
+  limiter.take(2, 10'000);
+  limiter.refund(1, 10'000);
+  CHECK(limiter.available(10'000) == 1);
+  CHECK(limiter.available(5'000) == 1);  // a clock going back adds nothing
+}
+
+TEST_CASE("a fractional rate and an unlimited one") {
+  RateLimiter slow(0.5, 1.0, 0);  // one call every two seconds
+  CHECK(slow.take(3, 0) == 1);
+  CHECK(slow.take(1, 1'999) == 0);
+  CHECK(slow.take(1, 2'000) == 1);
+  RateLimiter unlimited(0, 0, 0);
+  CHECK(unlimited.take(1000, 0) == 1000);
+  CHECK(unlimited.wait_ms(0) == 0);
+}
+
+TEST_CASE("the pacer grants min(wanted - tokens) and takes back the unused") {
+  Pacer pacer(10, 0);  // 10 calls/s, bucket of 10
+  PacingInput in;
+  in.mode = DialMode::kAutomatic;
+  in.concurrent_calls = 50;
+  CHECK(pacer.grant(in, 0) == 10);
+  CHECK(pacer.grant(in, 0) == 0);
+  CHECK(pacer.grant(in, 100) == 1);
+  pacer.give_back(1, 100);
+  in.live_calls = 49;
+  CHECK(pacer.grant(in, 100) == 1);
+}

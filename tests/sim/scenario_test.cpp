@@ -1,0 +1,199 @@
+// The scenario JSON: the built-in rig, every section, and clear errors.
+#include "scenario.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+using pd::sim::ContextType;
+using pd::sim::Outcome;
+using pd::sim::parse_scenario;
+using pd::sim::Scenario;
+using pd::sim::Strategy;
+
+namespace {
+
+// The error text of a scenario that must not load.
+std::string error_of(const std::string& json) {
+  auto scenario = parse_scenario(json);
+  REQUIRE_MESSAGE(!scenario.has_value(), "expected an error for: " << json);
+  CHECK(scenario.error().code == pd::ErrorCode::kInvalidArgument);
+  return scenario.error().message;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the built-in scenario is the Asterisk rig of the traces") {
+  auto scenario = parse_scenario(pd::sim::default_scenario_json());
+  REQUIRE_MESSAGE(scenario.has_value(), scenario.error().describe());
+  const Scenario& sc = *scenario;
+  CHECK(sc.seed == 1);
+  CHECK(sc.speed == 1.0);
+  REQUIRE(sc.users.size() == 1);
+  CHECK(sc.users[0].username == "dialer");
+  CHECK(sc.users[0].secret == "dialersecret");
+  REQUIRE(sc.find_queue("sales") != nullptr);
+  CHECK(sc.find_queue("sales")->strategy == Strategy::kRrMemory);
+  CHECK(sc.find_queue("sales")->ring_timeout == 15000);
+  CHECK(sc.find_queue("support")->strategy == Strategy::kRingAll);
+  CHECK(sc.agents.size() == 2);
+  CHECK(sc.find_agent("Local/101@sim-agents") != nullptr);
+
+  const auto* customers = sc.find_context("sim-customers");
+  REQUIRE(customers != nullptr);
+  CHECK(customers->type == ContextType::kCustomers);
+  CHECK(sc.find_context("sim-agents")->type == ContextType::kAgents);
+  CHECK(sc.find_context("to-queue-sales")->queue == "sales");
+  CHECK(sc.find_context("dialer-amd")->amd);
+  CHECK(sc.find_context("dialer-amd")->amd_time.min == 2500);
+  CHECK(sc.find_context("dialer-test")->user_event == "DialerTest");
+  CHECK(sc.find_context("no-such-context") == nullptr);
+
+  // The last digit decides, as in the rig's dialplan.
+  const Outcome by_digit[] = {Outcome::kAnswer,     Outcome::kAnswer,     Outcome::kAnswer,
+                              Outcome::kAnswer,     Outcome::kDtmf,       Outcome::kBusy,
+                              Outcome::kNoAnswer,   Outcome::kCongestion, Outcome::kMachine,
+                              Outcome::kUnallocated};
+  for (int digit = 0; digit <= 9; ++digit) {
+    CAPTURE(digit);
+    CHECK(sc.rule_for(*customers, "555100" + std::to_string(digit)).outcome == by_digit[digit]);
+  }
+  CHECK(sc.rule_for(*customers, "5").outcome == Outcome::kAnswer);  // the default rule
+}
+
+TEST_CASE("every section of a scenario is read") {
+  auto scenario = parse_scenario(R"({
+    // comments are allowed
+    "description": "all keys",
+    "seed": 42, "speed": 2.5, "epoch": 1700000000, "ringing_after_s": 0.5,
+    "users": [{"username": "u", "secret": "s"}],
+    "queues": [{"name": "q", "strategy": "leastrecent", "ring_timeout_s": 10, "retry_s": 2,
+                "wait_timeout_s": 60, "servicelevel_s": 30}],
+    "agent_defaults": {"answer_delay_s": [1, 3], "talk_s": 20},
+    "agents": [{"interface": "Local/7@ag/n", "name": "Seven", "queues": ["q"], "paused": true,
+                "paused_reason": "lunch", "penalty": 2, "talk_s": [10, 12],
+                "pause_schedule": [{"at_s": 5, "for_s": 10, "reason": "break"}]}],
+    "contexts": {
+      "cust-*": {"type": "customers", "rules": [{"pattern": "_X.1", "outcome": "busy"}]},
+      "cust-special": {"type": "ivr", "answer_after_s": 1, "hold_s": [2, 4],
+                       "user_event": "Hello", "user_event_fields": {"A": "b"}},
+      "ag": {"type": "agents"},
+      "*": {"type": "queue", "queue": "q", "wait_timeout_s": 9, "amd": true, "amd_s": [2, 3],
+            "amd_destination": "ag", "amd_event": "MyAMD"}
+    },
+    "number_rules": [{"regex": "^9", "outcome": "noanswer", "ring_s": 30},
+                     {"pattern": "_X.2", "outcome": "dtmf", "digit": "#", "dtmf_after_s": 0.25}],
+    "default_outcome": {"outcome": "congestion", "after_s": 1}
+  })");
+  REQUIRE_MESSAGE(scenario.has_value(), scenario.error().describe());
+  const Scenario& sc = *scenario;
+  CHECK(sc.seed == 42);
+  CHECK(sc.speed == 2.5);
+  CHECK(sc.epoch == 1700000000);
+  CHECK(sc.ringing_after == 500);
+  CHECK(sc.queues[0].strategy == Strategy::kLeastRecent);
+  CHECK(sc.queues[0].retry == 2000);
+  CHECK(sc.queues[0].wait_timeout == 60000);
+  CHECK(sc.queues[0].servicelevel_s == 30);
+  CHECK(sc.agent_defaults.answer_delay.min == 1000);
+  CHECK(sc.agent_defaults.answer_delay.max == 3000);
+  const auto& agent = sc.agents[0];
+  CHECK(agent.name == "Seven");
+  CHECK(agent.paused);
+  CHECK(agent.paused_reason == "lunch");
+  CHECK(agent.penalty == 2);
+  CHECK(agent.answer_delay.max == 3000);  // from agent_defaults
+  CHECK(agent.talk.min == 10000);
+  REQUIRE(agent.pauses.size() == 1);
+  CHECK(agent.pauses[0].at == 5000);
+  CHECK(agent.pauses[0].length == 10000);
+
+  // Exact names beat globs; a longer glob beats "*".
+  CHECK(sc.find_context("cust-special")->type == ContextType::kIvr);
+  CHECK(sc.find_context("cust-other")->type == ContextType::kCustomers);
+  CHECK(sc.find_context("anything")->type == ContextType::kQueue);
+  CHECK(sc.find_context("anything")->queue_wait == 9000);
+  CHECK(sc.find_context("anything")->amd_event == "MyAMD");
+  CHECK(sc.find_context("cust-special")->user_event_fields.size() == 1);
+
+  // A context's own rules replace the scenario's; the default rule is the fallback.
+  const auto& cust = *sc.find_context("cust-x");
+  CHECK(sc.rule_for(cust, "5551").outcome == Outcome::kBusy);
+  CHECK(sc.rule_for(cust, "9999").outcome == Outcome::kCongestion);
+  const auto& queue_ctx = *sc.find_context("anything");
+  CHECK(sc.rule_for(queue_ctx, "9000").outcome == Outcome::kNoAnswer);
+  CHECK(sc.rule_for(queue_ctx, "9000").ring.min == 30000);
+  CHECK(sc.rule_for(queue_ctx, "5552").outcome == Outcome::kDtmf);
+  CHECK(sc.rule_for(queue_ctx, "5552").digit == "#");
+  CHECK(sc.rule_for(queue_ctx, "5553").outcome == Outcome::kCongestion);
+  CHECK(sc.rule_for(queue_ctx, "5553").after.min == 1000);
+}
+
+TEST_CASE("bad scenarios are refused with an error that says where and why") {
+  CHECK(contains(error_of("{"), "scenario is not valid JSON"));
+  CHECK(contains(error_of("[]"), "scenario: must be an object"));
+  CHECK(contains(error_of(R"({"speeed": 2})"), "scenario: unknown key \"speeed\""));
+  CHECK(contains(error_of(R"({"seed": 1, "seed": 2})"), "not valid JSON"));
+  CHECK(contains(error_of(R"({"speed": 0})"), "scenario.speed: must be in (0, 1e6]"));
+  CHECK(contains(error_of(R"({"seed": -1})"), "scenario.seed: must be an unsigned integer"));
+  CHECK(contains(error_of(R"({"queues": [{"name": "q", "strategy": "fastest"}]})"),
+                 "scenario.queues[0].strategy: unknown strategy \"fastest\""));
+  CHECK(contains(error_of(R"({"queues": [{"name": "q"}, {"name": "q"}]})"),
+                 "queue \"q\" is listed twice"));
+  CHECK(contains(error_of(R"({"agents": [{"interface": "SIP/100"}]})"),
+                 "scenario.agents[0].interface: must look like Local/<exten>@<context>/n"));
+  CHECK(contains(error_of(R"({"agents": [{"interface": "Local/1@a/n", "queues": ["nope"]}]})"),
+                 "unknown queue \"nope\""));
+  CHECK(contains(
+      error_of(R"({"contexts": {"c": {"type": "pbx"}}})"),
+      "scenario.contexts[\"c\"].type: unknown type \"pbx\" (customers, agents, queue, ivr)"));
+  CHECK(contains(error_of(R"({"contexts": {"c": {"type": "queue"}}})"),
+                 "scenario.contexts[\"c\"].queue: required for type queue"));
+  CHECK(contains(error_of(R"({"contexts": {"c": {"type": "queue", "queue": "none"}}})"),
+                 "context c: unknown queue \"none\""));
+  CHECK(contains(
+      error_of(R"({"contexts": {"c": {"type": "ivr", "amd": true, "amd_destination": "x"}}})"),
+      "amd_destination \"x\" is not in the contexts map"));
+  CHECK(contains(error_of(R"({"contexts": {"c": {"type": "ivr", "hold_s": [3, 1]}}})"),
+                 "hold_s: needs 0 <= min <= max seconds"));
+  CHECK(contains(error_of(R"({"contexts": {"c": {"type": "ivr", "hold_s": -1}}})"),
+                 "hold_s: must not be negative"));
+  CHECK(contains(error_of(R"({"contexts": {"c": {"type": "ivr", "hold_s": "long"}}})"),
+                 "hold_s: must be seconds or [min, max] seconds"));
+  CHECK(contains(error_of(R"({"contexts": {"c": {"type": "ivr", "user_event": "E",
+                                 "user_event_fields": {"A": "line\nbreak"}}}})"),
+                 "must not hold control characters"));
+  CHECK(contains(error_of(R"({"number_rules": [{"outcome": "busy"}]})"),
+                 "scenario.number_rules[0]: needs exactly one of \"pattern\" or \"regex\""));
+  CHECK(contains(error_of(R"({"number_rules": [{"pattern": "_[12", "outcome": "busy"}]})"),
+                 "unclosed or empty [set]"));
+  CHECK(
+      contains(error_of(R"({"number_rules": [{"regex": "(", "outcome": "busy"}]})"), "bad regex"));
+  CHECK(contains(error_of(R"({"number_rules": [{"pattern": "_X", "outcome": "hangs"}]})"),
+                 "unknown outcome \"hangs\""));
+  CHECK(contains(
+      error_of(R"({"number_rules": [{"pattern": "_X", "outcome": "dtmf", "digit": "12"}]})"),
+      "digit: one of 0-9 * # A-D"));
+  CHECK(contains(error_of(R"({"default_outcome": {"pattern": "_X", "outcome": "busy"}})"),
+                 "the default rule takes no pattern"));
+}
+
+TEST_CASE("a scenario file that cannot be read names the file") {
+  auto missing = pd::sim::load_scenario_file("/nonexistent/scenario.json");
+  REQUIRE(!missing.has_value());
+  CHECK(missing.error().code == pd::ErrorCode::kIOError);
+  CHECK(contains(missing.error().message, "/nonexistent/scenario.json"));
+
+  const std::string path = "test-sim-bad-scenario.json";
+  std::ofstream(path) << R"({"speed": "fast"})";
+  auto bad = pd::sim::load_scenario_file(path);
+  std::remove(path.c_str());
+  REQUIRE(!bad.has_value());
+  CHECK(contains(bad.error().message, path + ": scenario.speed: must be a number"));
+}
