@@ -12,11 +12,16 @@ pd::Result<std::string> HostLink::send_action(const Fields& fields) const {
   int rc = services_->ami_send(services_->host, c_fields.data(), c_fields.size(), action_id,
                                sizeof action_id);
   switch (rc) {
-    case PD_OK: return std::string(action_id);
-    case PD_ENOLINK: return pd::fail(pd::Error::unavailable("AMI link is down"));
-    case PD_EAGAIN: return pd::fail(pd::Error::limit("AMI send queue is full"));
-    case PD_EINVAL: return pd::fail(pd::Error::invalid("AMI action refused by the host"));
-    default: return pd::fail(pd::Error::internal("ami_send failed: " + std::to_string(rc)));
+    case PD_OK:
+      return std::string(action_id);
+    case PD_ENOLINK:
+      return pd::fail(pd::Error::unavailable("AMI link is down"));
+    case PD_EAGAIN:
+      return pd::fail(pd::Error::limit("AMI send queue is full"));
+    case PD_EINVAL:
+      return pd::fail(pd::Error::invalid("AMI action refused by the host"));
+    default:
+      return pd::fail(pd::Error::internal("ami_send failed: " + std::to_string(rc)));
   }
 }
 

@@ -28,6 +28,14 @@ pd_db_bin() {
   return 1
 }
 
+# True when nothing listens on 127.0.0.1:PORT (it can be bound).
+pd_db_port_free() {
+  python3 -c 'import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+
 pd_db_free_port() {
   python3 - <<'EOF' 2>/dev/null || echo $((20000 + RANDOM % 20000))
 import socket
@@ -37,10 +45,12 @@ print(s.getsockname()[1])
 EOF
 }
 
-# pd_db_client NAME [args…]: the mariadb client connected as root over the socket.
+# pd_db_client NAME [args…]: the mariadb client connected as the instance's
+# administrator over the socket: the account named after the OS user that ran
+# mariadb-install-db (root when run as root), authenticated by unix_socket.
 pd_db_client() {
   local dir; dir="$(pd_db_dir "$1")"; shift
-  mariadb --no-defaults --protocol=socket -S "$dir/mysqld.sock" -uroot "$@"
+  mariadb --no-defaults --protocol=socket -S "$dir/mysqld.sock" -u"$(id -un)" "$@"
 }
 
 pd_db_sql() { pd_db_client "$1" --batch --skip-column-names; }
@@ -63,10 +73,15 @@ pd_db_start() {
       pd_say "initialising private MariaDB in $dir"
       rm -rf "$dir/data"
       "$install_db" --no-defaults "${user_opt[@]}" --datadir="$dir/data" \
-        --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 \
+        --auth-root-authentication-method=socket --auth-root-socket-user="$(id -un)" --skip-test-db >"$dir/install.log" 2>&1 \
         || { cat "$dir/install.log" >&2; pd_die "mariadb-install-db failed"; }
     fi
-    port="$(pd_db_free_port)"
+    # A restarted instance keeps its port when it can, so that programs
+    # still running with its DSN reconnect to it.
+    port="$(cat "$dir/port" 2>/dev/null || true)"
+    if [[ ! "$port" =~ ^[0-9]+$ ]] || ! pd_db_port_free "$port"; then
+      port="$(pd_db_free_port)"
+    fi
     echo "$port" >"$dir/port"
     "$mariadbd" --no-defaults "${user_opt[@]}" --datadir="$dir/data" \
       --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" \
@@ -142,4 +157,29 @@ pd_db_stop() {
   done
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$dir/mysqld.pid"
+}
+
+# pd_dsn_client DSN [args…]: the mariadb client on the server a DSN names
+# (mysql://user:pass@host:port/db or mysql://user:pass@localhost/db?socket=/path).
+pd_dsn_client() {
+  local dsn="$1"; shift
+  local rest auth hostport db query user pass host port socket=""
+  [[ "$dsn" == mysql://* ]] || pd_die "not a mysql:// DSN: $dsn"
+  rest="${dsn#mysql://}"
+  auth="${rest%%@*}"; rest="${rest#*@}"
+  hostport="${rest%%/*}"; rest="${rest#*/}"
+  db="${rest%%\?*}"
+  [[ "$rest" == *\?* ]] && query="${rest#*\?}" || query=""
+  user="$(printf '%b' "${auth%%:*}")"
+  pass="$(printf '%b' "${auth#*:}")"
+  user="$(python3 -c 'import sys,urllib.parse;print(urllib.parse.unquote(sys.argv[1]))' "$user")"
+  pass="$(python3 -c 'import sys,urllib.parse;print(urllib.parse.unquote(sys.argv[1]))' "$pass")"
+  host="${hostport%%:*}"
+  [[ "$hostport" == *:* ]] && port="${hostport#*:}" || port=3306
+  [[ "$query" == socket=* ]] && socket="$(python3 -c 'import sys,urllib.parse;print(urllib.parse.unquote(sys.argv[1]))' "${query#socket=}")"
+  if [ -n "$socket" ]; then
+    MYSQL_PWD="$pass" mariadb --no-defaults --protocol=socket -S "$socket" -u"$user" "$db" "$@"
+  else
+    MYSQL_PWD="$pass" mariadb --no-defaults --protocol=tcp -h"$host" -P"$port" -u"$user" "$db" "$@"
+  fi
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, mkdtempSync, writeFileSync, rmSync, statSync 
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ScratchDatabase, startPhp, launchBrowser, createAdmin, artifactsDir, repoRoot } from './harness.mjs';
+import { ScratchDatabase, startPhp, launchBrowser, createAdmin, artifactsDir, repoRoot } from '../support/harness.mjs';
 
 const ADMIN = 'admin';
 const PASSWORD = 'correct-horse-42';

@@ -1,5 +1,6 @@
-// Test harness of the admin pages: a scratch database on the PD_MYSQL_DSN server,
-// `php -S` serving admin-php/ against it, and headless Chromium via playwright-core.
+// Harness of the browser tests (admin pages, agent panel): a scratch database
+// on the PD_MYSQL_DSN server, `php -S` serving admin-php/, child processes,
+// free ports, and headless Chromium via playwright-core.
 import { spawn, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -8,7 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const artifactsDir = path.join(process.env.PD_BUILD || path.join(repoRoot, 'build'), 'test-artifacts', 'admin');
+export const buildDir = process.env.PD_BUILD || path.join(repoRoot, 'build');
+/** Where a suite saves its screenshots and logs: build/test-artifacts/<suite>. */
+export function artifactsFor(suite) {
+  const dir = path.join(buildDir, 'test-artifacts', suite);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+export const artifactsDir = artifactsFor('admin');
 
 /** mysql://user:pass@host:port/db or mysql://user:pass@localhost/db?socket=/path */
 export function parseDsn(dsn) {
@@ -33,9 +41,9 @@ function formatDsn(server, database) {
 
 /** A database of its own on the shared server, so this test runs beside others. */
 export class ScratchDatabase {
-  constructor(dsn) {
+  constructor(dsn, suite = 'admin') {
     this.server = parseDsn(dsn);
-    this.name = `paneldialer_admin_${process.pid}_${Date.now().toString(36)}`;
+    this.name = `paneldialer_${suite}_${process.pid}_${Date.now().toString(36)}`;
     this.dsn = formatDsn(this.server, this.name);
   }
 
@@ -50,8 +58,13 @@ export class ScratchDatabase {
   create() {
     this.client('', `CREATE DATABASE \`${this.name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     const migrations = path.join(repoRoot, 'sql', 'migrations');
-    for (const file of readdirSync(migrations).filter((f) => f.endsWith('.sql')).sort()) {
+    // Recorded as the plugin's migrator records them, so a plugin started on
+    // this database finds its schema current.
+    this.client(this.name, `CREATE TABLE dialer_schema_version (version INT UNSIGNED NOT NULL PRIMARY KEY,
+      name VARCHAR(190) NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB`);
+    for (const file of readdirSync(migrations).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort()) {
       this.client(this.name, readFileSync(path.join(migrations, file), 'utf8'));
+      this.client(this.name, `INSERT INTO dialer_schema_version (version, name) VALUES (${Number(file.slice(0, 4))}, '${file}')`);
     }
   }
 
@@ -71,7 +84,7 @@ export class ScratchDatabase {
   }
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
@@ -117,7 +130,6 @@ export async function startPhp(dsn, { env = {}, logName = 'php.log' } = {}) {
 }
 
 export async function launchBrowser() {
-  mkdirSync(artifactsDir, { recursive: true });
   return chromium.launch({
     executablePath: process.env.PD_CHROMIUM || '/usr/bin/chromium',
     headless: true,

@@ -1,0 +1,574 @@
+// The engine's life: start, configuration, the AMI link, ticks and the
+// periodic housekeeping (heartbeat, lease renewal, call expiry).
+#include "engine.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "pd/dialplan/dialplan.h"
+#include "pd/store/dsn.h"
+#include "pd/store/migrator.h"
+
+namespace pd::plugin {
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+constexpr int64_t kHeartbeatMs = 5000;
+constexpr int64_t kExpireMs = 1000;
+constexpr int64_t kQueuePublishMs = 30000;
+constexpr int64_t kMigrateRetryMs = 2000;
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string base36(uint64_t value) {
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string out;
+  do {
+    out.insert(out.begin(), kDigits[value % 36]);
+    value /= 36;
+  } while (value > 0);
+  return out;
+}
+
+// What the worker prepares from a configuration snapshot.
+struct PreparedConfig {
+  EngineSettings settings;
+  std::vector<PreparedCampaign> campaigns;
+  std::string dialplan_error;
+  bool dialplan_changed = false;
+  std::string preview_default;
+};
+
+}  // namespace
+
+Engine::Engine(const pd_host_services_v1* services, PluginConfig config)
+    : host_(services), config_(std::move(config)) {}
+
+pd::Result<std::unique_ptr<Engine>> Engine::start(const pd_host_services_v1* services,
+                                                  std::string_view config_json) {
+  HostLink host(services);
+  auto config = parse_plugin_config(config_json, host.plugin_dir());
+  if (!config) return pd::fail(config.error());
+  std::unique_ptr<Engine> engine(new Engine(services, std::move(*config)));
+  if (auto ok = engine->begin(); !ok) return pd::fail(ok.error());
+  return engine;
+}
+
+pd::Status Engine::begin() {
+  auto dsn = config_.mysql_dsn.empty() ? pd::store::dsn_from_environment()
+                                       : pd::store::parse_dsn(config_.mysql_dsn);
+  if (!dsn) {
+    return pd::fail(pd::Error::invalid("database: " + dsn.error().message +
+                                       " (set the plugin's mysql_dsn or PD_MYSQL_DSN)"));
+  }
+  started_at_ = pd::store::now_ms();
+  call_id_prefix_ =
+      config_.instance_id + "-" + base36(uint64_t(started_at_.time_since_epoch().count()));
+
+  pd::store::StoreWorkerOptions options;
+  dsn_ = *dsn;
+  options.dsn = *dsn;
+  options.instance = config_.instance_id;
+  std::weak_ptr<bool> alive = alive_;
+  const HostLink host = host_;
+  options.post = [host](std::function<void()> task) { host.post(std::move(task)); };
+  options.on_health = [this, alive](bool healthy, const std::string& why) {
+    if (alive.expired()) return;
+    host_.log(healthy ? PD_LOG_INFO : PD_LOG_WARN, std::string("database ") +
+                                                       (healthy ? "connected" : "unavailable") +
+                                                       (why.empty() ? "" : ": " + why));
+  };
+  options.on_write_error = [this, alive](const pd::store::WriteOp&, const pd::Error& error) {
+    if (!alive.expired()) host_.log(PD_LOG_ERROR, "a call result was refused: " + error.message);
+  };
+  store_ = std::make_unique<pd::store::StoreWorker>(std::move(options));
+  host_.log(PD_LOG_INFO,
+            "engine " + config_.instance_id + " starting; database " + dsn->redacted());
+  return {};
+}
+
+Engine::~Engine() {
+  stop();
+}
+
+void Engine::stop() {
+  if (!store_) return;
+  *alive_ = false;
+  alive_ = std::make_shared<bool>(false);
+  const size_t unwritten = store_->stop(std::chrono::seconds(5));
+  if (unwritten > 0) {
+    host_.log(PD_LOG_ERROR, std::to_string(unwritten) +
+                                " call results could not be written before stopping; their leads "
+                                "come back when their lease expires");
+  }
+  store_.reset();
+  give_back_unused_leads();
+  host_.log(PD_LOG_INFO, "engine stopped: " + std::to_string(stats_.originates) + " originates, " +
+                             std::to_string(stats_.calls_ended) + " calls ended, " +
+                             std::to_string(stats_.dnc_skipped) +
+                             " numbers skipped as do-not-call");
+}
+
+// Leads claimed but not dialed go back at once, so another instance (or this
+// one, restarted) need not wait for their lease. The worker is gone by now:
+// one short synchronous connection, at shutdown only.
+void Engine::give_back_unused_leads() {
+  std::vector<uint64_t> unused;
+  for (auto& [id, run] : campaigns_) {
+    for (const auto& lead : run.hopper) unused.push_back(lead.id);
+    run.hopper.clear();
+  }
+  for (const auto& [agent, reservation] : reservations_) {
+    if (reservation.call_id.empty()) unused.push_back(reservation.lead.id);
+  }
+  if (unused.empty()) return;
+  pd::store::ConnectOptions options;
+  options.connect_timeout = std::chrono::seconds(2);
+  options.read_timeout = std::chrono::seconds(5);
+  options.write_timeout = std::chrono::seconds(5);
+  auto connection = pd::store::Connection::open(dsn_, options);
+  if (!connection) {
+    host_.log(PD_LOG_WARN, std::to_string(unused.size()) +
+                               " unused leads come back when their lease expires: " +
+                               connection.error().message);
+    return;
+  }
+  pd::store::Store store(*connection, config_.instance_id);
+  auto released = store.release(unused);
+  if (!released) {
+    host_.log(PD_LOG_WARN, "unused leads not released: " + released.error().message);
+  }
+}
+
+int64_t Engine::now_ms() const {
+  return pd::store::now_ms().time_since_epoch().count();
+}
+
+void Engine::try_migrate(int64_t now) {
+  if (migrated_ || migrate_in_flight_ || refused_ || now < next_migrate_ms_) return;
+  migrate_in_flight_ = true;
+  const std::string dir = config_.migrations_dir;
+  const bool apply = config_.apply_migrations;
+  std::weak_ptr<bool> alive = alive_;
+  store_->call<std::vector<std::string>>(
+      [dir, apply](pd::store::Store& store) -> pd::Result<std::vector<std::string>> {
+        if (apply) return pd::store::migrate(store.connection(), dir);
+        auto status = pd::store::schema_status(store.connection(), dir);
+        if (!status) return pd::fail(status.error());
+        if (status->newer_than_code() || status->database_version < status->code_version) {
+          return pd::fail(pd::Error::conflict(
+              "database schema version " + std::to_string(status->database_version) +
+              " differs from this code's " + std::to_string(status->code_version) +
+              " and apply_migrations is off"));
+        }
+        return std::vector<std::string>{};
+      },
+      [this, alive](pd::Result<std::vector<std::string>> applied) {
+        if (alive.expired() || !*alive.lock()) return;
+        migrate_in_flight_ = false;
+        if (!applied) {
+          if (applied.error().code == pd::ErrorCode::kUnavailable) {
+            next_migrate_ms_ = now_ms() + kMigrateRetryMs;
+            return;
+          }
+          refused_ = applied.error().code == pd::ErrorCode::kConflict;
+          host_.log(PD_LOG_ERROR, "database schema: " + applied.error().message +
+                                      (refused_ ? "; the engine will not dial" : ""));
+          next_migrate_ms_ = now_ms() + kMigrateRetryMs * 5;
+          return;
+        }
+        for (const auto& name : *applied) host_.log(PD_LOG_INFO, "applied migration " + name);
+        migrated_ = true;
+        next_heartbeat_ms_ = 0;  // show the engine alive on the dashboard at once
+        recover_own_leads();
+        std::weak_ptr<bool> watch_alive = alive_;
+        store_->watch_config(std::chrono::milliseconds(1000),
+                             [this, watch_alive](pd::store::ConfigSnapshot snapshot) {
+                               if (watch_alive.expired() || !*watch_alive.lock()) return;
+                               apply_config(std::move(snapshot));
+                             });
+      });
+}
+
+void Engine::apply_config(pd::store::ConfigSnapshot snapshot) {
+  // Zone files and the dialplan file are read and written on the worker.
+  const std::string templates = config_.templates_dir;
+  const std::string extensions_override = config_.extensions_conf;
+  const bool write_dialplan = config_.write_dialplan;
+  std::weak_ptr<bool> alive = alive_;
+  store_->call<PreparedConfig>(
+      [snapshot = std::move(snapshot), templates, extensions_override,
+       write_dialplan](pd::store::Store&) -> pd::Result<PreparedConfig> {
+        PreparedConfig prepared;
+        prepared.settings = read_settings(snapshot.settings);
+        prepared.preview_default = read_text_file(templates + "/preview.tpl");
+        pd::core::TimeZoneCache zones;
+        std::vector<pd::dialplan::HelperCampaign> helpers;
+        for (const auto& row : snapshot.campaigns) {
+          PreparedCampaign campaign = prepare_campaign(row, zones);
+          if (campaign.runnable()) {
+            pd::dialplan::HelperCampaign helper;
+            helper.name = campaign.campaign.name;
+            helper.mode = std::string(pd::core::to_string(campaign.campaign.mode));
+            helper.dest_kind = std::string(pd::core::to_string(campaign.campaign.destination_kind));
+            auto destination =
+                pd::dialplan::parse_destination(campaign.campaign.destination, "destination");
+            if (destination) helper.destination = *destination;
+            if (!campaign.campaign.destination_amd.empty()) {
+              auto amd = pd::dialplan::parse_destination(campaign.campaign.destination_amd,
+                                                         "destination AMD");
+              if (amd) {
+                helper.has_amd = true;
+                helper.amd_destination = *amd;
+              }
+            }
+            if (destination) helpers.push_back(std::move(helper));
+          }
+          prepared.campaigns.push_back(std::move(campaign));
+        }
+        if (!write_dialplan) return prepared;
+        const std::string file =
+            extensions_override.empty() ? prepared.settings.extensions_conf : extensions_override;
+        const std::string tpl = read_text_file(templates + "/dialplan.tpl");
+        if (tpl.empty()) {
+          prepared.dialplan_error = "cannot read " + templates + "/dialplan.tpl";
+          return prepared;
+        }
+        pd::dialplan::HelperSettings helper_settings;
+        helper_settings.dial_context = prepared.settings.dial_context;
+        helper_settings.dial_timeout_s = prepared.settings.dial_timeout_s;
+        auto block = pd::dialplan::render_helpers(tpl, helpers, helper_settings);
+        if (!block) {
+          prepared.dialplan_error = block.error().message;
+          return prepared;
+        }
+        auto changed = pd::dialplan::write_block(file, *block);
+        if (!changed) {
+          prepared.dialplan_error = changed.error().message;
+        } else {
+          prepared.dialplan_changed = *changed;
+        }
+        return prepared;
+      },
+      [this, alive](pd::Result<PreparedConfig> prepared) {
+        if (alive.expired() || !*alive.lock()) return;
+        if (!prepared) {
+          host_.log(PD_LOG_WARN, "configuration not applied: " + prepared.error().message);
+          return;
+        }
+        preview_default_ = std::move(prepared->preview_default);
+        install_campaigns(std::move(prepared->settings), std::move(prepared->campaigns),
+                          std::move(prepared->dialplan_error), prepared->dialplan_changed);
+      });
+}
+
+void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCampaign> prepared,
+                               std::string dialplan_error, bool dialplan_changed) {
+  for (const auto& problem : settings.problems) host_.log(PD_LOG_WARN, "setting " + problem);
+  settings_ = std::move(settings);
+  pacer_.limiter().set_rate(settings_.calls_per_second, std::max(1.0, settings_.calls_per_second),
+                            now_ms());
+  if (!dialplan_error.empty()) host_.log(PD_LOG_ERROR, "dialplan helpers: " + dialplan_error);
+  if (dialplan_changed) {
+    host_.log(PD_LOG_INFO, "dialplan helpers written");
+    if (ami_up_) {
+      send_command("dialplan reload");
+    } else {
+      reload_pending_ = true;
+    }
+  }
+
+  std::unordered_set<int64_t> seen;
+  for (auto& campaign : prepared) {
+    const int64_t id = campaign.campaign.id;
+    seen.insert(id);
+    auto it = campaigns_.find(id);
+    const bool was_runnable = it != campaigns_.end() && it->second.runnable();
+    if (!campaign.runnable()) {
+      host_.log(PD_LOG_WARN,
+                "campaign '" + campaign.campaign.name + "' cannot run: " + campaign.error);
+    }
+    if (it == campaigns_.end()) {
+      CampaignRun run;
+      run.prepared = std::move(campaign);
+      if (run.runnable())
+        host_.log(PD_LOG_INFO, "campaign '" + run.prepared.campaign.name + "' on");
+      campaigns_.emplace(id, std::move(run));
+      continue;
+    }
+    CampaignRun& run = it->second;
+    run.prepared = std::move(campaign);
+    if (was_runnable && !run.runnable()) retire_campaign(run, "paused");
+    if (!was_runnable && run.runnable()) {
+      host_.log(PD_LOG_INFO, "campaign '" + run.prepared.campaign.name + "' on");
+    }
+  }
+  for (auto it = campaigns_.begin(); it != campaigns_.end();) {
+    if (seen.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    retire_campaign(it->second, "deleted");
+    it = campaigns_.erase(it);
+  }
+  config_loaded_ = true;
+}
+
+// Stops new calls of a campaign; calls in flight go on to their end.
+void Engine::retire_campaign(CampaignRun& run, std::string_view why) {
+  host_.log(PD_LOG_INFO, "campaign '" + run.prepared.campaign.name + "' " + std::string(why) +
+                             ": no new calls; live calls go on");
+  std::vector<uint64_t> ids;
+  for (const auto& lead : run.hopper) ids.push_back(lead.id);
+  run.hopper.clear();
+  release_leads(std::move(ids));
+  std::vector<std::string> agents;
+  for (const auto& [agent, reservation] : reservations_) {
+    if (reservation.campaign_id == run.id() && reservation.call_id.empty()) agents.push_back(agent);
+  }
+  for (const auto& agent : agents) clear_card(agent, "campaign " + std::string(why), true);
+}
+
+void Engine::on_ami_link(bool up) {
+  ami_up_ = up;
+  if (!up) {
+    host_.log(PD_LOG_WARN, "AMI link down: no new calls until it is back");
+    return;
+  }
+  queues_.clear();
+  auto status = host_.send_action({{"Action", "QueueStatus"}});
+  if (status) {
+    queue_status_action_ = *status;
+    queues_.begin_snapshot(queue_status_action_);
+  }
+  if (reload_pending_) {
+    send_command("dialplan reload");
+    reload_pending_ = false;
+  }
+  if (calls_.size() > 0) {
+    // Events may have been missed while down: ask what is still alive.
+    calls_.begin_reconcile();
+    auto show = host_.send_action({{"Action", "CoreShowChannels"}});
+    if (show) {
+      core_show_action_ = *show;
+      reconciling_ = true;
+    }
+  }
+}
+
+void Engine::send_command(const std::string& command) {
+  if (auto sent = host_.send_action({{"Action", "Command"}, {"Command", command}}); !sent) {
+    host_.log(PD_LOG_WARN, "could not send '" + command + "': " + sent.error().message);
+    reload_pending_ = true;
+  }
+}
+
+void Engine::on_tick(uint64_t) {
+  if (!store_) return;
+  const int64_t now = now_ms();
+  last_tick_ms_ = now;
+  try_migrate(now);
+  if (now >= next_heartbeat_ms_) {
+    next_heartbeat_ms_ = now + kHeartbeatMs;
+    heartbeat();
+  }
+  if (now >= next_renew_ms_) {
+    next_renew_ms_ = now + config_.lease.count() * 1000 / 3;
+    renew_leases();
+  }
+  if (now >= next_expire_ms_) {
+    next_expire_ms_ = now + kExpireMs;
+    expire_calls(now);
+  }
+  if (ami_up_ && now >= next_queue_publish_ms_) {
+    next_queue_publish_ms_ = now + kQueuePublishMs;
+    publish_queues();
+  }
+  if (ami_up_ && !reconciling_ && config_loaded_ && !refused_ && store_->healthy()) pace(now);
+}
+
+void Engine::heartbeat() {
+  if (!migrated_) return;
+  pd::store::Heartbeat beat;
+  beat.version = kVersion;
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  beat.hostname = host;
+  beat.started_at = started_at_;
+  beat.active_calls = uint32_t(calls_.size());
+  beat.ami_up = ami_up_;
+  store_->heartbeat(beat, [](pd::Status) {});
+}
+
+void Engine::renew_leases() {
+  std::vector<uint64_t> ids;
+  for (const auto& [id, run] : campaigns_) {
+    for (const auto& lead : run.hopper) ids.push_back(lead.id);
+  }
+  for (const auto& [call_id, call] : live_) ids.push_back(call.lead.id);
+  for (const auto& [agent, reservation] : reservations_) ids.push_back(reservation.lead.id);
+  if (ids.empty() || !migrated_) return;
+  store_->renew(std::move(ids), config_.lease, [](pd::Result<size_t>) {});
+}
+
+// The queues this PBX has, for the admin's destination chooser.
+void Engine::publish_queues() {
+  if (!migrated_) return;
+  struct Seen {
+    std::string name;
+    int members;
+    int free;
+  };
+  std::vector<Seen> seen;
+  for (const auto& name : queues_.queue_names()) {
+    seen.push_back({name, queues_.member_count(name), queues_.free_count(name)});
+  }
+  if (seen.empty()) return;
+  store_->call<size_t>(
+      [seen = std::move(seen)](pd::store::Store& store) -> pd::Result<size_t> {
+        for (const auto& queue : seen) {
+          auto done = store.connection().execute(
+              "INSERT INTO dialer_queues_seen (name, members, free_members, last_seen) "
+              "VALUES (?,?,?,?) ON DUPLICATE KEY UPDATE members = VALUES(members), "
+              "free_members = VALUES(free_members), last_seen = VALUES(last_seen)",
+              {queue.name, queue.members, queue.free, pd::store::now_ms()});
+          if (!done) return pd::fail(done.error());
+        }
+        return seen.size();
+      },
+      [](pd::Result<size_t>) {});
+}
+
+void Engine::release_leads(std::vector<uint64_t> ids) {
+  if (ids.empty()) return;
+  std::weak_ptr<bool> alive = alive_;
+  store_->release(std::move(ids), [this, alive](pd::Result<size_t> released) {
+    if (!released && !alive.expired() && *alive.lock()) {
+      host_.log(PD_LOG_WARN,
+                "leads not released (their lease will expire): " + released.error().message);
+    }
+  });
+}
+
+// A final state for leads that were never dialed (do-not-call, closed by the
+// agent, an undialable number). Only leads this instance holds.
+void Engine::mark_numbers(std::vector<uint64_t> ids, std::string_view state) {
+  if (ids.empty()) return;
+  const std::string owner = config_.instance_id;
+  const std::string new_state(state);
+  store_->call<size_t>(
+      [ids = std::move(ids), owner, new_state](pd::store::Store& store) -> pd::Result<size_t> {
+        size_t changed = 0;
+        for (uint64_t id : ids) {
+          auto done = store.connection().execute(
+              "UPDATE dialer_numbers SET state = ?, claim_owner = NULL, claim_expires_at = NULL "
+              "WHERE id = ? AND claim_owner = ? AND state = 'reserved'",
+              {new_state, id, owner});
+          if (!done) return pd::fail(done.error());
+          changed += *done;
+        }
+        return changed;
+      },
+      [](pd::Result<size_t>) {});
+}
+
+// After a restart: leads this instance had only reserved go back; calls it had
+// in flight are adopted and matched against the PBX's live channels.
+void Engine::recover_own_leads() {
+  struct OpenCall {
+    std::string call_id;
+    pd::store::Lead lead;
+    int64_t campaign_id;
+    std::string campaign_name;
+    pd::store::TimePoint started_at;
+  };
+  const std::string owner = config_.instance_id;
+  std::weak_ptr<bool> alive = alive_;
+  store_->call<std::vector<OpenCall>>(
+      [owner](pd::store::Store& store) -> pd::Result<std::vector<OpenCall>> {
+        auto released = store.connection().execute(
+            "UPDATE dialer_numbers SET state = IF(attempts > 0, 'retry', 'pending'), "
+            "claim_owner = NULL, claim_expires_at = NULL "
+            "WHERE claim_owner = ? AND state = 'reserved'",
+            {owner});
+        if (!released) return pd::fail(released.error());
+        auto rows = store.connection().query(
+            "SELECT k.call_id, k.number_id, k.campaign_id, c.name, k.number, n.name, n.attempts, "
+            "k.started_at FROM dialer_calls k JOIN dialer_numbers n ON n.id = k.number_id "
+            "JOIN dialer_campaigns c ON c.id = k.campaign_id "
+            "WHERE k.instance = ? AND k.ended_at IS NULL AND k.direction = 'outbound' "
+            "AND n.claim_owner = ? AND n.state IN ('dialing','answered')",
+            {owner, owner});
+        if (!rows) return pd::fail(rows.error());
+        std::vector<OpenCall> open;
+        for (const auto& row : rows->rows) {
+          OpenCall call;
+          call.call_id = std::string(row.str(0));
+          call.lead.id = row.u64(1);
+          call.campaign_id = row.i64(2);
+          call.lead.campaign_id = uint32_t(row.i64(2));
+          call.campaign_name = std::string(row.str(3));
+          call.lead.number = std::string(row.str(4));
+          call.lead.name = std::string(row.str(5));
+          // The open call's attempt was not counted yet.
+          call.lead.attempts = uint16_t(row.i64(6));
+          call.started_at = row.time(7).value_or(pd::store::now_ms());
+          open.push_back(std::move(call));
+        }
+        return open;
+      },
+      [this, alive](pd::Result<std::vector<OpenCall>> open) {
+        if (alive.expired() || !*alive.lock()) return;
+        if (!open) {
+          host_.log(PD_LOG_WARN, "could not recover earlier calls: " + open.error().message);
+          return;
+        }
+        if (open->empty()) return;
+        const int64_t now = now_ms();
+        for (auto& call : *open) {
+          pd::core::CallInfo info{call.campaign_id, int64_t(call.lead.id), call.lead.attempts + 1,
+                                  ""};
+          pd::core::CallSettings settings;
+          settings.ok_disposition = settings_.ok_disposition;
+          auto added = calls_.add(call.call_id, "", info, settings, now);
+          if (!added) continue;
+          (*added)->originate_sent(now);
+          LiveCall live;
+          live.lead = call.lead;
+          live.campaign_id = call.campaign_id;
+          live.campaign_name = call.campaign_name;
+          live.started_at = call.started_at;
+          live_.emplace(call.call_id, std::move(live));
+        }
+        host_.log(PD_LOG_INFO, "adopting " + std::to_string(open->size()) +
+                                   " call(s) left in flight by an earlier run");
+        if (ami_up_ && !reconciling_) on_ami_link(true);
+      });
+}
+
+std::string Engine::field(std::string_view key) const {
+  for (const auto& f : event_fields_) {
+    if (f.key.size() == key.size() &&
+        std::equal(f.key.begin(), f.key.end(), key.begin(),
+                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return std::string(f.value);
+    }
+  }
+  return {};
+}
+
+std::string Engine::next_call_id() {
+  return call_id_prefix_ + "-" + std::to_string(++call_sequence_);
+}
+
+}  // namespace pd::plugin

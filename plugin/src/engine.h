@@ -1,0 +1,205 @@
+// The dialing engine: the adapter that joins the pure core (pacing,
+// schedules, call state, retries), the store worker (MySQL), the dialplan
+// writer, the preview renderer and the host's services.
+//
+// Threads: every public member runs on the host loop (the ABI's rule). The
+// store's answers come back through the host's post() and are checked
+// against `alive_` so none runs after stop().
+//
+// Flow per tick (20 a second): for each runnable campaign inside its
+// schedule, the Pacer says how many calls to start; leads come from the
+// campaign's hopper (refilled by claims ahead of need); each lead's number is
+// looked up on the do-not-call list once more and the schedule re-checked in
+// the lookup's answer, right before the Originate is queued.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "campaign_setup.h"
+#include "host_link.h"
+#include "pd/core/ami_event.h"
+#include "pd/core/call_table.h"
+#include "pd/core/pacer.h"
+#include "pd/core/queue_view.h"
+#include "pd/core/retry_policy.h"
+#include "pd/store/store_worker.h"
+#include "plugin_config.h"
+
+namespace pd::plugin {
+
+struct EngineStats {
+  uint64_t originates = 0;
+  uint64_t originate_refusals = 0;  // the host or Asterisk refused the action
+  uint64_t calls_ended = 0;
+  uint64_t dnc_skipped = 0;
+  uint64_t claims = 0;
+};
+
+class Engine {
+ public:
+  static pd::Result<std::unique_ptr<Engine>> start(const pd_host_services_v1* services,
+                                                   std::string_view config_json);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void on_ami_message(const pd_ami_field* fields, size_t n_fields);
+  void on_ami_link(bool up);
+  void on_panel_message(std::string_view agent, std::string_view json);
+  void on_tick(uint64_t monotonic_ms);
+  void stop();
+
+ private:
+  // A campaign as the engine runs it.
+  struct CampaignRun {
+    PreparedCampaign prepared;
+    std::deque<pd::store::Lead> hopper;  // claimed, not yet dialed or shown
+    bool claim_in_flight = false;
+    int64_t next_claim_ms = 0;  // after an empty claim, wait before asking again
+    int starting = 0;           // leads between the pacer and the Originate (DNC lookup)
+    int64_t id() const { return prepared.campaign.id; }
+    bool runnable() const { return prepared.runnable() && prepared.campaign.enabled; }
+  };
+
+  // What the engine remembers of a call it placed, besides the core's state.
+  struct LiveCall {
+    pd::store::Lead lead;
+    int64_t campaign_id = 0;
+    std::string campaign_name;
+    pd::store::TimePoint started_at{};
+    std::string agent;  // extension of the agent on it (preview: from the start)
+    bool preview = false;
+  };
+
+  // A preview agent's card: the lead shown, and its call once dialed.
+  struct Reservation {
+    int64_t campaign_id = 0;
+    std::string interface;
+    pd::store::Lead lead;
+    std::string call_id;  // set when Dial was clicked
+    bool dial_requested = false;
+  };
+
+  // A disposition the agent has yet to choose.
+  struct Prompt {
+    std::string call_id;
+    std::string direction;  // outbound / inbound
+    int64_t campaign_id = 0;
+    uint64_t number_id = 0;
+    std::string number;
+    std::string json;  // the prompt as sent, to send again on panel.open
+  };
+
+  Engine(const pd_host_services_v1* services, PluginConfig config);
+  pd::Status begin();
+
+  // engine.cpp: configuration, link, ticks, housekeeping.
+  void apply_config(pd::store::ConfigSnapshot snapshot);
+  void install_campaigns(EngineSettings settings, std::vector<PreparedCampaign> prepared,
+                         std::string dialplan_block_error, bool dialplan_changed);
+  void retire_campaign(CampaignRun& run, std::string_view why);
+  void heartbeat();
+  void renew_leases();
+  void publish_queues();
+  void release_leads(std::vector<uint64_t> ids);
+  void mark_numbers(std::vector<uint64_t> ids, std::string_view state);
+  void recover_own_leads();
+  void give_back_unused_leads();
+  void try_migrate(int64_t now_ms);
+  void send_command(const std::string& command);
+  std::string field(std::string_view key) const;  // of the message being handled
+
+  // engine_dial.cpp: hoppers, pacing, originates, call events, results.
+  void pace(int64_t now_ms);
+  void pace_campaign(CampaignRun& run, int64_t now_ms);
+  void refill(CampaignRun& run, int64_t now_ms);
+  void start_calls(CampaignRun& run, std::vector<pd::store::Lead> leads);
+  // The call id, or nothing when the lead could not be dialed (it was put
+  // back or marked, and the reason logged).
+  std::optional<std::string> originate(CampaignRun& run, const pd::store::Lead& lead,
+                                       const std::string& agent_interface,
+                                       const std::string& agent);
+  void handle_call_changes(pd::core::CallState& call, pd::core::CallChanges changes,
+                           const pd::core::AmiEvent& event);
+  void finish_call(const std::string& call_id);
+  void expire_calls(int64_t now_ms);
+  void reconcile_finished(int64_t now_ms);
+  std::string next_call_id();
+
+  // engine_agents.cpp: panels, preview cards, dispositions, inbound calls.
+  void pace_preview(CampaignRun& run, int64_t now_ms);
+  void show_card(CampaignRun& run, const std::string& agent, const std::string& interface,
+                 pd::store::Lead lead);
+  void clear_card(const std::string& agent, std::string_view reason, bool give_back);
+  void preview_dial(const std::string& agent, uint64_t lead);
+  void preview_skip(const std::string& agent, uint64_t lead, bool close);
+  void set_disposition(const std::string& agent, const std::string& call_id,
+                       const std::string& disposition);
+  void prompt_disposition(const std::string& agent, Prompt prompt);
+  void inbound_completed(const pd::core::AmiEvent& event);
+  void send_agent_state(const std::string& agent);
+  void send_progress(const LiveCall& call, const std::string& call_id, std::string_view state,
+                     std::string_view dial_status = {});
+  std::string agent_status(const std::string& agent) const;
+  const CampaignRun* campaign_by_name(std::string_view name) const;
+
+  int64_t now_ms() const;
+
+  HostLink host_;
+  PluginConfig config_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  pd::store::Dsn dsn_;
+  std::unique_ptr<pd::store::StoreWorker> store_;
+  pd::store::TimePoint started_at_{};
+  EngineSettings settings_;
+  bool config_loaded_ = false;
+  bool ami_up_ = false;
+  bool migrated_ = false;
+  bool migrate_in_flight_ = false;
+  bool refused_ = false;  // the database is newer than this code: never dial
+  int64_t next_migrate_ms_ = 0;
+  bool reload_pending_ = false;  // dialplan written while the link was down
+  std::string preview_default_;  // templates/preview.tpl, when the setting is empty
+
+  std::unordered_map<int64_t, CampaignRun> campaigns_;
+  pd::core::QueueView queues_;
+  pd::core::CallTable calls_;
+  std::unordered_map<std::string, LiveCall> live_;
+  std::unordered_map<uint64_t, int> requeues_;  // number id -> never-dialed outcomes in a row
+  pd::core::Pacer pacer_{10};
+
+  std::unordered_set<std::string> open_panels_;                   // agents (extensions)
+  std::unordered_map<std::string, Reservation> reservations_;     // agent -> card
+  std::unordered_map<std::string, std::vector<Prompt>> prompts_;  // agent -> untagged calls
+  std::unordered_map<std::string, std::string> agent_calls_;      // agent -> live call id
+
+  std::string queue_status_action_;
+  std::string core_show_action_;
+  bool reconciling_ = false;
+
+  uint64_t call_sequence_ = 0;
+  std::string call_id_prefix_;
+  int64_t last_tick_ms_ = 0;
+  int64_t next_heartbeat_ms_ = 0;
+  int64_t next_renew_ms_ = 0;
+  int64_t next_expire_ms_ = 0;
+  int64_t next_queue_publish_ms_ = 0;
+  EngineStats stats_;
+  struct FieldRef {
+    std::string_view key;
+    std::string_view value;
+  };
+  std::vector<FieldRef> event_fields_;  // the message being handled, as views
+};
+
+}  // namespace pd::plugin

@@ -1,0 +1,381 @@
+// Agents: panels, preview cards (Dial / Skip), dispositions, inbound calls.
+#include <algorithm>
+
+#include "agent_names.h"
+#include "engine.h"
+#include "panel_messages.h"
+#include "pd/core/names.h"
+#include "pd/preview/preview.h"
+
+namespace pd::plugin {
+
+namespace {
+
+const std::vector<std::string>& options_of(const PreparedCampaign& campaign,
+                                           std::string_view direction) {
+  return direction == "inbound" ? campaign.row.inbound_dispositions
+                                : campaign.row.outbound_dispositions;
+}
+
+// An id for the call-log row of an inbound queue call: its Linkedid, kept to
+// the characters a call id may hold.
+std::string inbound_call_id(std::string_view linkedid) {
+  std::string id = "in-";
+  for (char c : linkedid) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    id.push_back(ok ? c : '_');
+  }
+  return id.substr(0, 64);
+}
+
+}  // namespace
+
+void Engine::on_panel_message(std::string_view agent_view, std::string_view json) {
+  const std::string agent(agent_view);
+  const PanelRequest request = parse_panel_request(json);
+  // state.request (a tab that wants everything again) is answered like an open.
+  if (request.type == "panel.open" || request.type == "state.request") {
+    open_panels_.insert(agent);
+    send_agent_state(agent);
+    if (auto r = reservations_.find(agent); r != reservations_.end() && r->second.call_id.empty()) {
+      // Show the card again (a reload, a second tab).
+      Reservation reservation = std::move(r->second);
+      reservations_.erase(r);
+      auto run = campaigns_.find(reservation.campaign_id);
+      if (run != campaigns_.end()) {
+        show_card(run->second, agent, reservation.interface, std::move(reservation.lead));
+      } else {
+        release_leads({reservation.lead.id});
+      }
+    }
+    if (auto p = prompts_.find(agent); p != prompts_.end()) {
+      for (const auto& prompt : p->second) host_.panel_send(agent, prompt.json);
+    }
+    return;
+  }
+  if (request.type == "panel.close") {
+    open_panels_.erase(agent);
+    clear_card(agent, "panel closed", true);
+    return;
+  }
+  if (request.type == "preview.dial") {
+    if (!request.lead) {
+      host_.panel_send(agent, error_json("preview.dial needs a lead", request.type));
+      return;
+    }
+    preview_dial(agent, *request.lead);
+    return;
+  }
+  if (request.type == "preview.skip") {
+    if (!request.lead) {
+      host_.panel_send(agent, error_json("preview.skip needs a lead", request.type));
+      return;
+    }
+    preview_skip(agent, *request.lead, request.close);
+    return;
+  }
+  if (request.type == "disposition.set") {
+    set_disposition(agent, request.call_id, request.disposition);
+    return;
+  }
+  host_.panel_send(agent, error_json("unknown request '" + request.type + "'", request.type));
+}
+
+void Engine::pace_preview(CampaignRun& run, int64_t now) {
+  const pd::core::Campaign& campaign = run.prepared.campaign;
+  std::unordered_set<std::string> reserved;
+  for (const auto& [agent, reservation] : reservations_) reserved.insert(reservation.interface);
+  const auto candidates = pd::core::preview_candidates(
+      queues_, campaign.queue_name,
+      [&](std::string_view interface) { return reserved.contains(std::string(interface)); });
+  size_t wanted = 0;
+  if (candidates.empty() && queues_.member_count(campaign.queue_name) == 0 && !run.hopper.empty()) {
+    host_.log(PD_LOG_DEBUG, "preview '" + campaign.name + "': queue '" + campaign.queue_name +
+                                "' has no members");
+  }
+  for (const auto& interface : candidates) {
+    const std::string agent = extension_of(interface);
+    // A card only for an agent who can see it and has no call or card already.
+    if (!open_panels_.contains(agent) || reservations_.contains(agent) ||
+        agent_calls_.contains(agent)) {
+      continue;
+    }
+    ++wanted;
+    if (run.hopper.empty()) break;
+    pd::store::Lead lead = std::move(run.hopper.front());
+    run.hopper.pop_front();
+    show_card(run, agent, interface, std::move(lead));
+  }
+  if (wanted > 0 || run.hopper.size() < size_t(config_.hopper_size) / 2) refill(run, now);
+}
+
+void Engine::show_card(CampaignRun& run, const std::string& agent, const std::string& interface,
+                       pd::store::Lead lead) {
+  pd::preview::PreviewData data;
+  data.name = lead.name;
+  data.number = lead.number;
+  data.variables = pd::preview::parse_variables(lead.variables);
+  data.lead_id = std::to_string(lead.id);
+  const std::string& template_text =
+      settings_.preview_template.empty() ? preview_default_ : settings_.preview_template;
+  auto html = pd::preview::render(template_text, data);
+  if (!html) {
+    host_.log(PD_LOG_ERROR, "preview card not shown: " + html.error().message);
+    host_.panel_send(agent, error_json("The preview template is broken; ask the admin to fix it "
+                                       "in Settings.",
+                                       "preview.card"));
+    run.hopper.push_front(std::move(lead));
+    return;
+  }
+  const std::string json =
+      preview_card_json(lead.id, run.prepared.campaign.name, *html, run.prepared.row.script);
+  Reservation reservation;
+  reservation.campaign_id = run.id();
+  reservation.interface = interface;
+  reservation.lead = std::move(lead);
+  reservations_[agent] = std::move(reservation);
+  host_.panel_send(agent, json);
+  send_agent_state(agent);
+}
+
+// Takes the card away unless its call is under way; `give_back` returns the
+// lead to the campaign.
+void Engine::clear_card(const std::string& agent, std::string_view reason, bool give_back) {
+  auto it = reservations_.find(agent);
+  if (it == reservations_.end() || !it->second.call_id.empty() || it->second.dial_requested) {
+    return;
+  }
+  const uint64_t lead = it->second.lead.id;
+  reservations_.erase(it);
+  if (give_back) release_leads({lead});
+  host_.panel_send(agent, preview_clear_json(lead, reason));
+  if (open_panels_.contains(agent)) send_agent_state(agent);
+}
+
+void Engine::preview_dial(const std::string& agent, uint64_t lead_id) {
+  auto it = reservations_.find(agent);
+  if (it == reservations_.end() || it->second.lead.id != lead_id) {
+    host_.panel_send(agent, error_json("That card is no longer yours to dial.", "preview.dial"));
+    return;
+  }
+  if (it->second.dial_requested) return;  // a double click dials once
+  it->second.dial_requested = true;
+  const std::string number = it->second.lead.number;
+  std::weak_ptr<bool> alive = alive_;
+  // The do-not-call list and the hours, checked once more just before dialing.
+  store_->dnc_lookup(
+      {number}, [this, alive, agent, lead_id](pd::Result<std::vector<std::string>> listed) {
+        if (alive.expired() || !*alive.lock()) return;
+        auto it = reservations_.find(agent);
+        if (it == reservations_.end() || it->second.lead.id != lead_id) return;
+        Reservation& reservation = it->second;
+        auto refuse = [&](const std::string& why, bool keep_card) {
+          reservation.dial_requested = false;
+          host_.panel_send(agent, error_json(why, "preview.dial"));
+          if (!keep_card) clear_card(agent, why, true);
+        };
+        if (!listed) {
+          refuse("The database is not reachable; the call was not placed. Try again.", true);
+          return;
+        }
+        if (!listed->empty()) {
+          ++stats_.dnc_skipped;
+          reservation.dial_requested = false;
+          const uint64_t id = reservation.lead.id;
+          reservations_.erase(it);
+          mark_numbers({id}, "dnc");
+          host_.panel_send(agent, error_json("This number is on the do-not-call list; it was not "
+                                             "dialed.",
+                                             "preview.dial"));
+          host_.panel_send(agent, preview_clear_json(id, "do-not-call"));
+          return;
+        }
+        auto run = campaigns_.find(reservation.campaign_id);
+        if (run == campaigns_.end() || !run->second.runnable()) {
+          refuse("The campaign is paused; the call was not placed.", false);
+          return;
+        }
+        if (!run->second.prepared.schedule->is_open(now_ms() / 1000)) {
+          refuse("The campaign is outside its calling hours; the call was not placed.", false);
+          return;
+        }
+        if (!ami_up_) {
+          refuse("The PBX is not connected; the call was not placed. Try again.", true);
+          return;
+        }
+        auto call_id = originate(run->second, reservation.lead, reservation.interface, agent);
+        if (!call_id) {
+          // originate() put the lead back in the hopper or marked it.
+          reservations_.erase(it);
+          host_.panel_send(agent, error_json("The call could not be placed.", "preview.dial"));
+          host_.panel_send(agent, preview_clear_json(lead_id, "failed"));
+          return;
+        }
+        reservation.call_id = *call_id;
+        host_.panel_send(agent, preview_clear_json(lead_id, "dialed"));
+        if (auto live = live_.find(*call_id); live != live_.end()) {
+          send_progress(live->second, *call_id, "dialing");
+        }
+        send_agent_state(agent);
+      });
+}
+
+void Engine::preview_skip(const std::string& agent, uint64_t lead_id, bool close) {
+  auto it = reservations_.find(agent);
+  if (it == reservations_.end() || it->second.lead.id != lead_id || it->second.dial_requested) {
+    host_.panel_send(agent, error_json("That card cannot be skipped now.", "preview.skip"));
+    return;
+  }
+  reservations_.erase(it);
+  if (close) {
+    mark_numbers({lead_id}, "closed");
+  } else {
+    release_leads({lead_id});
+  }
+  host_.panel_send(agent, preview_clear_json(lead_id, close ? "closed" : "skipped"));
+  send_agent_state(agent);
+}
+
+void Engine::prompt_disposition(const std::string& agent, Prompt prompt) {
+  auto run = campaigns_.find(prompt.campaign_id);
+  if (run == campaigns_.end()) return;
+  const auto& options = options_of(run->second.prepared, prompt.direction);
+  if (options.empty()) return;
+  prompt.json = disposition_prompt_json(prompt.call_id, prompt.direction,
+                                        run->second.prepared.campaign.name, options);
+  host_.panel_send(agent, prompt.json);
+  auto& pending = prompts_[agent];
+  pending.push_back(std::move(prompt));
+  // An agent who never answers prompts must not grow memory without bound.
+  if (pending.size() > 20) pending.erase(pending.begin());
+}
+
+void Engine::set_disposition(const std::string& agent, const std::string& call_id,
+                             const std::string& disposition) {
+  auto list = prompts_.find(agent);
+  auto prompt = list == prompts_.end()
+                    ? std::vector<Prompt>::iterator()
+                    : std::find_if(list->second.begin(), list->second.end(),
+                                   [&](const Prompt& p) { return p.call_id == call_id; });
+  if (list == prompts_.end() || prompt == list->second.end()) {
+    host_.panel_send(
+        agent, error_json("There is no call " + call_id + " of yours to tag.", "disposition.set"));
+    return;
+  }
+  auto run = campaigns_.find(prompt->campaign_id);
+  const bool known =
+      run != campaigns_.end() &&
+      std::ranges::find(options_of(run->second.prepared, prompt->direction), disposition) !=
+          options_of(run->second.prepared, prompt->direction).end();
+  if (!known) {
+    host_.panel_send(agent, error_json("'" + disposition +
+                                           "' is not a disposition of this "
+                                           "campaign.",
+                                       "disposition.set"));
+    return;
+  }
+  if (prompt->direction == "outbound") {
+    pd::store::AgentTag tag;
+    tag.call_id = call_id;
+    tag.number_id = prompt->number_id;
+    tag.disposition = disposition;
+    if (auto queued = store_->submit(tag); !queued) {
+      host_.panel_send(agent,
+                       error_json("Not saved: " + queued.error().message, "disposition.set"));
+      return;
+    }
+  } else {
+    // Inbound calls have no lead: the call-log row carries the choice.
+    const Prompt saved = *prompt;
+    const std::string owner = config_.instance_id;
+    store_->call<uint64_t>(
+        [saved, owner, agent, disposition](pd::store::Store& store) -> pd::Result<uint64_t> {
+          const auto now = pd::store::now_ms();
+          return store.connection().execute(
+              "INSERT INTO dialer_calls (call_id, campaign_id, number_id, number, attempt, "
+              "instance, direction, started_at, ended_at, agent, agent_disposition, unique_id) "
+              "VALUES (?,?,NULL,?,1,?,'inbound',?,?,?,?,?) ON DUPLICATE KEY UPDATE "
+              "agent_disposition = VALUES(agent_disposition)",
+              {saved.call_id, saved.campaign_id, saved.number, owner, now, now, agent, disposition,
+               saved.call_id});
+        },
+        [](pd::Result<uint64_t>) {});
+  }
+  list->second.erase(prompt);
+  if (list->second.empty()) prompts_.erase(list);
+  host_.panel_send(agent, disposition_saved_json(call_id, disposition));
+  send_agent_state(agent);
+}
+
+// A queue with a campaign's name delivered a call that is not ours: the agent
+// tags it with the campaign's inbound dispositions.
+void Engine::inbound_completed(const pd::core::AmiEvent& event) {
+  const CampaignRun* run = campaign_by_name(event.queue);
+  if (run == nullptr || run->prepared.row.inbound_dispositions.empty()) return;
+  const std::string agent = extension_of(event.interface);
+  if (agent.empty()) return;
+  Prompt prompt;
+  prompt.call_id = inbound_call_id(!event.linkedid.empty() ? event.linkedid : event.uniqueid);
+  prompt.direction = "inbound";
+  prompt.campaign_id = run->id();
+  prompt.number = field("CallerIDNum");
+  if (!pd::core::is_dialable_number(prompt.number)) prompt.number.clear();
+  prompt_disposition(agent, std::move(prompt));
+}
+
+const Engine::CampaignRun* Engine::campaign_by_name(std::string_view name) const {
+  for (const auto& [id, run] : campaigns_) {
+    if (run.prepared.campaign.name == name) return &run;
+  }
+  return nullptr;
+}
+
+std::string Engine::agent_status(const std::string& agent) const {
+  if (auto call = agent_calls_.find(agent); call != agent_calls_.end()) {
+    const pd::core::CallState* state = const_cast<pd::core::CallTable&>(calls_).find(call->second);
+    if (state != nullptr) {
+      switch (state->phase()) {
+        case pd::core::CallPhase::kCreated:
+        case pd::core::CallPhase::kOriginating:
+          return "dialing";
+        case pd::core::CallPhase::kRinging:
+          return "ringing";
+        default:
+          return "connected";
+      }
+    }
+  }
+  if (reservations_.contains(agent)) return "preview";
+  if (prompts_.contains(agent)) return "wrapup";
+  return "idle";
+}
+
+void Engine::send_agent_state(const std::string& agent) {
+  if (!open_panels_.contains(agent)) return;
+  std::vector<AgentQueueState> queues;
+  std::unordered_set<std::string> queue_names;
+  for (const auto& queue : queues_.queue_names()) {
+    queues_.for_each_member(queue, [&](const pd::core::QueueMember& member) {
+      if (extension_of(member.interface) != agent) return;
+      queues.push_back({queue, member.paused, member.in_call || member.status == 2});
+      queue_names.insert(queue);
+    });
+  }
+  std::vector<AgentCampaign> campaigns;
+  for (const auto& [id, run] : campaigns_) {
+    const auto& c = run.prepared.campaign;
+    if (run.runnable() && queue_names.contains(c.queue_name)) {
+      campaigns.push_back({id, c.name, std::string(pd::core::to_string(c.mode))});
+    }
+  }
+  host_.panel_send(agent, agent_state_json(campaigns, queues, agent_status(agent)));
+}
+
+void Engine::send_progress(const LiveCall& call, const std::string& call_id, std::string_view state,
+                           std::string_view dial_status) {
+  if (call.agent.empty()) return;
+  host_.panel_send(call.agent, call_progress_json(call_id, call.lead.id, state, call.lead.number,
+                                                  call.lead.name, dial_status));
+}
+
+}  // namespace pd::plugin

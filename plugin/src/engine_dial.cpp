@@ -1,0 +1,422 @@
+// Dialing: hoppers, pacing, the Originate, AMI events of calls, results.
+#include <algorithm>
+
+#include "agent_names.h"
+#include "engine.h"
+#include "pd/core/originate_builder.h"
+
+namespace pd::plugin {
+
+namespace {
+
+constexpr int64_t kEmptyClaimPauseMs = 2000;   // nothing ready: ask again after this
+constexpr int64_t kOriginateMarginMs = 30000;  // beyond the Originate Timeout
+
+pd::store::TimePoint time_of(int64_t epoch_ms) {
+  return pd::store::TimePoint(std::chrono::milliseconds(epoch_ms));
+}
+
+pd::store::NumberState state_after(pd::core::NextStep step) {
+  switch (step) {
+    case pd::core::NextStep::kDone:
+      return pd::store::NumberState::kDone;
+    case pd::core::NextStep::kRetry:
+      return pd::store::NumberState::kRetry;
+    case pd::core::NextStep::kFailed:
+      break;
+  }
+  return pd::store::NumberState::kFailed;
+}
+
+}  // namespace
+
+void Engine::pace(int64_t now) {
+  const int64_t now_s = now / 1000;
+  for (auto& [id, run] : campaigns_) {
+    if (!run.runnable()) continue;
+    if (!run.prepared.schedule->is_open(now_s)) {
+      if (!run.hopper.empty()) {
+        std::vector<uint64_t> ids;
+        for (const auto& lead : run.hopper) ids.push_back(lead.id);
+        run.hopper.clear();
+        release_leads(std::move(ids));
+      }
+      continue;
+    }
+    if (run.prepared.campaign.mode == pd::core::DialMode::kPreview) {
+      pace_preview(run, now);
+    } else {
+      pace_campaign(run, now);
+    }
+  }
+}
+
+void Engine::pace_campaign(CampaignRun& run, int64_t now) {
+  const pd::core::Campaign& campaign = run.prepared.campaign;
+  pd::core::PacingInput input;
+  input.mode = campaign.mode;
+  input.concurrent_calls = campaign.concurrent_calls;
+  input.live_calls = calls_.live_calls(campaign.id) + run.starting;
+  input.awaiting_agent = calls_.awaiting_agent(campaign.id) + run.starting;
+  input.free_agents =
+      campaign.mode == pd::core::DialMode::kAutomatic ? 0 : queues_.free_count(campaign.queue_name);
+  const int wanted = pd::core::calls_wanted(input);
+  if (int(run.hopper.size()) < std::max(config_.hopper_size / 2, wanted)) refill(run, now);
+  if (wanted <= 0 || run.hopper.empty()) return;
+  const int granted = pacer_.limiter().take(std::min<int>(wanted, int(run.hopper.size())), now);
+  if (granted <= 0) return;
+  std::vector<pd::store::Lead> leads;
+  leads.reserve(size_t(granted));
+  for (int i = 0; i < granted; ++i) {
+    leads.push_back(std::move(run.hopper.front()));
+    run.hopper.pop_front();
+  }
+  start_calls(run, std::move(leads));
+}
+
+void Engine::refill(CampaignRun& run, int64_t now) {
+  if (run.claim_in_flight || now < run.next_claim_ms) return;
+  const size_t target = size_t(config_.hopper_size);
+  if (run.hopper.size() >= target) return;
+  run.claim_in_flight = true;
+  const int64_t id = run.id();
+  const size_t n = std::min<size_t>(target - run.hopper.size(), 200);
+  std::weak_ptr<bool> alive = alive_;
+  const std::string owner = config_.instance_id;
+  // Claim, then drop what is on the do-not-call list right there on the worker.
+  store_->call<std::vector<pd::store::Lead>>(
+      [id, n, lease = config_.lease,
+       owner](pd::store::Store& store) -> pd::Result<std::vector<pd::store::Lead>> {
+        auto leads = store.claim(uint32_t(id), n, lease);
+        if (!leads || leads->empty()) return leads;
+        std::vector<std::string> numbers;
+        for (const auto& lead : *leads) numbers.push_back(lead.number);
+        auto listed = store.dnc_lookup(numbers);
+        if (!listed) return leads;  // checked again before dialing
+        if (listed->empty()) return leads;
+        std::unordered_set<std::string> dnc(listed->begin(), listed->end());
+        std::vector<pd::store::Lead> clean;
+        for (auto& lead : *leads) {
+          if (!dnc.contains(lead.number)) {
+            clean.push_back(std::move(lead));
+            continue;
+          }
+          auto marked = store.connection().execute(
+              "UPDATE dialer_numbers SET state = 'dnc', claim_owner = NULL, "
+              "claim_expires_at = NULL WHERE id = ? AND claim_owner = ?",
+              {lead.id, owner});
+          if (!marked) return pd::fail(marked.error());
+        }
+        return clean;
+      },
+      [this, alive, id](pd::Result<std::vector<pd::store::Lead>> leads) {
+        if (alive.expired() || !*alive.lock()) return;
+        auto it = campaigns_.find(id);
+        if (it == campaigns_.end()) {
+          if (leads) {
+            std::vector<uint64_t> ids;
+            for (const auto& lead : *leads) ids.push_back(lead.id);
+            release_leads(std::move(ids));
+          }
+          return;
+        }
+        CampaignRun& run = it->second;
+        run.claim_in_flight = false;
+        if (!leads) {
+          run.next_claim_ms = now_ms() + kEmptyClaimPauseMs;
+          return;
+        }
+        ++stats_.claims;
+        if (leads->empty()) run.next_claim_ms = now_ms() + kEmptyClaimPauseMs;
+        if (!run.runnable()) {
+          std::vector<uint64_t> ids;
+          for (const auto& lead : *leads) ids.push_back(lead.id);
+          release_leads(std::move(ids));
+          return;
+        }
+        for (auto& lead : *leads) run.hopper.push_back(std::move(lead));
+      });
+}
+
+// The last do-not-call check and the schedule check, then the Originates.
+void Engine::start_calls(CampaignRun& run, std::vector<pd::store::Lead> leads) {
+  const int64_t id = run.id();
+  const int count = int(leads.size());
+  run.starting += count;
+  std::vector<std::string> numbers;
+  numbers.reserve(leads.size());
+  for (const auto& lead : leads) numbers.push_back(lead.number);
+  std::weak_ptr<bool> alive = alive_;
+  store_->dnc_lookup(std::move(numbers), [this, alive, id, count, leads = std::move(leads)](
+                                             pd::Result<std::vector<std::string>> listed) mutable {
+    if (alive.expired() || !*alive.lock()) return;
+    auto it = campaigns_.find(id);
+    std::vector<uint64_t> give_back;
+    if (it == campaigns_.end()) {
+      for (const auto& lead : leads) give_back.push_back(lead.id);
+      release_leads(std::move(give_back));
+      return;
+    }
+    CampaignRun& run = it->second;
+    run.starting -= count;
+    if (!listed) {
+      // The database is away: the leads wait in the hopper, in order.
+      for (auto lead = leads.rbegin(); lead != leads.rend(); ++lead) {
+        run.hopper.push_front(std::move(*lead));
+      }
+      return;
+    }
+    const std::unordered_set<std::string> dnc(listed->begin(), listed->end());
+    std::vector<uint64_t> on_dnc;
+    const bool may_dial =
+        run.runnable() && ami_up_ && run.prepared.schedule->is_open(now_ms() / 1000);
+    for (auto& lead : leads) {
+      if (dnc.contains(lead.number)) {
+        on_dnc.push_back(lead.id);
+        ++stats_.dnc_skipped;
+      } else if (!may_dial) {
+        give_back.push_back(lead.id);
+      } else {
+        originate(run, lead, "", "");
+      }
+    }
+    mark_numbers(std::move(on_dnc), "dnc");
+    release_leads(std::move(give_back));
+  });
+}
+
+std::optional<std::string> Engine::originate(CampaignRun& run, const pd::store::Lead& lead,
+                                             const std::string& agent_interface,
+                                             const std::string& agent) {
+  const pd::core::Campaign& campaign = run.prepared.campaign;
+  const int64_t now = now_ms();
+  const std::string call_id = next_call_id();
+  pd::core::OriginateRequest request;
+  request.call_id = call_id;
+  request.campaign_name = campaign.name;
+  request.campaign_id = campaign.id;
+  request.leg = campaign.initial_leg;
+  request.preview = !agent_interface.empty();
+  request.agent_interface = agent_interface;
+  request.dial_context = settings_.dial_context;
+  request.dial_prefix = campaign.dial_prefix;
+  request.number = lead.number;
+  request.number_caller_id = lead.caller_id;
+  request.campaign_caller_id = campaign.caller_id;
+  request.variables = lead.variables;
+  request.timeout_ms = settings_.dial_timeout_s * 1000;
+  auto fields = pd::core::build_originate(request);
+  if (!fields) {
+    host_.log(PD_LOG_WARN, "lead " + std::to_string(lead.id) + " of '" + campaign.name +
+                               "' cannot be dialed: " + fields.error().message);
+    mark_numbers({lead.id}, "failed");
+    return std::nullopt;
+  }
+  Fields wire;
+  wire.reserve(fields->size());
+  for (auto& f : *fields) wire.emplace_back(std::move(f.key), std::move(f.value));
+  auto action_id = host_.send_action(wire);
+  if (!action_id) {
+    ++stats_.originate_refusals;
+    run.hopper.push_front(lead);
+    return std::nullopt;
+  }
+  pd::core::CallSettings settings;
+  settings.leg = campaign.initial_leg == pd::core::InitialLeg::kLocal || request.preview
+                     ? pd::core::CallLeg::kLocalFirst
+                     : pd::core::CallLeg::kRemoteFirst;
+  settings.ok_disposition = settings_.ok_disposition;
+  settings.valid_dtmf = campaign.valid_dtmf;
+  settings.originate_deadline_ms = now + request.timeout_ms + kOriginateMarginMs;
+  pd::core::CallInfo info{campaign.id, int64_t(lead.id), lead.attempts + 1, agent_interface};
+  auto added = calls_.add(call_id, *action_id, info, settings, now);
+  if (!added) {
+    host_.log(PD_LOG_ERROR, "call table refused " + call_id + ": " + added.error().message);
+    return std::nullopt;
+  }
+  (*added)->originate_sent(now);
+  LiveCall live;
+  live.lead = lead;
+  live.campaign_id = campaign.id;
+  live.campaign_name = campaign.name;
+  live.started_at = time_of(now);
+  live.agent = agent;
+  live.preview = request.preview;
+  if (!agent.empty()) agent_calls_[agent] = call_id;
+  live_.emplace(call_id, std::move(live));
+  ++stats_.originates;
+
+  pd::store::AttemptStart start;
+  start.call_id = call_id;
+  start.campaign_id = uint32_t(campaign.id);
+  start.number_id = lead.id;
+  start.number = lead.number;
+  start.attempt = uint16_t(lead.attempts + 1);
+  start.started_at = time_of(now);
+  start.unique_id = call_id;
+  if (auto queued = store_->submit(start); !queued) {
+    host_.log(PD_LOG_ERROR, "call start not recorded: " + queued.error().message);
+  }
+  return call_id;
+}
+
+void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
+  event_fields_.clear();
+  for (size_t i = 0; i < n_fields; ++i) event_fields_.push_back({fields[i].key, fields[i].value});
+  const pd::core::AmiEvent event = pd::core::AmiEvent::from_fields(event_fields_);
+  const int64_t now = now_ms();
+
+  if (!event.event.empty()) {
+    const std::string_view name = event.event;
+    if (name.starts_with("QueueMember") || name == "QueueParams" || name == "QueueStatusComplete") {
+      if (queues_.apply(event) && !event.interface.empty()) {
+        const std::string agent = extension_of(event.interface);
+        if (open_panels_.contains(agent)) send_agent_state(agent);
+        // A preview agent who paused or went away loses the card.
+        if (const auto* member = queues_.find(event.queue, event.interface);
+            (member == nullptr || member->paused) && reservations_.contains(agent)) {
+          clear_card(agent, member == nullptr ? "left the queue" : "paused", true);
+        }
+      }
+      return;
+    }
+    if (name == "CoreShowChannelsComplete" && event.action_id == core_show_action_) {
+      reconcile_finished(now);
+      return;
+    }
+  }
+  auto applied = calls_.apply(event, now);
+  if (applied.call != nullptr) {
+    handle_call_changes(*applied.call, applied.changes, event);
+    return;
+  }
+  if (event.event == "AgentComplete") inbound_completed(event);
+}
+
+void Engine::handle_call_changes(pd::core::CallState& call, pd::core::CallChanges changes,
+                                 const pd::core::AmiEvent& event) {
+  const std::string call_id = call.call_id();
+  auto it = live_.find(call_id);
+  if (it == live_.end()) {
+    if (changes & pd::core::kEnded) calls_.remove(call_id);
+    return;
+  }
+  LiveCall& live = it->second;
+  if (changes & pd::core::kRinging) send_progress(live, call_id, "ringing");
+  if (changes & pd::core::kAnswered) {
+    pd::store::AttemptAnswer answer;
+    answer.call_id = call_id;
+    answer.number_id = live.lead.id;
+    answer.answered_at = pd::store::now_ms();
+    answer.unique_id = call_id;
+    store_->submit(answer);
+    if (live.preview) send_progress(live, call_id, "connected");
+  }
+  if (changes & pd::core::kAgentConnected) {
+    const std::string agent = extension_of(event.interface);
+    if (live.agent.empty() && !agent.empty()) {
+      live.agent = agent;
+      agent_calls_[agent] = call_id;
+    }
+    send_progress(live, call_id, "connected");
+    if (!live.agent.empty() && open_panels_.contains(live.agent)) send_agent_state(live.agent);
+  }
+  if (changes & pd::core::kEnded) finish_call(call_id);
+}
+
+void Engine::finish_call(const std::string& call_id) {
+  pd::core::CallState* call = calls_.find(call_id);
+  auto it = live_.find(call_id);
+  if (call == nullptr || it == live_.end()) {
+    calls_.remove(call_id);
+    return;
+  }
+  const pd::core::CallResult& result = call->result();
+  LiveCall live = std::move(it->second);
+  live_.erase(it);
+  const int64_t now = now_ms();
+
+  pd::core::RetryRule rule;
+  const CampaignRun* run = nullptr;
+  if (auto found = campaigns_.find(live.campaign_id); found != campaigns_.end()) {
+    run = &found->second;
+    rule.dial_attempts = run->prepared.campaign.dial_attempts;
+    rule.retry_minutes = run->prepared.campaign.retry_minutes;
+    rule.group_by_name = run->prepared.campaign.group_by_name;
+  }
+  const int requeues_before = requeues_.contains(live.lead.id) ? requeues_[live.lead.id] : 0;
+  const auto decision = pd::core::decide_retry(rule, live.lead.attempts, requeues_before,
+                                               pd::core::AttemptOutcome::from(result), now);
+  if (decision.requeues == 0) {
+    requeues_.erase(live.lead.id);
+  } else {
+    requeues_[live.lead.id] = decision.requeues;
+  }
+
+  pd::store::AttemptResult op;
+  op.call_id = call_id;
+  op.campaign_id = uint32_t(live.campaign_id);
+  op.number_id = live.lead.id;
+  op.number = live.lead.number;
+  op.attempt = uint16_t(live.lead.attempts + 1);
+  op.started_at = live.started_at;
+  if (result.answered_ms > 0) op.answered_at = time_of(result.answered_ms);
+  op.ended_at = time_of(result.ended_ms > 0 ? result.ended_ms : now);
+  op.new_state = state_after(decision.step);
+  if (decision.step == pd::core::NextStep::kRetry) op.next_try_at = time_of(decision.retry_at_ms);
+  const std::string dial_status(pd::core::to_string(result.dial_status));
+  if (!dial_status.empty()) op.dial_status = dial_status;
+  if (result.hangup_cause >= 0) op.hangup_cause = result.hangup_cause;
+  op.disposition = result.disposition;
+  if (!result.dtmf.empty()) op.dtmf = result.dtmf;
+  const std::string agent = !live.agent.empty() ? live.agent : extension_of(result.agent_interface);
+  if (!agent.empty()) op.agent = agent;
+  op.unique_id = call_id;
+  op.close_same_name = decision.close_other_numbers;
+  if (auto queued = store_->submit(op); !queued) {
+    host_.log(PD_LOG_ERROR, "result of " + call_id + " not queued: " + queued.error().message);
+  }
+  ++stats_.calls_ended;
+
+  send_progress(live, call_id, "ended", dial_status);
+  if (!agent.empty()) {
+    if (agent_calls_[agent] == call_id) agent_calls_.erase(agent);
+    if (auto r = reservations_.find(agent);
+        r != reservations_.end() && r->second.call_id == call_id) {
+      reservations_.erase(r);
+    }
+    const bool reached_agent = result.disposition == "Agent" || live.preview;
+    if (run != nullptr && reached_agent && !run->prepared.row.outbound_dispositions.empty()) {
+      Prompt prompt;
+      prompt.call_id = call_id;
+      prompt.direction = "outbound";
+      prompt.campaign_id = live.campaign_id;
+      prompt.number_id = live.lead.id;
+      prompt.number = live.lead.number;
+      prompt_disposition(agent, std::move(prompt));
+    }
+    if (open_panels_.contains(agent)) send_agent_state(agent);
+  }
+  calls_.remove(call_id);
+}
+
+void Engine::expire_calls(int64_t now) {
+  for (const auto& id : calls_.expire(now)) {
+    host_.log(PD_LOG_WARN, "call " + id + ": no outcome from Asterisk in time; ended as lost");
+    finish_call(id);
+  }
+}
+
+void Engine::reconcile_finished(int64_t now) {
+  reconciling_ = false;
+  core_show_action_.clear();
+  const auto lost = calls_.finish_reconcile(now);
+  for (const auto& id : lost) finish_call(id);
+  if (!lost.empty()) {
+    host_.log(PD_LOG_INFO, std::to_string(lost.size()) +
+                               " call(s) were gone from the PBX after the reconnect; their numbers "
+                               "follow the retry rules");
+  }
+}
+
+}  // namespace pd::plugin

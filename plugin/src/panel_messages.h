@@ -1,0 +1,52 @@
+// The JSON texts of the agent panel protocol (docs/panel-protocol.md), built
+// and read here so the engine deals in plain values.
+// Threads: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pd::plugin {
+
+struct AgentQueueState {
+  std::string name;
+  bool paused = false;
+  bool in_call = false;
+};
+
+struct AgentCampaign {
+  int64_t id = 0;
+  std::string name;
+  std::string mode;
+};
+
+std::string agent_state_json(const std::vector<AgentCampaign>& campaigns,
+                             const std::vector<AgentQueueState>& queues, std::string_view status);
+std::string preview_card_json(uint64_t lead, std::string_view campaign, std::string_view html,
+                              std::string_view script);
+std::string preview_clear_json(uint64_t lead, std::string_view reason);
+std::string call_progress_json(std::string_view call_id, uint64_t lead, std::string_view state,
+                               std::string_view number, std::string_view name,
+                               std::string_view dial_status);
+std::string disposition_prompt_json(std::string_view call_id, std::string_view direction,
+                                    std::string_view campaign,
+                                    const std::vector<std::string>& options);
+std::string disposition_saved_json(std::string_view call_id, std::string_view disposition);
+std::string error_json(std::string_view message, std::string_view request);
+
+// A message from a panel. `type` empty when the text is not a JSON object
+// with a string "type" (the host already checks that; be safe anyway).
+struct PanelRequest {
+  std::string type;
+  std::optional<uint64_t> lead;  // preview.dial, preview.skip
+  bool close = false;            // preview.skip
+  std::string call_id;           // disposition.set
+  std::string disposition;       // disposition.set
+};
+
+PanelRequest parse_panel_request(std::string_view json);
+
+}  // namespace pd::plugin

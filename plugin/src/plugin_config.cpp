@@ -1,0 +1,94 @@
+#include "plugin_config.h"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+#include <memory>
+
+#include <json/reader.h>
+#include <json/value.h>
+
+namespace pd::plugin {
+
+namespace {
+
+std::string absolute_in(const std::string& plugin_dir, const std::string& path) {
+  if (path.empty()) return path;
+  std::filesystem::path p(path);
+  return (p.is_absolute() ? p : std::filesystem::path(plugin_dir) / p).lexically_normal().string();
+}
+
+pd::Error bad(std::string_view key, std::string_view expected) {
+  return pd::Error::invalid("plugin setting '" + std::string(key) + "': expected " +
+                            std::string(expected));
+}
+
+}  // namespace
+
+std::string sanitize_instance_id(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (out.size() >= 40) break;
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    out.push_back(ok ? c : '_');
+  }
+  return out.empty() ? "engine" : out;
+}
+
+pd::Result<PluginConfig> parse_plugin_config(std::string_view json, const std::string& plugin_dir) {
+  Json::Value root;
+  Json::CharReaderBuilder builder;
+  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  std::string errors;
+  if (!reader->parse(json.data(), json.data() + json.size(), &root, &errors) || !root.isObject()) {
+    return pd::fail(pd::Error::invalid("plugin configuration is not a JSON object: " + errors));
+  }
+  PluginConfig config;
+  auto text = [&](const char* key, std::string& out) -> pd::Status {
+    if (!root.isMember(key)) return {};
+    if (!root[key].isString()) return pd::fail(bad(key, "a string"));
+    out = root[key].asString();
+    return {};
+  };
+  auto flag = [&](const char* key, bool& out) -> pd::Status {
+    if (!root.isMember(key)) return {};
+    if (!root[key].isBool()) return pd::fail(bad(key, "true or false"));
+    out = root[key].asBool();
+    return {};
+  };
+  auto number = [&](const char* key, int min, int max, int& out) -> pd::Status {
+    if (!root.isMember(key)) return {};
+    if (!root[key].isInt() || root[key].asInt() < min || root[key].asInt() > max) {
+      return pd::fail(
+          bad(key, "an integer from " + std::to_string(min) + " to " + std::to_string(max)));
+    }
+    out = root[key].asInt();
+    return {};
+  };
+  std::string templates = "templates";
+  std::string migrations = "sql/migrations";
+  int lease_s = 120;
+  for (auto status : {text("mysql_dsn", config.mysql_dsn), text("instance_id", config.instance_id),
+                      text("templates_dir", templates), text("migrations_dir", migrations),
+                      text("extensions_conf", config.extensions_conf),
+                      flag("write_dialplan", config.write_dialplan),
+                      flag("apply_migrations", config.apply_migrations),
+                      number("hopper_size", 1, 10000, config.hopper_size),
+                      number("lease_seconds", 30, 3600, lease_s)}) {
+    if (!status) return pd::fail(status.error());
+  }
+  config.lease = std::chrono::seconds(lease_s);
+  config.templates_dir = absolute_in(plugin_dir, templates);
+  config.migrations_dir = absolute_in(plugin_dir, migrations);
+  config.extensions_conf = absolute_in(plugin_dir, config.extensions_conf);
+  if (config.instance_id.empty()) {
+    char host[256] = {0};
+    ::gethostname(host, sizeof host - 1);
+    config.instance_id = host;
+  }
+  config.instance_id = sanitize_instance_id(config.instance_id);
+  return config;
+}
+
+}  // namespace pd::plugin

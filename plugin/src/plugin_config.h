@@ -1,0 +1,33 @@
+// The plugin's own configuration: the host config's "paneldialer" section
+// merged over manifest.json's "settings" (see manifest.json settings_schema).
+// Threads: plain data.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "pd/result.h"
+
+namespace pd::plugin {
+
+struct PluginConfig {
+  std::string mysql_dsn;        // empty: PD_MYSQL_DSN
+  std::string instance_id;      // claim owner and heartbeat name; empty: the host name
+  std::string templates_dir;    // absolute after parse (relative to the plugin folder)
+  std::string migrations_dir;   // absolute after parse
+  std::string extensions_conf;  // empty: the database's extensions_conf setting
+  bool write_dialplan = true;
+  bool apply_migrations = true;
+  int hopper_size = 100;
+  std::chrono::seconds lease{120};
+};
+
+// Parses the JSON text the host handed to start(); relative folders are taken
+// from `plugin_dir`. Errors name the key and say what is expected.
+pd::Result<PluginConfig> parse_plugin_config(std::string_view json, const std::string& plugin_dir);
+
+// [A-Za-z0-9_.-] only (it becomes part of every call id), at most 40 chars.
+std::string sanitize_instance_id(std::string_view text);
+
+}  // namespace pd::plugin

@@ -1,0 +1,132 @@
+// What the store reads and writes, as plain values (no SQL, no handles).
+// Copyable; no thread rules of their own.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pd/store/time.h"
+
+namespace pd::store {
+
+// A campaign number's state (dialer_numbers.state). Final: kDone, kFailed,
+// kClosed, kDnc. See sql/migrations/0001_initial.sql for the transitions.
+enum class NumberState {
+  kPending,
+  kReserved,
+  kDialing,
+  kAnswered,
+  kRetry,
+  kDone,
+  kFailed,
+  kClosed,
+  kDnc,
+};
+std::string_view to_string(NumberState s);
+std::optional<NumberState> parse_number_state(std::string_view text);
+inline constexpr NumberState kAllNumberStates[] = {
+    NumberState::kPending,  NumberState::kReserved, NumberState::kDialing,
+    NumberState::kAnswered, NumberState::kRetry,    NumberState::kDone,
+    NumberState::kFailed,   NumberState::kClosed,   NumberState::kDnc};
+
+// dialer_settings as name -> value text, with the schema's defaults already
+// in the table.
+struct Settings {
+  std::map<std::string, std::string, std::less<>> values;
+
+  // The value, or `fallback` when the setting is absent.
+  std::string get(std::string_view name, std::string_view fallback = {}) const;
+  // The value as an integer, or `fallback` when absent or not an integer.
+  std::int64_t get_int(std::string_view name, std::int64_t fallback) const;
+};
+
+enum class DestinationKind { kQueue, kIvr, kCustom };
+enum class DialMode { kAutomatic, kProgressive, kPreview };
+enum class InitialLeg { kRemote, kLocal };
+
+struct Campaign {
+  std::uint32_t id = 0;
+  std::string name;
+  DestinationKind destination_kind = DestinationKind::kQueue;
+  std::string destination;  // "context,exten,priority"
+  std::optional<std::string> queue_name;
+  std::optional<std::string> destination_amd;  // nullopt: no AMD
+  DialMode mode = DialMode::kProgressive;
+  InitialLeg initial_leg = InitialLeg::kRemote;
+  std::string dial_prefix;
+  std::string caller_id;
+  std::optional<std::chrono::year_month_day> start_date, end_date;
+  // Seconds since midnight in the campaign's time zone. end <= start: the
+  // window crosses midnight.
+  std::chrono::seconds start_hour{9 * 3600}, end_hour{18 * 3600};
+  // Bit 0 Monday … bit 6 Sunday.
+  std::uint8_t week_days = 0x1f;
+  std::string time_zone = "UTC";
+  bool group_by_name = false;
+  std::uint16_t dial_attempts = 3;
+  std::uint16_t concurrent_calls = 10;
+  std::uint16_t retry_minutes = 30;
+  std::string valid_dtmf;
+  std::string script;
+  bool enabled = false;
+  TimePoint created_at{}, updated_at{};
+  // Disposition names offered to agents, in sort order.
+  std::vector<std::string> outbound_dispositions, inbound_dispositions;
+};
+
+// A cheap summary of the configuration tables: when it changes, reload.
+// Catches edits (max updated_at), inserts and deletes (count, id sum) of
+// campaigns and settings and any change to the campaign dispositions.
+struct ConfigFingerprint {
+  std::uint64_t campaigns = 0;
+  std::uint64_t campaign_id_sum = 0;
+  std::string campaigns_updated;
+  std::uint64_t settings = 0;
+  std::string settings_updated;
+  std::uint64_t dispositions = 0;
+  std::uint64_t dispositions_hash = 0;
+  bool operator==(const ConfigFingerprint&) const = default;
+};
+
+// A lead claimed by this instance (state kReserved, claim_owner = instance).
+struct Lead {
+  std::uint64_t id = 0;
+  std::uint32_t campaign_id = 0;
+  std::optional<std::uint64_t> contact_id;
+  std::string name;
+  std::string number;
+  std::string caller_id;
+  std::string variables;  // "a=1|b=2"
+  std::optional<std::string> time_zone;
+  std::int16_t priority = 0;
+  std::uint16_t attempts = 0;                          // attempts made before this claim
+  NumberState previous_state = NumberState::kPending;  // before the claim
+  TimePoint next_try_at{};
+  TimePoint claim_expires_at{};
+};
+
+// A number to add to a campaign (add_numbers).
+struct NewNumber {
+  std::string number;
+  std::string name;
+  std::string caller_id;
+  std::string variables;
+  std::int16_t priority = 0;
+  std::optional<std::uint64_t> contact_id;
+};
+
+// One engine instance's heartbeat row.
+struct Heartbeat {
+  std::string version;
+  std::string hostname;
+  TimePoint started_at{};
+  std::uint32_t active_calls = 0;
+  bool ami_up = false;
+};
+
+}  // namespace pd::store

@@ -1,0 +1,109 @@
+// The engine's database operations, synchronous, over one Connection.
+//
+// A Store borrows the Connection (which must outlive it) and runs on the
+// caller's thread, blocking on the server; like its Connection it belongs to
+// one thread at a time. The engine never calls it on the host loop:
+// StoreWorker runs it on worker threads. Tools, tests and benchmarks call it
+// directly. Its only state is a per-campaign hint of where its last claim
+// ended (see claim()); keep one Store per connection to benefit from it.
+//
+// `instance` names this engine instance: it is the claim owner of the leads
+// it takes and its heartbeat row. Two instances must not share a name.
+//
+// Errors: as Connection's (kUnavailable = connection lost, kConflict =
+// deadlock, kIOError = SQL error), plus kInvalidArgument for bad input.
+// Requires MariaDB >= 10.6 or MySQL >= 8.0 (FOR UPDATE SKIP LOCKED).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pd/result.h"
+#include "pd/store/connection.h"
+#include "pd/store/records.h"
+#include "pd/store/write_ops.h"
+
+namespace pd::store {
+
+class Store {
+ public:
+  Store(Connection& conn, std::string instance) : conn_(conn), instance_(std::move(instance)) {}
+
+  const std::string& instance() const { return instance_; }
+  Connection& connection() { return conn_; }
+
+  // ---- configuration ------------------------------------------------------
+  pd::Result<Settings> load_settings();
+  // All campaigns, enabled or not, by id, with their dispositions.
+  pd::Result<std::vector<Campaign>> load_campaigns();
+  // A few index-only aggregates: compare with the last one to see whether
+  // campaigns, settings or campaign dispositions changed since.
+  pd::Result<ConfigFingerprint> config_fingerprint();
+
+  // ---- leads ----------------------------------------------------------------
+  // Atomically claims up to `n` leads of the campaign that are ready: pending
+  // or retry with next_try_at <= now, or held by a claim whose lease expired
+  // (a dead instance's). Order: leases expired first, then priority DESC,
+  // next_try_at, id (pending leads have next_try_at at the epoch, so among
+  // them it is id order). The leads become reserved, owned by this instance
+  // until now + lease. One transaction with SELECT … FOR UPDATE SKIP LOCKED:
+  // concurrent claimers (threads or processes) never get the same lead and
+  // never wait for each other. Fewer than n (or none) when fewer are ready.
+  // If the connection drops during COMMIT the claim may have happened
+  // unseen; those leads come back when the lease expires.
+  // Cost: two or three index range reads and one UPDATE of n rows, whatever
+  // the campaign's size. The Store remembers where its last claim of pending
+  // leads ended, to start the next read past the index entries that claim
+  // left behind (store_claims.cpp says why); this changes the order only for
+  // leads released or skipped earlier, which come after the rest of their level.
+  pd::Result<std::vector<Lead>> claim(std::uint32_t campaign_id, std::size_t n,
+                                      std::chrono::seconds lease);
+  // Gives reserved (not yet dialed) leads back: pending, or retry if they were
+  // tried before. Only leads this instance owns; returns how many.
+  pd::Result<std::size_t> release(std::span<const std::uint64_t> lead_ids);
+  // Extends the lease of leads this instance owns (reserved, dialing or
+  // answered) to now + lease; returns how many were still owned.
+  pd::Result<std::size_t> renew(std::span<const std::uint64_t> lead_ids,
+                                std::chrono::seconds lease);
+
+  // ---- calls ----------------------------------------------------------------
+  // Writes the ops in order in one transaction (see write_ops.h for what each
+  // does and why a retry is harmless). On error nothing was written, except
+  // after kUnavailable, when it is unknown: write the same ops again.
+  pd::Result<WriteReport> write(std::span<const WriteOp> ops);
+
+  // ---- the rest ---------------------------------------------------------------
+  // Upserts this instance's dialer_heartbeat row with last_beat = now.
+  pd::Status heartbeat(const Heartbeat& beat);
+  // Which of `numbers` are on the do-not-call list and not expired (each
+  // listed once, in no particular order). Any count; looked up in chunks.
+  pd::Result<std::vector<std::string>> dnc_lookup(std::span<const std::string> numbers);
+  // Adds numbers to a campaign, 1000 rows per multi-row INSERT IGNORE, each
+  // statement its own transaction; a number already in the campaign is
+  // skipped. Returns how many were added. On error, the chunks before it stay.
+  pd::Result<std::size_t> add_numbers(std::uint32_t campaign_id,
+                                      std::span<const NewNumber> numbers);
+  // Count of numbers by state, of one campaign or (nullopt) of all.
+  pd::Result<std::map<NumberState, std::uint64_t>> count_numbers(
+      std::optional<std::uint32_t> campaign_id);
+
+ private:
+  pd::Result<std::vector<Lead>> claim_once(std::uint32_t campaign_id, std::size_t n,
+                                           std::chrono::seconds lease);
+  pd::Status claim_pending_level(std::uint32_t campaign_id, int priority, TimePoint now,
+                                 std::size_t n, std::vector<Lead>& leads);
+
+  Connection& conn_;
+  std::string instance_;
+  // (campaign, priority) -> the highest pending lead id the last claim took.
+  std::map<std::pair<std::uint32_t, int>, std::uint64_t> pending_hints_;
+};
+
+}  // namespace pd::store

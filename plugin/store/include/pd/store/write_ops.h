@@ -1,0 +1,97 @@
+// The writes the engine makes about its calls, queued and written in order,
+// in batches, by the store (Store::write, StoreWorker::submit).
+//
+// Every op is idempotent, because after a lost connection the store cannot
+// know whether its last COMMIT took effect and writes the batch again:
+//   AttemptStart   INSERT IGNORE of the call row (unique call_id); the lead
+//                  moves reserved -> dialing only while this instance owns it.
+//   AttemptAnswer  sets answered_at once; the lead moves dialing -> answered.
+//   AttemptResult  ends the call row only if it is not ended yet, and only
+//                  then updates the lead (state, attempts + 1, next_try_at…):
+//                  the end of a call is applied exactly once.
+//   AgentTag       sets the agent's disposition (a plain overwrite).
+// A lead is changed only while claim_owner is this instance; if its lease
+// expired and another instance took it, the call row is still written and
+// the lead is left alone (counted as `stale`).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "pd/store/records.h"
+#include "pd/store/time.h"
+
+namespace pd::store {
+
+struct AttemptStart {
+  std::string call_id;  // the ChannelId the engine chose; unique
+  std::uint32_t campaign_id = 0;
+  std::uint64_t number_id = 0;
+  std::string number;
+  std::uint16_t attempt = 1;  // Lead::attempts + 1
+  TimePoint started_at{};
+  std::optional<std::string> unique_id;
+};
+
+struct AttemptAnswer {
+  std::string call_id;
+  std::uint64_t number_id = 0;
+  TimePoint answered_at{};
+  std::optional<std::string> agent;
+  std::optional<std::string> unique_id;
+};
+
+struct AttemptResult {
+  std::string call_id;
+  // Also written when the start row is missing (never queued, or lost with a
+  // crashed process): the result then creates the call row itself.
+  std::uint32_t campaign_id = 0;
+  std::uint64_t number_id = 0;
+  std::string number;
+  std::uint16_t attempt = 1;
+  TimePoint started_at{};
+
+  std::optional<TimePoint> answered_at;
+  TimePoint ended_at{};
+  // The lead's next state: kRetry (with next_try_at), kDone, kFailed,
+  // kClosed or kDnc. Anything else is refused (kInvalidArgument).
+  NumberState new_state = NumberState::kDone;
+  std::optional<TimePoint> next_try_at;    // required for kRetry
+  std::optional<std::string> dial_status;  // ANSWER, BUSY, NOANSWER…
+  std::optional<int> hangup_cause;
+  std::optional<std::string> disposition;
+  std::optional<std::string> dtmf;
+  std::optional<std::string> agent;
+  std::optional<std::string> unique_id;
+  // Group by name: after a success, close the campaign's other pending or
+  // retry numbers with the same name.
+  bool close_same_name = false;
+};
+
+struct AgentTag {
+  std::string call_id;
+  std::uint64_t number_id = 0;
+  std::string disposition;
+};
+
+using WriteOp = std::variant<AttemptStart, AttemptAnswer, AttemptResult, AgentTag>;
+
+// What one written batch did.
+struct WriteReport {
+  std::size_t ops = 0;         // ops in the batch
+  std::size_t applied = 0;     // ops that changed the database
+  std::size_t duplicates = 0;  // ops found already applied (a retried batch)
+  std::size_t stale = 0;       // call rows written, lead left alone (lease lost)
+  WriteReport& operator+=(const WriteReport& o) {
+    ops += o.ops;
+    applied += o.applied;
+    duplicates += o.duplicates;
+    stale += o.stale;
+    return *this;
+  }
+};
+
+}  // namespace pd::store

@@ -1,0 +1,187 @@
+// Call writes (attempt start, answer, result, agent tag), in order, one
+// transaction per batch. Each op is guarded so that writing a batch again
+// after an unknown COMMIT outcome changes nothing (see write_ops.h).
+#include <variant>
+
+#include "pd/store/store.h"
+
+namespace pd::store {
+namespace {
+
+pd::Status validate(const WriteOp& op, std::size_t index) {
+  auto bad = [&](std::string why) {
+    return pd::fail(pd::Error::invalid("write op " + std::to_string(index) + ": " + why));
+  };
+  const std::string& call_id =
+      std::visit([](const auto& o) -> const std::string& { return o.call_id; }, op);
+  if (call_id.empty() || call_id.size() > 64) return bad("call_id must be 1..64 characters");
+  if (const auto* r = std::get_if<AttemptResult>(&op)) {
+    switch (r->new_state) {
+      case NumberState::kRetry:
+        if (!r->next_try_at) return bad("a retry result needs next_try_at");
+        break;
+      case NumberState::kDone:
+      case NumberState::kFailed:
+      case NumberState::kClosed:
+      case NumberState::kDnc:
+        break;
+      default:
+        return bad("a result's new state must be retry, done, failed, closed or dnc, not " +
+                   std::string(to_string(r->new_state)));
+    }
+  }
+  return {};
+}
+
+class Writer {
+ public:
+  Writer(Connection& conn, const std::string& instance) : conn_(conn), instance_(instance) {}
+
+  pd::Status operator()(const AttemptStart& s) {
+    auto inserted = conn_.execute(
+        "INSERT IGNORE INTO dialer_calls (call_id, campaign_id, number_id, number, attempt,"
+        " instance, direction, started_at, unique_id) VALUES (?,?,?,?,?,?,'outbound',?,?)",
+        {s.call_id, s.campaign_id, s.number_id, s.number, s.attempt, instance_, s.started_at,
+         s.unique_id});
+    if (!inserted) return pd::fail(inserted.error());
+    if (*inserted == 0) {
+      ++report_.duplicates;
+      return {};
+    }
+    auto lead = conn_.execute(
+        "UPDATE dialer_numbers SET state = 'dialing', unique_id = COALESCE(?, unique_id)"
+        " WHERE id = ? AND claim_owner = ? AND state = 'reserved'",
+        {s.unique_id, s.number_id, instance_});
+    if (!lead) return pd::fail(lead.error());
+    ++(*lead ? report_.applied : report_.stale);
+    return {};
+  }
+
+  pd::Status operator()(const AttemptAnswer& a) {
+    auto call = conn_.execute(
+        "UPDATE dialer_calls SET answered_at = ?, agent = COALESCE(?, agent),"
+        " unique_id = COALESCE(?, unique_id)"
+        " WHERE call_id = ? AND answered_at IS NULL AND ended_at IS NULL",
+        {a.answered_at, a.agent, a.unique_id, a.call_id});
+    if (!call) return pd::fail(call.error());
+    if (*call == 0) {
+      // Already answered or ended (a retried batch), or the start row is
+      // missing: the result carries answered_at again in that case.
+      ++report_.duplicates;
+      return {};
+    }
+    auto lead = conn_.execute(
+        "UPDATE dialer_numbers SET state = 'answered', agent = COALESCE(?, agent)"
+        " WHERE id = ? AND claim_owner = ? AND state IN ('reserved','dialing')",
+        {a.agent, a.number_id, instance_});
+    if (!lead) return pd::fail(lead.error());
+    ++(*lead ? report_.applied : report_.stale);
+    return {};
+  }
+
+  pd::Status operator()(const AttemptResult& r) {
+    auto ended = conn_.execute(
+        "UPDATE dialer_calls SET answered_at = COALESCE(answered_at, ?), ended_at = ?,"
+        " dial_status = ?, hangup_cause = ?, disposition = ?, dtmf = ?,"
+        " agent = COALESCE(?, agent), unique_id = COALESCE(?, unique_id)"
+        " WHERE call_id = ? AND ended_at IS NULL",
+        {r.answered_at, r.ended_at, r.dial_status, r.hangup_cause, r.disposition, r.dtmf, r.agent,
+         r.unique_id, r.call_id});
+    if (!ended) return pd::fail(ended.error());
+    if (*ended == 0) {
+      auto exists = conn_.query("SELECT 1 FROM dialer_calls WHERE call_id = ?", {r.call_id});
+      if (!exists) return pd::fail(exists.error());
+      if (!exists->rows.empty()) {  // ended before: this result was applied already
+        ++report_.duplicates;
+        return {};
+      }
+      auto inserted = conn_.execute(
+          "INSERT IGNORE INTO dialer_calls (call_id, campaign_id, number_id, number, attempt,"
+          " instance, direction, started_at, answered_at, ended_at, dial_status, hangup_cause,"
+          " disposition, dtmf, agent, unique_id)"
+          " VALUES (?,?,?,?,?,?,'outbound',?,?,?,?,?,?,?,?,?)",
+          {r.call_id, r.campaign_id, r.number_id, r.number, r.attempt, instance_, r.started_at,
+           r.answered_at, r.ended_at, r.dial_status, r.hangup_cause, r.disposition, r.dtmf, r.agent,
+           r.unique_id});
+      if (!inserted) return pd::fail(inserted.error());
+      if (*inserted == 0) {
+        ++report_.duplicates;
+        return {};
+      }
+    }
+    // The call row changed just now, so this is the one time the lead moves.
+    std::optional<TimePoint> next_try;
+    if (r.new_state == NumberState::kRetry) next_try = r.next_try_at;
+    auto lead = conn_.execute(
+        "UPDATE dialer_numbers SET state = ?, attempts = attempts + 1,"
+        " next_try_at = COALESCE(?, next_try_at), disposition = COALESCE(?, disposition),"
+        " dial_status = ?, unique_id = COALESCE(?, unique_id), agent = COALESCE(?, agent),"
+        " claim_owner = NULL, claim_expires_at = NULL"
+        " WHERE id = ? AND claim_owner = ? AND state IN ('reserved','dialing','answered')",
+        {to_string(r.new_state), next_try, r.disposition, r.dial_status, r.unique_id, r.agent,
+         r.number_id, instance_});
+    if (!lead) return pd::fail(lead.error());
+    if (*lead == 0) {
+      ++report_.stale;
+      return {};
+    }
+    ++report_.applied;
+    if (r.close_same_name) return close_same_name(r);
+    return {};
+  }
+
+  pd::Status operator()(const AgentTag& t) {
+    auto call = conn_.execute("UPDATE dialer_calls SET agent_disposition = ? WHERE call_id = ?",
+                              {t.disposition, t.call_id});
+    if (!call) return pd::fail(call.error());
+    auto lead = conn_.execute("UPDATE dialer_numbers SET agent_disposition = ? WHERE id = ?",
+                              {t.disposition, t.number_id});
+    if (!lead) return pd::fail(lead.error());
+    ++(*call + *lead ? report_.applied : report_.duplicates);
+    return {};
+  }
+
+  const WriteReport& report() const { return report_; }
+  WriteReport& report() { return report_; }
+
+ private:
+  // Group by name: the contact answered on one number, so its other numbers
+  // in the campaign are not dialed.
+  pd::Status close_same_name(const AttemptResult& r) {
+    auto name =
+        conn_.query("SELECT campaign_id, name FROM dialer_numbers WHERE id = ?", {r.number_id});
+    if (!name) return pd::fail(name.error());
+    if (name->rows.empty() || name->rows[0].str(1).empty()) return {};
+    std::string lead_name(name->rows[0].str(1));
+    auto closed = conn_.execute(
+        "UPDATE dialer_numbers SET state = 'closed'"
+        " WHERE campaign_id = ? AND name = ? AND id <> ? AND state IN ('pending','retry')",
+        {name->rows[0].u64(0), lead_name, r.number_id});
+    if (!closed) return pd::fail(closed.error());
+    return {};
+  }
+
+  Connection& conn_;
+  const std::string& instance_;
+  WriteReport report_;
+};
+
+}  // namespace
+
+pd::Result<WriteReport> Store::write(std::span<const WriteOp> ops) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (auto st = validate(ops[i], i); !st) return pd::fail(st.error());
+  }
+  auto txn = Transaction::begin(conn_);
+  if (!txn) return pd::fail(txn.error());
+  Writer writer(conn_, instance_);
+  for (const WriteOp& op : ops) {
+    if (auto st = std::visit(writer, op); !st) return pd::fail(st.error());
+  }
+  if (auto st = txn->commit(); !st) return pd::fail(st.error());
+  WriteReport report = writer.report();
+  report.ops = ops.size();
+  return report;
+}
+
+}  // namespace pd::store

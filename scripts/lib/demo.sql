@@ -1,0 +1,61 @@
+-- Demo data for scripts/run: dispositions, three campaigns linked to the
+-- simulator's queues, call groups and numbers. Idempotent: run it again and
+-- nothing is duplicated (numbers already present are kept as they are).
+-- Numbers follow the simulator's rule: the last digit picks the outcome
+-- (0-3 answer, 4 answer and press 1, 5 busy, 6 no answer, 7 congestion,
+-- 8 answering machine, 9 unallocated).
+
+UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
+UPDATE dialer_settings SET value = '20' WHERE name = 'dial_timeout';
+
+INSERT IGNORE INTO dialer_dispositions (name, description) VALUES
+  ('Sale', 'the customer bought'),
+  ('Callback', 'call again later'),
+  ('Not interested', ''),
+  ('Wrong number', ''),
+  ('Support request', 'inbound: a question answered');
+
+INSERT IGNORE INTO dialer_campaigns
+  (name, destination_kind, destination, queue_name, destination_amd, mode, initial_leg,
+   caller_id, start_hour, end_hour, week_days, time_zone, dial_attempts, concurrent_calls,
+   retry_minutes, valid_dtmf, script, enabled)
+VALUES
+  ('demo_progressive', 'queue', 'ext-queues,500,1', 'sales', 'app-blackhole,hangup,1',
+   'progressive', 'remote', '"Demo" <5550100>', '00:00:00', '00:00:00',
+   'mon,tue,wed,thu,fri,sat,sun', 'UTC', 3, 10, 1, '', 'Hello, this is the demo campaign.', 1),
+  ('demo_automatic', 'ivr', 'ivr-1,s,1', NULL, NULL,
+   'automatic', 'remote', '5550200', '00:00:00', '00:00:00',
+   'mon,tue,wed,thu,fri,sat,sun', 'UTC', 2, 5, 1, '1', NULL, 1),
+  ('demo_preview', 'queue', 'ext-queues,501,1', 'support', NULL,
+   'preview', 'local', '5550300', '00:00:00', '00:00:00',
+   'mon,tue,wed,thu,fri,sat,sun', 'UTC', 2, 5, 5, '', 'Ask for the account holder.', 1);
+
+INSERT IGNORE INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction, sort_order)
+SELECT c.id, d.id, 'outbound', d.id FROM dialer_campaigns c JOIN dialer_dispositions d
+ WHERE c.name IN ('demo_progressive', 'demo_preview') AND d.name IN ('Sale', 'Callback', 'Not interested', 'Wrong number');
+INSERT IGNORE INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction, sort_order)
+SELECT c.id, d.id, 'inbound', d.id FROM dialer_campaigns c JOIN dialer_dispositions d
+ WHERE c.name IN ('demo_progressive', 'demo_preview') AND d.name IN ('Support request', 'Callback');
+
+-- Call groups: 100 contacts each, generated.
+INSERT INTO dialer_contacts (group_name, name, number, variables)
+SELECT 'demo-sales', CONCAT('Customer ', seq), CONCAT('555', LPAD(1000 + seq, 4, '0')), CONCAT('account=A', seq)
+  FROM seq_0_to_99
+ WHERE NOT EXISTS (SELECT 1 FROM dialer_contacts WHERE group_name = 'demo-sales');
+INSERT INTO dialer_contacts (group_name, name, number, variables)
+SELECT 'demo-survey', CONCAT('Household ', seq), CONCAT('556', LPAD(1000 + seq, 4, '0')), ''
+  FROM seq_0_to_99
+ WHERE NOT EXISTS (SELECT 1 FROM dialer_contacts WHERE group_name = 'demo-survey');
+INSERT INTO dialer_contacts (group_name, name, number, variables)
+VALUES ('demo-preview', '<b>Bob</b> & Co', '5572001', 'note=VIP customer'),
+       ('demo-preview', 'Ann Example', '5572002', ''),
+       ('demo-preview', 'Carl Sample', '5572010', ''),
+       ('demo-preview', 'Dora Test', '5572021', '')
+ON DUPLICATE KEY UPDATE name = name;
+
+INSERT IGNORE INTO dialer_numbers (campaign_id, contact_id, name, number, caller_id, variables)
+SELECT c.id, k.id, k.name, k.number, k.caller_id, k.variables
+  FROM dialer_campaigns c JOIN dialer_contacts k
+    ON (c.name = 'demo_progressive' AND k.group_name = 'demo-sales')
+    OR (c.name = 'demo_automatic' AND k.group_name = 'demo-survey')
+    OR (c.name = 'demo_preview' AND k.group_name = 'demo-preview');

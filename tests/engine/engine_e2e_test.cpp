@@ -1,0 +1,237 @@
+// The engine end to end: panelhost + libpaneldialer.so + pbx-sim + MariaDB.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <map>
+#include <thread>
+
+#include "engine_rig.h"
+#include "scenario.h"
+
+using namespace std::chrono_literals;
+using pd::testing::CampaignSpec;
+using pd::testing::EngineRig;
+using pd::testing::eventually;
+
+namespace {
+
+struct NumberRow {
+  std::string state;
+  std::string dial_status;
+  std::string disposition;
+  int attempts = 0;
+  std::string agent;
+};
+
+std::map<std::string, NumberRow> numbers_of(EngineRig& rig, uint32_t campaign) {
+  auto rows = rig.conn().query(
+      "SELECT number, state, COALESCE(dial_status,''), COALESCE(disposition,''), attempts, "
+      "COALESCE(agent,'') FROM dialer_numbers WHERE campaign_id = ?",
+      {campaign});
+  REQUIRE(rows.has_value());
+  std::map<std::string, NumberRow> out;
+  for (const auto& row : rows->rows) {
+    out[std::string(row.str(0))] = {std::string(row.str(1)), std::string(row.str(2)),
+                                    std::string(row.str(3)), int(row.i64(4)),
+                                    std::string(row.str(5))};
+  }
+  return out;
+}
+
+std::string final_states_where(uint32_t campaign) {
+  return "campaign_id = " + std::to_string(campaign) +
+         " AND state NOT IN ('done','failed','closed','dnc')";
+}
+
+// Every attempt has its call row, ended, and no number had two calls at once.
+void check_call_log(EngineRig& rig, uint32_t campaign) {
+  CHECK(rig.count("dialer_calls",
+                  "campaign_id = " + std::to_string(campaign) + " AND ended_at IS NULL") == 0);
+  CHECK(rig.scalar(
+            "SELECT COUNT(*) FROM dialer_numbers n WHERE n.campaign_id = " +
+            std::to_string(campaign) +
+            " AND n.attempts <> (SELECT COUNT(*) FROM dialer_calls k WHERE k.number_id = n.id)") ==
+        "0");
+  CHECK(rig.scalar(
+            "SELECT COUNT(*) FROM dialer_calls a JOIN dialer_calls b ON a.number_id = "
+            "b.number_id AND a.id < b.id AND b.started_at < a.ended_at WHERE a.campaign_id = " +
+            std::to_string(campaign)) == "0");
+}
+
+std::vector<std::string> numbers_ending(const std::string& prefix, const std::string& digits) {
+  std::vector<std::string> out;
+  for (char d : digits) out.push_back(prefix + d);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("automatic campaign: every outcome, retries, DTMF") {
+  EngineRig rig(pd::testing::engine_scenario(20));
+  CampaignSpec spec;
+  spec.name = "auto";
+  spec.valid_dtmf = "1";
+  spec.dial_attempts = 2;
+  spec.retry_minutes = 0;
+  spec.concurrent_calls = 10;
+  const uint32_t campaign = rig.add_campaign(spec);
+  rig.add_numbers(campaign, numbers_ending("555000", "0123456789"));
+  rig.start_sim();
+  rig.start_host();
+  REQUIRE_MESSAGE(
+      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
+                 60s),
+      rig.host_output());
+  const auto numbers = numbers_of(rig, campaign);
+  for (const char* n : {"5550000", "5550001", "5550002", "5550003"}) {
+    CHECK_MESSAGE(numbers.at(n).state == "done", n);
+    CHECK(numbers.at(n).dial_status == "ANSWER");
+    CHECK(numbers.at(n).disposition == "Ok");
+    CHECK(numbers.at(n).attempts == 1);
+  }
+  CHECK(numbers.at("5550004").disposition == "DTMF_1");
+  CHECK(rig.scalar("SELECT dtmf FROM dialer_calls WHERE number = '5550004'") == "1");
+  const std::map<std::string, std::string> failures = {{"5550005", "BUSY"},
+                                                       {"5550006", "NOANSWER"},
+                                                       {"5550007", "CONGESTION"},
+                                                       {"5550009", "CHANUNAVAIL"}};
+  for (const auto& [number, status] : failures) {
+    CHECK_MESSAGE(numbers.at(number).state == "failed", number);
+    CHECK_MESSAGE(numbers.at(number).dial_status == status, number);
+    CHECK_MESSAGE(numbers.at(number).disposition == "Failed", number);
+    CHECK_MESSAGE(numbers.at(number).attempts == 2, number);  // retried once
+  }
+  // No AMD in this campaign's dialplan: a machine is an answered call.
+  CHECK(numbers.at("5550008").dial_status == "ANSWER");
+  check_call_log(rig, campaign);
+  // The helper contexts were written for the campaign.
+  CHECK(rig.scalar("SELECT COUNT(*) FROM dialer_heartbeat WHERE instance = 'e2e'") == "1");
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}
+
+TEST_CASE("progressive campaigns deliver answered calls to the queue's agents, both legs") {
+  EngineRig rig(pd::testing::engine_scenario(20));
+  CampaignSpec remote;
+  remote.name = "qremote";
+  remote.mode = "progressive";
+  remote.destination_kind = "queue";
+  remote.destination = "ext-queues,500,1";
+  remote.queue_name = "sales";
+  CampaignSpec local = remote;
+  local.name = "qlocal";
+  local.initial_leg = "local";
+  local.enabled = false;
+  const uint32_t remote_id = rig.add_campaign(remote);
+  const uint32_t local_id = rig.add_campaign(local);
+  rig.add_numbers(remote_id, numbers_ending("555100", "0123"));
+  rig.add_numbers(local_id, numbers_ending("555200", "0123"));
+  rig.start_sim();
+  rig.start_host();
+  REQUIRE_MESSAGE(
+      eventually([&] { return rig.count("dialer_numbers", final_states_where(remote_id)) == 0; },
+                 60s),
+      rig.host_output());
+  // Local first only after remote first is done, so both have the two agents.
+  REQUIRE(rig.conn().execute("UPDATE dialer_campaigns SET enabled = 1 WHERE id = ?", {local_id}));
+  REQUIRE_MESSAGE(
+      eventually([&] { return rig.count("dialer_numbers", final_states_where(local_id)) == 0; },
+                 60s),
+      rig.host_output());
+  for (uint32_t id : {remote_id, local_id}) {
+    for (const auto& [number, row] : numbers_of(rig, id)) {
+      CHECK_MESSAGE(row.state == "done", number);
+      CHECK_MESSAGE(row.disposition == "Agent", number);
+      CHECK_MESSAGE((row.agent == "101" || row.agent == "102"), number);
+    }
+    check_call_log(rig, id);
+  }
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}
+
+TEST_CASE("a number put on the do-not-call list mid-run is never dialed") {
+  EngineRig rig(pd::testing::engine_scenario(20));
+  CampaignSpec spec;
+  spec.name = "dnc";
+  spec.concurrent_calls = 1;
+  const uint32_t campaign = rig.add_campaign(spec);
+  rig.add_numbers(campaign, numbers_ending("555300", "0123"));
+  REQUIRE(
+      rig.conn().execute("INSERT INTO dialer_dnc (number, reason) VALUES ('5553001', 'asked')"));
+  rig.start_sim();
+  rig.start_host();
+  // The first call is under way (so the rest sit claimed in the hopper) when
+  // the last number goes on the list.
+  REQUIRE(eventually(
+      [&] { return rig.count("dialer_calls", "campaign_id = " + std::to_string(campaign)) >= 1; },
+      30s));
+  REQUIRE(
+      rig.conn().execute("INSERT INTO dialer_dnc (number, reason) VALUES ('5553003', 'mid-run')"));
+  REQUIRE_MESSAGE(
+      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
+                 60s),
+      rig.host_output());
+  const auto numbers = numbers_of(rig, campaign);
+  CHECK(numbers.at("5553001").state == "dnc");  // on the list before the start
+  CHECK(numbers.at("5553003").state == "dnc");  // added mid-run
+  CHECK(rig.count("dialer_calls", "number IN ('5553001','5553003')") == 0);
+  CHECK(numbers.at("5553000").state == "done");
+  CHECK(numbers.at("5553002").state == "done");
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}
+
+TEST_CASE("disabling a campaign stops new calls within 2 s and never hangs up live ones") {
+  EngineRig rig(pd::testing::engine_scenario(20, 40));  // calls last about 2 s
+  CampaignSpec spec;
+  spec.name = "pause";
+  spec.concurrent_calls = 2;
+  const uint32_t campaign = rig.add_campaign(spec);
+  std::vector<std::string> many;
+  for (int i = 0; i < 30; ++i) many.push_back("55591" + std::to_string(1000 + i));  // long calls
+  rig.add_numbers(campaign, many);
+  rig.start_sim();
+  rig.start_host();
+  const std::string calls_of = "campaign_id = " + std::to_string(campaign);
+  REQUIRE(eventually([&] { return rig.count("dialer_calls", calls_of) >= 2; }, 30s));
+  REQUIRE(rig.conn().execute("UPDATE dialer_campaigns SET enabled = 0 WHERE id = ?", {campaign}));
+  std::this_thread::sleep_for(2500ms);  // the engine's promise: within 2 s
+  const uint64_t calls_at_pause = rig.count("dialer_calls", calls_of);
+  // Live calls end by themselves (about 2 s); nothing new starts.
+  CHECK(eventually(
+      [&] { return rig.count("dialer_calls", calls_of + " AND ended_at IS NULL") == 0; }, 20s));
+  std::this_thread::sleep_for(1500ms);
+  CHECK(rig.count("dialer_calls", calls_of) == calls_at_pause);
+  CHECK(rig.count("dialer_calls", calls_of + " AND dial_status = 'ANSWER'") == calls_at_pause);
+  // Leads claimed ahead of need went back.
+  CHECK(eventually(
+      [&] { return rig.count("dialer_numbers", calls_of + " AND state = 'reserved'") == 0; }, 10s));
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}
+
+TEST_CASE("panelhost killed with calls in flight: after a restart every lead ends right, once") {
+  EngineRig rig(pd::testing::engine_scenario(20, 60));  // calls last about 3 s
+  CampaignSpec spec;
+  spec.name = "restart";
+  spec.concurrent_calls = 4;
+  spec.dial_attempts = 2;
+  spec.retry_minutes = 0;
+  const uint32_t campaign = rig.add_campaign(spec);
+  std::vector<std::string> numbers;
+  for (int i = 0; i < 12; ++i) numbers.push_back("55592" + std::to_string(1000 + i));  // long calls
+  rig.add_numbers(campaign, numbers);
+  rig.start_sim();
+  rig.start_host();
+  const std::string of_campaign = "campaign_id = " + std::to_string(campaign);
+  REQUIRE(eventually(
+      [&] { return rig.count("dialer_numbers", of_campaign + " AND state = 'dialing'") >= 4; },
+      30s));
+  rig.stop_host(SIGKILL);
+  rig.start_host();
+  REQUIRE_MESSAGE(
+      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
+                 90s),
+      rig.host_output());
+  CHECK(rig.count("dialer_numbers", of_campaign + " AND state = 'done'") == 12);
+  check_call_log(rig, campaign);
+  CHECK(rig.host_output().find("adopting 4 call(s)") != std::string::npos);
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}

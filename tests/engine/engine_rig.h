@@ -1,0 +1,66 @@
+// End-to-end rig of the engine: a scratch database (tests/store's fixture),
+// pbx-sim with a scenario written for the test, and panelhost loading the
+// real libpaneldialer.so from a plugin folder made for the test.
+// Test-only code.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "db_fixture.h"
+#include "pd/testing/process.h"
+
+namespace pd::testing {
+
+struct CampaignSpec {
+  std::string name;
+  std::string mode = "automatic";        // automatic|progressive|preview
+  std::string initial_leg = "remote";    // remote|local
+  std::string destination_kind = "ivr";  // queue|ivr|custom
+  std::string destination = "ivr-1,s,1";
+  std::string queue_name;  // queue destinations
+  int concurrent_calls = 5;
+  int dial_attempts = 1;
+  int retry_minutes = 1;
+  std::string valid_dtmf;
+  bool enabled = true;
+};
+
+class EngineRig {
+ public:
+  // `scenario_json`: the pbx-sim scenario (its "speed" is used as given).
+  explicit EngineRig(const std::string& scenario_json);
+  ~EngineRig();
+
+  pd::store::testing::ScratchDb& db() { return *db_; }
+  pd::store::Connection& conn() { return db_->conn(); }
+
+  uint32_t add_campaign(const CampaignSpec& spec);
+  // Numbers "<prefix><suffix>" for each suffix; returns nothing (read back by SQL).
+  void add_numbers(uint32_t campaign, const std::vector<std::string>& numbers);
+
+  void start_sim();
+  void stop_sim(int signal_number);
+  void start_host();
+  // SIGTERM (0 exit expected) or SIGKILL.
+  int stop_host(int signal_number);
+  bool host_running();
+  std::string host_output() const;
+
+  uint64_t count(const std::string& table, const std::string& where);
+  // First column of the first row, as text ("" when none).
+  std::string scalar(const std::string& sql);
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::unique_ptr<pd::store::testing::ScratchDb> db_;
+  std::filesystem::path dir_;
+  int ami_port_ = 0;
+  std::unique_ptr<ChildProcess> sim_;
+  std::unique_ptr<ChildProcess> host_;
+  int host_runs_ = 0;
+};
+
+}  // namespace pd::testing

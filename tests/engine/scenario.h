@@ -1,0 +1,50 @@
+// The pbx-sim scenario of the engine's end-to-end tests: outcome by the last
+// digit of the number (as on the Asterisk rig of the traces), two agents in
+// queue "sales", the helper contexts of the test campaigns mapped to what
+// their dialplan leads to. Numbers 5559XXXXX answer and talk as long as an
+// IVR call holds (`ivr_hold_s`), for tests that need calls to stay up.
+#pragma once
+
+#include <string>
+
+namespace pd::testing {
+
+inline std::string engine_scenario(int speed, int ivr_hold_s = 4) {
+  const std::string hold = std::to_string(ivr_hold_s);
+  return R"({
+  "seed": 11, "speed": )" +
+         std::to_string(speed) + R"(,
+  "users": [{"username": "dialer", "secret": "dialersecret"}],
+  "queues": [{"name": "sales", "strategy": "rrmemory", "ring_timeout_s": 15, "retry_s": 1, "wait_timeout_s": 300}],
+  "agent_defaults": {"answer_delay_s": 1, "talk_s": [3, 5]},
+  "agents": [
+    {"interface": "Local/101@sim-agents/n", "name": "Agent 101", "queues": ["sales"]},
+    {"interface": "Local/102@sim-agents/n", "name": "Agent 102", "queues": ["sales"]}
+  ],
+  "contexts": {
+    "sim-customers": {"type": "customers"},
+    "sim-agents": {"type": "agents"},
+    "pd-*-customer": {"type": "customers"},
+    "pd-qremote-dest": {"type": "queue", "queue": "sales"},
+    "pd-qlocal-local": {"type": "queue", "queue": "sales"},
+    "pd-*-dest": {"type": "ivr", "hold_s": )" +
+         hold + R"(},
+    "pd-*-local": {"type": "ivr", "hold_s": )" +
+         hold + R"(}
+  },
+  "number_rules": [
+    {"pattern": "_5559XXXXX", "outcome": "answer", "answer_after_s": 1, "talk_s": )" +
+         hold + R"(},
+    {"pattern": "_X.[0-3]", "outcome": "answer", "answer_after_s": 1, "talk_s": 3},
+    {"pattern": "_X.4", "outcome": "dtmf", "digit": "1", "answer_after_s": 1, "dtmf_after_s": 1, "talk_s": 3},
+    {"pattern": "_X.5", "outcome": "busy", "after_s": 1},
+    {"pattern": "_X.6", "outcome": "noanswer", "ring_s": 60},
+    {"pattern": "_X.7", "outcome": "congestion", "after_s": 1},
+    {"pattern": "_X.8", "outcome": "machine", "answer_after_s": 1, "talk_s": 3},
+    {"pattern": "_X.9", "outcome": "unallocated"}
+  ],
+  "default_outcome": {"outcome": "answer", "answer_after_s": 1, "talk_s": 3}
+})";
+}
+
+}  // namespace pd::testing

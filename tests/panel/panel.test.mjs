@@ -1,0 +1,192 @@
+// The agent panel in Chromium, against panelhost + libpaneldialer.so + pbx-sim
+// + a scratch database: login, the preview card (escaped), Dial, the call,
+// the disposition prompt, Skip, a wrong secret.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot } from '../support/harness.mjs';
+
+const artifacts = artifactsFor('panel');
+const bin = (name) => path.join(buildDir, 'bin', name);
+const SECRET = 'agent-201-secret';
+
+const scenario = {
+  seed: 3,
+  speed: 5,
+  users: [{ username: 'dialer', secret: 'dialersecret' }],
+  queues: [{ name: 'support', strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 }],
+  agent_defaults: { answer_delay_s: 1, talk_s: [3, 4] },
+  agents: [{ interface: 'Local/201@sim-agents/n', name: 'Agent 201', queues: ['support'] }],
+  contexts: {
+    'sim-customers': { type: 'customers' },
+    'sim-agents': { type: 'agents' },
+    'pd-*-customer': { type: 'customers' },
+  },
+  number_rules: [{ pattern: '_X.', outcome: 'answer', answer_after_s: 2, talk_s: 4 }],
+};
+
+function startChild(command, args, logName) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (chunk) => { log += chunk; });
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  return {
+    child,
+    log: () => log,
+    stop() {
+      child.kill('SIGTERM');
+      writeFileSync(path.join(artifacts, logName), log);
+    },
+  };
+}
+
+async function waitFor(condition, what, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function waitForPort(port) {
+  await waitFor(async () => {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      return true;
+    } catch {
+      return false;
+    }
+  }, `port ${port}`);
+}
+
+describe('agent panel', () => {
+  const db = new ScratchDatabase(process.env.PD_MYSQL_DSN || 'mysql://missing@localhost/none', 'panel');
+  let dir;
+  let sim;
+  let host;
+  let browser;
+  let panelUrl;
+
+  before(async () => {
+    assert.ok(process.env.PD_MYSQL_DSN, 'PD_MYSQL_DSN must name the test server (scripts/test sets it)');
+    db.create();
+    db.sql(`
+      UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
+      INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
+      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
+        start_hour, end_hour, week_days, enabled, script)
+        VALUES ('pv', 'queue', 'ext-queues,501,1', 'support', 'preview', 'local', '00:00:00', '00:00:00',
+          'mon,tue,wed,thu,fri,sat,sun', 1, 'Ask for the account holder.');
+      INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction)
+        SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d;
+      INSERT INTO dialer_numbers (campaign_id, name, number, variables, priority)
+        SELECT id, '<b>Bob</b> & Co', '5556000', 'note=VIP', 3 FROM dialer_campaigns;
+      INSERT INTO dialer_numbers (campaign_id, name, number, priority)
+        SELECT id, 'Second Lead', '5556010', 2 FROM dialer_campaigns;
+      INSERT INTO dialer_numbers (campaign_id, name, number, priority)
+        SELECT id, 'Third Lead', '5556020', 1 FROM dialer_campaigns;`);
+
+    dir = mkdtempSync(path.join(os.tmpdir(), 'pd-panel-'));
+    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
+    const plugin = path.join(dir, 'plugins', 'paneldialer');
+    mkdirSync(plugin, { recursive: true });
+    symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
+    for (const [name, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
+      ['sql', 'sql'], ['web', 'plugin/web']]) {
+      symlinkSync(path.join(repoRoot, target), path.join(plugin, name));
+    }
+    const secretHash = execFileSync(bin('panelhost-hash-secret'), [SECRET], { encoding: 'utf8' }).trim();
+    const amiPort = await freePort();
+    const panelPort = await freePort();
+    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({
+      ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
+      plugins_dir: 'plugins',
+      panel: { listen: `127.0.0.1:${panelPort}` },
+      log_level: 'debug',
+      agents: [{ extension: '201', name: 'Agent 201', secret_hash: secretHash }],
+      plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: 'panel-test',
+        extensions_conf: path.join(dir, 'extensions_custom.conf') } },
+    }));
+    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], 'pbx-sim.log');
+    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], 'panelhost.log');
+    await waitForPort(panelPort);
+    panelUrl = `http://127.0.0.1:${panelPort}/`;
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    host?.stop();
+    sim?.stop();
+    db.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a wrong secret with a clear message', async () => {
+    const page = await browser.newPage();
+    await page.goto(panelUrl);
+    await page.fill('#login-extension', '201');
+    await page.fill('#login-secret', 'not-the-secret');
+    await page.click('#login-submit');
+    await page.locator('#login-error').waitFor({ state: 'visible' });
+    assert.match(await page.locator('#login-error').textContent(), /wrong secret/i);
+    assert.equal(await page.locator('#app').isVisible(), false);
+    await page.screenshot({ path: path.join(artifacts, 'login-refused.png') });
+    await page.close();
+  });
+
+  it('shows the card, dials once, asks for a disposition and stores it; Skip moves on', async () => {
+    const page = await browser.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(panelUrl);
+    await page.fill('#login-extension', '201');
+    await page.fill('#login-secret', SECRET);
+    await page.click('#login-submit');
+
+    // The card: the name as literal text, never markup.
+    const card = page.locator('#pd-card');
+    await card.locator('.pd-dial').waitFor({ state: 'visible', timeout: 30000 });
+    assert.equal((await card.locator('.pd-name').textContent()).trim(), '<b>Bob</b> & Co');
+    assert.equal(await card.locator('b').count(), 0);
+    assert.equal((await card.locator('.pd-number').textContent()).trim(), '5556000');
+    assert.equal((await page.locator('#pd-script').textContent()).trim(), 'Ask for the account holder.');
+    await page.screenshot({ path: path.join(artifacts, 'preview-card.png'), fullPage: true });
+
+    // Two quick clicks place one call.
+    await card.locator('.pd-dial').dblclick();
+    await page.locator('#pd-call').waitFor({ state: 'visible' });
+    await page.locator('#pd-disposition').waitFor({ state: 'visible', timeout: 30000 });
+    await page.screenshot({ path: path.join(artifacts, 'disposition-prompt.png'), fullPage: true });
+    const options = await page.locator('#pd-disposition-select option').allTextContents();
+    assert.ok(options.includes('Sale') && options.includes('Callback'), `options: ${options}`);
+    await page.selectOption('#pd-disposition-select', 'Sale');
+    await page.click('#pd-disposition-save');
+    await page.locator('#pd-disposition').waitFor({ state: 'hidden' });
+
+    await waitFor(() => db.value("SELECT agent_disposition FROM dialer_numbers WHERE number = '5556000'") === 'Sale',
+      'the disposition on the number');
+    assert.equal(db.value("SELECT agent_disposition FROM dialer_calls WHERE number = '5556000'"), 'Sale');
+    assert.equal(db.value("SELECT COUNT(*) FROM dialer_calls WHERE number = '5556000'"), '1');
+    assert.equal(db.value("SELECT dial_status FROM dialer_calls WHERE number = '5556000'"), 'ANSWER');
+    assert.equal(db.value("SELECT agent FROM dialer_calls WHERE number = '5556000'"), '201');
+    assert.equal(db.value("SELECT state FROM dialer_numbers WHERE number = '5556000'"), 'done');
+
+    // The next card; Skip → close the lead; the third one follows.
+    await waitFor(async () => (await card.locator('.pd-name').textContent().catch(() => '')).trim() === 'Second Lead',
+      'the second card', 30000);
+    await page.click('#pd-skip');
+    await page.click('#pd-skip-close');
+    await waitFor(async () => (await card.locator('.pd-name').textContent().catch(() => '')).trim() === 'Third Lead',
+      'the third card', 30000);
+    assert.equal(db.value("SELECT state FROM dialer_numbers WHERE number = '5556010'"), 'closed');
+    assert.equal(db.value("SELECT COUNT(*) FROM dialer_calls WHERE number = '5556010'"), '0');
+    await page.screenshot({ path: path.join(artifacts, 'next-card.png'), fullPage: true });
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+});

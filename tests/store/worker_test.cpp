@@ -1,0 +1,208 @@
+#include "pd/store/store_worker.h"
+
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "db_fixture.h"
+#include "test_loop.h"
+#include "write_ops_fixture.h"
+
+using namespace pd::store;
+using namespace std::chrono_literals;
+using pd::store::testing::open_scratch_db;
+using pd::store::testing::start_and_result;
+using pd::store::testing::TestLoop;
+
+namespace {
+
+std::vector<Lead> claim_all(testing::ScratchDb& db, std::uint32_t campaign,
+                            const std::string& owner, std::size_t n) {
+  Store store(db.conn(), owner);
+  auto leads = store.claim(campaign, n, 600s);
+  REQUIRE_MESSAGE(leads.has_value(), (leads ? "" : leads.error().describe()));
+  REQUIRE(leads->size() == n);
+  return *leads;
+}
+
+}  // namespace
+
+TEST_CASE("worker: result writes go out in batches and in order exactly once") {
+  auto db = open_scratch_db();
+  if (!db) return;
+  const auto campaign = db->add_campaign("batched");
+  db->add_numbers(campaign, 1000);
+  auto leads = claim_all(*db, campaign, "worker-1", 1000);
+
+  TestLoop loop;
+  WriteReport total;
+  int batches = 0;
+  StoreWorkerOptions options;
+  options.dsn = db->dsn();
+  options.instance = "worker-1";
+  options.post = loop.post_fn();
+  options.write_batch_size = 200;
+  options.on_written = [&](const WriteReport& r) {
+    total += r;
+    ++batches;
+  };
+  StoreWorker worker(options);
+  REQUIRE(loop.run_until([&] { return worker.healthy(); }, 10s));
+
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    // Even leads succeed, odd ones are retried later.
+    auto outcome = i % 2 ? NumberState::kRetry : NumberState::kDone;
+    REQUIRE(
+        worker.submit(start_and_result(leads[i], "b-" + std::to_string(i), outcome)).has_value());
+  }
+  REQUIRE(loop.run_until([&] { return total.ops == 2000; }, 30s));
+  CHECK(total.applied == 2000);
+  CHECK(total.duplicates == 0);
+  CHECK(batches >= 10);   // at most 200 ops a batch
+  CHECK(batches < 2000);  // and really batched
+  CHECK(worker.pending_writes() == 0);
+  CHECK(db->count("dialer_numbers", "state = 'done' AND attempts = 1 AND claim_owner IS NULL") ==
+        500);
+  CHECK(db->count("dialer_numbers",
+                  "state = 'retry' AND attempts = 1"
+                  " AND next_try_at > NOW(3) + INTERVAL 25 MINUTE") == 500);
+  CHECK(db->count("dialer_calls",
+                  "ended_at IS NOT NULL AND instance = 'worker-1'"
+                  " AND disposition = 'Sale' AND hangup_cause = 16") == 1000);
+
+  // The same ops again (what a retry after an unknown COMMIT outcome does):
+  // nothing changes.
+  total = {};
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    auto outcome = i % 2 ? NumberState::kRetry : NumberState::kDone;
+    REQUIRE(
+        worker.submit(start_and_result(leads[i], "b-" + std::to_string(i), outcome)).has_value());
+  }
+  REQUIRE(loop.run_until([&] { return total.ops == 2000; }, 30s));
+  CHECK(total.applied == 0);
+  CHECK(total.duplicates == 2000);
+  CHECK(db->count("dialer_numbers", "attempts = 1") == 1000);
+  CHECK(db->count("dialer_calls") == 1000);
+}
+
+TEST_CASE("worker: a refused op is reported and the others are written") {
+  auto db = open_scratch_db();
+  if (!db) return;
+  const auto campaign = db->add_campaign("poison");
+  db->add_numbers(campaign, 3);
+  auto leads = claim_all(*db, campaign, "worker-p", 3);
+
+  TestLoop loop;
+  WriteReport total;
+  std::vector<std::string> refused;
+  StoreWorkerOptions options;
+  options.dsn = db->dsn();
+  options.instance = "worker-p";
+  options.post = loop.post_fn();
+  options.write_linger = 100ms;  // so that all three land in one batch
+  options.on_written = [&](const WriteReport& r) { total += r; };
+  options.on_write_error = [&](const WriteOp& op, const pd::Error& e) {
+    refused.push_back(std::get<AttemptResult>(op).call_id + ": " + e.describe());
+  };
+  StoreWorker worker(options);
+  std::vector<WriteOp> ops;
+  for (int i = 0; i < 3; ++i) {
+    auto pair = start_and_result(leads[i], "p-" + std::to_string(i));
+    if (i == 1) std::get<AttemptResult>(pair[1]).disposition = std::string(300, 'x');  // > 80
+    for (auto& op : pair) ops.push_back(std::move(op));
+  }
+  REQUIRE(worker.submit(std::move(ops)).has_value());
+  REQUIRE(loop.run_until([&] { return total.ops + refused.size() == 6; }, 20s));
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].starts_with("p-1: "));
+  CHECK(db->count("dialer_numbers", "state = 'done'") == 2);
+  CHECK(db->count("dialer_numbers", "state = 'dialing'") == 1);  // its start was written
+}
+
+TEST_CASE("worker: queries answer on the host loop (heartbeat DNC add numbers settings claim)") {
+  auto db = open_scratch_db();
+  if (!db) return;
+  const auto campaign = db->add_campaign("queries");
+  REQUIRE(db->conn().execute("INSERT INTO dialer_dnc (number) VALUES ('5550100002')").has_value());
+
+  TestLoop loop;
+  StoreWorkerOptions options;
+  options.dsn = db->dsn();
+  options.instance = "worker-q";
+  options.post = loop.post_fn();
+  StoreWorker worker(options);
+  const auto loop_thread = std::this_thread::get_id();
+
+  std::optional<pd::Result<std::size_t>> added;
+  std::vector<NewNumber> numbers(3);
+  for (int i = 0; i < 3; ++i) numbers[i].number = "555010000" + std::to_string(i + 1);
+  worker.add_numbers(campaign, numbers, [&](pd::Result<std::size_t> r) {
+    CHECK(std::this_thread::get_id() == loop_thread);
+    added = std::move(r);
+  });
+  std::optional<pd::Result<std::vector<Lead>>> claimed;
+  worker.claim(campaign, 10, 60s,
+               [&](pd::Result<std::vector<Lead>> r) { claimed.emplace(std::move(r)); });
+  std::optional<pd::Result<std::vector<std::string>>> dnc;
+  std::vector<std::string> asked{"5550100001", "5550100002"};
+  worker.dnc_lookup(asked,
+                    [&](pd::Result<std::vector<std::string>> r) { dnc.emplace(std::move(r)); });
+  std::optional<pd::Status> beat;
+  worker.heartbeat({"0.1.0", "host-a", now_ms(), 7, true}, [&](pd::Status s) { beat = s; });
+  std::optional<pd::Result<Settings>> settings;
+  worker.load_settings([&](pd::Result<Settings> r) { settings = std::move(r); });
+
+  REQUIRE(loop.run_until([&] { return added && claimed && dnc && beat && settings; }, 20s));
+  REQUIRE(added->has_value());
+  CHECK(**added == 3);
+  REQUIRE(claimed->has_value());
+  CHECK((*claimed)->size() == 3);  // jobs run in order: the add came first
+  REQUIRE(dnc->has_value());
+  CHECK(**dnc == std::vector<std::string>{"5550100002"});
+  CHECK(beat->has_value());
+  CHECK(db->count("dialer_heartbeat",
+                  "instance = 'worker-q' AND active_calls = 7 AND ami_up = 1") == 1);
+  REQUIRE(settings->has_value());
+  CHECK((*settings)->get("dial_context") == "from-internal");
+  CHECK((*settings)->get_int("dial_timeout", 0) == 30);
+}
+
+TEST_CASE("worker: the config watch sees a campaign edit within 2 s") {
+  auto db = open_scratch_db();
+  if (!db) return;
+  const auto campaign = db->add_campaign("watched");
+  REQUIRE(db->conn().execute("INSERT INTO dialer_dispositions (name) VALUES ('Sale')").has_value());
+
+  TestLoop loop;
+  StoreWorkerOptions options;
+  options.dsn = db->dsn();
+  options.instance = "worker-w";
+  options.post = loop.post_fn();
+  StoreWorker worker(options);
+  std::vector<ConfigSnapshot> snapshots;
+  worker.watch_config(500ms, [&](ConfigSnapshot s) { snapshots.push_back(std::move(s)); });
+  REQUIRE(loop.run_until([&] { return !snapshots.empty(); }, 10s));
+  REQUIRE(snapshots[0].campaigns.size() == 1);
+  CHECK(snapshots[0].campaigns[0].name == "watched");
+  CHECK(snapshots[0].campaigns[0].enabled);
+  CHECK(snapshots[0].settings.get("ok_disposition") == "ANSWER");
+
+  REQUIRE(db->conn()
+              .execute("UPDATE dialer_campaigns SET concurrent_calls = 42 WHERE id = ?", {campaign})
+              .has_value());
+  auto edited = std::chrono::steady_clock::now();
+  REQUIRE(loop.run_until([&] { return snapshots.size() >= 2; }, 5s));
+  CHECK(std::chrono::steady_clock::now() - edited < 2s);
+  CHECK(snapshots.back().campaigns[0].concurrent_calls == 42);
+
+  // Dispositions linked to the campaign count as an edit too.
+  REQUIRE(db->conn()
+              .execute("INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id,"
+                       " direction) SELECT ?, id, 'outbound' FROM dialer_dispositions",
+                       {campaign})
+              .has_value());
+  REQUIRE(loop.run_until([&] { return snapshots.size() >= 3; }, 5s));
+  CHECK(snapshots.back().campaigns[0].outbound_dispositions == std::vector<std::string>{"Sale"});
+  loop.run_until([] { return false; }, 700ms);
+  CHECK(snapshots.size() == 3);  // nothing changed since: nothing delivered
+}
