@@ -3,9 +3,8 @@
 //   claim_p50_ms_10k / claim_p99_ms_10k   claim of 50 leads, campaign of 10,000 ready
 //   claim_p50_ms_1m  / claim_p99_ms_1m    the same with 1,000,000 ready
 //   insert_1m_s                           add_numbers of 1,000,000 numbers
-// Uses PD_MYSQL_DSN (a scratch database paneldialer_bench_<pid> on that
-// server, dropped at the end) or, when unset, starts the private instance
-// "bench" through scripts/lib/mariadb.sh and stops it again.
+// Uses PD_MYSQL_DSN or the private instance "bench" (bench/support): a scratch
+// database paneldialer_bench_<pid>, dropped at the end.
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_db.h"
 #include "pd/store/connection.h"
 #include "pd/store/dsn.h"
 #include "pd/store/migrator.h"
@@ -28,21 +28,7 @@ namespace {
 constexpr std::size_t kBatch = 50;
 
 [[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "bench-db: %s\n", what.c_str());
-  std::exit(1);
-}
-
-std::string run_script(const std::string& body) {
-  const std::string cmd = std::string("bash -c 'source \"") + PD_SOURCE_DIR +
-                          "/scripts/lib/common.sh\"; source \"" + PD_SOURCE_DIR +
-                          "/scripts/lib/mariadb.sh\"; " + body + "' 2>&1";
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) die("cannot run bash");
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, p)) out += buf;
-  if (::pclose(p) != 0) die("script failed: " + out);
-  return out;
+  pd::bench::die("bench-db", what);
 }
 
 double ms_since(Clock::time_point start) {
@@ -105,32 +91,11 @@ std::vector<double> claim_latencies(Store& store, Connection& conn, std::uint32_
 }  // namespace
 
 int main() {
-  bool started_private = false;
-  auto dsn = dsn_from_environment();
-  if (!dsn) {
-    if (dsn.error().code != pd::ErrorCode::kNotFound) die(dsn.error().describe());
-    std::string out = run_script("pd_db_start bench; echo PD_MYSQL_DSN=$PD_MYSQL_DSN");
-    auto at = out.find("PD_MYSQL_DSN=");
-    if (at == std::string::npos) die("no DSN from pd_db_start: " + out);
-    std::string text = out.substr(at + 13);
-    dsn = parse_dsn(text.substr(0, text.find('\n')));
-    if (!dsn) die(dsn.error().describe());
-    started_private = true;
-  }
-
-  const std::string scratch = "paneldialer_bench_" + std::to_string(getpid());
+  pd::bench::BenchDatabase db("bench-db");
   {
-    auto admin = Connection::open(*dsn);
-    if (!admin) die(admin.error().describe());
-    if (auto st = admin->execute_script("CREATE DATABASE `" + scratch +
-                                        "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        !st)
-      die(st.error().describe());
-    auto conn = Connection::open(dsn->with_database(scratch));
-    if (!conn) die(conn.error().describe());
-    if (auto m = migrate(*conn, PD_MIGRATIONS_DIR); !m) die(m.error().describe());
+    Connection* conn = &db.conn();
     std::fprintf(stderr, "bench-db: server %s, database %s\n", conn->server_version().c_str(),
-                 scratch.c_str());
+                 db.dsn().database.c_str());
     Store store(*conn, "bench");
 
     const auto small = add_campaign(*conn, "bench-10k");
@@ -158,9 +123,6 @@ int main() {
     std::printf("claim_p99_ms_1m: %.3f\n", percentile(big_ms, 0.99));
     std::printf("insert_1m_s: %.2f\n", insert_s);
     std::fflush(stdout);
-    if (auto st = admin->execute_script("DROP DATABASE `" + scratch + "`"); !st)
-      std::fprintf(stderr, "bench-db: %s\n", st.error().describe().c_str());
   }
-  if (started_private) run_script("pd_db_stop bench");
   return 0;
 }

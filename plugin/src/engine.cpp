@@ -113,6 +113,15 @@ void Engine::stop() {
   }
   store_.reset();
   give_back_unused_leads();
+  if (!stats_.agent_to_originate.us.empty()) {
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "free agent to Originate: p50 %.3f ms, p99 %.3f ms over %zu calls",
+                  stats_.agent_to_originate.percentile_ms(0.50),
+                  stats_.agent_to_originate.percentile_ms(0.99),
+                  stats_.agent_to_originate.us.size());
+    host_.log(PD_LOG_INFO, line);
+  }
   host_.log(PD_LOG_INFO, "engine stopped: " + std::to_string(stats_.originates) + " originates, " +
                              std::to_string(stats_.calls_ended) + " calls ended, " +
                              std::to_string(stats_.dnc_skipped) +
@@ -321,6 +330,11 @@ void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCamp
     retire_campaign(it->second, "deleted");
     it = campaigns_.erase(it);
   }
+  campaigns_by_queue_.clear();
+  for (const auto& [id, run] : campaigns_) {
+    const auto& campaign = run.prepared.campaign;
+    if (!campaign.queue_name.empty()) campaigns_by_queue_[campaign.queue_name].push_back(id);
+  }
   config_loaded_ = true;
 }
 
@@ -394,7 +408,7 @@ void Engine::on_tick(uint64_t) {
     next_queue_publish_ms_ = now + kQueuePublishMs;
     publish_queues();
   }
-  if (ami_up_ && !reconciling_ && config_loaded_ && !refused_ && store_->healthy()) pace(now);
+  if (may_pace()) pace(now);
 }
 
 void Engine::heartbeat() {

@@ -37,12 +37,24 @@
 
 namespace pd::plugin {
 
+// Microseconds from "an agent became free" (a queue event) to the Originate
+// that serves it, kept for the stop-time log line (bench-campaign reads it).
+struct LatencySamples {
+  std::vector<int64_t> us;
+  void add(int64_t value) {
+    if (us.size() < 200000) us.push_back(value);
+  }
+  // The p-th percentile in milliseconds (0 when empty).
+  double percentile_ms(double p) const;
+};
+
 struct EngineStats {
   uint64_t originates = 0;
   uint64_t originate_refusals = 0;  // the host or Asterisk refused the action
   uint64_t calls_ended = 0;
   uint64_t dnc_skipped = 0;
   uint64_t claims = 0;
+  LatencySamples agent_to_originate;
 };
 
 class Engine {
@@ -67,6 +79,7 @@ class Engine {
     bool claim_in_flight = false;
     int64_t next_claim_ms = 0;  // after an empty claim, wait before asking again
     int starting = 0;           // leads between the pacer and the Originate (DNC lookup)
+    int64_t agent_freed_us = 0;  // when an agent of its queue became free, not yet served
     int64_t id() const { return prepared.campaign.id; }
     bool runnable() const { return prepared.runnable() && prepared.campaign.enabled; }
   };
@@ -121,6 +134,9 @@ class Engine {
 
   // engine_dial.cpp: hoppers, pacing, originates, call events, results.
   void pace(int64_t now_ms);
+  void pace_one(CampaignRun& run, int64_t now_ms);
+  void pace_queue(std::string_view queue, int64_t now_ms);
+  bool may_pace() const;
   void pace_campaign(CampaignRun& run, int64_t now_ms);
   void refill(CampaignRun& run, int64_t now_ms);
   void start_calls(CampaignRun& run, std::vector<pd::store::Lead> leads);
@@ -172,6 +188,7 @@ class Engine {
   std::string preview_default_;  // templates/preview.tpl, when the setting is empty
 
   std::unordered_map<int64_t, CampaignRun> campaigns_;
+  std::unordered_map<std::string, std::vector<int64_t>> campaigns_by_queue_;  // queue -> ids
   pd::core::QueueView queues_;
   pd::core::CallTable calls_;
   std::unordered_map<std::string, LiveCall> live_;

@@ -12,6 +12,12 @@ namespace {
 constexpr int64_t kEmptyClaimPauseMs = 2000;   // nothing ready: ask again after this
 constexpr int64_t kOriginateMarginMs = 30000;  // beyond the Originate Timeout
 
+int64_t steady_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 pd::store::TimePoint time_of(int64_t epoch_ms) {
   return pd::store::TimePoint(std::chrono::milliseconds(epoch_ms));
 }
@@ -31,23 +37,43 @@ pd::store::NumberState state_after(pd::core::NextStep step) {
 }  // namespace
 
 void Engine::pace(int64_t now) {
-  const int64_t now_s = now / 1000;
-  for (auto& [id, run] : campaigns_) {
-    if (!run.runnable()) continue;
-    if (!run.prepared.schedule->is_open(now_s)) {
-      if (!run.hopper.empty()) {
-        std::vector<uint64_t> ids;
-        for (const auto& lead : run.hopper) ids.push_back(lead.id);
-        run.hopper.clear();
-        release_leads(std::move(ids));
-      }
-      continue;
+  for (auto& [id, run] : campaigns_) pace_one(run, now);
+}
+
+bool Engine::may_pace() const {
+  return ami_up_ && !reconciling_ && config_loaded_ && !refused_ && store_ && store_->healthy();
+}
+
+void Engine::pace_one(CampaignRun& run, int64_t now) {
+  if (!run.runnable()) return;
+  if (!run.prepared.schedule->is_open(now / 1000)) {
+    if (!run.hopper.empty()) {
+      std::vector<uint64_t> ids;
+      for (const auto& lead : run.hopper) ids.push_back(lead.id);
+      run.hopper.clear();
+      release_leads(std::move(ids));
     }
-    if (run.prepared.campaign.mode == pd::core::DialMode::kPreview) {
-      pace_preview(run, now);
-    } else {
-      pace_campaign(run, now);
-    }
+    return;
+  }
+  if (run.prepared.campaign.mode == pd::core::DialMode::kPreview) {
+    pace_preview(run, now);
+  } else {
+    pace_campaign(run, now);
+  }
+}
+
+// An agent of `queue` may have become free: its campaigns dial now rather
+// than at the next tick.
+void Engine::pace_queue(std::string_view queue, int64_t now) {
+  if (!may_pace()) return;
+  auto it = campaigns_by_queue_.find(std::string(queue));
+  if (it == campaigns_by_queue_.end()) return;
+  const int64_t now_us = steady_us();
+  for (int64_t id : it->second) {
+    auto run = campaigns_.find(id);
+    if (run == campaigns_.end()) continue;
+    if (run->second.agent_freed_us == 0) run->second.agent_freed_us = now_us;
+    pace_one(run->second, now);
   }
 }
 
@@ -245,6 +271,10 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::store::
   if (!agent.empty()) agent_calls_[agent] = call_id;
   live_.emplace(call_id, std::move(live));
   ++stats_.originates;
+  if (run.agent_freed_us > 0 && campaign.mode != pd::core::DialMode::kAutomatic) {
+    stats_.agent_to_originate.add(steady_us() - run.agent_freed_us);
+    run.agent_freed_us = 0;
+  }
 
   pd::store::AttemptStart start;
   start.call_id = call_id;
@@ -270,6 +300,7 @@ void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
     const std::string_view name = event.event;
     if (name.starts_with("QueueMember") || name == "QueueParams" || name == "QueueStatusComplete") {
       if (queues_.apply(event) && !event.interface.empty()) {
+        if (!event.queue.empty()) pace_queue(event.queue, now);
         const std::string agent = extension_of(event.interface);
         if (open_panels_.contains(agent)) send_agent_state(agent);
         // A preview agent who paused or went away loses the card.
@@ -417,6 +448,14 @@ void Engine::reconcile_finished(int64_t now) {
                                " call(s) were gone from the PBX after the reconnect; their numbers "
                                "follow the retry rules");
   }
+}
+
+double LatencySamples::percentile_ms(double p) const {
+  if (us.empty()) return 0;
+  std::vector<int64_t> sorted = us;
+  const size_t index = std::min(sorted.size() - 1, size_t(p * double(sorted.size())));
+  std::nth_element(sorted.begin(), sorted.begin() + long(index), sorted.end());
+  return double(sorted[index]) / 1000.0;
 }
 
 }  // namespace pd::plugin

@@ -19,7 +19,21 @@ describe('admin pages', { timeout: 170_000 }, () => {
 
   const url = (p) => `${php.base}/${p}`;
   const shot = (name) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
-  const flash = () => page.locator('.alert[role=status]').allTextContents().then((all) => all.join(' | '));
+  // The flash message of the page a submit led to. A click does not wait for
+  // the next page, so wait until the message is there and is not the previous
+  // page's (a message repeated word for word is taken after 5 s).
+  let lastFlash = null;
+  const flash = async () => {
+    const read = () => page.locator('.alert[role=status]').allTextContents().then((all) => all.join(' | '));
+    const deadline = Date.now() + 5000;
+    let text = await read().catch(() => '');
+    while ((text === '' || text === lastFlash) && Date.now() < deadline) {
+      await page.waitForTimeout(50);
+      text = await read().catch(() => '');
+    }
+    lastFlash = text;
+    return text;
+  };
   const fieldError = (name, prefix = '') => page.locator(`#${prefix}e-${name}`).textContent();
   const csrf = () => page.locator('meta[name=csrf-token]').getAttribute('content');
 

@@ -1,4 +1,4 @@
-// Test helper: the real Asterisk 22 transcripts in ../shared/ami-traces as
+// Test helper: the real Asterisk 22 transcripts in tests/data/ami-traces as
 // owned messages, and the Originate each scenario sent.
 #pragma once
 

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <thread>
 
@@ -145,6 +147,38 @@ TEST_CASE("progressive campaigns deliver answered calls to the queue's agents, b
     }
     check_call_log(rig, id);
   }
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}
+
+TEST_CASE("answering machines are detected and never reach an agent") {
+  EngineRig rig(pd::testing::engine_scenario(20, 30));  // humans talk 30 s
+  CampaignSpec spec;
+  spec.name = "qamd";
+  spec.mode = "progressive";
+  spec.destination_kind = "queue";
+  spec.destination = "ext-queues,500,1";
+  spec.queue_name = "sales";
+  const uint32_t campaign = rig.add_campaign(spec);
+  REQUIRE(rig.conn().execute(
+      "UPDATE dialer_campaigns SET destination_amd = 'app-blackhole,hangup,1' WHERE id = ?",
+      {campaign}));
+  rig.add_numbers(campaign, {"555930000", "5556008"});
+  rig.start_sim();
+  rig.start_host();
+  REQUIRE_MESSAGE(eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
+                             60s),
+                  rig.host_output());
+  const auto numbers = numbers_of(rig, campaign);
+  CHECK(numbers.at("5556008").dial_status == "MACHINE");
+  CHECK(numbers.at("5556008").disposition == "Failed");
+  CHECK(numbers.at("5556008").agent.empty());
+  CHECK(numbers.at("555930000").dial_status == "ANSWER");
+  CHECK(numbers.at("555930000").disposition == "Agent");
+  // The helper context runs AMD before the queue for this campaign.
+  std::ifstream in(rig.dir() / "extensions_custom.conf");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("[pd-qamd-dest]") != std::string::npos);
+  CHECK(text.find("AMD()") != std::string::npos);
   CHECK(rig.stop_host(SIGTERM) == 0);
 }
 

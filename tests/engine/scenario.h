@@ -27,6 +27,7 @@ inline std::string engine_scenario(int speed, int ivr_hold_s = 4) {
     "pd-*-customer": {"type": "customers"},
     "pd-qremote-dest": {"type": "queue", "queue": "sales"},
     "pd-qlocal-local": {"type": "queue", "queue": "sales"},
+    "pd-qamd-dest": {"type": "queue", "queue": "sales", "amd": true, "amd_s": 2.5},
     "pd-*-dest": {"type": "ivr", "hold_s": )" +
          hold + R"(},
     "pd-*-local": {"type": "ivr", "hold_s": )" +

@@ -1,4 +1,4 @@
-// The real Asterisk 22 transcripts (../shared/ami-traces) as the yardstick
+// The real Asterisk 22 transcripts (tests/data/ami-traces, copied from ../shared) as the yardstick
 // for pbx-sim's output: their messages, the field lists each message type has
 // there, and a normal form that hides what differs from run to run (times,
 // timestamp Uniqueids, channel sequence numbers, bridge ids).

@@ -1,0 +1,182 @@
+// bench-campaign: the whole product under load. A scratch database with
+// 1,000,000 pending leads in a progressive campaign (500 agents) and an
+// automatic campaign of 500 concurrent calls; pbx-sim at speed 10; panelhost
+// with libpaneldialer.so, run for 30 s (PD_BENCH_SECONDS overrides).
+//
+// Prints: calls_completed, calls_peak_live, originate_p50_ms, originate_p99_ms
+// (a queue event freeing an agent -> the Originate that serves it, measured
+// inside the engine), host_cpu_pct (of one core), host_rss_mb (peak).
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "bench_db.h"
+#include "pd/testing/process.h"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int kAgents = 500;
+constexpr int kAutomaticConcurrent = 500;
+
+std::string scenario_json() {
+  std::string agents;
+  for (int i = 0; i < kAgents; ++i) {
+    if (!agents.empty()) agents += ",";
+    agents += R"({"interface": "Local/)" + std::to_string(10000 + i) +
+              R"(@sim-agents/n", "name": "Agent )" + std::to_string(10000 + i) +
+              R"(", "queues": ["bench"]})";
+  }
+  return R"({"seed": 5, "speed": 10,
+    "users": [{"username": "dialer", "secret": "dialersecret"}],
+    "queues": [{"name": "bench", "strategy": "rrmemory", "ring_timeout_s": 15, "retry_s": 1,
+                "wait_timeout_s": 120}],
+    "agent_defaults": {"answer_delay_s": [1, 2], "talk_s": [20, 60]},
+    "agents": [)" +
+         agents + R"(],
+    "contexts": {"sim-customers": {"type": "customers"}, "sim-agents": {"type": "agents"},
+                 "pd-bench_progressive-dest": {"type": "queue", "queue": "bench"},
+                 "pd-bench_automatic-dest": {"type": "ivr", "hold_s": 30}},
+    "number_rules": [
+      {"pattern": "_X.[0-6]", "outcome": "answer", "answer_after_s": [2, 6], "talk_s": [60, 120]},
+      {"pattern": "_X.7", "outcome": "busy", "after_s": 2},
+      {"pattern": "_X.[89]", "outcome": "noanswer", "ring_s": 60}]})";
+}
+
+// utime + stime of a process, in clock ticks.
+long cpu_ticks(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) {
+      stime = std::stol(field);
+      break;
+    }
+  }
+  return utime + stime;
+}
+
+long rss_kb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+std::string after(const std::string& text, const std::string& marker) {
+  const size_t at = text.rfind(marker);
+  return at == std::string::npos ? "" : text.substr(at + marker.size());
+}
+
+}  // namespace
+
+int main() {
+  pd::bench::BenchDatabase db("bench-campaign");
+  auto& conn = db.conn();
+  auto check = [&](auto result) {
+    if (!result) db.die(result.error().describe());
+  };
+  const int seconds =
+      std::getenv("PD_BENCH_SECONDS") ? std::atoi(std::getenv("PD_BENCH_SECONDS")) : 30;
+  check(conn.execute(
+      "UPDATE dialer_settings SET value = CASE name WHEN 'dial_context' THEN 'sim-customers' "
+      "WHEN 'calls_per_second' THEN '0' WHEN 'dial_timeout' THEN '30' ELSE value END"));
+  check(conn.execute(
+      "INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, "
+      "concurrent_calls, start_hour, end_hour, week_days, enabled) VALUES "
+      "('bench_progressive', 'queue', 'ext-queues,500,1', 'bench', 'progressive', 10, "
+      "'00:00:00', '00:00:00', 'mon,tue,wed,thu,fri,sat,sun', 1), "
+      "('bench_automatic', 'ivr', 'ivr-1,s,1', NULL, 'automatic', ?, "
+      "'00:00:00', '00:00:00', 'mon,tue,wed,thu,fri,sat,sun', 1)",
+      {kAutomaticConcurrent}));
+  std::fprintf(stderr, "bench-campaign: inserting 1,000,000 leads\n");
+  for (int chunk = 0; chunk < 10; ++chunk) {
+    check(
+        conn.execute("INSERT INTO dialer_numbers (campaign_id, name, number) SELECT c.id, 'Lead', "
+                     "CONCAT('55', LPAD(? * 100000 + s.seq, 8, '0')) FROM dialer_campaigns c "
+                     "JOIN seq_0_to_99999 s WHERE c.name = 'bench_progressive'",
+                     {chunk}));
+  }
+  check(conn.execute(
+      "INSERT INTO dialer_numbers (campaign_id, name, number) SELECT c.id, 'Lead', "
+      "CONCAT('56', LPAD(s.seq, 8, '0')) FROM dialer_campaigns c JOIN seq_0_to_99999 s "
+      "WHERE c.name = 'bench_automatic'"));
+
+  char name[] = "/tmp/pd-bench-campaign-XXXXXX";
+  if (mkdtemp(name) == nullptr) db.die("mkdtemp");
+  const fs::path dir = name;
+  std::ofstream(dir / "scenario.json") << scenario_json();
+  const fs::path plugin = dir / "plugins" / "paneldialer";
+  fs::create_directories(plugin);
+  const fs::path root = PD_SOURCE_DIR;
+  fs::create_symlink(PD_PLUGIN_LIBRARY, plugin / "libpaneldialer.so");
+  for (const char* item : {"manifest.json", "templates", "sql"})
+    fs::create_symlink(root / item, plugin / item);
+  fs::create_symlink(root / "plugin" / "web", plugin / "web");
+  const int ami_port = pd::testing::free_loopback_port();
+  std::ofstream(dir / "host.json")
+      << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port
+      << R"(, "user": "dialer", "secret": "dialersecret", "rate": 2000, "queue_max": 100000},
+      "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:0"},
+      "plugins": {"paneldialer": {"mysql_dsn": ")"
+      << db.dsn().to_uri() << R"(", "instance_id": "bench", "hopper_size": 1000,
+      "extensions_conf": ")"
+      << (dir / "extensions.conf").string() << R"("}}})";
+
+  pd::testing::ChildProcess sim({PD_PBX_SIM, "--scenario", (dir / "scenario.json").string(),
+                                 "--port", std::to_string(ami_port)},
+                                (dir / "sim.log").string());
+  if (!pd::testing::wait_for_port(ami_port, 10s)) db.die("pbx-sim did not start");
+  pd::testing::ChildProcess host({PD_PANELHOST, "--config", (dir / "host.json").string()},
+                                 (dir / "host.log").string());
+  std::fprintf(stderr, "bench-campaign: running %d s\n", seconds);
+  std::this_thread::sleep_for(3s);  // start-up (migrations, config, first claims) not measured
+  const long ticks_start = cpu_ticks(host.pid());
+  const auto start = std::chrono::steady_clock::now();
+  long peak_rss = 0;
+  uint64_t peak_live = 0;
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(seconds)) {
+    std::this_thread::sleep_for(1s);
+    peak_rss = std::max(peak_rss, rss_kb(host.pid()));
+    auto live = conn.query("SELECT COUNT(*) FROM dialer_calls WHERE ended_at IS NULL");
+    if (live && !live->rows.empty())
+      peak_live = std::max<uint64_t>(peak_live, live->rows[0].u64(0));
+  }
+  const long ticks_end = cpu_ticks(host.pid());
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (host.stop(SIGTERM, 30s) != 0) db.die("panelhost did not stop cleanly:\n" + host.output());
+  sim.stop(SIGTERM, 10s);
+
+  const std::string log = host.output();
+  const std::string latency = after(log, "free agent to Originate: p50 ");
+  double p50 = 0, p99 = 0;
+  std::sscanf(latency.c_str(), "%lf ms, p99 %lf ms", &p50, &p99);
+  auto completed = conn.query("SELECT COUNT(*) FROM dialer_calls WHERE ended_at IS NOT NULL");
+  std::printf("calls_completed: %llu\n",
+              static_cast<unsigned long long>(completed ? completed->rows[0].u64(0) : 0));
+  std::printf("calls_peak_live: %llu\n", static_cast<unsigned long long>(peak_live));
+  std::printf("originate_p50_ms: %.3f\n", p50);
+  std::printf("originate_p99_ms: %.3f\n", p99);
+  std::printf("host_cpu_pct: %.1f\n",
+              100.0 * double(ticks_end - ticks_start) / double(sysconf(_SC_CLK_TCK)) / elapsed);
+  std::printf("host_rss_mb: %.1f\n", double(peak_rss) / 1024.0);
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  return 0;
+}
