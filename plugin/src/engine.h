@@ -37,8 +37,9 @@
 
 namespace pd::plugin {
 
-// Microseconds from "an agent became free" (a queue event) to the Originate
-// that serves it, kept for the stop-time log line (bench-campaign reads it).
+// Microseconds from a queue event that let a campaign dial (an agent became
+// free) to the Originate it led to, including the last do-not-call check;
+// kept for the stop-time log line (bench-campaign reads it).
 struct LatencySamples {
   std::vector<int64_t> us;
   void add(int64_t value) {
@@ -79,7 +80,6 @@ class Engine {
     bool claim_in_flight = false;
     int64_t next_claim_ms = 0;  // after an empty claim, wait before asking again
     int starting = 0;           // leads between the pacer and the Originate (DNC lookup)
-    int64_t agent_freed_us = 0;  // when an agent of its queue became free, not yet served
     int64_t id() const { return prepared.campaign.id; }
     bool runnable() const { return prepared.runnable() && prepared.campaign.enabled; }
   };
@@ -145,6 +145,7 @@ class Engine {
   std::optional<std::string> originate(CampaignRun& run, const pd::store::Lead& lead,
                                        const std::string& agent_interface,
                                        const std::string& agent);
+  static bool wanted(const pd_ami_field* fields, size_t n_fields);
   void handle_call_changes(pd::core::CallState& call, pd::core::CallChanges changes,
                            const pd::core::AmiEvent& event);
   void finish_call(const std::string& call_id);
@@ -176,6 +177,7 @@ class Engine {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   pd::store::Dsn dsn_;
   std::unique_ptr<pd::store::StoreWorker> store_;
+  std::unique_ptr<pd::store::StoreWorker> dnc_store_;  // pre-dial DNC checks only
   pd::store::TimePoint started_at_{};
   EngineSettings settings_;
   bool config_loaded_ = false;
@@ -200,6 +202,9 @@ class Engine {
   std::unordered_map<std::string, std::vector<Prompt>> prompts_;  // agent -> untagged calls
   std::unordered_map<std::string, std::string> agent_calls_;      // agent -> live call id
 
+  // While pacing runs for a queue event: when that event arrived (steady
+  // clock, µs), carried to the Originates it leads to; 0 otherwise.
+  int64_t pacing_trigger_us_ = 0;
   std::string queue_status_action_;
   std::string core_show_action_;
   bool reconciling_ = false;

@@ -163,7 +163,7 @@ void Engine::preview_dial(const std::string& agent, uint64_t lead_id) {
   const std::string number = it->second.lead.number;
   std::weak_ptr<bool> alive = alive_;
   // The do-not-call list and the hours, checked once more just before dialing.
-  store_->dnc_lookup(
+  dnc_store_->dnc_lookup(
       {number}, [this, alive, agent, lead_id](pd::Result<std::vector<std::string>> listed) {
         if (alive.expired() || !*alive.lock()) return;
         auto it = reservations_.find(agent);

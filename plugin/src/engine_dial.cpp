@@ -1,5 +1,6 @@
 // Dialing: hoppers, pacing, the Originate, AMI events of calls, results.
 #include <algorithm>
+#include <cstring>
 
 #include "agent_names.h"
 #include "engine.h"
@@ -41,7 +42,8 @@ void Engine::pace(int64_t now) {
 }
 
 bool Engine::may_pace() const {
-  return ami_up_ && !reconciling_ && config_loaded_ && !refused_ && store_ && store_->healthy();
+  return ami_up_ && !reconciling_ && config_loaded_ && !refused_ && store_ && store_->healthy() &&
+         dnc_store_->healthy();
 }
 
 void Engine::pace_one(CampaignRun& run, int64_t now) {
@@ -68,13 +70,11 @@ void Engine::pace_queue(std::string_view queue, int64_t now) {
   if (!may_pace()) return;
   auto it = campaigns_by_queue_.find(std::string(queue));
   if (it == campaigns_by_queue_.end()) return;
-  const int64_t now_us = steady_us();
+  pacing_trigger_us_ = steady_us();
   for (int64_t id : it->second) {
-    auto run = campaigns_.find(id);
-    if (run == campaigns_.end()) continue;
-    if (run->second.agent_freed_us == 0) run->second.agent_freed_us = now_us;
-    pace_one(run->second, now);
+    if (auto run = campaigns_.find(id); run != campaigns_.end()) pace_one(run->second, now);
   }
+  pacing_trigger_us_ = 0;
 }
 
 void Engine::pace_campaign(CampaignRun& run, int64_t now) {
@@ -167,48 +167,50 @@ void Engine::refill(CampaignRun& run, int64_t now) {
 // The last do-not-call check and the schedule check, then the Originates.
 void Engine::start_calls(CampaignRun& run, std::vector<pd::store::Lead> leads) {
   const int64_t id = run.id();
+  const int64_t trigger_us = pacing_trigger_us_;
   const int count = int(leads.size());
   run.starting += count;
   std::vector<std::string> numbers;
   numbers.reserve(leads.size());
   for (const auto& lead : leads) numbers.push_back(lead.number);
   std::weak_ptr<bool> alive = alive_;
-  store_->dnc_lookup(std::move(numbers), [this, alive, id, count, leads = std::move(leads)](
-                                             pd::Result<std::vector<std::string>> listed) mutable {
-    if (alive.expired() || !*alive.lock()) return;
-    auto it = campaigns_.find(id);
-    std::vector<uint64_t> give_back;
-    if (it == campaigns_.end()) {
-      for (const auto& lead : leads) give_back.push_back(lead.id);
-      release_leads(std::move(give_back));
-      return;
-    }
-    CampaignRun& run = it->second;
-    run.starting -= count;
-    if (!listed) {
-      // The database is away: the leads wait in the hopper, in order.
-      for (auto lead = leads.rbegin(); lead != leads.rend(); ++lead) {
-        run.hopper.push_front(std::move(*lead));
-      }
-      return;
-    }
-    const std::unordered_set<std::string> dnc(listed->begin(), listed->end());
-    std::vector<uint64_t> on_dnc;
-    const bool may_dial =
-        run.runnable() && ami_up_ && run.prepared.schedule->is_open(now_ms() / 1000);
-    for (auto& lead : leads) {
-      if (dnc.contains(lead.number)) {
-        on_dnc.push_back(lead.id);
-        ++stats_.dnc_skipped;
-      } else if (!may_dial) {
-        give_back.push_back(lead.id);
-      } else {
-        originate(run, lead, "", "");
-      }
-    }
-    mark_numbers(std::move(on_dnc), "dnc");
-    release_leads(std::move(give_back));
-  });
+  dnc_store_->dnc_lookup(
+      std::move(numbers), [this, alive, id, count, trigger_us, leads = std::move(leads)](
+                              pd::Result<std::vector<std::string>> listed) mutable {
+        if (alive.expired() || !*alive.lock()) return;
+        auto it = campaigns_.find(id);
+        std::vector<uint64_t> give_back;
+        if (it == campaigns_.end()) {
+          for (const auto& lead : leads) give_back.push_back(lead.id);
+          release_leads(std::move(give_back));
+          return;
+        }
+        CampaignRun& run = it->second;
+        run.starting -= count;
+        if (!listed) {
+          // The database is away: the leads wait in the hopper, in order.
+          for (auto lead = leads.rbegin(); lead != leads.rend(); ++lead) {
+            run.hopper.push_front(std::move(*lead));
+          }
+          return;
+        }
+        const std::unordered_set<std::string> dnc(listed->begin(), listed->end());
+        std::vector<uint64_t> on_dnc;
+        const bool may_dial =
+            run.runnable() && ami_up_ && run.prepared.schedule->is_open(now_ms() / 1000);
+        for (auto& lead : leads) {
+          if (dnc.contains(lead.number)) {
+            on_dnc.push_back(lead.id);
+            ++stats_.dnc_skipped;
+          } else if (!may_dial) {
+            give_back.push_back(lead.id);
+          } else if (originate(run, lead, "", "") && trigger_us > 0) {
+            stats_.agent_to_originate.add(steady_us() - trigger_us);
+          }
+        }
+        mark_numbers(std::move(on_dnc), "dnc");
+        release_leads(std::move(give_back));
+      });
 }
 
 std::optional<std::string> Engine::originate(CampaignRun& run, const pd::store::Lead& lead,
@@ -271,10 +273,6 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::store::
   if (!agent.empty()) agent_calls_[agent] = call_id;
   live_.emplace(call_id, std::move(live));
   ++stats_.originates;
-  if (run.agent_freed_us > 0 && campaign.mode != pd::core::DialMode::kAutomatic) {
-    stats_.agent_to_originate.add(steady_us() - run.agent_freed_us);
-    run.agent_freed_us = 0;
-  }
 
   pd::store::AttemptStart start;
   start.call_id = call_id;
@@ -290,7 +288,17 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::store::
   return call_id;
 }
 
+// Events no part of the engine reads (most of a busy PBX's stream: VarSet,
+// Newexten, DeviceStateChange ...) are dropped on their name alone.
+bool Engine::wanted(const pd_ami_field* fields, size_t n_fields) {
+  if (n_fields == 0 || std::strcmp(fields[0].key, "Event") != 0) return n_fields > 0;
+  const std::string_view name = fields[0].value;
+  return pd::core::CallTable::may_concern(name) || name.starts_with("Queue") ||
+         name == "CoreShowChannelsComplete";
+}
+
 void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
+  if (!wanted(fields, n_fields)) return;
   event_fields_.clear();
   for (size_t i = 0; i < n_fields; ++i) event_fields_.push_back({fields[i].key, fields[i].value});
   const pd::core::AmiEvent event = pd::core::AmiEvent::from_fields(event_fields_);

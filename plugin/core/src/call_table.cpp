@@ -8,8 +8,13 @@ namespace {
 // Names of the events a call listens to; anything else is dropped before a
 // single hash lookup (a busy PBX sends mostly VarSet and Newexten).
 bool may_concern_a_call(const AmiEvent& e) {
-  const std::string_view n = e.event;
-  if (n.empty()) return !e.response.empty();
+  if (e.event.empty()) return !e.response.empty();
+  return CallTable::may_concern(e.event);
+}
+
+}  // namespace
+
+bool CallTable::may_concern(std::string_view n) {
   switch (n.size()) {
     case 6:
       return n == "Hangup";
@@ -31,6 +36,8 @@ bool may_concern_a_call(const AmiEvent& e) {
       return false;
   }
 }
+
+namespace {
 
 std::string_view without_half(std::string_view uniqueid) {
   const size_t semicolon = uniqueid.rfind(';');

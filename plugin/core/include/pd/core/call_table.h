@@ -61,6 +61,10 @@ class CallTable {
   // The call an event belongs to, or nullptr. O(1).
   CallState* route(const AmiEvent& event);
 
+  // False for an event name no call listens to (VarSet, Newexten ...): the
+  // caller may drop such an event before parsing its fields.
+  static bool may_concern(std::string_view event_name);
+
   struct Applied {
     CallState* call = nullptr;  // nullptr: not a call event or no call of ours
     CallChanges changes = kNoChange;
