@@ -38,6 +38,8 @@
     text(card, 'total', c.total);
     text(card, 'time-left', c.time_left_today);
     text(card, 'active-calls', c.active_calls);
+    text(card, 'problem-text', c.problem);
+    card.querySelector('[data-role="problem"]').hidden = c.problem === '';
     const body = card.querySelector('[data-role="dispositions"]');
     body.replaceChildren(...c.dispositions.map((d) => {
       const tr = document.createElement('tr');

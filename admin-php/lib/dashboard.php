@@ -76,6 +76,13 @@ function pd_dashboard_data(): array
     foreach (pd_query('SELECT campaign_id, disposition, COUNT(*) AS n FROM dialer_numbers WHERE disposition IS NOT NULL GROUP BY campaign_id, disposition') as $row) {
         $dispositions[$row['campaign_id']][$row['disposition']] = (int) $row['n'];
     }
+    // What running engines report (fresh rows only): their own schedule arithmetic
+    // and why a campaign cannot run. Without an engine the page computes the time itself.
+    $status = [];
+    $fresh = pd_query('SELECT campaign_id, MAX(seconds_left_today) AS left_s, MAX(problem) AS problem FROM dialer_campaign_status WHERE updated_at >= UTC_TIMESTAMP(3) - INTERVAL ' . PD_ENGINE_FRESH_SECONDS . ' SECOND GROUP BY campaign_id');
+    foreach ($fresh as $row) {
+        $status[$row['campaign_id']] = $row;
+    }
     $rows = [];
     foreach ($campaigns as $campaign) {
         $counts = $dispositions[$campaign['id']] ?? [];
@@ -85,7 +92,8 @@ function pd_dashboard_data(): array
         foreach ($counts as $name => $count) {
             $percent[] = ['disposition' => (string) $name, 'count' => $count, 'percent' => round(100 * $count / $sum, 1)];
         }
-        $left = pd_seconds_left_today($campaign, $now);
+        $engine = $status[$campaign['id']] ?? null;
+        $left = $engine !== null ? (int) $engine['left_s'] : pd_seconds_left_today($campaign, $now);
         $rows[] = [
             'id' => (int) $campaign['id'],
             'name' => $campaign['name'],
@@ -97,6 +105,7 @@ function pd_dashboard_data(): array
             'seconds_left_today' => $left,
             'time_left_today' => pd_format_duration($left),
             'dispositions' => $percent,
+            'problem' => $engine !== null ? (string) $engine['problem'] : '',
         ];
     }
     $freshest = pd_query('SELECT TIMESTAMPDIFF(SECOND, MAX(last_beat), UTC_TIMESTAMP(3)) FROM dialer_heartbeat')->fetchColumn();

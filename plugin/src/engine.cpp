@@ -344,6 +344,7 @@ void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCamp
     if (!campaign.queue_name.empty()) campaigns_by_queue_[campaign.queue_name].push_back(id);
   }
   config_loaded_ = true;
+  publish_status(now_ms());  // the dashboard sees a change at once
 }
 
 // Stops new calls of a campaign; calls in flight go on to their end.
@@ -403,6 +404,7 @@ void Engine::on_tick(uint64_t) {
   if (now >= next_heartbeat_ms_) {
     next_heartbeat_ms_ = now + kHeartbeatMs;
     heartbeat();
+    publish_status(now);
   }
   if (now >= next_renew_ms_) {
     next_renew_ms_ = now + config_.lease.count() * 1000 / 3;
@@ -441,6 +443,55 @@ void Engine::renew_leases() {
   for (const auto& [agent, reservation] : reservations_) ids.push_back(reservation.lead.id);
   if (ids.empty() || !migrated_) return;
   store_->renew(std::move(ids), config_.lease, [](pd::Result<size_t>) {});
+}
+
+// Each campaign as this engine sees it, for the dashboard (one job, one
+// upsert per campaign).
+void Engine::publish_status(int64_t now) {
+  if (!migrated_ || !config_loaded_) return;
+  struct Status {
+    int64_t campaign_id;
+    bool open_now;
+    int64_t seconds_left;
+    std::optional<pd::store::TimePoint> next_open;
+    int live_calls;
+    std::string problem;
+  };
+  std::vector<Status> rows;
+  const int64_t now_s = now / 1000;
+  for (const auto& [id, run] : campaigns_) {
+    Status row{id, false, 0, std::nullopt, calls_.live_calls(id), run.prepared.error};
+    if (run.prepared.schedule) {
+      const auto& schedule = *run.prepared.schedule;
+      row.open_now = schedule.is_open(now_s);
+      row.seconds_left = schedule.seconds_to_call_today(now_s);
+      if (auto next = schedule.next_open(now_s)) {
+        row.next_open = pd::store::TimePoint(std::chrono::seconds(*next));
+      }
+    }
+    if (row.problem.size() > 255) row.problem.resize(255);
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) return;
+  store_->call<size_t>(
+      [rows = std::move(rows),
+       owner = config_.instance_id](pd::store::Store& store) -> pd::Result<size_t> {
+        const auto now = pd::store::now_ms();
+        for (const auto& row : rows) {
+          auto done = store.connection().execute(
+              "INSERT INTO dialer_campaign_status (campaign_id, instance, open_now, "
+              "seconds_left_today, next_open_at, live_calls, problem, updated_at) "
+              "VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE open_now = VALUES(open_now), "
+              "seconds_left_today = VALUES(seconds_left_today), next_open_at = "
+              "VALUES(next_open_at), live_calls = VALUES(live_calls), problem = VALUES(problem), "
+              "updated_at = VALUES(updated_at)",
+              {row.campaign_id, owner, row.open_now, row.seconds_left, row.next_open,
+               row.live_calls, row.problem, now});
+          if (!done) return pd::fail(done.error());
+        }
+        return rows.size();
+      },
+      [](pd::Result<size_t>) {});
 }
 
 // The queues this PBX has, for the admin's destination chooser.
@@ -513,6 +564,8 @@ void Engine::recover_own_leads() {
     int64_t campaign_id;
     std::string campaign_name;
     pd::store::TimePoint started_at;
+    bool local_first = false;  // local first leg or preview: the customer is dialed second
+    std::string valid_dtmf;
   };
   const std::string owner = config_.instance_id;
   std::weak_ptr<bool> alive = alive_;
@@ -526,7 +579,8 @@ void Engine::recover_own_leads() {
         if (!released) return pd::fail(released.error());
         auto rows = store.connection().query(
             "SELECT k.call_id, k.number_id, k.campaign_id, c.name, k.number, n.name, n.attempts, "
-            "k.started_at FROM dialer_calls k JOIN dialer_numbers n ON n.id = k.number_id "
+            "k.started_at, c.initial_leg = 'local' OR c.mode = 'preview', c.valid_dtmf "
+            "FROM dialer_calls k JOIN dialer_numbers n ON n.id = k.number_id "
             "JOIN dialer_campaigns c ON c.id = k.campaign_id "
             "WHERE k.instance = ? AND k.ended_at IS NULL AND k.direction = 'outbound' "
             "AND n.claim_owner = ? AND n.state IN ('dialing','answered')",
@@ -545,6 +599,8 @@ void Engine::recover_own_leads() {
           // The open call's attempt was not counted yet.
           call.lead.attempts = uint16_t(row.i64(6));
           call.started_at = row.time(7).value_or(pd::store::now_ms());
+          call.local_first = row.i64(8) != 0;
+          call.valid_dtmf = std::string(row.str(9));
           open.push_back(std::move(call));
         }
         return open;
@@ -562,6 +618,9 @@ void Engine::recover_own_leads() {
                                   ""};
           pd::core::CallSettings settings;
           settings.ok_disposition = settings_.ok_disposition;
+          settings.leg =
+              call.local_first ? pd::core::CallLeg::kLocalFirst : pd::core::CallLeg::kRemoteFirst;
+          settings.valid_dtmf = call.valid_dtmf;
           auto added = calls_.add(call.call_id, "", info, settings, now);
           if (!added) continue;
           (*added)->originate_sent(now);

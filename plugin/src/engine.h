@@ -122,6 +122,7 @@ class Engine {
                          std::string dialplan_block_error, bool dialplan_changed);
   void retire_campaign(CampaignRun& run, std::string_view why);
   void heartbeat();
+  void publish_status(int64_t now_ms);
   void renew_leases();
   void publish_queues();
   void release_leads(std::vector<uint64_t> ids);
@@ -149,6 +150,7 @@ class Engine {
   void handle_call_changes(pd::core::CallState& call, pd::core::CallChanges changes,
                            const pd::core::AmiEvent& event);
   void finish_call(const std::string& call_id);
+  void close_same_name(int64_t campaign_id, const pd::store::Lead& reached);
   void expire_calls(int64_t now_ms);
   void reconcile_finished(int64_t now_ms);
   std::string next_call_id();

@@ -412,6 +412,7 @@ void Engine::finish_call(const std::string& call_id) {
   if (!agent.empty()) op.agent = agent;
   op.unique_id = call_id;
   op.close_same_name = decision.close_other_numbers;
+  if (decision.close_other_numbers) close_same_name(live.campaign_id, live.lead);
   if (auto queued = store_->submit(op); !queued) {
     host_.log(PD_LOG_ERROR, "result of " + call_id + " not queued: " + queued.error().message);
   }
@@ -437,6 +438,26 @@ void Engine::finish_call(const std::string& call_id) {
     if (open_panels_.contains(agent)) send_agent_state(agent);
   }
   calls_.remove(call_id);
+}
+
+// Group by name: the contact has been reached, so its other numbers this
+// instance holds (claimed, not dialed) are closed too. The store closes the
+// ones still pending or waiting for a retry.
+void Engine::close_same_name(int64_t campaign_id, const pd::store::Lead& reached) {
+  if (reached.name.empty()) return;
+  auto run = campaigns_.find(campaign_id);
+  if (run == campaigns_.end()) return;
+  std::vector<uint64_t> closed;
+  auto& hopper = run->second.hopper;
+  for (auto it = hopper.begin(); it != hopper.end();) {
+    if (it->name == reached.name && it->id != reached.id) {
+      closed.push_back(it->id);
+      it = hopper.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  mark_numbers(std::move(closed), "closed");
 }
 
 void Engine::expire_calls(int64_t now) {

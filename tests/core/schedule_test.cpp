@@ -161,3 +161,17 @@ TEST_CASE("validate_schedule") {
   spec.end_s = 86400;
   CHECK_FALSE(validate_schedule(spec).has_value());
 }
+
+TEST_CASE("time left to call today - before, inside and after the window") {
+  const Schedule s(hours(9, 0, 18, 0, kWorkDays), zone("Europe/Madrid"));
+  // Friday 2024-03-29, CET (UTC+1): 07:00 local is before the window.
+  CHECK(s.seconds_to_call_today(utc(2024, 3, 29, 6, 0, 0)) == 9 * 3600);
+  CHECK(s.seconds_to_call_today(utc(2024, 3, 29, 16, 0, 0)) == 3600);
+  CHECK(s.seconds_to_call_today(utc(2024, 3, 29, 17, 0, 0)) == 0);
+  // Saturday: no window today, although one opens on Monday.
+  CHECK(s.seconds_to_call_today(utc(2024, 3, 30, 6, 0, 0)) == 0);
+  // "Today" is the local day, not the UTC one.
+  const Schedule night(hours(22, 0, 6, 0, kEveryDay), zone("America/New_York"));
+  // 2024-01-10 20:00 local (01:00 UTC next day): the window opens at 22:00 and runs 8 h.
+  CHECK(night.seconds_to_call_today(utc(2024, 1, 11, 1, 0, 0)) == 8 * 3600);
+}

@@ -78,6 +78,11 @@ TEST_CASE("automatic campaign: every outcome, retries, DTMF") {
   spec.concurrent_calls = 10;
   const uint32_t campaign = rig.add_campaign(spec);
   rig.add_numbers(campaign, numbers_ending("555000", "0123456789"));
+  CampaignSpec broken;  // progressive needs a queue: the engine refuses it, and says why
+  broken.name = "broken";
+  broken.mode = "progressive";
+  const uint32_t broken_id = rig.add_campaign(broken);
+  rig.add_numbers(broken_id, {"5551111"});
   rig.start_sim();
   rig.start_host();
   REQUIRE_MESSAGE(
@@ -106,7 +111,16 @@ TEST_CASE("automatic campaign: every outcome, retries, DTMF") {
   // No AMD in this campaign's dialplan: a machine is an answered call.
   CHECK(numbers.at("5550008").dial_status == "ANSWER");
   check_call_log(rig, campaign);
-  // The helper contexts were written for the campaign.
+  // What the engine tells the dashboard.
+  CHECK(rig.scalar("SELECT open_now FROM dialer_campaign_status WHERE campaign_id = " +
+                   std::to_string(campaign)) == "1");
+  CHECK(std::stoi(rig.scalar("SELECT seconds_left_today FROM dialer_campaign_status WHERE "
+                             "campaign_id = " +
+                             std::to_string(campaign))) > 0);
+  CHECK(rig.scalar("SELECT problem FROM dialer_campaign_status WHERE campaign_id = " +
+                   std::to_string(broken_id))
+            .find("queue") != std::string::npos);
+  CHECK(rig.scalar("SELECT state FROM dialer_numbers WHERE number = '5551111'") == "pending");
   CHECK(rig.scalar("SELECT COUNT(*) FROM dialer_heartbeat WHERE instance = 'e2e'") == "1");
   CHECK(rig.stop_host(SIGTERM) == 0);
 }
@@ -165,9 +179,10 @@ TEST_CASE("answering machines are detected and never reach an agent") {
   rig.add_numbers(campaign, {"555930000", "5556008"});
   rig.start_sim();
   rig.start_host();
-  REQUIRE_MESSAGE(eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
-                             60s),
-                  rig.host_output());
+  REQUIRE_MESSAGE(
+      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
+                 60s),
+      rig.host_output());
   const auto numbers = numbers_of(rig, campaign);
   CHECK(numbers.at("5556008").dial_status == "MACHINE");
   CHECK(numbers.at("5556008").disposition == "Failed");
@@ -179,6 +194,34 @@ TEST_CASE("answering machines are detected and never reach an agent") {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(text.find("[pd-qamd-dest]") != std::string::npos);
   CHECK(text.find("AMD()") != std::string::npos);
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}
+
+TEST_CASE("group by name: once a contact answers, its other numbers are closed, not dialed") {
+  EngineRig rig(pd::testing::engine_scenario(20));
+  CampaignSpec spec;
+  spec.name = "group";
+  spec.concurrent_calls = 1;  // one at a time, so the second number waits in the hopper
+  const uint32_t campaign = rig.add_campaign(spec);
+  REQUIRE(
+      rig.conn().execute("UPDATE dialer_campaigns SET group_by_name = 1 WHERE id = ?", {campaign}));
+  for (const auto& [name, number] : std::vector<std::pair<std::string, std::string>>{
+           {"Ann", "5557000"}, {"Ann", "5557010"}, {"Bob", "5557020"}}) {
+    REQUIRE(
+        rig.conn().execute("INSERT INTO dialer_numbers (campaign_id, name, number) VALUES (?,?,?)",
+                           {campaign, name, number}));
+  }
+  rig.start_sim();
+  rig.start_host();
+  REQUIRE_MESSAGE(
+      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
+                 60s),
+      rig.host_output());
+  const auto numbers = numbers_of(rig, campaign);
+  CHECK(numbers.at("5557000").state == "done");
+  CHECK(numbers.at("5557010").state == "closed");
+  CHECK(rig.count("dialer_calls", "number = '5557010'") == 0);
+  CHECK(numbers.at("5557020").state == "done");
   CHECK(rig.stop_host(SIGTERM) == 0);
 }
 

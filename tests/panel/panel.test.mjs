@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,7 @@ const scenario = {
     'sim-customers': { type: 'customers' },
     'sim-agents': { type: 'agents' },
     'pd-*-customer': { type: 'customers' },
+    'inbound-support': { type: 'queue', queue: 'support' },
   },
   number_rules: [{ pattern: '_X.', outcome: 'answer', answer_after_s: 2, talk_s: 4 }],
 };
@@ -70,25 +72,34 @@ describe('agent panel', () => {
   let host;
   let browser;
   let panelUrl;
+  let amiPort;
+  let agentPage;
 
   before(async () => {
     assert.ok(process.env.PD_MYSQL_DSN, 'PD_MYSQL_DSN must name the test server (scripts/test sets it)');
     db.create();
     db.sql(`
       UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
-      INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
+      INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback'), ('Support request');
       INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
         start_hour, end_hour, week_days, enabled, script)
         VALUES ('pv', 'queue', 'ext-queues,501,1', 'support', 'preview', 'local', '00:00:00', '00:00:00',
           'mon,tue,wed,thu,fri,sat,sun', 1, 'Ask for the account holder.');
       INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction)
-        SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d;
+        SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d
+         WHERE d.name IN ('Sale', 'Callback');
+      -- A campaign named as the queue: its inbound dispositions tag the queue's inbound calls.
+      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, enabled)
+        VALUES ('support', 'queue', 'ext-queues,501,1', 'support', 'progressive', 0);
+      INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction)
+        SELECT c.id, d.id, 'inbound' FROM dialer_campaigns c JOIN dialer_dispositions d
+         WHERE c.name = 'support' AND d.name IN ('Support request', 'Callback');
       INSERT INTO dialer_numbers (campaign_id, name, number, variables, priority)
-        SELECT id, '<b>Bob</b> & Co', '5556000', 'note=VIP', 3 FROM dialer_campaigns;
+        SELECT id, '<b>Bob</b> & Co', '5556000', 'note=VIP', 3 FROM dialer_campaigns WHERE name = 'pv';
       INSERT INTO dialer_numbers (campaign_id, name, number, priority)
-        SELECT id, 'Second Lead', '5556010', 2 FROM dialer_campaigns;
+        SELECT id, 'Second Lead', '5556010', 2 FROM dialer_campaigns WHERE name = 'pv';
       INSERT INTO dialer_numbers (campaign_id, name, number, priority)
-        SELECT id, 'Third Lead', '5556020', 1 FROM dialer_campaigns;`);
+        SELECT id, 'Third Lead', '5556020', 1 FROM dialer_campaigns WHERE name = 'pv';`);
 
     dir = mkdtempSync(path.join(os.tmpdir(), 'pd-panel-'));
     writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
@@ -100,7 +111,7 @@ describe('agent panel', () => {
       symlinkSync(path.join(repoRoot, target), path.join(plugin, name));
     }
     const secretHash = execFileSync(bin('panelhost-hash-secret'), [SECRET], { encoding: 'utf8' }).trim();
-    const amiPort = await freePort();
+    amiPort = await freePort();
     const panelPort = await freePort();
     writeFileSync(path.join(dir, 'host.json'), JSON.stringify({
       ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
@@ -187,6 +198,34 @@ describe('agent panel', () => {
     assert.equal(db.value("SELECT COUNT(*) FROM dialer_calls WHERE number = '5556010'"), '0');
     await page.screenshot({ path: path.join(artifacts, 'next-card.png'), fullPage: true });
     assert.deepEqual(pageErrors, []);
+    agentPage = page;
+  });
+
+  it('asks for the inbound dispositions after a queue call of a campaign-named queue', async () => {
+    const page = agentPage;
+    assert.ok(page, 'the previous test left the agent logged in');
+    // A customer calls in: the simulator puts the call into queue "support".
+    await new Promise((resolve, reject) => {
+      const socket = connect(amiPort, '127.0.0.1', () => {
+        socket.write('Action: Login\r\nUsername: dialer\r\nSecret: dialersecret\r\n\r\n' +
+          'Action: Originate\r\nChannel: Local/5559999@sim-customers\r\nContext: inbound-support\r\n' +
+          'Exten: s\r\nPriority: 1\r\nAsync: true\r\nCallerID: "Caller" <5559999>\r\nChannelId: inbound-test-1\r\n\r\n');
+        setTimeout(() => { socket.end(); resolve(); }, 500);
+      });
+      socket.on('error', reject);
+    });
+    await page.locator('#pd-disposition').waitFor({ state: 'visible', timeout: 30000 });
+    const options = await page.locator('#pd-disposition-select option').allTextContents();
+    assert.ok(options.includes('Support request'), `options: ${options}`);
+    assert.ok(!options.includes('Sale'), `inbound options, not the outbound ones: ${options}`);
+    await page.screenshot({ path: path.join(artifacts, 'inbound-disposition.png'), fullPage: true });
+    await page.selectOption('#pd-disposition-select', 'Support request');
+    await page.click('#pd-disposition-save');
+    await page.locator('#pd-disposition').waitFor({ state: 'hidden' });
+    await waitFor(() => db.value("SELECT agent_disposition FROM dialer_calls WHERE direction = 'inbound'") === 'Support request',
+      'the inbound call row');
+    assert.equal(db.value("SELECT number FROM dialer_calls WHERE direction = 'inbound'"), '5559999');
+    assert.equal(db.value("SELECT agent FROM dialer_calls WHERE direction = 'inbound'"), '201');
     await page.close();
   });
 });

@@ -158,6 +158,19 @@ int64_t Schedule::seconds_remaining_today(EpochS now) const {
   return window ? window->close - now : 0;
 }
 
+int64_t Schedule::seconds_to_call_today(EpochS now) const {
+  if (auto window = window_at(now)) return window->close - now;
+  const auto next = next_open(now);
+  if (!next) return 0;
+  const auto local_day = [&](EpochS t) {
+    const EpochS local = zone_->to_local(t);
+    return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+  };
+  if (local_day(*next) != local_day(now)) return 0;
+  const auto window = window_at(*next);
+  return window ? window->close - *next : 0;
+}
+
 std::optional<EpochS> Schedule::next_open(EpochS now) const {
   int64_t first = floor_div(zone_->to_local(now), kDay) - 1;
   if (first_day_) first = std::max(first, *first_day_);

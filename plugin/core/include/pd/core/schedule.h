@@ -86,6 +86,10 @@ class Schedule {
   // Seconds until the current window closes; 0 when closed (the dashboard's
   // "time remaining today").
   int64_t seconds_remaining_today(EpochS now) const;
+  // Calling time still ahead today (the dashboard's "time left today"): the
+  // rest of the current window, else the whole of a window that opens later
+  // this local day, else 0.
+  int64_t seconds_to_call_today(EpochS now) const;
   // `now` when open; else the next opening; none when the schedule never
   // opens again (past the end date, or no week day set).
   std::optional<EpochS> next_open(EpochS now) const;
