@@ -17,7 +17,10 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
     if ((string) $form->value('password') === '') {
         $form->error('password', 'Password is required.');
     }
-    if ($form->ok()) {
+    $wait = $form->ok() ? pd_login_wait_minutes($username) : 0;
+    if ($wait > 0) {
+        $form->error('password', "Too many failed logins for this user from your address. Try again in $wait minute" . ($wait === 1 ? '' : 's') . '.');
+    } elseif ($form->ok()) {
         if (pd_login($username, (string) $form->value('password'))) {
             pd_redirect('index.php');
         }

@@ -23,14 +23,45 @@ function pd_current_admin(): ?string
     return $_SESSION['admin'] ?? null;
 }
 
+/** After this many failures within PD_LOGIN_WINDOW_MINUTES a user name is refused from that address. */
+const PD_LOGIN_MAX_FAILURES = 5;
+const PD_LOGIN_WINDOW_MINUTES = 15;
+
+function pd_client_address(): string
+{
+    return substr((string) ($_SERVER['REMOTE_ADDR'] ?? 'unknown'), 0, 64);
+}
+
+/** Minutes until this address may try this user name again; 0 when it may now. */
+function pd_login_wait_minutes(string $username): int
+{
+    $row = pd_query('SELECT failures, TIMESTAMPDIFF(SECOND, first_at, UTC_TIMESTAMP(3)) AS age FROM dialer_admin_login_failures WHERE address = ? AND username = ?',
+        [pd_client_address(), substr($username, 0, 64)])->fetch();
+    if ($row === false || (int) $row['failures'] < PD_LOGIN_MAX_FAILURES || (int) $row['age'] >= PD_LOGIN_WINDOW_MINUTES * 60) {
+        return 0;
+    }
+    return max(1, (int) ceil((PD_LOGIN_WINDOW_MINUTES * 60 - (int) $row['age']) / 60));
+}
+
+function pd_record_login_failure(string $username): void
+{
+    // A window that is over starts again from this failure.
+    pd_query('INSERT INTO dialer_admin_login_failures (address, username, failures, first_at, last_at) VALUES (?, ?, 1, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))
+        ON DUPLICATE KEY UPDATE failures = IF(first_at < UTC_TIMESTAMP(3) - INTERVAL ' . PD_LOGIN_WINDOW_MINUTES . ' MINUTE, 1, failures + 1),
+          first_at = IF(first_at < UTC_TIMESTAMP(3) - INTERVAL ' . PD_LOGIN_WINDOW_MINUTES . ' MINUTE, UTC_TIMESTAMP(3), first_at), last_at = UTC_TIMESTAMP(3)',
+        [pd_client_address(), substr($username, 0, 64)]);
+}
+
 function pd_login(string $username, string $password): bool
 {
     $hash = pd_query('SELECT password_hash FROM dialer_admins WHERE username = ?', [$username])->fetchColumn();
     // Verify against a dummy hash for unknown users so timing does not tell who exists.
     $ok = password_verify($password, is_string($hash) ? $hash : '$2y$10$usesomesillystringfore7hnbRJHxXVLeakoG8K30oukPsA.ztMG');
     if (!$ok || !is_string($hash)) {
+        pd_record_login_failure($username);
         return false;
     }
+    pd_query('DELETE FROM dialer_admin_login_failures WHERE address = ? AND username = ?', [pd_client_address(), substr($username, 0, 64)]);
     session_regenerate_id(true);
     $_SESSION['admin'] = $username;
     $_SESSION['csrf'] = bin2hex(random_bytes(32));

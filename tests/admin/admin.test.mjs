@@ -641,4 +641,21 @@ require_once('/var/lib/asterisk/bin/freepbx_engine');
     await page.goto(url('campaigns.php'));
     assert.match(page.url(), /login\.php$/);
   });
+
+  it('slows password guessing: after 5 failures the right password waits too', async () => {
+    for (let i = 0; i < 5; i++) {
+      await page.goto(url('login.php'));
+      await page.fill('#f-username', ADMIN);
+      await page.fill('#f-password', `guess-${i}`);
+      await page.click('button[type=submit]');
+      assert.equal((await fieldError('password')).trim(), 'Wrong user name or password.');
+    }
+    await page.goto(url('login.php'));
+    await page.fill('#f-username', ADMIN);
+    await page.fill('#f-password', PASSWORD);
+    await page.click('button[type=submit]');
+    assert.match(await fieldError('password'), /Too many failed logins for this user from your address\. Try again in 15 minutes\./);
+    assert.match(page.url(), /login\.php$/);
+    assert.equal(db.value("SELECT failures FROM dialer_admin_login_failures WHERE username = 'admin'"), '5');
+  });
 });
