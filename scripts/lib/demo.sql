@@ -1,6 +1,6 @@
 -- Demo data for scripts/run: dispositions, three campaigns linked to the
--- simulator's queues, call groups and numbers. Idempotent: run it again and
--- nothing is duplicated (numbers already present are kept as they are).
+-- simulator's queues, call groups and numbers. Run it again and nothing is
+-- duplicated; the demo numbers are reset to pending so each run dials again.
 -- Numbers follow the simulator's rule: the last digit picks the outcome
 -- (0-3 answer, 4 answer and press 1, 5 busy, 6 no answer, 7 congestion,
 -- 8 answering machine, 9 unallocated).
@@ -59,3 +59,12 @@ SELECT c.id, k.id, k.name, k.number, k.caller_id, k.variables
     ON (c.name = 'demo_progressive' AND k.group_name = 'demo-sales')
     OR (c.name = 'demo_automatic' AND k.group_name = 'demo-survey')
     OR (c.name = 'demo_preview' AND k.group_name = 'demo-preview');
+
+-- Every run of the demo dials again: the demo campaigns' finished numbers go
+-- back to pending (their call log stays).
+UPDATE dialer_numbers n JOIN dialer_campaigns c ON c.id = n.campaign_id
+   SET n.state = 'pending', n.attempts = 0, n.next_try_at = '1970-01-01 00:00:00',
+       n.disposition = NULL, n.dial_status = NULL, n.agent = NULL, n.agent_disposition = NULL,
+       n.claim_owner = NULL, n.claim_expires_at = NULL
+ WHERE c.name IN ('demo_progressive', 'demo_automatic', 'demo_preview')
+   AND n.state IN ('done', 'failed', 'retry', 'closed', 'reserved', 'dialing', 'answered');
