@@ -129,12 +129,12 @@ void AmiSession::resume() {
 void AmiSession::process(const ActionView& action) {
   const std::string_view name = action.action();
   if (name.empty()) return reply(action, "Error", "Missing action in request");
-  if (equals_nocase(name, "Login")) return login(action);
-  if (equals_nocase(name, "Logoff")) return logoff(action);
+  if (pd::ami::iequals(name, "Login")) return login(action);
+  if (pd::ami::iequals(name, "Logoff")) return logoff(action);
   // Trace 12: anything else before Login is refused and the connection stays.
   if (!logged_in_) return reply(action, "Error", "Permission denied");
-  if (equals_nocase(name, "Ping")) return ping(action);
-  if (equals_nocase(name, "Events")) return events_action(action);
+  if (pd::ami::iequals(name, "Ping")) return ping(action);
+  if (pd::ami::iequals(name, "Events")) return events_action(action);
 
   server_.timers_.sync_to_clock();
   in_handle_ = true;
@@ -182,7 +182,7 @@ void AmiSession::login(const ActionView& action) {
   const std::string_view secret = action.get("Secret");
   const std::string_view auth_type = action.get("AuthType");
   bool ok = false;
-  if (auth_type.empty() || equals_nocase(auth_type, "plain")) {
+  if (auth_type.empty() || pd::ami::iequals(auth_type, "plain")) {
     for (const User& u : server_.scenario_.users)
       if (u.username == user && u.secret == secret) ok = true;
   }

@@ -1,39 +1,31 @@
 #include "ami_text.h"
 
 #include <cctype>
+
 #include <cstdio>
 #include <ctime>
+#include "pd/ami/message.h"
 
 #include "pd/ami/writer.h"
 
 namespace pd::sim {
 
-bool equals_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
 std::string_view ActionView::get(std::string_view key) const {
   for (const auto& [k, v] : fields_)
-    if (equals_nocase(k, key)) return v;
+    if (pd::ami::iequals(k, key)) return v;
   return {};
 }
 
 bool ActionView::has(std::string_view key) const {
   for (const auto& field : fields_)
-    if (equals_nocase(field.first, key)) return true;
+    if (pd::ami::iequals(field.first, key)) return true;
   return false;
 }
 
 std::vector<std::string_view> ActionView::get_all(std::string_view key) const {
   std::vector<std::string_view> values;
   for (const auto& [k, v] : fields_)
-    if (equals_nocase(k, key)) values.push_back(v);
+    if (pd::ami::iequals(k, key)) values.push_back(v);
   return values;
 }
 
@@ -57,7 +49,7 @@ Status render(std::string& out, const FieldList& message) {
 
 bool ast_true(std::string_view value) {
   for (const char* yes : {"yes", "true", "y", "t", "1", "on"})
-    if (equals_nocase(value, yes)) return true;
+    if (pd::ami::iequals(value, yes)) return true;
   return false;
 }
 

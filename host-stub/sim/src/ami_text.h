@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "pd/ami/message.h"  // pd::ami::iequals
 #include "pd/result.h"
 
 namespace pd::sim {
@@ -69,7 +70,6 @@ class FieldList {
 // Appends "Key: value\r\n"... "\r\n". Refuses CR/LF in values (pd_ami).
 Status render(std::string& out, const FieldList& message);
 
-bool equals_nocase(std::string_view a, std::string_view b);
 // Asterisk's ast_true(): yes, true, y, t, 1, on.
 bool ast_true(std::string_view value);
 // Asterisk's hangup cause text ("Normal Clearing", ...).

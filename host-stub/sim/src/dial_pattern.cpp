@@ -2,18 +2,10 @@
 
 #include <cctype>
 
+#include "pd/ami/message.h"
+
 namespace pd::sim {
 namespace {
-
-bool equal_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 // Length of the set "[...]" starting at `open`, or 0 when it is not closed.
 size_t set_length(std::string_view pattern, size_t open) {
@@ -66,7 +58,7 @@ Result<DialPattern> DialPattern::regex(std::string_view text) {
 bool DialPattern::matches(std::string_view number) const {
   switch (kind_) {
     case Kind::kLiteral:
-      return equal_nocase(text_, number);
+      return pd::ami::iequals(text_, number);
     case Kind::kAsterisk:
       return match_asterisk(0, number, 0);
     case Kind::kRegex:

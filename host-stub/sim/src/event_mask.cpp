@@ -29,7 +29,7 @@ uint32_t all_classes() {
 
 bool ast_false(std::string_view value) {
   for (const char* no : {"no", "false", "n", "f", "0", "off"})
-    if (equals_nocase(value, no)) return true;
+    if (pd::ami::iequals(value, no)) return true;
   return false;
 }
 
@@ -53,9 +53,9 @@ std::optional<uint32_t> parse_event_mask(std::string_view text) {
     std::string_view item = text.substr(0, comma);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (equals_nocase(item, "all")) mask |= all_classes();
+    if (pd::ami::iequals(item, "all")) mask |= all_classes();
     for (const auto& c : kClasses)
-      if (equals_nocase(item, c.name)) mask |= c.bit;
+      if (pd::ami::iequals(item, c.name)) mask |= c.bit;
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }

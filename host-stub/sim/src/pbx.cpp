@@ -39,26 +39,26 @@ void Pbx::start() {
 
 ActionResult Pbx::handle(SessionId session, const ActionView& a) {
   const std::string_view name = a.action();
-  if (equals_nocase(name, "Originate")) return originate(session, a);
-  if (equals_nocase(name, "Hangup"))
+  if (pd::ami::iequals(name, "Originate")) return originate(session, a);
+  if (pd::ami::iequals(name, "Hangup"))
     hangup_action(session, a);
-  else if (equals_nocase(name, "UserEvent"))
+  else if (pd::ami::iequals(name, "UserEvent"))
     user_event_action(session, a);
-  else if (equals_nocase(name, "Command"))
+  else if (pd::ami::iequals(name, "Command"))
     command_action(session, a);
-  else if (equals_nocase(name, "CoreShowChannels"))
+  else if (pd::ami::iequals(name, "CoreShowChannels"))
     core_show_channels(session, a);
-  else if (equals_nocase(name, "Status"))
+  else if (pd::ami::iequals(name, "Status"))
     status_action(session, a);
-  else if (equals_nocase(name, "QueueAdd"))
+  else if (pd::ami::iequals(name, "QueueAdd"))
     queue_add(session, a);
-  else if (equals_nocase(name, "QueueRemove"))
+  else if (pd::ami::iequals(name, "QueueRemove"))
     queue_remove(session, a);
-  else if (equals_nocase(name, "QueuePause"))
+  else if (pd::ami::iequals(name, "QueuePause"))
     queue_pause(session, a);
-  else if (equals_nocase(name, "QueueStatus"))
+  else if (pd::ami::iequals(name, "QueueStatus"))
     queue_status(session, a);
-  else if (equals_nocase(name, "QueueSummary"))
+  else if (pd::ami::iequals(name, "QueueSummary"))
     queue_summary(session, a);
   else
     return ActionResult::kUnknown;

@@ -180,6 +180,8 @@ class Pbx {
   void respond(SessionId session, const ActionView& a, std::string_view response,
                std::string_view message);
   void send(SessionId session, const FieldList& fields, std::string& out);
+  void send_list_start(SessionId session, std::string_view action_id, std::string_view message,
+                       std::string& out);
   void hangup_channel(Channel& channel, int cause);
   std::vector<const Channel*> channels_in_order() const;
   std::string command_output(std::string_view command, bool& known) const;

@@ -119,7 +119,7 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
 
   const std::string_view tech = channel.substr(0, slash);
   std::string_view target = channel.substr(slash + 1);
-  if (!equals_nocase(tech, "Local")) {
+  if (!pd::ami::iequals(tech, "Local")) {
     // Trace 14: a technology this PBX has not loaded.
     report_originate(call, false, 0);
     finish_call(call);  // erases `call`
@@ -209,12 +209,8 @@ void Pbx::hangup_action(SessionId session, const ActionView& a) {
   std::vector<std::string> matched;
   for (const Channel* c : channels_in_order())
     if (std::regex_search(c->name, pattern)) matched.push_back(c->name);
-  FieldList ack;
-  ack.add("Response", "Success");
-  if (!a.action_id().empty()) ack.add("ActionID", a.action_id());
-  ack.add("EventList", "start").add("Message", "Channels hung up will follow");
   std::string out;
-  send(session, ack, out);
+  send_list_start(session, a.action_id(), "Channels hung up will follow", out);
   for (const auto& c : matched) {
     FieldList item;
     item.add("Event", "ChannelHungup").add("Channel", c);
@@ -242,7 +238,7 @@ void Pbx::user_event_action(SessionId session, const ActionView& a) {
   FieldList f;
   f.add("Event", "UserEvent").add("Privilege", "user,all").add("UserEvent", a.get("UserEvent"));
   for (const auto& [k, v] : a.fields())
-    if (!equals_nocase(k, "Action") && !equals_nocase(k, "UserEvent")) f.add(k, v);
+    if (!pd::ami::iequals(k, "Action") && !pd::ami::iequals(k, "UserEvent")) f.add(k, v);
   emit(event_class::kUser, f);
 }
 
@@ -337,14 +333,20 @@ std::vector<const Channel*> Pbx::channels_in_order() const {
 }
 
 // Trace 09.
-void Pbx::core_show_channels(SessionId session, const ActionView& a) {
-  const std::string_view id = a.action_id();
+// The first answer of a list action (Asterisk's "EventList: start").
+void Pbx::send_list_start(SessionId session, std::string_view action_id, std::string_view message,
+                          std::string& out) {
   FieldList ack;
   ack.add("Response", "Success");
-  if (!id.empty()) ack.add("ActionID", id);
-  ack.add("EventList", "start").add("Message", "Channels will follow");
-  std::string out;
+  if (!action_id.empty()) ack.add("ActionID", action_id);
+  ack.add("EventList", "start").add("Message", message);
   send(session, ack, out);
+}
+
+void Pbx::core_show_channels(SessionId session, const ActionView& a) {
+  const std::string_view id = a.action_id();
+  std::string out;
+  send_list_start(session, id, "Channels will follow", out);
   const SimMs now = timers_.base_time();
   const auto list = channels_in_order();
   for (const Channel* c : list) {
@@ -381,12 +383,8 @@ void Pbx::status_action(SessionId session, const ActionView& a) {
   } else {
     list = channels_in_order();
   }
-  FieldList ack;
-  ack.add("Response", "Success");
-  if (!id.empty()) ack.add("ActionID", id);
-  ack.add("EventList", "start").add("Message", "Channel status will follow");
   std::string out;
-  send(session, ack, out);
+  send_list_start(session, id, "Channel status will follow", out);
   const SimMs now = timers_.base_time();
   for (const Channel* c : list) {
     FieldList f;
@@ -493,12 +491,8 @@ void Pbx::queue_status(SessionId session, const ActionView& a) {
   const std::string_view id = a.action_id();
   const std::string_view queue_filter = a.get("Queue");
   const std::string_view member_filter = a.get("Member");
-  FieldList ack;
-  ack.add("Response", "Success");
-  if (!id.empty()) ack.add("ActionID", id);
-  ack.add("EventList", "start").add("Message", "Queue status will follow");
   std::string out;
-  send(session, ack, out);
+  send_list_start(session, id, "Queue status will follow", out);
   int64_t items = 0;
   const SimMs now = timers_.base_time();
   for (const auto& queue : queues_) {
@@ -581,12 +575,8 @@ void Pbx::queue_status(SessionId session, const ActionView& a) {
 void Pbx::queue_summary(SessionId session, const ActionView& a) {
   const std::string_view id = a.action_id();
   const std::string_view queue_filter = a.get("Queue");
-  FieldList ack;
-  ack.add("Response", "Success");
-  if (!id.empty()) ack.add("ActionID", id);
-  ack.add("EventList", "start").add("Message", "Queue summary will follow");
   std::string out;
-  send(session, ack, out);
+  send_list_start(session, id, "Queue summary will follow", out);
   int64_t items = 0;
   const SimMs now = timers_.base_time();
   for (const auto& queue : queues_) {

@@ -14,7 +14,7 @@ std::string seconds_text(SimMs ms) {
 
 // Wait(N) in the Originate's Application/Data: how long it holds the call.
 SimMs application_hold(std::string_view app, std::string_view data) {
-  if (!equals_nocase(app, "Wait")) return 1000;
+  if (!pd::ami::iequals(app, "Wait")) return 1000;
   const double seconds = std::atof(std::string(data).c_str());
   return seconds > 0 ? static_cast<SimMs>(seconds * 1000.0) : 0;
 }

@@ -1,4 +1,5 @@
 #include "pd/core/call_state.h"
+#include "parse_int.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,12 +8,7 @@
 namespace pd::core {
 namespace {
 
-int to_int(std::string_view text, int fallback) {
-  int value = fallback;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return fallback;
-  return value;
-}
+using detail::to_int;
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -1,16 +1,12 @@
 #include "pd/core/queue_view.h"
+#include "parse_int.h"
 
 #include <charconv>
 
 namespace pd::core {
 namespace {
 
-int to_int(std::string_view text, int fallback) {
-  int value = fallback;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return fallback;
-  return value;
-}
+using detail::to_int;
 
 bool to_flag(std::string_view text) {
   return text == "1" || text == "true" || text == "yes";
