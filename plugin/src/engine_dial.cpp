@@ -420,7 +420,10 @@ void Engine::finish_call(const std::string& call_id) {
 
   send_progress(live, call_id, "ended", dial_status);
   if (!agent.empty()) {
-    if (agent_calls_[agent] == call_id) agent_calls_.erase(agent);
+    if (auto busy = agent_calls_.find(agent);
+        busy != agent_calls_.end() && busy->second == call_id) {
+      agent_calls_.erase(busy);
+    }
     if (auto r = reservations_.find(agent);
         r != reservations_.end() && r->second.call_id == call_id) {
       reservations_.erase(r);
