@@ -151,7 +151,8 @@ describe('agent panel', () => {
   });
 
   it('shows the card, dials once, asks for a disposition and stores it; Skip moves on', async () => {
-    const page = await browser.newPage();
+    const context = await browser.newContext();  // tabs of one agent share its cookie
+    const page = await context.newPage();
     const pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(panelUrl);
@@ -167,6 +168,13 @@ describe('agent panel', () => {
     assert.equal((await card.locator('.pd-number').textContent()).trim(), '5556000');
     assert.equal((await page.locator('#pd-script').textContent()).trim(), 'Ask for the account holder.');
     await page.screenshot({ path: path.join(artifacts, 'preview-card.png'), fullPage: true });
+
+    // A second tab of the same agent gets the same card; closing it leaves the first working.
+    const second = await page.context().newPage();
+    await second.goto(panelUrl);
+    await second.locator('#pd-card .pd-name').waitFor({ state: 'visible', timeout: 15000 });
+    assert.equal((await second.locator('#pd-card .pd-name').textContent()).trim(), '<b>Bob</b> & Co');
+    await second.close();
 
     // Two quick clicks place one call.
     await card.locator('.pd-dial').dblclick();
