@@ -654,6 +654,8 @@ require_once('/var/lib/asterisk/bin/freepbx_engine');
     await page.fill('#f-username', ADMIN);
     await page.fill('#f-password', PASSWORD);
     await page.click('button[type=submit]');
+    // Wait for the answer page (the form page before it has no error).
+    await page.locator('#e-password', { hasText: 'Too many' }).waitFor();
     assert.match(await fieldError('password'), /Too many failed logins for this user from your address\. Try again in 15 minutes\./);
     assert.match(page.url(), /login\.php$/);
     assert.equal(db.value("SELECT failures FROM dialer_admin_login_failures WHERE username = 'admin'"), '5');

@@ -32,6 +32,7 @@
 #include "pd/core/ami_event.h"
 #include "pd/core/call_state.h"
 #include "pd/core/clock.h"
+#include "pd/core/string_map.h"
 #include "pd/result.h"
 
 namespace pd::core {
@@ -95,14 +96,8 @@ class CallTable {
   void for_each(const std::function<void(const CallState&, const CallInfo&)>& visit) const;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
   template <class V>
-  using Map = std::unordered_map<std::string, V, Hash, std::equal_to<>>;
+  using Map = StringMap<V>;
 
   struct Entry {
     Entry(std::string id, CallSettings settings, EpochMs now, CallInfo i, std::string action)

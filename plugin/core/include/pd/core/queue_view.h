@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "pd/core/ami_event.h"
+#include "pd/core/string_map.h"
 
 namespace pd::core {
 
@@ -67,14 +68,8 @@ class QueueView {
   std::vector<std::string> queue_names() const;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
   template <class V>
-  using Map = std::unordered_map<std::string, V, Hash, std::equal_to<>>;
+  using Map = StringMap<V>;
 
   struct Entry {
     QueueMember member;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "pd/core/clock.h"
+#include "pd/core/string_map.h"
 #include "pd/result.h"
 
 namespace pd::core {
@@ -89,14 +90,8 @@ class TimeZoneCache {
   pd::Result<std::shared_ptr<const TimeZone>> get(std::string_view name);
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
   std::string root_;
-  std::unordered_map<std::string, std::shared_ptr<const TimeZone>, Hash, std::equal_to<>> zones_;
+  StringMap<std::shared_ptr<const TimeZone>> zones_;
 };
 
 }  // namespace pd::core
