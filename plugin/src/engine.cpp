@@ -130,7 +130,9 @@ void Engine::stop() {
         stats_.agent_to_originate.percentile_ms(0.99), stats_.agent_to_originate.us.size());
     host_.log(PD_LOG_INFO, line);
   }
-  host_.log(PD_LOG_INFO, "engine stopped: " + std::to_string(stats_.originates) + " originates, " +
+  host_.log(PD_LOG_INFO, "engine stopped: " + std::to_string(stats_.claims) + " claims, " +
+                             std::to_string(stats_.originates) + " originates (" +
+                             std::to_string(stats_.originate_refusals) + " refused by the host), " +
                              std::to_string(stats_.calls_ended) + " calls ended, " +
                              std::to_string(stats_.dnc_skipped) +
                              " numbers skipped as do-not-call");
@@ -378,14 +380,17 @@ void Engine::on_ami_link(bool up) {
     send_command("dialplan reload");
     reload_pending_ = false;
   }
-  if (calls_.size() > 0) {
-    // Events may have been missed while down: ask what is still alive.
-    calls_.begin_reconcile();
-    auto show = host_.send_action({{"Action", "CoreShowChannels"}});
-    if (show) {
-      core_show_action_ = *show;
-      reconciling_ = true;
-    }
+  // Events may have been missed while down: ask what is still alive.
+  if (calls_.size() > 0) reconcile_calls();
+}
+
+// Matches the calls in flight against the PBX's live channels
+// (CoreShowChannels); reconcile_finished() ends the ones that are gone.
+void Engine::reconcile_calls() {
+  calls_.begin_reconcile();
+  if (auto show = host_.send_action({{"Action", "CoreShowChannels"}})) {
+    core_show_action_ = *show;
+    reconciling_ = true;
   }
 }
 
@@ -448,47 +453,27 @@ void Engine::renew_leases() {
 // Each campaign as this engine sees it, for the dashboard (one job, one
 // upsert per campaign).
 void Engine::publish_status(int64_t now) {
-  if (!migrated_ || !config_loaded_) return;
-  struct Status {
-    int64_t campaign_id;
-    bool open_now;
-    int64_t seconds_left;
-    std::optional<pd::store::TimePoint> next_open;
-    int live_calls;
-    std::string problem;
-  };
-  std::vector<Status> rows;
+  if (!migrated_ || !config_loaded_ || campaigns_.empty()) return;
+  std::vector<pd::store::CampaignStatus> rows;
   const int64_t now_s = now / 1000;
   for (const auto& [id, run] : campaigns_) {
-    Status row{id, false, 0, std::nullopt, calls_.live_calls(id), run.prepared.error};
+    pd::store::CampaignStatus row;
+    row.campaign_id = uint32_t(id);
+    row.live_calls = uint32_t(calls_.live_calls(id));
+    row.problem = run.prepared.error;
     if (run.prepared.schedule) {
       const auto& schedule = *run.prepared.schedule;
       row.open_now = schedule.is_open(now_s);
-      row.seconds_left = schedule.seconds_to_call_today(now_s);
+      row.seconds_left_today = schedule.seconds_to_call_today(now_s);
       if (auto next = schedule.next_open(now_s)) {
-        row.next_open = pd::store::TimePoint(std::chrono::seconds(*next));
+        row.next_open_at = pd::store::TimePoint(std::chrono::seconds(*next));
       }
     }
-    if (row.problem.size() > 255) row.problem.resize(255);
     rows.push_back(std::move(row));
   }
-  if (rows.empty()) return;
   store_->call<size_t>(
-      [rows = std::move(rows),
-       owner = config_.instance_id](pd::store::Store& store) -> pd::Result<size_t> {
-        const auto now = pd::store::now_ms();
-        for (const auto& row : rows) {
-          auto done = store.connection().execute(
-              "INSERT INTO dialer_campaign_status (campaign_id, instance, open_now, "
-              "seconds_left_today, next_open_at, live_calls, problem, updated_at) "
-              "VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE open_now = VALUES(open_now), "
-              "seconds_left_today = VALUES(seconds_left_today), next_open_at = "
-              "VALUES(next_open_at), live_calls = VALUES(live_calls), problem = VALUES(problem), "
-              "updated_at = VALUES(updated_at)",
-              {row.campaign_id, owner, row.open_now, row.seconds_left, row.next_open,
-               row.live_calls, row.problem, now});
-          if (!done) return pd::fail(done.error());
-        }
+      [rows = std::move(rows)](pd::store::Store& store) -> pd::Result<size_t> {
+        if (auto done = store.record_campaign_status(rows); !done) return pd::fail(done.error());
         return rows.size();
       },
       [](pd::Result<size_t>) {});
@@ -497,26 +482,15 @@ void Engine::publish_status(int64_t now) {
 // The queues this PBX has, for the admin's destination chooser.
 void Engine::publish_queues() {
   if (!migrated_) return;
-  struct Seen {
-    std::string name;
-    int members;
-    int free;
-  };
-  std::vector<Seen> seen;
+  std::vector<pd::store::QueueSeen> seen;
   for (const auto& name : queues_.queue_names()) {
-    seen.push_back({name, queues_.member_count(name), queues_.free_count(name)});
+    seen.push_back(
+        {name, uint32_t(queues_.member_count(name)), uint32_t(queues_.free_count(name))});
   }
   if (seen.empty()) return;
   store_->call<size_t>(
       [seen = std::move(seen)](pd::store::Store& store) -> pd::Result<size_t> {
-        for (const auto& queue : seen) {
-          auto done = store.connection().execute(
-              "INSERT INTO dialer_queues_seen (name, members, free_members, last_seen) "
-              "VALUES (?,?,?,?) ON DUPLICATE KEY UPDATE members = VALUES(members), "
-              "free_members = VALUES(free_members), last_seen = VALUES(last_seen)",
-              {queue.name, queue.members, queue.free, pd::store::now_ms()});
-          if (!done) return pd::fail(done.error());
-        }
+        if (auto done = store.record_queues(seen); !done) return pd::fail(done.error());
         return seen.size();
       },
       [](pd::Result<size_t>) {});
@@ -535,77 +509,25 @@ void Engine::release_leads(std::vector<uint64_t> ids) {
 
 // A final state for leads that were never dialed (do-not-call, closed by the
 // agent, an undialable number). Only leads this instance holds.
-void Engine::mark_numbers(std::vector<uint64_t> ids, std::string_view state) {
+void Engine::finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state) {
   if (ids.empty()) return;
-  const std::string owner = config_.instance_id;
-  const std::string new_state(state);
-  store_->call<size_t>(
-      [ids = std::move(ids), owner, new_state](pd::store::Store& store) -> pd::Result<size_t> {
-        size_t changed = 0;
-        for (uint64_t id : ids) {
-          auto done = store.connection().execute(
-              "UPDATE dialer_numbers SET state = ?, claim_owner = NULL, claim_expires_at = NULL "
-              "WHERE id = ? AND claim_owner = ? AND state = 'reserved'",
-              {new_state, id, owner});
-          if (!done) return pd::fail(done.error());
-          changed += *done;
-        }
-        return changed;
-      },
-      [](pd::Result<size_t>) {});
+  store_->call<size_t>([ids = std::move(ids),
+                        state](pd::store::Store& store) { return store.finish_unused(ids, state); },
+                       [](pd::Result<size_t>) {});
 }
 
 // After a restart: leads this instance had only reserved go back; calls it had
 // in flight are adopted and matched against the PBX's live channels.
 void Engine::recover_own_leads() {
-  struct OpenCall {
-    std::string call_id;
-    pd::store::Lead lead;
-    int64_t campaign_id;
-    std::string campaign_name;
-    pd::store::TimePoint started_at;
-    bool local_first = false;  // local first leg or preview: the customer is dialed second
-    std::string valid_dtmf;
-  };
-  const std::string owner = config_.instance_id;
   std::weak_ptr<bool> alive = alive_;
-  store_->call<std::vector<OpenCall>>(
-      [owner](pd::store::Store& store) -> pd::Result<std::vector<OpenCall>> {
-        auto released = store.connection().execute(
-            "UPDATE dialer_numbers SET state = IF(attempts > 0, 'retry', 'pending'), "
-            "claim_owner = NULL, claim_expires_at = NULL "
-            "WHERE claim_owner = ? AND state = 'reserved'",
-            {owner});
-        if (!released) return pd::fail(released.error());
-        auto rows = store.connection().query(
-            "SELECT k.call_id, k.number_id, k.campaign_id, c.name, k.number, n.name, n.attempts, "
-            "k.started_at, c.initial_leg = 'local' OR c.mode = 'preview', c.valid_dtmf "
-            "FROM dialer_calls k JOIN dialer_numbers n ON n.id = k.number_id "
-            "JOIN dialer_campaigns c ON c.id = k.campaign_id "
-            "WHERE k.instance = ? AND k.ended_at IS NULL AND k.direction = 'outbound' "
-            "AND n.claim_owner = ? AND n.state IN ('dialing','answered')",
-            {owner, owner});
-        if (!rows) return pd::fail(rows.error());
-        std::vector<OpenCall> open;
-        for (const auto& row : rows->rows) {
-          OpenCall call;
-          call.call_id = std::string(row.str(0));
-          call.lead.id = row.u64(1);
-          call.campaign_id = row.i64(2);
-          call.lead.campaign_id = uint32_t(row.i64(2));
-          call.campaign_name = std::string(row.str(3));
-          call.lead.number = std::string(row.str(4));
-          call.lead.name = std::string(row.str(5));
-          // The open call's attempt was not counted yet.
-          call.lead.attempts = uint16_t(row.i64(6));
-          call.started_at = row.time(7).value_or(pd::store::now_ms());
-          call.local_first = row.i64(8) != 0;
-          call.valid_dtmf = std::string(row.str(9));
-          open.push_back(std::move(call));
+  store_->call<std::vector<pd::store::OpenCall>>(
+      [](pd::store::Store& store) -> pd::Result<std::vector<pd::store::OpenCall>> {
+        if (auto released = store.release_all_reserved(); !released) {
+          return pd::fail(released.error());
         }
-        return open;
+        return store.open_calls();
       },
-      [this, alive](pd::Result<std::vector<OpenCall>> open) {
+      [this, alive](pd::Result<std::vector<pd::store::OpenCall>> open) {
         if (alive.expired() || !*alive.lock()) return;
         if (!open) {
           host_.log(PD_LOG_WARN, "could not recover earlier calls: " + open.error().message);
@@ -613,39 +535,31 @@ void Engine::recover_own_leads() {
         }
         if (open->empty()) return;
         const int64_t now = now_ms();
-        for (auto& call : *open) {
-          pd::core::CallInfo info{call.campaign_id, int64_t(call.lead.id), call.lead.attempts + 1,
-                                  ""};
-          pd::core::CallSettings settings;
-          settings.ok_disposition = settings_.ok_disposition;
-          settings.leg =
-              call.local_first ? pd::core::CallLeg::kLocalFirst : pd::core::CallLeg::kRemoteFirst;
-          settings.valid_dtmf = call.valid_dtmf;
-          auto added = calls_.add(call.call_id, "", info, settings, now);
-          if (!added) continue;
-          (*added)->originate_sent(now);
-          LiveCall live;
-          live.lead = call.lead;
-          live.campaign_id = call.campaign_id;
-          live.campaign_name = call.campaign_name;
-          live.started_at = call.started_at;
-          live_.emplace(call.call_id, std::move(live));
-        }
+        for (auto& call : *open) adopt_call(std::move(call), now);
         host_.log(PD_LOG_INFO, "adopting " + std::to_string(open->size()) +
                                    " call(s) left in flight by an earlier run");
-        if (ami_up_ && !reconciling_) on_ami_link(true);
+        if (ami_up_ && !reconciling_) reconcile_calls();
       });
 }
 
-std::string Engine::field(std::string_view key) const {
-  for (const auto& f : event_fields_) {
-    if (f.key.size() == key.size() &&
-        std::equal(f.key.begin(), f.key.end(), key.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return std::string(f.value);
-    }
-  }
-  return {};
+// Follows a call an earlier run of this instance started.
+void Engine::adopt_call(pd::store::OpenCall call, int64_t now) {
+  const int64_t campaign_id = call.lead.campaign_id;
+  pd::core::CallInfo info{campaign_id, int64_t(call.lead.id), call.lead.attempts + 1, ""};
+  pd::core::CallSettings settings;
+  settings.ok_disposition = settings_.ok_disposition;
+  settings.leg =
+      call.local_first ? pd::core::CallLeg::kLocalFirst : pd::core::CallLeg::kRemoteFirst;
+  settings.valid_dtmf = call.valid_dtmf;
+  auto added = calls_.add(call.call_id, "", info, settings, now);
+  if (!added) return;
+  (*added)->originate_sent(now);
+  LiveCall live;
+  live.lead = std::move(call.lead);
+  live.campaign_id = campaign_id;
+  live.campaign_name = std::move(call.campaign_name);
+  live.started_at = call.started_at;
+  live_.emplace(std::move(call.call_id), std::move(live));
 }
 
 std::string Engine::next_call_id() {

@@ -126,12 +126,13 @@ class Engine {
   void renew_leases();
   void publish_queues();
   void release_leads(std::vector<uint64_t> ids);
-  void mark_numbers(std::vector<uint64_t> ids, std::string_view state);
+  void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state);
   void recover_own_leads();
+  void adopt_call(pd::store::OpenCall call, int64_t now_ms);
+  void reconcile_calls();
   void give_back_unused_leads();
   void try_migrate(int64_t now_ms);
   void send_command(const std::string& command);
-  std::string field(std::string_view key) const;  // of the message being handled
 
   // engine_dial.cpp: hoppers, pacing, originates, call events, results.
   void pace(int64_t now_ms);
@@ -199,7 +200,9 @@ class Engine {
   std::unordered_map<uint64_t, int> requeues_;  // number id -> never-dialed outcomes in a row
   pd::core::Pacer pacer_{10};
 
-  std::unordered_set<std::string> open_panels_;                   // agents (extensions)
+  std::unordered_set<std::string> open_panels_;  // agents (extensions)
+  // Agent -> the queue member interfaces seen for it (usually one).
+  std::unordered_map<std::string, std::set<std::string>> agent_interfaces_;
   std::unordered_map<std::string, Reservation> reservations_;     // agent -> card
   std::unordered_map<std::string, std::vector<Prompt>> prompts_;  // agent -> untagged calls
   std::unordered_map<std::string, std::string> agent_calls_;      // agent -> live call id

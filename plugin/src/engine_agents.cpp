@@ -17,6 +17,12 @@ const std::vector<std::string>& options_of(const PreparedCampaign& campaign,
                                 : campaign.row.outbound_dispositions;
 }
 
+bool offers(const PreparedCampaign& campaign, std::string_view direction,
+            const std::string& disposition) {
+  const auto& options = options_of(campaign, direction);
+  return std::find(options.begin(), options.end(), disposition) != options.end();
+}
+
 // An id for the call-log row of an inbound queue call: its Linkedid, kept to
 // the characters a call id may hold.
 std::string inbound_call_id(std::string_view linkedid) {
@@ -183,7 +189,7 @@ void Engine::preview_dial(const std::string& agent, uint64_t lead_id) {
           reservation.dial_requested = false;
           const uint64_t id = reservation.lead.id;
           reservations_.erase(it);
-          mark_numbers({id}, "dnc");
+          finish_unused({id}, pd::store::NumberState::kDnc);
           host_.panel_send(agent, error_json("This number is on the do-not-call list; it was not "
                                              "dialed.",
                                              "preview.dial"));
@@ -228,7 +234,7 @@ void Engine::preview_skip(const std::string& agent, uint64_t lead_id, bool close
   }
   reservations_.erase(it);
   if (close) {
-    mark_numbers({lead_id}, "closed");
+    finish_unused({lead_id}, pd::store::NumberState::kClosed);
   } else {
     release_leads({lead_id});
   }
@@ -264,9 +270,7 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
   }
   auto run = campaigns_.find(prompt->campaign_id);
   const bool known =
-      run != campaigns_.end() &&
-      std::ranges::find(options_of(run->second.prepared, prompt->direction), disposition) !=
-          options_of(run->second.prepared, prompt->direction).end();
+      run != campaigns_.end() && offers(run->second.prepared, prompt->direction, disposition);
   if (!known) {
     host_.panel_send(agent, error_json("'" + disposition +
                                            "' is not a disposition of this "
@@ -286,20 +290,14 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
     }
   } else {
     // Inbound calls have no lead: the call-log row carries the choice.
-    const Prompt saved = *prompt;
-    const std::string owner = config_.instance_id;
-    store_->call<uint64_t>(
-        [saved, owner, agent, disposition](pd::store::Store& store) -> pd::Result<uint64_t> {
-          const auto now = pd::store::now_ms();
-          return store.connection().execute(
-              "INSERT INTO dialer_calls (call_id, campaign_id, number_id, number, attempt, "
-              "instance, direction, started_at, ended_at, agent, agent_disposition, unique_id) "
-              "VALUES (?,?,NULL,?,1,?,'inbound',?,?,?,?,?) ON DUPLICATE KEY UPDATE "
-              "agent_disposition = VALUES(agent_disposition)",
-              {saved.call_id, saved.campaign_id, saved.number, owner, now, now, agent, disposition,
-               saved.call_id});
+    pd::store::InboundTag tag{call_id, uint32_t(prompt->campaign_id), prompt->number, agent,
+                              disposition};
+    store_->call<size_t>(
+        [tag = std::move(tag)](pd::store::Store& store) -> pd::Result<size_t> {
+          if (auto done = store.record_inbound_tag(tag); !done) return pd::fail(done.error());
+          return 1;
         },
-        [](pd::Result<uint64_t>) {});
+        [](pd::Result<size_t>) {});
   }
   list->second.erase(prompt);
   if (list->second.empty()) prompts_.erase(list);
@@ -318,7 +316,7 @@ void Engine::inbound_completed(const pd::core::AmiEvent& event) {
   prompt.call_id = inbound_call_id(!event.linkedid.empty() ? event.linkedid : event.uniqueid);
   prompt.direction = "inbound";
   prompt.campaign_id = run->id();
-  prompt.number = field("CallerIDNum");
+  prompt.number = std::string(event.caller_id_num);
   if (!pd::core::is_dialable_number(prompt.number)) prompt.number.clear();
   prompt_disposition(agent, std::move(prompt));
 }
@@ -352,14 +350,19 @@ std::string Engine::agent_status(const std::string& agent) const {
 
 void Engine::send_agent_state(const std::string& agent) {
   if (!open_panels_.contains(agent)) return;
+  // O(queues × the agent's interfaces), not O(members): this runs on every
+  // queue event about an agent whose panel is open.
   std::vector<AgentQueueState> queues;
   std::unordered_set<std::string> queue_names;
-  for (const auto& queue : queues_.queue_names()) {
-    queues_.for_each_member(queue, [&](const pd::core::QueueMember& member) {
-      if (extension_of(member.interface) != agent) return;
-      queues.push_back({queue, member.paused, member.in_call || member.status == 2});
-      queue_names.insert(queue);
-    });
+  if (auto interfaces = agent_interfaces_.find(agent); interfaces != agent_interfaces_.end()) {
+    for (const auto& queue : queues_.queue_names()) {
+      for (const auto& interface : interfaces->second) {
+        const pd::core::QueueMember* member = queues_.find(queue, interface);
+        if (member == nullptr) continue;
+        queues.push_back({queue, member->paused, member->in_call || member->status == 2});
+        queue_names.insert(queue);
+      }
+    }
   }
   std::vector<AgentCampaign> campaigns;
   for (const auto& [id, run] : campaigns_) {

@@ -108,31 +108,28 @@ void Engine::refill(CampaignRun& run, int64_t now) {
   const int64_t id = run.id();
   const size_t n = std::min<size_t>(target - run.hopper.size(), 200);
   std::weak_ptr<bool> alive = alive_;
-  const std::string owner = config_.instance_id;
   // Claim, then drop what is on the do-not-call list right there on the worker.
   store_->call<std::vector<pd::store::Lead>>(
-      [id, n, lease = config_.lease,
-       owner](pd::store::Store& store) -> pd::Result<std::vector<pd::store::Lead>> {
+      [id, n,
+       lease = config_.lease](pd::store::Store& store) -> pd::Result<std::vector<pd::store::Lead>> {
         auto leads = store.claim(uint32_t(id), n, lease);
         if (!leads || leads->empty()) return leads;
         std::vector<std::string> numbers;
         for (const auto& lead : *leads) numbers.push_back(lead.number);
         auto listed = store.dnc_lookup(numbers);
-        if (!listed) return leads;  // checked again before dialing
-        if (listed->empty()) return leads;
-        std::unordered_set<std::string> dnc(listed->begin(), listed->end());
+        if (!listed || listed->empty()) return leads;  // (checked again before dialing)
+        const std::unordered_set<std::string> dnc(listed->begin(), listed->end());
         std::vector<pd::store::Lead> clean;
+        std::vector<uint64_t> on_list;
         for (auto& lead : *leads) {
-          if (!dnc.contains(lead.number)) {
+          if (dnc.contains(lead.number)) {
+            on_list.push_back(lead.id);
+          } else {
             clean.push_back(std::move(lead));
-            continue;
           }
-          auto marked = store.connection().execute(
-              "UPDATE dialer_numbers SET state = 'dnc', claim_owner = NULL, "
-              "claim_expires_at = NULL WHERE id = ? AND claim_owner = ?",
-              {lead.id, owner});
-          if (!marked) return pd::fail(marked.error());
         }
+        auto marked = store.finish_unused(on_list, pd::store::NumberState::kDnc);
+        if (!marked) return pd::fail(marked.error());
         return clean;
       },
       [this, alive, id](pd::Result<std::vector<pd::store::Lead>> leads) {
@@ -208,7 +205,7 @@ void Engine::start_calls(CampaignRun& run, std::vector<pd::store::Lead> leads) {
             stats_.agent_to_originate.add(steady_us() - trigger_us);
           }
         }
-        mark_numbers(std::move(on_dnc), "dnc");
+        finish_unused(std::move(on_dnc), pd::store::NumberState::kDnc);
         release_leads(std::move(give_back));
       });
 }
@@ -237,7 +234,7 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::store::
   if (!fields) {
     host_.log(PD_LOG_WARN, "lead " + std::to_string(lead.id) + " of '" + campaign.name +
                                "' cannot be dialed: " + fields.error().message);
-    mark_numbers({lead.id}, "failed");
+    finish_unused({lead.id}, pd::store::NumberState::kFailed);
     return std::nullopt;
   }
   Fields wire;
@@ -310,6 +307,7 @@ void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
       if (queues_.apply(event) && !event.interface.empty()) {
         if (!event.queue.empty()) pace_queue(event.queue, now);
         const std::string agent = extension_of(event.interface);
+        agent_interfaces_[agent].insert(std::string(event.interface));
         if (open_panels_.contains(agent)) send_agent_state(agent);
         // A preview agent who paused or went away loses the card.
         if (const auto* member = queues_.find(event.queue, event.interface);
@@ -460,7 +458,7 @@ void Engine::close_same_name(int64_t campaign_id, const pd::store::Lead& reached
       ++it;
     }
   }
-  mark_numbers(std::move(closed), "closed");
+  finish_unused(std::move(closed), pd::store::NumberState::kClosed);
 }
 
 void Engine::expire_calls(int64_t now) {

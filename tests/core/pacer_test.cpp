@@ -8,6 +8,7 @@
 #include "test_events.h"
 
 using namespace pd::core;
+using pd::core::testing::add_free_member;
 using pd::core::testing::msg;
 using pd::core::testing::to_event;
 
@@ -38,13 +39,7 @@ TEST_CASE("progressive: free agents minus calls still waiting for one") {
 TEST_CASE("preview: free agents without a reservation") {
   QueueView view;
   for (const char* iface : {"PJSIP/3", "PJSIP/1", "PJSIP/2"}) {
-    auto m = msg({{"Event", "QueueMemberAdded"},
-                  {"Queue", "sales"},
-                  {"Interface", iface},
-                  {"Status", "1"},
-                  {"Paused", "0"},
-                  {"InCall", "0"}});
-    view.apply(to_event(m));
+    add_free_member(view, "sales", iface);
   }
   auto paused = msg({{"Event", "QueueMemberPause"},
                      {"Queue", "sales"},

@@ -9,6 +9,7 @@
 
 using namespace pd::core;
 using pd::core::testing::load_raw;
+using pd::core::testing::add_free_member;
 using pd::core::testing::msg;
 using pd::core::testing::to_event;
 
@@ -83,13 +84,7 @@ TEST_CASE("a paused lunch shows its reason - removal forgets the member") {
 TEST_CASE("the same agent in two queues is counted in each") {
   QueueView view;
   for (const char* queue : {"sales", "support"}) {
-    auto m = msg({{"Event", "QueueMemberAdded"},
-                  {"Queue", queue},
-                  {"Interface", "PJSIP/7"},
-                  {"Status", "1"},
-                  {"Paused", "0"},
-                  {"InCall", "0"}});
-    view.apply(to_event(m));
+    add_free_member(view, queue, "PJSIP/7");
   }
   CHECK(view.free_count("sales") == 1);
   CHECK(view.free_count("support") == 1);
@@ -108,21 +103,9 @@ TEST_CASE("the same agent in two queues is counted in each") {
 TEST_CASE("a snapshot drops members it no longer lists - only in the queues it reports") {
   QueueView view;
   for (const char* iface : {"PJSIP/1", "PJSIP/2", "PJSIP/3"}) {
-    auto m = msg({{"Event", "QueueMemberAdded"},
-                  {"Queue", "sales"},
-                  {"Interface", iface},
-                  {"Status", "1"},
-                  {"Paused", "0"},
-                  {"InCall", "0"}});
-    view.apply(to_event(m));
+    add_free_member(view, "sales", iface);
   }
-  auto other = msg({{"Event", "QueueMemberAdded"},
-                    {"Queue", "support"},
-                    {"Interface", "PJSIP/9"},
-                    {"Status", "1"},
-                    {"Paused", "0"},
-                    {"InCall", "0"}});
-  view.apply(to_event(other));
+  add_free_member(view, "support", "PJSIP/9");
   CHECK(view.free_count("sales") == 3);
 
   view.begin_snapshot("resync-1");

@@ -45,6 +45,15 @@ std::string final_states_where(uint32_t campaign) {
          " AND state NOT IN ('done','failed','closed','dnc')";
 }
 
+// Waits until every number of the campaign is in a final state; the host's
+// log is the message when it does not happen.
+void require_all_final(EngineRig& rig, uint32_t campaign, std::chrono::seconds timeout) {
+  REQUIRE_MESSAGE(
+      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
+                 timeout),
+      rig.host_output());
+}
+
 // Every attempt has its call row, ended, and no number had two calls at once.
 void check_call_log(EngineRig& rig, uint32_t campaign) {
   CHECK(rig.count("dialer_calls",
@@ -85,10 +94,7 @@ TEST_CASE("automatic campaign: every outcome, retries, DTMF") {
   rig.add_numbers(broken_id, {"5551111"});
   rig.start_sim();
   rig.start_host();
-  REQUIRE_MESSAGE(
-      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
-                 60s),
-      rig.host_output());
+  require_all_final(rig, campaign, 60s);
   const auto numbers = numbers_of(rig, campaign);
   for (const char* n : {"5550000", "5550001", "5550002", "5550003"}) {
     CHECK_MESSAGE(numbers.at(n).state == "done", n);
@@ -143,16 +149,10 @@ TEST_CASE("progressive campaigns deliver answered calls to the queue's agents, b
   rig.add_numbers(local_id, numbers_ending("555200", "0123"));
   rig.start_sim();
   rig.start_host();
-  REQUIRE_MESSAGE(
-      eventually([&] { return rig.count("dialer_numbers", final_states_where(remote_id)) == 0; },
-                 60s),
-      rig.host_output());
+  require_all_final(rig, remote_id, 60s);
   // Local first only after remote first is done, so both have the two agents.
   REQUIRE(rig.conn().execute("UPDATE dialer_campaigns SET enabled = 1 WHERE id = ?", {local_id}));
-  REQUIRE_MESSAGE(
-      eventually([&] { return rig.count("dialer_numbers", final_states_where(local_id)) == 0; },
-                 60s),
-      rig.host_output());
+  require_all_final(rig, local_id, 60s);
   for (uint32_t id : {remote_id, local_id}) {
     for (const auto& [number, row] : numbers_of(rig, id)) {
       CHECK_MESSAGE(row.state == "done", number);
@@ -179,10 +179,7 @@ TEST_CASE("answering machines are detected and never reach an agent") {
   rig.add_numbers(campaign, {"555930000", "5556008"});
   rig.start_sim();
   rig.start_host();
-  REQUIRE_MESSAGE(
-      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
-                 60s),
-      rig.host_output());
+  require_all_final(rig, campaign, 60s);
   const auto numbers = numbers_of(rig, campaign);
   CHECK(numbers.at("5556008").dial_status == "MACHINE");
   CHECK(numbers.at("5556008").disposition == "Failed");
@@ -213,10 +210,7 @@ TEST_CASE("group by name: once a contact answers, its other numbers are closed, 
   }
   rig.start_sim();
   rig.start_host();
-  REQUIRE_MESSAGE(
-      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
-                 60s),
-      rig.host_output());
+  require_all_final(rig, campaign, 60s);
   const auto numbers = numbers_of(rig, campaign);
   CHECK(numbers.at("5557000").state == "done");
   CHECK(numbers.at("5557010").state == "closed");
@@ -243,10 +237,7 @@ TEST_CASE("a number put on the do-not-call list mid-run is never dialed") {
       30s));
   REQUIRE(
       rig.conn().execute("INSERT INTO dialer_dnc (number, reason) VALUES ('5553003', 'mid-run')"));
-  REQUIRE_MESSAGE(
-      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
-                 60s),
-      rig.host_output());
+  require_all_final(rig, campaign, 60s);
   const auto numbers = numbers_of(rig, campaign);
   CHECK(numbers.at("5553001").state == "dnc");  // on the list before the start
   CHECK(numbers.at("5553003").state == "dnc");  // added mid-run
@@ -303,10 +294,7 @@ TEST_CASE("panelhost killed with calls in flight: after a restart every lead end
       30s));
   rig.stop_host(SIGKILL);
   rig.start_host();
-  REQUIRE_MESSAGE(
-      eventually([&] { return rig.count("dialer_numbers", final_states_where(campaign)) == 0; },
-                 90s),
-      rig.host_output());
+  require_all_final(rig, campaign, 90s);
   CHECK(rig.count("dialer_numbers", of_campaign + " AND state = 'done'") == 12);
   check_call_log(rig, campaign);
   CHECK(rig.host_output().find("adopting 4 call(s)") != std::string::npos);

@@ -234,13 +234,10 @@ void Pbx::ev_originate_response(Call& call, bool success, int reason) {
   emit(event_class::kCall, f);
 }
 
-void Pbx::ev_member(std::string_view event, const Member& m) {
-  FieldList f;
-  f.add("Event", event).add("Privilege", "agent,all");
-  f.add("Queue", m.queue->spec->name)
-      .add("MemberName", m.name)
-      .add("Interface", m.interface)
-      .add("StateInterface", m.state_interface)
+// A member's state fields, in Asterisk's order; QueueMember list items and
+// the QueueMember* events share them.
+void Pbx::add_member_state(FieldList& f, const Member& m) {
+  f.add("StateInterface", m.state_interface)
       .add("Membership", "dynamic")
       .add_int("Penalty", m.penalty)
       .add_int("CallsTaken", m.calls_taken)
@@ -250,9 +247,15 @@ void Pbx::ev_member(std::string_view event, const Member& m) {
       .add_int("InCall", m.in_call ? 1 : 0)
       .add_int("Status", m.status())
       .add_int("Paused", m.paused ? 1 : 0)
-      .add("PausedReason", m.paused_reason)
-      .add("Ringinuse", "0")
-      .add("Wrapuptime", "0");
+      .add("PausedReason", m.paused_reason);
+}
+
+void Pbx::ev_member(std::string_view event, const Member& m) {
+  FieldList f;
+  f.add("Event", event).add("Privilege", "agent,all");
+  f.add("Queue", m.queue->spec->name).add("MemberName", m.name).add("Interface", m.interface);
+  add_member_state(f, m);
+  f.add("Ringinuse", "0").add("Wrapuptime", "0");
   emit(event_class::kAgent, f);
 }
 

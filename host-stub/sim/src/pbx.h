@@ -182,6 +182,9 @@ class Pbx {
   void send(SessionId session, const FieldList& fields, std::string& out);
   void send_list_start(SessionId session, std::string_view action_id, std::string_view message,
                        std::string& out);
+  void send_list_complete(SessionId session, std::string_view action_id, std::string_view event,
+                          int64_t items, std::string& out);
+  static void add_member_state(FieldList& f, const Member& m);
   void hangup_channel(Channel& channel, int cause);
   std::vector<const Channel*> channels_in_order() const;
   std::string command_output(std::string_view command, bool& known) const;

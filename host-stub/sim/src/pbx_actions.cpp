@@ -217,11 +217,8 @@ void Pbx::hangup_action(SessionId session, const ActionView& a) {
     if (!a.action_id().empty()) item.add("ActionID", a.action_id());
     send(session, item, out);
   }
-  FieldList done;
-  done.add("Event", "ChannelsHungupListComplete");
-  if (!a.action_id().empty()) done.add("ActionID", a.action_id());
-  done.add("EventList", "Complete").add_int("ListItems", static_cast<int64_t>(matched.size()));
-  send(session, done, out);
+  send_list_complete(session, a.action_id(), "ChannelsHungupListComplete",
+                     static_cast<int64_t>(matched.size()), out);
   output_.send(session, out);
   for (const auto& c : matched) {
     auto it = channel_by_name_.find(c);
@@ -343,6 +340,16 @@ void Pbx::send_list_start(SessionId session, std::string_view action_id, std::st
   send(session, ack, out);
 }
 
+// The last event of a list action ("EventList: Complete" and its item count).
+void Pbx::send_list_complete(SessionId session, std::string_view action_id, std::string_view event,
+                             int64_t items, std::string& out) {
+  FieldList done;
+  done.add("Event", event);
+  if (!action_id.empty()) done.add("ActionID", action_id);
+  done.add("EventList", "Complete").add_int("ListItems", items);
+  send(session, done, out);
+}
+
 void Pbx::core_show_channels(SessionId session, const ActionView& a) {
   const std::string_view id = a.action_id();
   std::string out;
@@ -360,11 +367,8 @@ void Pbx::core_show_channels(SessionId session, const ActionView& a) {
         .add("BridgeId", c->bridge_id);
     send(session, f, out);
   }
-  FieldList done;
-  done.add("Event", "CoreShowChannelsComplete");
-  if (!id.empty()) done.add("ActionID", id);
-  done.add("EventList", "Complete").add_int("ListItems", static_cast<int64_t>(list.size()));
-  send(session, done, out);
+  send_list_complete(session, id, "CoreShowChannelsComplete", static_cast<int64_t>(list.size()),
+                     out);
   output_.send(session, out);
 }
 
@@ -524,19 +528,9 @@ void Pbx::queue_status(SessionId session, const ActionView& a) {
       f.add("Event", "QueueMember")
           .add("Queue", queue->spec->name)
           .add("Name", m.name)
-          .add("Location", m.interface)
-          .add("StateInterface", m.state_interface)
-          .add("Membership", "dynamic")
-          .add_int("Penalty", m.penalty)
-          .add_int("CallsTaken", m.calls_taken)
-          .add_int("LastCall", m.last_call)
-          .add_int("LastPause", m.last_pause)
-          .add_int("LoginTime", m.login_time)
-          .add_int("InCall", m.in_call ? 1 : 0)
-          .add_int("Status", m.status())
-          .add_int("Paused", m.paused ? 1 : 0)
-          .add("PausedReason", m.paused_reason)
-          .add("Wrapuptime", "0");
+          .add("Location", m.interface);
+      add_member_state(f, m);
+      f.add("Wrapuptime", "0");
       if (!id.empty()) f.add("ActionID", id);
       send(session, f, out);
       ++items;
@@ -563,11 +557,7 @@ void Pbx::queue_status(SessionId session, const ActionView& a) {
       ++items;
     }
   }
-  FieldList done;
-  done.add("Event", "QueueStatusComplete");
-  if (!id.empty()) done.add("ActionID", id);
-  done.add("EventList", "Complete").add_int("ListItems", items);
-  send(session, done, out);
+  send_list_complete(session, id, "QueueStatusComplete", items, out);
   output_.send(session, out);
 }
 
@@ -605,11 +595,7 @@ void Pbx::queue_summary(SessionId session, const ActionView& a) {
     send(session, f, out);
     ++items;
   }
-  FieldList done;
-  done.add("Event", "QueueSummaryComplete");
-  if (!id.empty()) done.add("ActionID", id);
-  done.add("EventList", "Complete").add_int("ListItems", items);
-  send(session, done, out);
+  send_list_complete(session, id, "QueueSummaryComplete", items, out);
   output_.send(session, out);
 }
 

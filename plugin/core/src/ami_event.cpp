@@ -22,7 +22,7 @@ void keep_first(std::string_view& slot, std::string_view value) noexcept {
 
 void AmiEvent::set(std::string_view key, std::string_view value) noexcept {
   // Dispatch on length first: most keys of a busy stream (VarSet's Variable,
-  // CallerIDNum...) are rejected after one integer compare.
+  // Value, Privilege...) are rejected after one integer compare.
   switch (key.size()) {
     case 5:
       if (key_is(key, "event")) return keep_first(event, value);
@@ -58,6 +58,9 @@ void AmiEvent::set(std::string_view key, std::string_view value) noexcept {
     case 10:
       if (key_is(key, "dialstatus")) return keep_first(dial_status, value);
       if (key_is(key, "membername")) return keep_first(member_name, value);
+      return;
+    case 11:
+      if (key_is(key, "calleridnum")) return keep_first(caller_id_num, value);
       return;
     case 12:
       if (key_is(key, "destuniqueid")) return keep_first(dest_uniqueid, value);

@@ -104,6 +104,11 @@ CallState* CallTable::find(std::string_view call_id) {
   return entry ? &entry->state : nullptr;
 }
 
+const CallState* CallTable::find(std::string_view call_id) const {
+  const auto it = calls_.find(call_id);
+  return it == calls_.end() ? nullptr : &it->second->state;
+}
+
 const CallInfo* CallTable::info(std::string_view call_id) const {
   const auto it = calls_.find(call_id);
   return it == calls_.end() ? nullptr : &it->second->info;

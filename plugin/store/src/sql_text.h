@@ -8,6 +8,10 @@
 
 namespace pd::store::detail {
 
+// Ids in one "id IN (...)" statement: few round trips, far below the
+// protocol's 65,535 placeholders.
+inline constexpr std::size_t kIdChunk = 1000;
+
 // "?,?,?" (n >= 1).
 inline std::string placeholders(std::size_t n) {
   std::string out;

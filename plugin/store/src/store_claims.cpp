@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "id_chunks.h"
 #include "lead_columns.h"
 #include "pd/store/store.h"
 #include "sql_text.h"
@@ -38,7 +39,6 @@ using detail::read_lead;
 // yet; the rest are reached by the next claim.
 constexpr int kMaxPriorityLevels = 32;
 constexpr int kConflictRetries = 3;
-constexpr std::size_t kIdChunk = 1000;
 
 constexpr const char* kExpiredSql =
     "SELECT " PD_LEAD_COLUMNS
@@ -197,40 +197,22 @@ pd::Result<std::vector<Lead>> Store::claim(std::uint32_t campaign_id, std::size_
 }
 
 pd::Result<std::size_t> Store::release(std::span<const std::uint64_t> lead_ids) {
-  std::size_t released = 0;
-  for (std::size_t at = 0; at < lead_ids.size(); at += kIdChunk) {
-    auto chunk = lead_ids.subspan(at, std::min(kIdChunk, lead_ids.size() - at));
-    std::vector<Param> params{instance_};
-    for (auto id : chunk) params.emplace_back(id);
-    auto n = conn_.execute(
-        "UPDATE dialer_numbers SET state = IF(attempts > 0, 'retry', 'pending'),"
-        " claim_owner = NULL, claim_expires_at = NULL"
-        " WHERE claim_owner = ? AND state = 'reserved' AND id IN (" +
-            placeholders(chunk.size()) + ")",
-        params);
-    if (!n) return pd::fail(n.error());
-    released += *n;
-  }
-  return released;
+  return detail::execute_for_ids(
+      conn_,
+      "UPDATE dialer_numbers SET state = IF(attempts > 0, 'retry', 'pending'),"
+      " claim_owner = NULL, claim_expires_at = NULL"
+      " WHERE claim_owner = ? AND state = 'reserved'",
+      {instance_}, lead_ids);
 }
 
 pd::Result<std::size_t> Store::renew(std::span<const std::uint64_t> lead_ids,
                                      std::chrono::seconds lease) {
   if (lease.count() <= 0) return pd::fail(pd::Error::invalid("claim lease must be positive"));
-  std::size_t renewed = 0;
-  for (std::size_t at = 0; at < lead_ids.size(); at += kIdChunk) {
-    auto chunk = lead_ids.subspan(at, std::min(kIdChunk, lead_ids.size() - at));
-    std::vector<Param> params{static_cast<std::int64_t>(lease.count()), instance_};
-    for (auto id : chunk) params.emplace_back(id);
-    auto n = conn_.execute(
-        "UPDATE dialer_numbers SET claim_expires_at = NOW(3) + INTERVAL ? SECOND"
-        " WHERE claim_owner = ? AND state IN ('reserved','dialing','answered') AND id IN (" +
-            placeholders(chunk.size()) + ")",
-        params);
-    if (!n) return pd::fail(n.error());
-    renewed += *n;
-  }
-  return renewed;
+  return detail::execute_for_ids(
+      conn_,
+      "UPDATE dialer_numbers SET claim_expires_at = NOW(3) + INTERVAL ? SECOND"
+      " WHERE claim_owner = ? AND state IN ('reserved','dialing','answered')",
+      {static_cast<std::int64_t>(lease.count()), instance_}, lead_ids);
 }
 
 }  // namespace pd::store

@@ -31,13 +31,14 @@ struct AmiEvent {
   std::string_view channel_state_desc;  // "Up", "Ringing", "Busy"
 
   // Call progress.
-  std::string_view reason;       // OriginateResponse Reason
-  std::string_view dial_status;  // DialState/DialEnd DialStatus
-  std::string_view cause;        // Hangup Cause; also a UserEvent's Cause
-  std::string_view digit;        // DTMFEnd Digit
-  std::string_view direction;    // DTMFEnd Direction
-  std::string_view user_event;   // UserEvent name ("UserEvent" field)
-  std::string_view status;       // UserEvent Status (MACHINE, ANSWER); queue member Status (1, 2)
+  std::string_view reason;         // OriginateResponse Reason
+  std::string_view dial_status;    // DialState/DialEnd DialStatus
+  std::string_view cause;          // Hangup Cause; also a UserEvent's Cause
+  std::string_view digit;          // DTMFEnd Digit
+  std::string_view direction;      // DTMFEnd Direction
+  std::string_view user_event;     // UserEvent name ("UserEvent" field)
+  std::string_view status;         // UserEvent Status (MACHINE, ANSWER); queue member Status (1, 2)
+  std::string_view caller_id_num;  // CallerIDNum (AgentComplete: the caller of an inbound call)
 
   // Queues. QueueMember list items name the member Name/Location; the others
   // MemberName/Interface: both land in member_name/interface.

@@ -57,6 +57,7 @@ class CallTable {
                              CallSettings settings, EpochMs now);
 
   CallState* find(std::string_view call_id);
+  const CallState* find(std::string_view call_id) const;
   const CallInfo* info(std::string_view call_id) const;
 
   // The call an event belongs to, or nullptr. O(1).

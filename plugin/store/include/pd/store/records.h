@@ -120,6 +120,43 @@ struct NewNumber {
   std::optional<std::uint64_t> contact_id;
 };
 
+// A call this instance started and saw no end of (the process died): what
+// the engine needs to follow it again after a restart.
+struct OpenCall {
+  std::string call_id;
+  Lead lead;  // id, campaign_id, name, number, attempts (this call not counted yet)
+  std::string campaign_name;
+  TimePoint started_at{};
+  bool local_first = false;  // local first leg or preview: the customer is dialed second
+  std::string valid_dtmf;
+};
+
+// A queue the engine sees on its PBX (the admin's destination chooser).
+struct QueueSeen {
+  std::string name;
+  std::uint32_t members = 0;
+  std::uint32_t free_members = 0;
+};
+
+// What this instance says about a campaign, for the dashboard.
+struct CampaignStatus {
+  std::uint32_t campaign_id = 0;
+  bool open_now = false;
+  std::int64_t seconds_left_today = 0;
+  std::optional<TimePoint> next_open_at;
+  std::uint32_t live_calls = 0;
+  std::string problem;  // why the engine will not dial it; empty when it will
+};
+
+// An agent's disposition of an inbound queue call (no lead behind it).
+struct InboundTag {
+  std::string call_id;
+  std::uint32_t campaign_id = 0;
+  std::string number;  // the caller's, may be empty
+  std::string agent;
+  std::string disposition;
+};
+
 // One engine instance's heartbeat row.
 struct Heartbeat {
   std::string version;

@@ -73,6 +73,19 @@ class Store {
   pd::Result<std::size_t> renew(std::span<const std::uint64_t> lead_ids,
                                 std::chrono::seconds lease);
 
+  // Gives reserved leads a final state without a call (kDnc: found on the
+  // list; kClosed: closed by an agent or by group by name; kFailed: not
+  // dialable). Only leads this instance holds reserved; kInvalidArgument for
+  // a state that is not final. Returns how many changed.
+  pd::Result<std::size_t> finish_unused(std::span<const std::uint64_t> lead_ids,
+                                        NumberState final_state);
+  // After a restart of this instance: every lead it still holds reserved
+  // goes back (pending, or retry if tried before). Returns how many.
+  pd::Result<std::size_t> release_all_reserved();
+  // Calls this instance started and never ended whose leads it still holds
+  // (dialing or answered), with what following them again needs.
+  pd::Result<std::vector<OpenCall>> open_calls();
+
   // ---- calls ----------------------------------------------------------------
   // Writes the ops in order in one transaction (see write_ops.h for what each
   // does and why a retry is harmless). On error nothing was written, except
@@ -90,6 +103,13 @@ class Store {
   // skipped. Returns how many were added. On error, the chunks before it stay.
   pd::Result<std::size_t> add_numbers(std::uint32_t campaign_id,
                                       std::span<const NewNumber> numbers);
+  // Upserts dialer_queues_seen, one row a queue, last_seen = now.
+  pd::Status record_queues(std::span<const QueueSeen> queues);
+  // Upserts this instance's dialer_campaign_status rows, updated_at = now.
+  pd::Status record_campaign_status(std::span<const CampaignStatus> rows);
+  // Writes (or re-tags) the inbound call-log row of an agent's disposition.
+  pd::Status record_inbound_tag(const InboundTag& tag);
+
   // Count of numbers by state, of one campaign or (nullopt) of all.
   pd::Result<std::map<NumberState, std::uint64_t>> count_numbers(
       std::optional<std::uint32_t> campaign_id);

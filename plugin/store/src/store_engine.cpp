@@ -1,0 +1,117 @@
+// The engine's remaining bookkeeping: leads that end without a call, recovery
+// after a restart, and what the engine reports (queues, campaign status,
+// inbound dispositions).
+#include <algorithm>
+
+#include "id_chunks.h"
+#include "pd/store/store.h"
+
+namespace pd::store {
+namespace {
+
+bool is_final(NumberState state) {
+  return state == NumberState::kDone || state == NumberState::kFailed ||
+         state == NumberState::kClosed || state == NumberState::kDnc;
+}
+
+}  // namespace
+
+pd::Result<std::size_t> Store::finish_unused(std::span<const std::uint64_t> lead_ids,
+                                             NumberState final_state) {
+  if (!is_final(final_state)) {
+    return pd::fail(pd::Error::invalid("finish_unused: '" + std::string(to_string(final_state)) +
+                                       "' is not a final state"));
+  }
+  return detail::execute_for_ids(
+      conn_,
+      "UPDATE dialer_numbers SET state = ?, claim_owner = NULL, claim_expires_at = NULL"
+      " WHERE claim_owner = ? AND state = 'reserved'",
+      {std::string(to_string(final_state)), instance_}, lead_ids);
+}
+
+pd::Result<std::size_t> Store::release_all_reserved() {
+  auto n = conn_.execute(
+      "UPDATE dialer_numbers SET state = IF(attempts > 0, 'retry', 'pending'),"
+      " claim_owner = NULL, claim_expires_at = NULL"
+      " WHERE claim_owner = ? AND state = 'reserved'",
+      {instance_});
+  if (!n) return pd::fail(n.error());
+  return static_cast<std::size_t>(*n);
+}
+
+pd::Result<std::vector<OpenCall>> Store::open_calls() {
+  auto rows = conn_.query(
+      "SELECT k.call_id, k.number_id, k.campaign_id, c.name, k.number, n.name, n.attempts,"
+      " k.started_at, c.initial_leg = 'local' OR c.mode = 'preview', c.valid_dtmf"
+      " FROM dialer_calls k JOIN dialer_numbers n ON n.id = k.number_id"
+      " JOIN dialer_campaigns c ON c.id = k.campaign_id"
+      " WHERE k.instance = ? AND k.ended_at IS NULL AND k.direction = 'outbound'"
+      " AND n.claim_owner = ? AND n.state IN ('dialing','answered')",
+      {instance_, instance_});
+  if (!rows) return pd::fail(rows.error());
+  std::vector<OpenCall> open;
+  open.reserve(rows->rows.size());
+  for (const auto& row : rows->rows) {
+    OpenCall call;
+    call.call_id = std::string(row.str(0));
+    call.lead.id = row.u64(1);
+    call.lead.campaign_id = static_cast<std::uint32_t>(row.u64(2));
+    call.campaign_name = std::string(row.str(3));
+    call.lead.number = std::string(row.str(4));
+    call.lead.name = std::string(row.str(5));
+    call.lead.attempts = static_cast<std::uint16_t>(row.u64(6));
+    call.started_at = row.time(7).value_or(now_ms());
+    call.local_first = row.i64(8) != 0;
+    call.valid_dtmf = std::string(row.str(9));
+    open.push_back(std::move(call));
+  }
+  return open;
+}
+
+pd::Status Store::record_queues(std::span<const QueueSeen> queues) {
+  const TimePoint now = now_ms();
+  for (const auto& queue : queues) {
+    auto done = conn_.execute(
+        "INSERT INTO dialer_queues_seen (name, members, free_members, last_seen)"
+        " VALUES (?,?,?,?) ON DUPLICATE KEY UPDATE members = VALUES(members),"
+        " free_members = VALUES(free_members), last_seen = VALUES(last_seen)",
+        {queue.name, queue.members, queue.free_members, now});
+    if (!done) return pd::fail(done.error());
+  }
+  return {};
+}
+
+pd::Status Store::record_campaign_status(std::span<const CampaignStatus> rows) {
+  const TimePoint now = now_ms();
+  for (const auto& row : rows) {
+    // The column holds 255 characters; a longer reason is cut, not refused.
+    const std::string problem = row.problem.substr(0, 255);
+    auto done = conn_.execute(
+        "INSERT INTO dialer_campaign_status (campaign_id, instance, open_now,"
+        " seconds_left_today, next_open_at, live_calls, problem, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE open_now = VALUES(open_now),"
+        " seconds_left_today = VALUES(seconds_left_today), next_open_at = VALUES(next_open_at),"
+        " live_calls = VALUES(live_calls), problem = VALUES(problem),"
+        " updated_at = VALUES(updated_at)",
+        {row.campaign_id, instance_, row.open_now,
+         std::max<std::int64_t>(0, row.seconds_left_today), row.next_open_at, row.live_calls,
+         problem, now});
+    if (!done) return pd::fail(done.error());
+  }
+  return {};
+}
+
+pd::Status Store::record_inbound_tag(const InboundTag& tag) {
+  const TimePoint now = now_ms();
+  auto done = conn_.execute(
+      "INSERT INTO dialer_calls (call_id, campaign_id, number_id, number, attempt, instance,"
+      " direction, started_at, ended_at, agent, agent_disposition, unique_id)"
+      " VALUES (?,?,NULL,?,1,?,'inbound',?,?,?,?,?) ON DUPLICATE KEY UPDATE"
+      " agent_disposition = VALUES(agent_disposition)",
+      {tag.call_id, tag.campaign_id, tag.number, instance_, now, now, tag.agent, tag.disposition,
+       tag.call_id});
+  if (!done) return pd::fail(done.error());
+  return {};
+}
+
+}  // namespace pd::store
