@@ -150,9 +150,9 @@ TEST_CASE("bad scenarios are refused with an error that says where and why") {
                  "scenario.agents[0].interface: must look like Local/<exten>@<context>/n"));
   CHECK(contains(error_of(R"({"agents": [{"interface": "Local/1@a/n", "queues": ["nope"]}]})"),
                  "unknown queue \"nope\""));
-  CHECK(contains(
-      error_of(R"({"contexts": {"c": {"type": "pbx"}}})"),
-      "scenario.contexts[\"c\"].type: unknown type \"pbx\" (customers, agents, queue, ivr)"));
+  CHECK(contains(error_of(R"({"contexts": {"c": {"type": "pbx"}}})"),
+                 "scenario.contexts[\"c\"].type: unknown type \"pbx\" (customers, agents, queue, "
+                 "ivr, invalid_destination)"));
   CHECK(contains(error_of(R"({"contexts": {"c": {"type": "queue"}}})"),
                  "scenario.contexts[\"c\"].queue: required for type queue"));
   CHECK(contains(error_of(R"({"contexts": {"c": {"type": "queue", "queue": "none"}}})"),

@@ -17,7 +17,11 @@ AmiServer::AmiServer(asio::io_context& io, const Scenario& scenario, const SimCl
       clock_(clock),
       timers_(timers),
       config_(std::move(config)),
-      pbx_(scenario, clock, timers, *this, config_.verbose_events),
+      pbx_(scenario, clock, timers, *this,
+           PbxConfig{.verbose_events = config_.verbose_events,
+                     .restarted = config_.restarted,
+                     .astdb = config_.astdb,
+                     .originate_response_first = config_.originate_response_first}),
       acceptor_(io) {}
 
 AmiServer::~AmiServer() {
@@ -91,6 +95,10 @@ void AmiServer::broadcast(uint32_t event_class, std::string_view message) {
 
 void AmiServer::send(SessionId session, std::string_view message) {
   if (auto it = sessions_.find(session); it != sessions_.end()) it->second->deliver(message);
+}
+
+void AmiServer::drop_all_sessions() {
+  for (auto& [id, session] : sessions_) session->abort();
 }
 
 void AmiServer::complete_deferred(SessionId session, std::string_view message) {

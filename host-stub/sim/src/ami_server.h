@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "pbx.h"
@@ -34,6 +35,9 @@ struct ServerConfig {
   // manager.conf authtimeout: a connection that has not logged in is closed (real time).
   std::chrono::milliseconds auth_timeout = std::chrono::seconds(30);
   bool verbose_events = false;  // see Pbx
+  bool restarted = false;       // see PbxConfig
+  AstDb* astdb = nullptr;       // see PbxConfig; must outlive the server
+  std::optional<double> originate_response_first;
 };
 
 struct ServerStats {
@@ -68,6 +72,7 @@ class AmiServer final : public PbxOutput {
   void broadcast(uint32_t event_class, std::string_view message) override;
   void send(SessionId session, std::string_view message) override;
   void complete_deferred(SessionId session, std::string_view message) override;
+  void drop_all_sessions() override;
 
  private:
   friend class AmiSession;

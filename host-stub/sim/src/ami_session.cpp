@@ -61,6 +61,14 @@ void AmiSession::close() {
   server_.remove(id_);  // may drop the map's reference: nothing after this line
 }
 
+void AmiSession::abort() {
+  if (closing_) return;
+  closing_ = true;
+  pending_.clear();
+  backlog_.clear();
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
+}
+
 // ---------------------------------------------------------------- input
 
 void AmiSession::maybe_read() {

@@ -38,6 +38,9 @@ class AmiSession : public std::enable_shared_from_this<AmiSession> {
   void start();
   // Closes the socket at once and leaves the server; unsent output is lost.
   void close();
+  // As close(), but safe inside this session's own action handling: nothing
+  // more is read or sent, the socket closes right after.
+  void abort();
 
   SessionId id() const { return id_; }
   // An event for the sessions whose mask has `event_class`.

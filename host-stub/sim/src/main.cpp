@@ -8,6 +8,7 @@
 #include <ctime>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,18 @@ int main(int argc, char** argv) {
   if (options->seed) scenario->seed = *options->seed;
   const int64_t epoch = scenario->epoch != 0 ? scenario->epoch : std::time(nullptr);
 
+  // Loaded before anything listens: a database that cannot be read is a
+  // start-up error, not an empty database.
+  std::optional<pd::sim::AstDb> astdb;
+  if (!options->astdb_file.empty()) {
+    auto opened = pd::sim::AstDb::open(options->astdb_file);
+    if (!opened) {
+      std::cerr << "pbx-sim: " << opened.error().message << "\n";
+      return 2;
+    }
+    astdb.emplace(std::move(*opened));
+  }
+
   asio::io_context io(1);
   pd::sim::SimClock clock(scenario->speed, epoch);
   pd::sim::TimerQueue timers(io, clock);
@@ -103,6 +116,9 @@ int main(int argc, char** argv) {
   config.port = options->port;
   config.write_limit_bytes = options->write_limit_bytes;
   config.verbose_events = options->verbose_events;
+  config.restarted = options->restarted;
+  config.astdb = astdb ? &*astdb : nullptr;
+  config.originate_response_first = options->originate_response_first;
   AmiServer server(io, *scenario, clock, timers, config);
   if (auto started = server.start(); !started) {
     std::cerr << "pbx-sim: " << started.error().message << "\n";

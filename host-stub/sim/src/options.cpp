@@ -57,9 +57,14 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       o.verbose_events = true;
       continue;
     }
+    if (flag == "--restarted") {
+      o.restarted = true;
+      continue;
+    }
     const bool takes_value = flag == "--scenario" || flag == "--speed" || flag == "--seed" ||
                              flag == "--listen" || flag == "--port" || flag == "--stats-interval" ||
-                             flag == "--write-limit-mb";
+                             flag == "--write-limit-mb" || flag == "--astdb" ||
+                             flag == "--originate-response-first";
     if (!takes_value) return fail(Error::invalid("unknown flag \"" + args[i] + "\""));
     std::string value;
     if (inline_value) {
@@ -92,6 +97,15 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       if (!seconds) return fail(seconds.error());
       if (*seconds < 0) return fail(Error::invalid("--stats-interval: must not be negative"));
       o.stats_interval_s = *seconds;
+    } else if (flag == "--astdb") {
+      if (value.empty()) return fail(Error::invalid("--astdb: needs a file name"));
+      o.astdb_file = value;
+    } else if (flag == "--originate-response-first") {
+      auto p = to_double(flag, value);
+      if (!p) return fail(p.error());
+      if (*p < 0 || *p > 1)
+        return fail(Error::invalid("--originate-response-first: must be in [0, 1]"));
+      o.originate_response_first = *p;
     } else if (flag == "--write-limit-mb") {
       auto mb = to_uint(flag, value, 4096);
       if (!mb) return fail(mb.error());
@@ -107,7 +121,8 @@ std::string usage_text() {
 
 A simulated Asterisk 22 PBX that speaks the Asterisk Manager Interface (AMI)
 over TCP: banner, Login, Originate, Hangup, Command, CoreShowChannels, Status,
-UserEvent, QueueAdd/Remove/Pause/Status/Summary, Ping, Events, Logoff. Calls,
+UserEvent, QueueAdd/Remove/Pause/Status/Summary, ShowDialPlan, DBPut, DBGet,
+DBGetTree, DBDel, DBDelTree, Ping, Events, Logoff. Calls,
 queues and agents follow a scenario; time runs `speed` times faster than the
 wall clock.
 
@@ -125,6 +140,15 @@ Flags (also --flag=value):
                         DeviceStateChange, as Asterisk does with read=all
   --write-limit-mb N    unsent bytes a session may pile up before it is dropped
                         (default 64)
+  --restarted           start as an Asterisk that has just restarted: scenario
+                        agents marked "dynamic" are not in their queues
+  --astdb FILE          keep the AstDB (DBPut/DBGet..., PanelDialer's call
+                        milestones) in FILE: loaded at start, rewritten
+                        atomically after every change (default: memory only)
+  --originate-response-first P
+                        probability that an unallocated number's
+                        OriginateResponse comes before its Newchannel
+                        (overrides the rules' originate_response_first)
   -h, --help            this text
 
 Scenario (JSON object; durations in seconds, a number or [min, max]):
@@ -135,13 +159,15 @@ Scenario (JSON object; durations in seconds, a number or [min, max]):
   agent_defaults {answer_delay_s, talk_s},
   agents [{interface "Local/<exten>@<agents context>/n", name, queues, paused,
            paused_reason, penalty, answer_delay_s, talk_s,
-           pause_schedule [{at_s, for_s, reason}]}],
-  contexts {"<name or glob>": {type customers|agents|queue|ivr, queue,
-           wait_timeout_s, answer_after_s, hold_s, rules, amd, amd_s,
-           amd_destination, amd_event}},
+           pause_schedule [{at_s, for_s, reason}], dynamic}],
+  contexts {"<name or glob>": {type customers|agents|queue|ivr|
+           invalid_destination, queue, wait_timeout_s, answer_after_s, hold_s,
+           rules, amd, amd_s, amd_total_s, amd_destination, amd_event,
+           dial_context, dial_timeout_s}},
   number_rules [{pattern "_X.5" | regex "...", outcome answer|busy|noanswer|
-           congestion|unallocated|machine|dtmf, answer_after_s, talk_s, after_s,
-           tone_s, ring_s, dtmf_after_s, digit, amd_cause}],
+           congestion|unallocated|machine|dtmf|silent, answer_after_s, talk_s,
+           after_s, tone_s, ring_s, dtmf_after_s, digit, amd_cause,
+           originate_response_first}],
   default_outcome {outcome, ...the same timing keys}.
 Full description: host-stub/sim/README.md.
 

@@ -20,6 +20,9 @@ struct Options {
   double stats_interval_s = 0;           // 0: no periodic stats line
   bool verbose_events = false;           // also VarSet, Newexten, LocalBridge, DeviceStateChange
   size_t write_limit_bytes = 64u << 20;  // per session, unsent bytes before it is dropped
+  bool restarted = false;                // start as an Asterisk that just restarted
+  std::string astdb_file;                // empty: the AstDB lives in memory only
+  std::optional<double> originate_response_first;  // overrides the scenario's rules
   bool help = false;
 };
 

@@ -2,6 +2,7 @@
 // call and queue flows.
 #include "pbx.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -9,11 +10,17 @@ namespace pd::sim {
 
 Pbx::Pbx(const Scenario& scenario, const SimClock& clock, TimerQueue& timers, PbxOutput& output,
          bool verbose_events)
+    : Pbx(scenario, clock, timers, output, PbxConfig{.verbose_events = verbose_events}) {}
+
+Pbx::Pbx(const Scenario& scenario, const SimClock& clock, TimerQueue& timers, PbxOutput& output,
+         PbxConfig config)
     : scenario_(scenario),
       clock_(clock),
       timers_(timers),
       output_(output),
-      verbose_(verbose_events),
+      verbose_(config.verbose_events),
+      config_(config),
+      astdb_(config.astdb ? config.astdb : &own_astdb_),
       rng_(scenario.seed) {
   for (const auto& spec : scenario_.queues) {
     auto queue = std::make_unique<Queue>();
@@ -27,13 +34,47 @@ Pbx::~Pbx() = default;
 void Pbx::start() {
   for (const auto& spec : scenario_.agents) {
     Agent& agent = agent_for_device(device_of_interface(spec.interface));
+    // An Asterisk that just restarted has lost its dynamic members.
+    const bool load = !(spec.dynamic && config_.restarted);
     for (const auto& queue_name : spec.queues) {
       Queue* queue = find_queue(queue_name);
-      if (!queue) continue;  // validated at load
+      if (!queue || !load) continue;  // queue validated at load
       add_member(*queue, agent, spec.interface, spec.name, spec.penalty, spec.paused,
-                 spec.paused_reason);
+                 spec.paused_reason, spec.dynamic);
     }
     schedule_pauses(agent);
+  }
+}
+
+// `core restart now`: every call is forgotten without a single event (the
+// sessions are gone already), dynamic members are lost, static members,
+// pause schedules and the AstDB stay.
+void Pbx::restart() {
+  for (auto& [id, call] : calls_) call.ended = true;  // their timers now do nothing
+  calls_.clear();
+  channels_.clear();
+  channel_by_name_.clear();
+  uniqueids_.clear();
+  stats_.current_calls = 0;
+  for (auto& [device, agent] : agents_) agent->busy = 0;
+  for (auto& queue : queues_) {
+    queue->waiting.clear();
+    queue->positions.clear();
+    queue->callers = 0;
+    queue->rr_next = 0;
+    for (auto it = queue->members.begin(); it != queue->members.end();) {
+      Member& m = **it;
+      m.in_call = false;
+      m.ringing_for_us = false;
+      if (!m.dynamic) {
+        ++it;
+        continue;
+      }
+      auto& ships = m.agent->memberships;
+      ships.erase(std::remove(ships.begin(), ships.end(), &m), ships.end());
+      retired_members_.push_back(std::move(*it));
+      it = queue->members.erase(it);
+    }
   }
 }
 
@@ -60,6 +101,18 @@ ActionResult Pbx::handle(SessionId session, const ActionView& a) {
     queue_status(session, a);
   else if (pd::ami::iequals(name, "QueueSummary"))
     queue_summary(session, a);
+  else if (pd::ami::iequals(name, "ShowDialPlan"))
+    show_dialplan(session, a);
+  else if (pd::ami::iequals(name, "DBPut"))
+    db_put(session, a);
+  else if (pd::ami::iequals(name, "DBGet"))
+    db_get(session, a);
+  else if (pd::ami::iequals(name, "DBGetTree"))
+    db_get_tree(session, a);
+  else if (pd::ami::iequals(name, "DBDel"))
+    db_del(session, a);
+  else if (pd::ami::iequals(name, "DBDelTree"))
+    db_del_tree(session, a);
   else
     return ActionResult::kUnknown;
   return ActionResult::kDone;
@@ -197,6 +250,7 @@ void Pbx::ev_hangup(Channel& c, int cause) {
   FieldList f = channel_event("Hangup", c);
   f.add_int("Cause", cause).add("Cause-txt", cause_text(cause));
   emit(event_class::kCall, f);
+  hangup_milestones(c, cause);
 }
 
 void Pbx::ev_hangup_request(const Channel& c, int cause, bool soft) {
@@ -229,7 +283,9 @@ void Pbx::ev_originate_response(Call& call, bool success, int reason) {
     f.add("Context", call.dest_context).add("Exten", call.dest_exten);
   }
   f.add_int("Reason", reason);
-  f.add("Uniqueid", a1 ? std::string_view(a1->uniqueid) : std::string_view("<unknown>"));
+  // Sent before the channels exist (response first): the id they will get.
+  std::string_view uid = a1 ? std::string_view(a1->uniqueid) : std::string_view(call.pending_uid1);
+  f.add("Uniqueid", uid.empty() ? std::string_view("<unknown>") : uid);
   f.add("CallerIDNum", call.cid.num).add("CallerIDName", call.cid.name);
   emit(event_class::kCall, f);
 }
@@ -238,7 +294,7 @@ void Pbx::ev_originate_response(Call& call, bool success, int reason) {
 // the QueueMember* events share them.
 void Pbx::add_member_state(FieldList& f, const Member& m) {
   f.add("StateInterface", m.state_interface)
-      .add("Membership", "dynamic")
+      .add("Membership", m.dynamic ? "dynamic" : "static")
       .add_int("Penalty", m.penalty)
       .add_int("CallsTaken", m.calls_taken)
       .add_int("LastCall", m.last_call)

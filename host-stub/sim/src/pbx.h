@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "ami_text.h"
+#include "astdb.h"
 #include "channel.h"
 #include "queue_model.h"
 #include "rng.h"
@@ -50,6 +52,20 @@ class PbxOutput {
   // session then goes on with the actions it received meanwhile. Ignored when
   // the session is gone.
   virtual void complete_deferred(SessionId session, std::string_view message) = 0;
+  // `core restart now`: every AMI connection goes at once, nothing more is
+  // sent to them (a crash, from the client's side).
+  virtual void drop_all_sessions() {}
+};
+
+struct PbxConfig {
+  bool verbose_events = false;  // also VarSet, Newexten, LocalBridge, DeviceStateChange
+  // Start as an Asterisk that has just restarted: scenario agents marked
+  // "dynamic" are not in their queues.
+  bool restarted = false;
+  // The AstDB to use (--astdb); null: an in-memory one of the Pbx's own.
+  AstDb* astdb = nullptr;
+  // Overrides every unallocated rule's originate_response_first.
+  std::optional<double> originate_response_first;
 };
 
 struct PbxStats {
@@ -73,6 +89,8 @@ class Pbx {
  public:
   Pbx(const Scenario& scenario, const SimClock& clock, TimerQueue& timers, PbxOutput& output,
       bool verbose_events);
+  Pbx(const Scenario& scenario, const SimClock& clock, TimerQueue& timers, PbxOutput& output,
+      PbxConfig config);
   ~Pbx();
   Pbx(const Pbx&) = delete;
   Pbx& operator=(const Pbx&) = delete;
@@ -92,9 +110,12 @@ class Pbx {
   const PbxStats& stats() const { return stats_; }
   const SimClock& clock() const { return clock_; }
   size_t live_channels() const { return channels_.size(); }
+  const AstDb& astdb() const { return *astdb_; }
 
  private:
-  enum Leg : uint8_t { kA1, kA2, kB1, kB2, kLegCount };
+  // A: the Originate's Local pair; B: a queue agent's; C: the customer's,
+  // dialed by a helper context (local first / preview).
+  enum Leg : uint8_t { kA1, kA2, kB1, kB2, kC1, kC2, kLegCount };
   // Who ends a call: the party on ;2 of the originate (first leg), the one on
   // ;1 (destination), or the queue agent.
   enum class Party : uint8_t { kFirst, kDest, kAgent };
@@ -162,6 +183,16 @@ class Pbx {
     bool amd_machine = false;
     std::string amd_cause;
     SimMs dest_talk_left = 0;
+    std::string amd_status;    // MACHINE, HUMAN, NOTSURE
+    std::string pd_callid;     // the Originate's __PD_CALLID: AstDB milestones
+    std::string pending_uid1;  // ids of channels not created yet (response first)
+    std::string pending_uid2;
+    Leg dtmf_leg = kA1;  // where a pressed key is received
+    // The customer dial of a helper context (C legs).
+    const ContextSpec* dial_spec = nullptr;
+    bool customer_answered = false;
+    std::string dial_bridge_id;
+    std::string agent_interface;  // the queue member the call was connected to
     std::array<uint32_t, kSlotCount> generation{};
   };
 
@@ -177,6 +208,13 @@ class Pbx {
   void queue_pause(SessionId session, const ActionView& a);
   void queue_status(SessionId session, const ActionView& a);
   void queue_summary(SessionId session, const ActionView& a);
+  void show_dialplan(SessionId session, const ActionView& a);
+  void db_put(SessionId session, const ActionView& a);
+  void db_get(SessionId session, const ActionView& a);
+  void db_get_tree(SessionId session, const ActionView& a);
+  void db_del(SessionId session, const ActionView& a);
+  void db_del_tree(SessionId session, const ActionView& a);
+  void restart();
   void respond(SessionId session, const ActionView& a, std::string_view response,
                std::string_view message);
   void send(SessionId session, const FieldList& fields, std::string& out);
@@ -197,6 +235,7 @@ class Pbx {
   void first_busy(Call& call);
   void first_congestion(Call& call);
   void first_unallocated(Call& call);
+  void unallocated_response_first(Call& call);
   void originate_timeout(Call& call);
   void report_originate(Call& call, bool success, int reason);
   void enter_destination(Call& call);
@@ -206,6 +245,25 @@ class Pbx {
   void begin_amd(Call& call, const ContextSpec& spec, bool machine, const NumberRule* rule);
   void amd_done(Call& call);
   void dtmf_step(Call& call);
+  void invalid_destination(Call& call);
+
+  // --- the customer dial of a helper context (pbx_dial.cpp) ---
+  void start_customer_dial(Call& call, const ContextSpec& helper);
+  void customer_ringing(Call& call);
+  void customer_answer(Call& call);
+  void customer_done(Call& call);
+  void customer_busy(Call& call);
+  void customer_congestion(Call& call);
+  void customer_unallocated(Call& call);
+  void customer_dial_timeout(Call& call);
+  void customer_released(Call& call, int cause);
+  void dial_result(Call& call, std::string_view dial_status);
+  void abort_customer_dial(Call& call);
+
+  // --- AstDB milestones (pbx_astdb.cpp) ---
+  void milestone(const Call& call, std::string_view name, std::string_view value);
+  void milestone_now(const Call& call, std::string_view name);
+  void hangup_milestones(const Channel& c, int cause);
   void end_call(Call& call, Party who, int cause, EndHow how = EndHow::kNormal);
   void end_before_answer(Call& call, Party who, int cause, EndHow how);
   void end_bridged(Call& call, Party who, int cause);
@@ -233,7 +291,8 @@ class Pbx {
   void agent_free(Agent& agent);
   Agent& agent_for_device(std::string_view device);
   Member* add_member(Queue& queue, Agent& agent, const std::string& interface,
-                     const std::string& name, int penalty, bool paused, const std::string& reason);
+                     const std::string& name, int penalty, bool paused, const std::string& reason,
+                     bool dynamic = true);
   void set_paused(Member& member, bool paused, const std::string& reason);
   Queue* find_queue(std::string_view name);
   void schedule_pauses(Agent& agent);
@@ -281,6 +340,9 @@ class Pbx {
   TimerQueue& timers_;
   PbxOutput& output_;
   const bool verbose_;
+  const PbxConfig config_;
+  AstDb own_astdb_;
+  AstDb* astdb_;
   Rng rng_;
   PbxStats stats_;
   std::string scratch_;

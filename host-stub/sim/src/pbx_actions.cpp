@@ -111,6 +111,12 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
       value.remove_prefix(comma + 1);
     }
   }
+  // PanelDialer's call id, inherited by every channel of the call.
+  for (const auto& [name, value] : call.variables) {
+    std::string_view n = name;
+    while (n.starts_with('_')) n.remove_prefix(1);
+    if (n == "PD_CALLID") call.pd_callid = value;
+  }
   ++stats_.originates;
   ++stats_.current_calls;
   stats_.max_concurrent_calls = std::max(stats_.max_concurrent_calls, stats_.current_calls);
@@ -132,8 +138,25 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
   call.first_context =
       at_sign == std::string_view::npos ? "default" : std::string(target.substr(at_sign + 1));
   call.first = scenario_.find_context(call.first_context);
+  // A helper context whose destination is missing is no place to dial into.
+  if (call.first && call.first->type == ContextType::kInvalidDestination) call.first = nullptr;
 
   const bool dead_end = !call.first || call.first_exten.empty();
+  if (!dead_end && async && call.first->type == ContextType::kCustomers) {
+    // Real-behaviours: an unallocated number's OriginateResponse may come
+    // before the Newchannel of its own channels.
+    const NumberRule& rule = scenario_.rule_for(*call.first, call.first_exten);
+    const double p = config_.originate_response_first.value_or(rule.originate_response_first);
+    if (rule.outcome == Outcome::kUnallocated && p > 0 && call.rng.unit() < p) {
+      call.first_rule = &rule;
+      call.pending_uid1 = channel_id.empty() ? next_uniqueid() : std::string(channel_id);
+      call.pending_uid2 = !other_id.empty()    ? std::string(other_id)
+                          : channel_id.empty() ? next_uniqueid()
+                                               : call.pending_uid1 + ";2";
+      at(call, kFirstSlot, rule.after.draw(call.rng), &Pbx::unallocated_response_first);
+      return ActionResult::kDone;
+    }
+  }
   // Trace 14: a synchronous Originate into a missing context is answered
   // before the channel events.
   if (dead_end && !async) report_originate(call, false, 0);
@@ -169,6 +192,10 @@ void Pbx::hangup_channel(Channel& channel, int cause) {
   Leg leg = kA1;
   for (int l = 0; l < kLegCount; ++l)
     if (call->legs[l] == channel.id) leg = static_cast<Leg>(l);
+  if (leg == kC1 || leg == kC2) {
+    customer_released(*call, cause);
+    return;
+  }
   if (leg == kB1 || leg == kB2) {
     if (call->seat.state == SeatState::kRinging) {
       agent_ring_no_answer(*call);
@@ -248,6 +275,17 @@ std::string Pbx::command_output(std::string_view command, bool& known) const {
   }
   while (!cmd.empty() && cmd.back() == ' ') cmd.pop_back();
   if (cmd == "dialplan reload") return "Dialplan reloaded.";
+  if (cmd == "database show" || cmd == "database show paneldialer") {
+    std::string out;
+    const auto entries = astdb_->tree(cmd.size() > 14 ? "paneldialer" : "", "");
+    for (const auto& [k, v] : entries) {
+      char line[600];
+      std::snprintf(line, sizeof line, "%-50s: %-25s", k.c_str(), v.c_str());
+      out += line;
+      out += "\n";
+    }
+    return out + std::to_string(entries.size()) + " results found.";
+  }
   if (cmd == "core show version")
     return "Asterisk 22.10.1 built by pbx-sim @ localhost on a x86_64 running Linux on "
            "2026-11-01 00:00:00 UTC";
@@ -297,6 +335,17 @@ void Pbx::command_action(SessionId session, const ActionView& a) {
   const std::string_view command = a.get("Command");
   if (command.empty()) {
     respond(session, a, "Error", "No command provided");
+    return;
+  }
+  std::string normal;
+  for (char c : command)
+    if (c != ' ' || (!normal.empty() && normal.back() != ' '))
+      normal.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  while (!normal.empty() && normal.back() == ' ') normal.pop_back();
+  if (normal == "core restart now") {
+    // No reply: the connection just goes, as when Asterisk goes down.
+    output_.drop_all_sessions();
+    restart();
     return;
   }
   bool known = true;
@@ -458,6 +507,8 @@ void Pbx::queue_remove(SessionId session, const ActionView& a) {
                          [&](const auto& m) { return m->interface == interface; });
   if (it == queue->members.end())
     return respond(session, a, "Error", "Unable to remove interface: Not there");
+  // app_queue's RES_NOT_DYNAMIC: a queues.conf member stays.
+  if (!(*it)->dynamic) return respond(session, a, "Error", "Member not dynamic");
   respond(session, a, "Success", "Removed interface from queue");
   const size_t index = static_cast<size_t>(it - queue->members.begin());
   std::unique_ptr<Member> member = std::move(*it);

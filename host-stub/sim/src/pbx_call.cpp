@@ -126,7 +126,8 @@ void Pbx::start_first_party(Call& call) {
       switch (rule.outcome) {
         case Outcome::kAnswer:
         case Outcome::kDtmf:
-        case Outcome::kMachine: {
+        case Outcome::kMachine:
+        case Outcome::kSilent: {
           const SimMs answer = rule.answer_after.draw(call.rng);
           at(call, kRingSlot, std::min(scenario_.ringing_after, answer), &Pbx::first_ringing);
           if (answer < call.timeout) at(call, kFirstSlot, answer, &Pbx::first_answer);
@@ -157,15 +158,20 @@ void Pbx::start_first_party(Call& call) {
       break;
     }
     case ContextType::kIvr: {
+      // Local first: the -local helper went on to the destination.
+      milestone(call, "dest", "ok");
       const SimMs answer = spec.answer_after.draw(call.rng);
       if (answer < call.timeout) at(call, kFirstSlot, answer, &Pbx::first_answer);
       break;
     }
     case ContextType::kQueue: {
+      milestone(call, "dest", "ok");
       Queue* queue = find_queue(spec.queue);
       join_queue(call, kA2, *queue, spec.queue_wait.value_or(queue->spec->wait_timeout));
       break;
     }
+    case ContextType::kInvalidDestination:
+      break;  // never a first leg: refused as unmapped in originate()
   }
 }
 
@@ -210,6 +216,10 @@ void Pbx::first_answer(Call& call) {
   a2.priority = steps.talk;
   call.first_hangup_priority = steps.hangup;
   call.answered = true;
+  // Remote first: the customer answered and ;1 enters the -dest helper. In
+  // local first and preview the customer is the destination's own dial.
+  if (!call.use_app && call.dest && call.dest->type != ContextType::kCustomers)
+    milestone_now(call, "answered");
   // Asterisk does not fix this order; the traces show OriginateResponse first
   // when ;1 goes straight into Queue() (02, 09) and DialEnd first otherwise
   // (07, 10, 16), so the simulator does the same.
@@ -282,6 +292,34 @@ void Pbx::first_unallocated(Call& call) {
   finish_call(call);
 }
 
+// Real-behaviours originateresponse-before-newchannel.jsonl: the failure is
+// reported first, then the channels appear and go at once.
+void Pbx::unallocated_response_first(Call& call) {
+  cancel(call, kTimeoutSlot);
+  report_originate(call, false, 0);
+  auto [a1, a2] = new_local_pair(call, kA1, call.first_exten, call.first_context,
+                                 std::move(call.pending_uid1), std::move(call.pending_uid2));
+  call.pending_uid1.clear();
+  call.pending_uid2.clear();
+  a1->linkedid = a1->uniqueid;
+  a2->linkedid = a1->uniqueid;
+  ev_newchannel(*a1);
+  ev_newchannel(*a2);
+  set_callerid(call, *a1);
+  set_callerid(call, *a2);
+  ev_verbose_new_pair(call, *a1, *a2);
+  ev_newexten(*a2, "NoOp", "");
+  a2->priority = customer_priority(Outcome::kUnallocated);
+  ev_hangup_request(*a2, 16, true);
+  ev_hangup_request(*a1, 1, false);
+  ev_hangup(*a2, 1);
+  const std::string dial_string = call.first_exten + "@" + call.first_context;
+  ev_dial("DialBegin", nullptr, *a1, "DialString", dial_string);
+  ev_dial("DialEnd", nullptr, *a1, "DialStatus", "NOANSWER");
+  ev_hangup(*a1, 1);
+  finish_call(call);
+}
+
 // Trace 04: the Originate's Timeout passed before ;2 answered. Reason 3 only
 // when the far end was ringing.
 void Pbx::originate_timeout(Call& call) {
@@ -331,9 +369,16 @@ void Pbx::enter_destination(Call& call) {
 
 void Pbx::start_dest_behaviour(Call& call, const ContextSpec& spec) {
   Channel& a1 = chan(call, kA1);
+  // The helper's own destination (not the AMD one for machines).
+  if (&spec == call.dest && spec.type != ContextType::kCustomers &&
+      spec.type != ContextType::kInvalidDestination)
+    milestone(call, "dest", "ok");
   call.dest = &spec;
   call.dest_end_cause = 16;
   switch (spec.type) {
+    case ContextType::kInvalidDestination:
+      at(call, kDestSlot, 0, &Pbx::invalid_destination);
+      break;
     case ContextType::kQueue: {
       if (call.seat.state == SeatState::kNone) {
         Queue* queue = find_queue(spec.queue);
@@ -366,8 +411,12 @@ void Pbx::start_dest_behaviour(Call& call, const ContextSpec& spec) {
       break;
     }
     case ContextType::kCustomers: {
-      // Local first / preview: the customer's dialplan runs on ;1 itself, so
-      // its outcome shows only in how and when ;1 hangs up.
+      if (!spec.dial_context.empty()) {
+        start_customer_dial(call, spec);
+        break;
+      }
+      // Local first (trace 15): the customer's dialplan runs on ;1 itself,
+      // so its outcome shows only in how and when ;1 hangs up.
       const NumberRule& rule = scenario_.rule_for(spec, a1.exten);
       call.dest_rule = &rule;
       a1.priority = 11;
@@ -376,6 +425,7 @@ void Pbx::start_dest_behaviour(Call& call, const ContextSpec& spec) {
         case Outcome::kAnswer:
         case Outcome::kDtmf:
         case Outcome::kMachine:
+        case Outcome::kSilent:
           at(call, kDestSlot, rule.answer_after.draw(call.rng), &Pbx::dest_customer_answered);
           break;
         case Outcome::kBusy:
@@ -406,6 +456,7 @@ void Pbx::start_dest_behaviour(Call& call, const ContextSpec& spec) {
 
 void Pbx::dest_customer_answered(Call& call) {
   const NumberRule& rule = *call.dest_rule;
+  milestone_now(call, "answered");
   const SimMs talk = rule.talk.draw(call.rng);
   chan(call, kA1).app_data = seconds_text(talk);
   if (rule.outcome == Outcome::kDtmf) {
@@ -431,10 +482,27 @@ void Pbx::begin_amd(Call& call, const ContextSpec& spec, bool machine, const Num
   ev_newexten(a1, a1.app, a1.app_data);
   call.amd_spec = &spec;
   call.amd_machine = machine;
-  call.amd_cause = rule && !rule->amd_cause.empty()
-                       ? rule->amd_cause
-                       : (machine ? "LONGGREETING-1500-1500" : "HUMAN-1-800");
-  at(call, kDestSlot, spec.amd_time.draw(call.rng), &Pbx::amd_done);
+  // A party that says nothing (a silent human, or one that only presses a
+  // key) keeps AMD listening for its whole totalAnalysisTime: NOTSURE,
+  // TOOLONG-<ms> (real-behaviours amd-notsure-silent-human-to-queue.jsonl).
+  // Whoever hangs up before that gets no AMD event at all.
+  const bool silent =
+      rule && (rule->outcome == Outcome::kSilent || rule->outcome == Outcome::kDtmf);
+  SimMs duration = spec.amd_time.draw(call.rng);
+  if (machine) {
+    call.amd_status = "MACHINE";
+    call.amd_cause = "LONGGREETING-1500-1500";
+  } else if (silent) {
+    duration = spec.amd_total.draw(call.rng);
+    call.amd_status = "NOTSURE";
+    // The last 100 ms frame is still being analysed when the total runs out.
+    call.amd_cause = "TOOLONG-" + std::to_string(std::max<SimMs>(duration - 100, 0));
+  } else {
+    call.amd_status = "HUMAN";
+    call.amd_cause = "HUMAN-1-800";
+  }
+  if (rule && !rule->amd_cause.empty()) call.amd_cause = rule->amd_cause;
+  at(call, kDestSlot, duration, &Pbx::amd_done);
 }
 
 // Trace 16: the AMD verdict as a UserEvent on ;1.
@@ -443,10 +511,11 @@ void Pbx::amd_done(Call& call) {
   Channel& a1 = chan(call, kA1);
   a1.priority += 1;
   FieldList f = channel_event("UserEvent", a1, "user,all");
-  f.add("UserEvent", spec.amd_event)
-      .add("Status", call.amd_machine ? "MACHINE" : "HUMAN")
-      .add("Cause", call.amd_cause);
+  f.add("UserEvent", spec.amd_event).add("Status", call.amd_status).add("Cause", call.amd_cause);
+  // PanelDialer's helper: UserEvent(PanelDialerAMD,...,CallID: ${PD_CALLID}).
+  if (!call.pd_callid.empty()) f.add("CallID", call.pd_callid);
   emit(event_class::kUser, f);
+  milestone(call, "amd", call.amd_status);
   if (call.amd_machine) {
     ++stats_.machines;
     if (spec.amd_destination.empty()) {
@@ -468,9 +537,28 @@ void Pbx::amd_done(Call& call) {
   start_dest_behaviour(call, spec);
 }
 
-// Trace 07: the customer presses a key; ;1 receives it.
-void Pbx::dtmf_step(Call& call) {
+// PanelDialer's helper when the campaign's destination is not in the
+// dialplan: it says so and hangs up.
+void Pbx::invalid_destination(Call& call) {
   Channel& a1 = chan(call, kA1);
+  a1.app = "UserEvent";
+  FieldList f = channel_event("UserEvent", a1, "user,all");
+  f.add("UserEvent", "PanelDialerDest")
+      .add("Status", "INVALID")
+      .add("CallID", call.pd_callid.empty() ? a1.uniqueid : call.pd_callid);
+  emit(event_class::kUser, f);
+  milestone(call, "dest", "invalid");
+  a1.priority += 1;
+  a1.app = "Hangup";
+  end_call(call, Party::kDest, 16);
+}
+
+// Trace 07: the customer presses a key; ;1 (or, dialed by a helper, the
+// customer's own ;1) receives it.
+void Pbx::dtmf_step(Call& call) {
+  Channel* leg = chan_if(call, call.dtmf_leg);
+  if (!leg) return;
+  Channel& a1 = *leg;
   FieldList begin = channel_event("DTMFBegin", a1, "dtmf,all");
   begin.add("Digit", call.dtmf_digit).add("Direction", "Received");
   emit(event_class::kDtmf, begin);
@@ -484,6 +572,7 @@ void Pbx::dtmf_step(Call& call) {
 void Pbx::end_call(Call& call, Party who, int cause, EndHow how) {
   if (call.ended) return;
   call.ended = true;
+  abort_customer_dial(call);  // the customer's own pair goes first
   if (!call.answered) {
     end_before_answer(call, who, cause, how);
   } else if (call.seat.state == SeatState::kBridged) {

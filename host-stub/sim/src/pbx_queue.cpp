@@ -38,8 +38,9 @@ Agent& Pbx::agent_for_device(std::string_view device) {
 
 Member* Pbx::add_member(Queue& queue, Agent& agent, const std::string& interface,
                         const std::string& name, int penalty, bool paused,
-                        const std::string& reason) {
+                        const std::string& reason, bool dynamic) {
   auto member = std::make_unique<Member>();
+  member->dynamic = dynamic;
   member->queue = &queue;
   member->agent = &agent;
   member->interface = interface;
@@ -282,6 +283,7 @@ void Pbx::agent_answer(Call& call) {
   FieldList times;
   times.add_int("HoldTime", hold).add_int("RingTime", (now - seat.ring_started + 500) / 1000);
   ev_agent("AgentConnect", call, member, std::move(times));
+  call.agent_interface = member.interface;
   call.bridge_id = uuid(call.rng);
   if (!call.answered) {
     // Local first (trace 15): the queue was the first leg, so the Originate

@@ -71,6 +71,7 @@ struct Member {
   int64_t last_call = 0;
   int calls_taken = 0;
   bool in_call = false;
+  bool dynamic = true;          // QueueAdd; false: a queues.conf (scenario) member
   bool ringing_for_us = false;  // reserved by one of this queue's callers
 
   // Asterisk's device state numbers: 1 not in use, 2 in use, 4 invalid.

@@ -110,12 +110,13 @@ Result<Outcome> parse_outcome(const std::string& text, const std::string& path) 
                                                            {"congestion", Outcome::kCongestion},
                                                            {"unallocated", Outcome::kUnallocated},
                                                            {"machine", Outcome::kMachine},
-                                                           {"dtmf", Outcome::kDtmf}};
+                                                           {"dtmf", Outcome::kDtmf},
+                                                           {"silent", Outcome::kSilent}};
   for (const auto& [name, outcome] : kNames)
     if (text == name) return outcome;
-  return fail(
-      Error::invalid(path + ": unknown outcome \"" + text +
-                     "\" (answer, busy, noanswer, congestion, unallocated, machine, dtmf)"));
+  return fail(Error::invalid(
+      path + ": unknown outcome \"" + text +
+      "\" (answer, busy, noanswer, congestion, unallocated, machine, dtmf, silent)"));
 }
 
 bool valid_dtmf_digit(const std::string& d) {
@@ -126,7 +127,7 @@ Status parse_rule(const Json::Value& value, const std::string& path, bool is_def
                   NumberRule& rule) {
   ObjectReader r(value, path);
   PD_TRY(r.check({"pattern", "regex", "outcome", "answer_after_s", "talk_s", "after_s", "tone_s",
-                  "ring_s", "dtmf_after_s", "digit", "amd_cause"}));
+                  "ring_s", "dtmf_after_s", "digit", "amd_cause", "originate_response_first"}));
   std::string pattern, regex, outcome = "answer";
   PD_TRY(r.read("pattern", pattern));
   PD_TRY(r.read("regex", regex));
@@ -153,6 +154,12 @@ Status parse_rule(const Json::Value& value, const std::string& path, bool is_def
   PD_TRY(r.read("dtmf_after_s", rule.dtmf_after));
   PD_TRY(r.read("digit", rule.digit));
   PD_TRY(r.read("amd_cause", rule.amd_cause));
+  PD_TRY(r.read("originate_response_first", rule.originate_response_first));
+  if (!(rule.originate_response_first >= 0 && rule.originate_response_first <= 1))
+    return fail(Error::invalid(r.path("originate_response_first") + ": a probability in [0, 1]"));
+  if (rule.originate_response_first > 0 && rule.outcome != Outcome::kUnallocated)
+    return fail(
+        Error::invalid(r.path("originate_response_first") + ": only for the outcome unallocated"));
   if (!valid_dtmf_digit(rule.digit))
     return fail(Error::invalid(r.path("digit") + ": one of 0-9 * # A-D"));
   return {};
@@ -179,7 +186,7 @@ Status parse_agent(const Json::Value& value, const std::string& path, const Agen
                    AgentSpec& agent) {
   ObjectReader r(value, path);
   PD_TRY(r.check({"interface", "name", "queues", "paused", "paused_reason", "penalty",
-                  "answer_delay_s", "talk_s", "pause_schedule"}));
+                  "answer_delay_s", "talk_s", "pause_schedule", "dynamic"}));
   agent = defaults;
   agent.queues.clear();
   agent.pauses.clear();
@@ -192,6 +199,7 @@ Status parse_agent(const Json::Value& value, const std::string& path, const Agen
   PD_TRY(r.read("paused", agent.paused));
   PD_TRY(r.read("paused_reason", agent.paused_reason));
   PD_TRY(r.read_int("penalty", agent.penalty));
+  PD_TRY(r.read("dynamic", agent.dynamic));
   PD_TRY(parse_agent_timing(r, agent));
   if (r.has("pause_schedule")) {
     const Json::Value& list = r.at("pause_schedule");
@@ -245,15 +253,17 @@ Result<ContextType> parse_context_type(const std::string& text, const std::strin
   if (text == "agents") return ContextType::kAgents;
   if (text == "queue") return ContextType::kQueue;
   if (text == "ivr") return ContextType::kIvr;
-  return fail(
-      Error::invalid(path + ": unknown type \"" + text + "\" (customers, agents, queue, ivr)"));
+  if (text == "invalid_destination") return ContextType::kInvalidDestination;
+  return fail(Error::invalid(path + ": unknown type \"" + text +
+                             "\" (customers, agents, queue, ivr, invalid_destination)"));
 }
 
 Status parse_context(const std::string& name, const Json::Value& value, const std::string& path,
                      ContextSpec& context) {
   ObjectReader r(value, path);
   PD_TRY(r.check({"type", "queue", "wait_timeout_s", "answer_after_s", "hold_s", "rules", "amd",
-                  "amd_s", "amd_destination", "amd_event", "user_event", "user_event_fields"}));
+                  "amd_s", "amd_destination", "amd_event", "user_event", "user_event_fields",
+                  "amd_total_s", "dial_context", "dial_timeout_s"}));
   context.name = name;
   std::string type;
   PD_TRY(r.read("type", type));
@@ -275,6 +285,12 @@ Status parse_context(const std::string& name, const Json::Value& value, const st
   PD_TRY(r.read("amd_s", context.amd_time));
   PD_TRY(r.read("amd_destination", context.amd_destination));
   PD_TRY(r.read("amd_event", context.amd_event));
+  PD_TRY(r.read("amd_total_s", context.amd_total));
+  PD_TRY(r.read("dial_context", context.dial_context));
+  PD_TRY(r.read_ms("dial_timeout_s", context.dial_timeout));
+  if (!context.dial_context.empty() && context.type != ContextType::kCustomers)
+    return fail(Error::invalid(path + ".dial_context: only for type customers"));
+  if (context.dial_timeout <= 0) return fail(Error::invalid(path + ".dial_timeout_s: must be > 0"));
   if (context.amd_event.empty())
     return fail(Error::invalid(path + ".amd_event: must not be empty"));
   if (!pd::ami::is_valid_value(context.amd_event))
@@ -346,6 +362,12 @@ Status validate(const Scenario& sc) {
       return fail(Error::invalid("context name \"" + c.name + "\" is invalid"));
     if (c.type == ContextType::kQueue && !queue_names.count(c.queue))
       return fail(Error::invalid("context " + c.name + ": unknown queue \"" + c.queue + "\""));
+    if (!c.dial_context.empty()) {
+      const ContextSpec* target = sc.find_context(c.dial_context);
+      if (!target || target->type != ContextType::kCustomers || !target->dial_context.empty())
+        return fail(Error::invalid("context " + c.name + ": dial_context \"" + c.dial_context +
+                                   "\" must be a customers context that dials nobody itself"));
+    }
     if (!c.amd_destination.empty()) {
       const ContextSpec* target = sc.find_context(c.amd_destination);
       if (!target)
@@ -380,6 +402,8 @@ std::string_view to_string(Outcome outcome) {
       return "machine";
     case Outcome::kDtmf:
       return "dtmf";
+    case Outcome::kSilent:
+      return "silent";
   }
   return "?";
 }
@@ -394,6 +418,8 @@ std::string_view to_string(ContextType type) {
       return "queue";
     case ContextType::kIvr:
       return "ivr";
+    case ContextType::kInvalidDestination:
+      return "invalid_destination";
   }
   return "?";
 }

@@ -25,7 +25,17 @@ struct Range {
   static Range fixed(SimMs ms) { return {ms, ms}; }
 };
 
-enum class Outcome { kAnswer, kBusy, kNoAnswer, kCongestion, kUnallocated, kMachine, kDtmf };
+// kSilent: answers and says nothing (AMD cannot decide: NOTSURE).
+enum class Outcome {
+  kAnswer,
+  kBusy,
+  kNoAnswer,
+  kCongestion,
+  kUnallocated,
+  kMachine,
+  kDtmf,
+  kSilent
+};
 std::string_view to_string(Outcome outcome);
 
 struct NumberRule {
@@ -39,9 +49,14 @@ struct NumberRule {
   Range dtmf_after = {1000, 1000};    // dtmf: after the answer
   std::string digit = "1";
   std::string amd_cause;  // empty: MACHINE/HUMAN default cause
+  // unallocated: how often the OriginateResponse comes before the channels
+  // exist (real-behaviours/originateresponse-before-newchannel.jsonl).
+  double originate_response_first = 0;
 };
 
-enum class ContextType { kCustomers, kAgents, kQueue, kIvr };
+// kInvalidDestination: a PanelDialer helper context whose campaign destination
+// is missing from the dialplan (answers, PanelDialerDest INVALID, hangs up).
+enum class ContextType { kCustomers, kAgents, kQueue, kIvr, kInvalidDestination };
 std::string_view to_string(ContextType type);
 
 struct ContextSpec {
@@ -56,6 +71,13 @@ struct ContextSpec {
   Range amd_time = {2500, 2500};
   std::string amd_destination;  // empty: machines are hung up
   std::string amd_event = "PanelDialerAMD";
+  // AMD's totalAnalysisTime: when a silent party gets NOTSURE / TOOLONG-<n>.
+  Range amd_total = {5000, 5000};
+  // kCustomers as destination: the helper context Dial()s
+  // Local/<exten>@<dial_context> on its own Local pair (PanelDialer's
+  // pd-*-customer); empty: the customer's dialplan runs on ;1 itself (trace 15).
+  std::string dial_context;
+  SimMs dial_timeout = 20000;  // Dial(...,<timeout>)
   // kIvr: a UserEvent raised once the context has answered (trace 10's
   // UserEvent(DialerTest,Foo: bar)); empty: none.
   std::string user_event;
@@ -90,6 +112,9 @@ struct AgentSpec {
   Range answer_delay = {1000, 1000};
   Range talk = {5000, 8000};
   std::vector<PauseWindow> pauses;
+  // Added at run time like QueueAdd (Membership: dynamic): gone after an
+  // Asterisk restart. Otherwise a queues.conf member (static).
+  bool dynamic = false;
 };
 
 struct User {
