@@ -28,6 +28,10 @@ int SimProcess::stop() {
   return child_->stop(SIGTERM);
 }
 
+void SimProcess::kill() {
+  child_->stop(SIGKILL);
+}
+
 std::string write_scenario(const std::string& name, const std::function<void(Json::Value&)>& edit) {
   std::ifstream in(PD_SIM_RIG_SCENARIO);
   REQUIRE_MESSAGE(in.good(), "cannot read " << PD_SIM_RIG_SCENARIO);

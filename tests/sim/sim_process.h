@@ -24,6 +24,8 @@ class SimProcess {
   int port() const { return port_; }
   // SIGTERM, then its exit status (-1 when it had to be killed).
   int stop();
+  // SIGKILL: no shutdown code runs (a crash).
+  void kill();
   // What it printed to stdout and stderr so far.
   std::string output() const { return child_->output(); }
   bool wait_for_output(const std::string& needle) {
