@@ -32,6 +32,16 @@ TEST_CASE("defaults and every flag") {
   CHECK(port_after_listen->host == "127.0.0.2");
   CHECK(port_after_listen->port == 0);
   CHECK(parse_options({"--help"})->help);
+
+  auto restart =
+      parse_options({"--restarted", "--astdb", "/tmp/db.json", "--originate-response-first=0.25"});
+  REQUIRE_MESSAGE(restart.has_value(), restart.error().describe());
+  CHECK(restart->restarted);
+  CHECK(restart->astdb_file == "/tmp/db.json");
+  CHECK(*restart->originate_response_first == 0.25);
+  CHECK_FALSE(defaults->restarted);
+  CHECK(defaults->astdb_file.empty());
+  CHECK_FALSE(defaults->originate_response_first.has_value());
 }
 
 TEST_CASE("bad flags are named") {
@@ -47,11 +57,15 @@ TEST_CASE("bad flags are named") {
   CHECK(message({"--port", "70000"}) == "--port: \"70000\" is not an integer in [0, 65535]");
   CHECK(message({"--listen", "5038"}) == "--listen: expected HOST:PORT, got \"5038\"");
   CHECK(message({"--seed", "-3"}).starts_with("--seed: \"-3\" is not an integer"));
+  CHECK(message({"--originate-response-first", "2"}) ==
+        "--originate-response-first: must be in [0, 1]");
+  CHECK(message({"--astdb", ""}) == "--astdb: needs a file name");
 }
 
 TEST_CASE("--help documents every flag") {
   const std::string usage = pd::sim::usage_text();
   for (const char* flag : {"--scenario", "--speed", "--seed", "--listen", "--port",
-                           "--stats-interval", "--verbose-events", "--write-limit-mb", "--help"})
+                           "--stats-interval", "--verbose-events", "--write-limit-mb",
+                           "--restarted", "--astdb", "--originate-response-first", "--help"})
     CHECK_MESSAGE(usage.find(flag) != std::string::npos, flag);
 }

@@ -197,3 +197,33 @@ TEST_CASE("a scenario file that cannot be read names the file") {
   REQUIRE(!bad.has_value());
   CHECK(contains(bad.error().message, path + ": scenario.speed: must be a number"));
 }
+
+TEST_CASE("the real-behaviour keys: silent, originate_response_first, dial_context, dynamic") {
+  auto sc = pd::sim::parse_scenario(R"({
+    "queues": [{"name": "q"}],
+    "agents": [{"interface": "Local/1@a/n", "queues": ["q"], "dynamic": true}],
+    "contexts": {"c": {"type": "customers"},
+                 "pd-*-customer": {"type": "customers", "dial_context": "c", "dial_timeout_s": 15},
+                 "bad": {"type": "invalid_destination"},
+                 "d": {"type": "queue", "queue": "q", "amd": true, "amd_total_s": 4}},
+    "number_rules": [{"pattern": "_X.0", "outcome": "silent"},
+                     {"pattern": "_X.9", "outcome": "unallocated", "originate_response_first": 0.5}]})");
+  REQUIRE_MESSAGE(sc.has_value(), sc.error().describe());
+  CHECK(sc->agents[0].dynamic);
+  CHECK(sc->number_rules[0].outcome == pd::sim::Outcome::kSilent);
+  CHECK(sc->number_rules[1].originate_response_first == 0.5);
+  const pd::sim::ContextSpec* helper = sc->find_context("pd-x-customer");
+  REQUIRE(helper);
+  CHECK(helper->dial_context == "c");
+  CHECK(helper->dial_timeout == 15000);
+  CHECK(sc->find_context("bad")->type == pd::sim::ContextType::kInvalidDestination);
+  CHECK(sc->find_context("d")->amd_total.max == 4000);
+
+  CHECK(contains(error_of(R"({"number_rules": [{"pattern": "_X", "outcome": "busy",
+                              "originate_response_first": 0.5}]})"),
+                 "originate_response_first: only for the outcome unallocated"));
+  CHECK(contains(error_of(R"({"contexts": {"h": {"type": "customers", "dial_context": "x"}}})"),
+                 "dial_context \"x\" must be a customers context"));
+  CHECK(contains(error_of(R"({"contexts": {"h": {"type": "ivr", "dial_context": "x"}}})"),
+                 "dial_context: only for type customers"));
+}
