@@ -43,7 +43,9 @@ std::string scenario_json() {
          agents + R"(],
     "contexts": {"sim-customers": {"type": "customers"}, "sim-agents": {"type": "agents"},
                  "pd-bench_progressive-dest": {"type": "queue", "queue": "bench"},
-                 "pd-bench_automatic-dest": {"type": "ivr", "hold_s": 30}},
+                 "pd-bench_automatic-dest": {"type": "ivr", "hold_s": 30},
+                 "ext-queues": {"type": "queue", "queue": "bench"},
+                 "ivr-1": {"type": "ivr", "hold_s": 30}},
     "number_rules": [
       {"pattern": "_X.[0-6]", "outcome": "answer", "answer_after_s": [2, 6], "talk_s": [60, 120]},
       {"pattern": "_X.7", "outcome": "busy", "after_s": 2},

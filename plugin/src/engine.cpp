@@ -209,7 +209,9 @@ void Engine::try_migrate(int64_t now) {
         for (const auto& name : *applied) host_.log(PD_LOG_INFO, "applied migration " + name);
         migrated_ = true;
         next_heartbeat_ms_ = 0;  // show the engine alive on the dashboard at once
-        recover_own_leads();
+        // Calls left in flight by an earlier run are adopted once the
+        // campaigns are loaded (install_campaigns), so that their results
+        // follow the campaigns' own retry rules.
         std::weak_ptr<bool> watch_alive = alive_;
         store_->watch_config(std::chrono::milliseconds(1000),
                              [this, watch_alive](pd::store::ConfigSnapshot snapshot) {
@@ -346,7 +348,10 @@ void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCamp
     if (!campaign.queue_name.empty()) campaigns_by_queue_[campaign.queue_name].push_back(id);
   }
   config_loaded_ = true;
-  publish_status(now_ms());  // the dashboard sees a change at once
+  const int64_t now = now_ms();
+  // New or changed campaigns: is what they dial into in the dialplan?
+  check_dialplan(now);
+  publish_status(now);  // the dashboard sees a change at once
 }
 
 // Stops new calls of a campaign; calls in flight go on to their end.
@@ -366,10 +371,26 @@ void Engine::retire_campaign(CampaignRun& run, std::string_view why) {
 
 void Engine::on_ami_link(bool up) {
   ami_up_ = up;
+  const int64_t now = now_ms();
   if (!up) {
     host_.log(PD_LOG_WARN, "AMI link down: no new calls until it is back");
+    if (link_lost_ms_ == 0) link_lost_ms_ = now;
+    // Whatever was asked is not answered on this link: the reconciliation
+    // and the checks start again when it is back.
+    reconciling_ = false;
+    core_show_action_.clear();
+    pending_.clear();
+    milestone_reads_ = 0;
+    for (auto& [id, run] : campaigns_) {
+      ++run.check_generation;
+      run.dialplan_checked = false;
+      run.checks_pending = 0;
+      run.checks_failed = 0;
+    }
+    publish_status(now);
     return;
   }
+  link_up_ms_ = now;
   queues_.clear();
   auto status = host_.send_action({{"Action", "QueueStatus"}});
   if (status) {
@@ -377,28 +398,30 @@ void Engine::on_ami_link(bool up) {
     queues_.begin_snapshot(queue_status_action_);
   }
   if (reload_pending_) {
-    send_command("dialplan reload");
     reload_pending_ = false;
+    send_command("dialplan reload");  // the dialplan is checked when it answers
+  } else {
+    check_dialplan(now);
   }
   // Events may have been missed while down: ask what is still alive.
-  if (calls_.size() > 0) reconcile_calls();
-}
-
-// Matches the calls in flight against the PBX's live channels
-// (CoreShowChannels); reconcile_finished() ends the ones that are gone.
-void Engine::reconcile_calls() {
-  calls_.begin_reconcile();
-  if (auto show = host_.send_action({{"Action", "CoreShowChannels"}})) {
-    core_show_action_ = *show;
-    reconciling_ = true;
+  if (calls_.size() > 0) {
+    reconcile_calls(now);
+  } else {
+    link_lost_ms_ = 0;
   }
 }
 
 void Engine::send_command(const std::string& command) {
-  if (auto sent = host_.send_action({{"Action", "Command"}, {"Command", command}}); !sent) {
+  auto sent = host_.send_action({{"Action", "Command"}, {"Command", command}});
+  if (!sent) {
     host_.log(PD_LOG_WARN, "could not send '" + command + "': " + sent.error().message);
     reload_pending_ = true;
+    return;
   }
+  PendingAction reload;
+  reload.kind = PendingAction::Kind::kReload;
+  reload.sent_ms = now_ms();
+  pending_.insert_or_assign(std::move(*sent), std::move(reload));
 }
 
 void Engine::on_tick(uint64_t) {
@@ -406,6 +429,9 @@ void Engine::on_tick(uint64_t) {
   const int64_t now = now_ms();
   last_tick_ms_ = now;
   try_migrate(now);
+  if (config_loaded_ && !leads_recovered_ && !recovery_in_flight_ && now >= next_recover_ms_) {
+    recover_own_leads();
+  }
   if (now >= next_heartbeat_ms_) {
     next_heartbeat_ms_ = now + kHeartbeatMs;
     heartbeat();
@@ -418,6 +444,7 @@ void Engine::on_tick(uint64_t) {
   if (now >= next_expire_ms_) {
     next_expire_ms_ = now + kExpireMs;
     expire_calls(now);
+    expire_pending(now);
   }
   if (ami_up_ && now >= next_queue_publish_ms_) {
     next_queue_publish_ms_ = now + kQueuePublishMs;
@@ -456,11 +483,19 @@ void Engine::publish_status(int64_t now) {
   if (!migrated_ || !config_loaded_ || campaigns_.empty()) return;
   std::vector<pd::store::CampaignStatus> rows;
   const int64_t now_s = now / 1000;
-  for (const auto& [id, run] : campaigns_) {
+  for (auto& [id, run] : campaigns_) {
     pd::store::CampaignStatus row;
     row.campaign_id = uint32_t(id);
     row.live_calls = uint32_t(calls_.live_calls(id));
-    row.problem = run.prepared.error;
+    int64_t since = 0;
+    row.problem = current_problem(run, since, now);
+    if (row.problem != run.problem) {
+      run.problem = row.problem;
+      run.problem_since_ms = since;
+    }
+    if (!row.problem.empty()) {
+      row.problem_since = pd::store::TimePoint(std::chrono::milliseconds(run.problem_since_ms));
+    }
     if (run.prepared.schedule) {
       const auto& schedule = *run.prepared.schedule;
       row.open_now = schedule.is_open(now_s);
@@ -514,52 +549,6 @@ void Engine::finish_unused(std::vector<uint64_t> ids, pd::store::NumberState sta
   store_->call<size_t>([ids = std::move(ids),
                         state](pd::store::Store& store) { return store.finish_unused(ids, state); },
                        [](pd::Result<size_t>) {});
-}
-
-// After a restart: leads this instance had only reserved go back; calls it had
-// in flight are adopted and matched against the PBX's live channels.
-void Engine::recover_own_leads() {
-  std::weak_ptr<bool> alive = alive_;
-  store_->call<std::vector<pd::store::OpenCall>>(
-      [](pd::store::Store& store) -> pd::Result<std::vector<pd::store::OpenCall>> {
-        if (auto released = store.release_all_reserved(); !released) {
-          return pd::fail(released.error());
-        }
-        return store.open_calls();
-      },
-      [this, alive](pd::Result<std::vector<pd::store::OpenCall>> open) {
-        if (alive.expired() || !*alive.lock()) return;
-        if (!open) {
-          host_.log(PD_LOG_WARN, "could not recover earlier calls: " + open.error().message);
-          return;
-        }
-        if (open->empty()) return;
-        const int64_t now = now_ms();
-        for (auto& call : *open) adopt_call(std::move(call), now);
-        host_.log(PD_LOG_INFO, "adopting " + std::to_string(open->size()) +
-                                   " call(s) left in flight by an earlier run");
-        if (ami_up_ && !reconciling_) reconcile_calls();
-      });
-}
-
-// Follows a call an earlier run of this instance started.
-void Engine::adopt_call(pd::store::OpenCall call, int64_t now) {
-  const int64_t campaign_id = call.lead.campaign_id;
-  pd::core::CallInfo info{campaign_id, int64_t(call.lead.id), call.lead.attempts + 1, ""};
-  pd::core::CallSettings settings;
-  settings.ok_disposition = settings_.ok_disposition;
-  settings.leg =
-      call.local_first ? pd::core::CallLeg::kLocalFirst : pd::core::CallLeg::kRemoteFirst;
-  settings.valid_dtmf = call.valid_dtmf;
-  auto added = calls_.add(call.call_id, "", info, settings, now);
-  if (!added) return;
-  (*added)->originate_sent(now);
-  LiveCall live;
-  live.lead = std::move(call.lead);
-  live.campaign_id = campaign_id;
-  live.campaign_name = std::move(call.campaign_name);
-  live.started_at = call.started_at;
-  live_.emplace(std::move(call.call_id), std::move(live));
 }
 
 std::string Engine::next_call_id() {

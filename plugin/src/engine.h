@@ -32,6 +32,7 @@
 #include "pd/core/pacer.h"
 #include "pd/core/queue_view.h"
 #include "pd/core/retry_policy.h"
+#include "pd/core/string_map.h"
 #include "pd/store/store_worker.h"
 #include "plugin_config.h"
 
@@ -80,8 +81,37 @@ class Engine {
     bool claim_in_flight = false;
     int64_t next_claim_ms = 0;  // after an empty claim, wait before asking again
     int starting = 0;           // leads between the pacer and the Originate (DNC lookup)
+    // The dialplan check (ShowDialPlan of the helper context and the
+    // destinations) since the last load, reconnect or dialplan reload: the
+    // campaign dials only once every answer said "exists".
+    int checks_pending = 0;
+    int checks_failed = 0;
+    int check_generation = 0;
+    bool dialplan_checked = false;
+    std::string dialplan_problem;  // what is missing; empty when all exist
+    int64_t dialplan_problem_ms = 0;
+    // What the dashboard shows: the current problem and when it began.
+    std::string problem;
+    int64_t problem_since_ms = 0;
     int64_t id() const { return prepared.campaign.id; }
     bool runnable() const { return prepared.runnable() && prepared.campaign.enabled; }
+    bool dialable() const { return runnable() && dialplan_checked && dialplan_problem.empty(); }
+  };
+
+  // An AMI action whose answer the engine waits for, by ActionID. At most one
+  // per call in flight (milestones) plus a few per campaign (checks): bounded
+  // by the call table and the campaigns; dropped when the link goes down and
+  // expired after kPendingActionMs.
+  struct PendingAction {
+    enum class Kind { kMilestones, kDeleteMilestones, kDialplanCheck, kReload };
+    Kind kind = Kind::kMilestones;
+    int64_t sent_ms = 0;
+    std::string call_id;              // kMilestones, kDeleteMilestones
+    bool finish = false;              // kMilestones: no channel of the call is left
+    pd::core::Milestones milestones;  // kMilestones, filled by DBGetTreeResponse
+    int64_t campaign_id = 0;          // kDialplanCheck
+    int generation = 0;               // kDialplanCheck: CampaignRun::check_generation
+    std::string what;                 // kDialplanCheck: "destination ivr-1,s,1"
   };
 
   // What the engine remembers of a call it placed, besides the core's state.
@@ -127,9 +157,6 @@ class Engine {
   void publish_queues();
   void release_leads(std::vector<uint64_t> ids);
   void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state);
-  void recover_own_leads();
-  void adopt_call(pd::store::OpenCall call, int64_t now_ms);
-  void reconcile_calls();
   void give_back_unused_leads();
   void try_migrate(int64_t now_ms);
   void send_command(const std::string& command);
@@ -153,8 +180,30 @@ class Engine {
   void finish_call(const std::string& call_id);
   void close_same_name(int64_t campaign_id, const pd::store::Lead& reached);
   void expire_calls(int64_t now_ms);
-  void reconcile_finished(int64_t now_ms);
   std::string next_call_id();
+
+  // engine_recovery.cpp: what happened while the engine was away - adopted
+  // calls after a restart, reconciliation after a reconnect, the milestones
+  // the helper dialplan wrote to the Asterisk database (docs/milestones.md).
+  void recover_own_leads();
+  void adopt_calls(std::vector<pd::store::OpenCall> calls, int64_t now_ms);
+  void reconcile_calls(int64_t now_ms);
+  void reconcile_finished(int64_t now_ms);
+  void request_milestones(const std::string& call_id, bool finish, int64_t now_ms);
+  void milestones_read(const std::string& call_id, const pd::core::Milestones* milestones,
+                       bool finish);
+  void delete_milestones(const std::string& call_id, int64_t now_ms);
+  // Routes a reply to an action in pending_; false when the ActionID is not one.
+  bool on_pending_reply(const pd::core::AmiEvent& event, int64_t now_ms);
+  void expire_pending(int64_t now_ms);
+
+  // engine_checks.cpp: the dialplan check of each campaign and the problems
+  // the dashboard shows.
+  void check_dialplan(int64_t now_ms);
+  void check_campaign_dialplan(CampaignRun& run, int64_t now_ms);
+  void dialplan_check_answered(const PendingAction& check, bool exists, std::string_view message,
+                               int64_t now_ms);
+  std::string current_problem(const CampaignRun& run, int64_t& since_ms, int64_t now_ms) const;
 
   // engine_agents.cpp: panels, preview cards, dispositions, inbound calls.
   void pace_preview(CampaignRun& run, int64_t now_ms);
@@ -213,6 +262,20 @@ class Engine {
   std::string queue_status_action_;
   std::string core_show_action_;
   bool reconciling_ = false;
+  int64_t reconcile_deadline_ms_ = 0;
+  // Open calls of an earlier run read while a reconciliation was under way:
+  // adopted when it ends, then reconciled themselves.
+  std::vector<pd::store::OpenCall> deferred_adoptions_;
+  // recover_own_leads() succeeded; it runs once the campaigns are loaded, and
+  // no call is placed before.
+  bool leads_recovered_ = false;
+  bool recovery_in_flight_ = false;
+  int64_t next_recover_ms_ = 0;
+  int64_t link_lost_ms_ = 0;  // when the AMI link went down; 0 while up and recovered
+  int64_t link_up_ms_ = 0;
+  int milestone_reads_ = 0;  // DBGetTree answers awaited
+  bool milestone_delete_warned_ = false;
+  pd::core::StringMap<PendingAction> pending_;
 
   uint64_t call_sequence_ = 0;
   std::string call_id_prefix_;

@@ -29,6 +29,8 @@ pd::store::NumberState state_after(pd::core::NextStep step) {
       return pd::store::NumberState::kDone;
     case pd::core::NextStep::kRetry:
       return pd::store::NumberState::kRetry;
+    case pd::core::NextStep::kUnknown:
+      return pd::store::NumberState::kUnknown;
     case pd::core::NextStep::kFailed:
       break;
   }
@@ -42,13 +44,15 @@ void Engine::pace(int64_t now) {
 }
 
 bool Engine::may_pace() const {
-  return ami_up_ && !reconciling_ && config_loaded_ && !refused_ && store_ && store_->healthy() &&
-         dnc_store_->healthy();
+  return ami_up_ && !reconciling_ && config_loaded_ && leads_recovered_ && !refused_ && store_ &&
+         store_->healthy() && dnc_store_->healthy();
 }
 
 void Engine::pace_one(CampaignRun& run, int64_t now) {
   if (!run.runnable()) return;
-  if (!run.prepared.schedule->is_open(now / 1000)) {
+  // Closed, or what it dials into is missing from the dialplan: its claimed
+  // leads go back for now.
+  if (!run.dialable() || !run.prepared.schedule->is_open(now / 1000)) {
     if (!run.hopper.empty()) {
       std::vector<uint64_t> ids;
       for (const auto& lead : run.hopper) ids.push_back(lead.id);
@@ -291,7 +295,7 @@ bool Engine::wanted(const pd_ami_field* fields, size_t n_fields) {
   if (n_fields == 0 || std::strcmp(fields[0].key, "Event") != 0) return n_fields > 0;
   const std::string_view name = fields[0].value;
   return pd::core::CallTable::may_concern(name) || name.starts_with("Queue") ||
-         name == "CoreShowChannelsComplete";
+         name == "CoreShowChannelsComplete" || name.starts_with("DBGet");
 }
 
 void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
@@ -300,6 +304,7 @@ void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
   for (size_t i = 0; i < n_fields; ++i) event_fields_.push_back({fields[i].key, fields[i].value});
   const pd::core::AmiEvent event = pd::core::AmiEvent::from_fields(event_fields_);
   const int64_t now = now_ms();
+  if (!event.action_id.empty() && on_pending_reply(event, now)) return;
 
   if (!event.event.empty()) {
     const std::string_view name = event.event;
@@ -344,13 +349,15 @@ void Engine::handle_call_changes(pd::core::CallState& call, pd::core::CallChange
     pd::store::AttemptAnswer answer;
     answer.call_id = call_id;
     answer.number_id = live.lead.id;
-    answer.answered_at = pd::store::now_ms();
+    // When it happened (a recovered call learns it late, from its milestones).
+    answer.answered_at = call.answered_ms() > 0 ? time_of(call.answered_ms()) : pd::store::now_ms();
     answer.unique_id = call_id;
     store_->submit(answer);
     if (live.preview) send_progress(live, call_id, "connected");
   }
   if (changes & pd::core::kAgentConnected) {
-    const std::string agent = extension_of(event.interface);
+    const std::string agent = extension_of(
+        event.interface.empty() ? std::string_view(call.agent_interface()) : event.interface);
     if (live.agent.empty() && !agent.empty()) {
       live.agent = agent;
       agent_calls_[agent] = call_id;
@@ -416,6 +423,11 @@ void Engine::finish_call(const std::string& call_id) {
   }
   ++stats_.calls_ended;
 
+  if (!result.customer_dialed && result.error.starts_with("Originate refused")) {
+    // Never reached the PBX's dialplan: nothing was recorded for it.
+  } else {
+    delete_milestones(call_id, now);
+  }
   send_progress(live, call_id, "ended", dial_status);
   if (!agent.empty()) {
     if (auto busy = agent_calls_.find(agent);
@@ -465,18 +477,6 @@ void Engine::expire_calls(int64_t now) {
   for (const auto& id : calls_.expire(now)) {
     host_.log(PD_LOG_WARN, "call " + id + ": no outcome from Asterisk in time; ended as lost");
     finish_call(id);
-  }
-}
-
-void Engine::reconcile_finished(int64_t now) {
-  reconciling_ = false;
-  core_show_action_.clear();
-  const auto lost = calls_.finish_reconcile(now);
-  for (const auto& id : lost) finish_call(id);
-  if (!lost.empty()) {
-    host_.log(PD_LOG_INFO, std::to_string(lost.size()) +
-                               " call(s) were gone from the PBX after the reconnect; their numbers "
-                               "follow the retry rules");
   }
 }
 

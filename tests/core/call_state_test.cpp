@@ -139,14 +139,22 @@ TEST_CASE("Reason 0: the specific DialEnd - else the  second half cause - else F
     Harness h({}, false);
     h.feed(own_dial("DialEnd", "CHANUNAVAIL"), 1100);
     h.feed(originate_response("Failure", "0"), 1201);
+    CHECK(h.call.expire(1201 + 2000) == kEnded);
     CHECK(h.call.result().dial_status == DialStatus::kChanUnavail);
   }
   SUBCASE("nothing else known -> FAILED; Reason 1 -> NOANSWER") {
     Harness h({}, false);
     h.feed(originate_response("Failure", "0"), 1201);
+    // No channel was seen (trace 14): it may still come; after settle_ms the
+    // call ends, at the time of the OriginateResponse.
+    CHECK(h.call.expire(1201 + 1999) == kNoChange);
+    CHECK(h.call.expire(1201 + 2000) == kEnded);
     CHECK(h.call.result().dial_status == DialStatus::kFailed);
+    CHECK(h.call.result().ended_ms == 1201);
+    CHECK_FALSE(h.call.result().lost);
     Harness h1({}, false);
     h1.feed(originate_response("Failure", "1"), 1201);
+    h1.call.expire(5000);
     CHECK(h1.call.result().dial_status == DialStatus::kNoAnswer);
   }
   SUBCASE("congestion cause on ;2") {
@@ -210,6 +218,7 @@ TEST_CASE("Agent wins over DTMF - Ok follows the Ok disposition setting") {
   busy_is_ok.ok_disposition = "busy";
   Harness odd(busy_is_ok, false);
   odd.feed(originate_response("Failure", "5"), 2000);
+  odd.call.expire(2000 + busy_is_ok.settle_ms);
   CHECK(odd.call.result().disposition == "Ok");
 }
 
@@ -303,6 +312,7 @@ TEST_CASE("local first: the local leg failed - the customer was never dialed") {
   settings.leg = CallLeg::kLocalFirst;
   Harness h(settings, false);
   h.feed(originate_response("Failure", "3"), 30000);
+  CHECK(h.call.expire(30000 + settings.settle_ms) == kEnded);
   const CallResult& r = h.call.result();
   CHECK(r.dial_status == DialStatus::kFailed);
   CHECK_FALSE(r.customer_dialed);
@@ -325,14 +335,22 @@ TEST_CASE("expire: only calls still waiting for the Originate's outcome - past t
   CHECK(answered.call.expire(90000) == kNoChange);
 }
 
-TEST_CASE("reconcile: channels gone -> lost - channel Up without a response -> answered") {
+TEST_CASE(
+    "reconcile: channels gone -> recovery decides - channel Up without a response -> answered") {
   Harness gone;
   gone.feed(newchannel(kId), 1100);
   gone.feed(originate_response("Success", "4"), 2000);
   gone.call.begin_reconcile();
-  CHECK(gone.call.finish_reconcile(60000) == kEnded);
+  CHECK(gone.call.finish_reconcile(60000) == kNoChange);
+  CHECK(gone.call.gone());
+  // No end recorded: the PBX lost it (a crash). Answered, never reached an
+  // agent: abandoned by the system, ended when the link was lost - never Ok.
+  CHECK(gone.call.apply_milestones(Milestones{}) == kNoChange);
+  CHECK(gone.call.finish_recovery(3000) == kEnded);
   CHECK(gone.call.result().lost);
   CHECK(gone.call.result().dial_status == DialStatus::kAnswer);  // what was known stands
+  CHECK(gone.call.result().disposition == "Abandoned");
+  CHECK(gone.call.result().ended_ms == 3000);
 
   Harness alive;
   alive.feed(newchannel(kId), 1100);

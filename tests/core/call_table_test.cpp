@@ -143,10 +143,25 @@ TEST_CASE("reconcile after a reconnect: vanished calls end - live ones continue"
                      {"Linkedid", "alive"},
                      {"ChannelStateDesc", "Up"}});
   table.apply(to_event(listed), 100);
+  // Gone calls are listed, not ended: their milestones decide.
   CHECK(table.finish_reconcile(200) == std::vector<std::string>{"gone"});
-  CHECK(table.find("gone")->result().lost);
+  CHECK_FALSE(table.find("gone")->ended());
   CHECK(table.find("alive")->phase() == CallPhase::kAnswered);
+  CHECK(table.live_calls(1) == 2);
+
+  Milestones recorded;
+  recorded.answered_ms = 50;
+  recorded.ended_ms = 150;
+  recorded.cause = 16;
+  CHECK((table.recover("gone", &recorded, true, 190) & kEnded));
+  const CallResult& result = table.find("gone")->result();
+  CHECK(result.recovered);
+  CHECK_FALSE(result.lost);
+  CHECK(result.answered_ms == 50);
+  CHECK(result.ended_ms == 150);
+  CHECK(result.disposition == "Ok");
   CHECK(table.live_calls(1) == 1);
+  CHECK(table.recover("nobody", &recorded, true, 190) == kNoChange);
 }
 
 TEST_CASE("custom UserEvent names") {

@@ -82,19 +82,32 @@ TEST_CASE("the helper contexts read back as Asterisk would read them") {
     for (const auto& step : steps) CHECK_MESSAGE(step.priority == expected++, context);
   }
   const auto& sales = parsed.contexts.at("pd-sales-dest");
-  REQUIRE(sales.size() == 5);
-  CHECK(sales[1].application == "AMD");
-  CHECK(sales[2].application == "UserEvent");
-  CHECK(sales[2].arguments.starts_with("PanelDialerAMD,Status: ${AMDSTATUS}"));
-  CHECK(sales[3].arguments.find("?app-blackhole,hangup,1") != std::string::npos);
-  CHECK(sales[4].application == "Goto");
-  CHECK(sales[4].arguments == "ext-queues,400,1");
+  REQUIRE(sales.size() == 10);
+  // The answer is recorded first, so a restarted engine never redials it.
+  CHECK(sales[1].arguments == "DB(paneldialer/${PD_CALLID}/answered)=${STRFTIME(,,%s%3q)}");
+  CHECK(sales[2].arguments == "CHANNEL(hangup_handler_push)=pd-sales-end,s,1");
+  CHECK(sales[3].application == "AMD");
+  CHECK(sales[4].arguments == "DB(paneldialer/${PD_CALLID}/amd)=${AMDSTATUS}");
+  CHECK(sales[5].application == "UserEvent");
+  CHECK(sales[5].arguments.starts_with("PanelDialerAMD,Status: ${AMDSTATUS}"));
+  CHECK(sales[6].arguments.find("?app-blackhole,hangup,1") != std::string::npos);
+  CHECK(sales[7].arguments == "$[${DIALPLAN_EXISTS(ext-queues,400,1)}]?:pd-sales-invalid,s,1");
+  CHECK(sales[9].application == "Goto");
+  CHECK(sales[9].arguments == "ext-queues,400,1");
   // No AMD without an AMD destination.
-  CHECK(parsed.contexts.at("pd-survey-dest").size() == 2);
+  CHECK(parsed.contexts.at("pd-survey-dest").size() == 6);
   const auto& customer = parsed.contexts.at("pd-sales-customer");
   CHECK(customer[0].exten == "_[0-9*#+].");
-  CHECK(customer[1].arguments == "Local/${EXTEN}@from-internal,25");
-  CHECK(customer[2].arguments.starts_with("PanelDialerDial,Status: ${DIALSTATUS}"));
+  CHECK(customer[2].arguments == "Local/${EXTEN}@from-internal,25,U(pd-sales-answered^s^1)");
+  CHECK(customer[3].arguments == "DB(paneldialer/${PD_CALLID}/dialstatus)=${DIALSTATUS}");
+  CHECK(customer[4].arguments.starts_with("PanelDialerDial,Status: ${DIALSTATUS}"));
+  for (const char* name :
+       {"pd-sales-answered", "pd-sales-invalid", "pd-sales-end", "pd-sales-agent"}) {
+    CHECK_MESSAGE(parsed.contexts.contains(name), name);
+  }
+  const auto& invalid = parsed.contexts.at("pd-sales-invalid");
+  CHECK(invalid[1].arguments == "PanelDialerDest,Status: INVALID,CallID: ${PD_CALLID}");
+  CHECK(parsed.contexts.at("pd-sales-end").back().application == "Return");
 }
 
 TEST_CASE("bad names never reach the dialplan") {

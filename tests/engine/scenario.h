@@ -2,7 +2,10 @@
 // digit of the number (as on the Asterisk rig of the traces), two agents in
 // queue "sales", the helper contexts of the test campaigns mapped to what
 // their dialplan leads to. Numbers 5559XXXXX answer and talk as long as an
-// IVR call holds (`ivr_hold_s`), for tests that need calls to stay up.
+// IVR call holds (`ivr_hold_s`), for tests that need calls to stay up. The
+// campaigns' destinations (ext-queues, ivr-1, app-blackhole) exist in its
+// dialplan (ShowDialPlan); campaign "qinvalid"'s helper finds its destination
+// missing at run time.
 #pragma once
 
 #include <string>
@@ -24,7 +27,11 @@ inline std::string engine_scenario(int speed, int ivr_hold_s = 4) {
   "contexts": {
     "sim-customers": {"type": "customers"},
     "sim-agents": {"type": "agents"},
-    "pd-*-customer": {"type": "customers"},
+    "pd-*-customer": {"type": "customers", "dial_context": "sim-customers"},
+    "ext-queues": {"type": "queue", "queue": "sales"},
+    "ivr-1": {"type": "ivr", "hold_s": 4},
+    "app-blackhole": {"type": "ivr", "hold_s": 0},
+    "pd-qinvalid-dest": {"type": "invalid_destination"},
     "pd-qremote-dest": {"type": "queue", "queue": "sales"},
     "pd-qlocal-local": {"type": "queue", "queue": "sales"},
     "pd-qamd-dest": {"type": "queue", "queue": "sales", "amd": true, "amd_s": 2.5},

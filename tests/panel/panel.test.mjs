@@ -26,6 +26,7 @@ const scenario = {
     'sim-agents': { type: 'agents' },
     'pd-*-customer': { type: 'customers' },
     'inbound-support': { type: 'queue', queue: 'support' },
+    'ext-queues': { type: 'queue', queue: 'support' },
   },
   number_rules: [{ pattern: '_X.', outcome: 'answer', answer_after_s: 2, talk_s: 4 }],
 };

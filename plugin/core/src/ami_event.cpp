@@ -36,6 +36,10 @@ void AmiEvent::set(std::string_view key, std::string_view value) noexcept {
       if (key_is(key, "paused")) return keep_first(paused, value);
       if (key_is(key, "incall")) return keep_first(in_call, value);
       return;
+    case 3:
+      if (key_is(key, "key")) return keep_first(this->key, value);
+      if (key_is(key, "val")) return keep_first(val, value);
+      return;
     case 4:
       if (key_is(key, "name")) return keep_first(member_name, value);
       return;
@@ -61,6 +65,7 @@ void AmiEvent::set(std::string_view key, std::string_view value) noexcept {
       return;
     case 11:
       if (key_is(key, "calleridnum")) return keep_first(caller_id_num, value);
+      if (key_is(key, "destchannel")) return keep_first(dest_channel, value);
       return;
     case 12:
       if (key_is(key, "destuniqueid")) return keep_first(dest_uniqueid, value);

@@ -61,6 +61,8 @@ std::string_view to_string(DialStatus status) noexcept {
       return "FAILED";
     case DialStatus::kMachine:
       return "MACHINE";
+    case DialStatus::kInvalidDestination:
+      return "INVALID_DESTINATION";
   }
   return "";
 }
@@ -73,6 +75,7 @@ DialStatus dial_status_from_word(std::string_view word) noexcept {
   if (word == "CONGESTION") return DialStatus::kCongestion;
   if (word == "CHANUNAVAIL") return DialStatus::kChanUnavail;
   if (word == "MACHINE") return DialStatus::kMachine;
+  if (word == "INVALID_DESTINATION") return DialStatus::kInvalidDestination;
   return DialStatus::kFailed;  // DONTCALL, TORTURE, INVALIDARGS, FAILED, unknown words
 }
 
@@ -120,6 +123,56 @@ DialStatus dial_status_from_cause(int cause) noexcept {
   }
 }
 
+bool Milestones::take(std::string_view call_id, std::string_view key, std::string_view value) {
+  if (key.starts_with('/')) key.remove_prefix(1);
+  if (key.starts_with(kMilestoneFamily) && key.size() > kMilestoneFamily.size() &&
+      key[kMilestoneFamily.size()] == '/') {
+    key.remove_prefix(kMilestoneFamily.size() + 1);
+  }
+  if (!key.starts_with(call_id) || key.size() <= call_id.size() + 1 || key[call_id.size()] != '/') {
+    return false;
+  }
+  const std::string_view name = key.substr(call_id.size() + 1);
+  value = value.substr(0, 64);
+  auto epoch_ms = [](std::string_view text) -> EpochMs {
+    // "1795838232182" (STRFTIME %s%3q); "1795838232.182" is taken too.
+    EpochMs ms = 0;
+    int decimals = -1;
+    for (char c : text) {
+      if (c == '.' && decimals < 0) {
+        decimals = 0;
+        continue;
+      }
+      if (c < '0' || c > '9') return 0;
+      if (decimals >= 3) continue;
+      ms = ms * 10 + (c - '0');
+      if (decimals >= 0) ++decimals;
+    }
+    if (decimals >= 0) {
+      for (; decimals < 3; ++decimals) ms *= 10;
+    }
+    return ms;
+  };
+  if (name == "answered") {
+    answered_ms = epoch_ms(value);
+  } else if (name == "ended") {
+    ended_ms = epoch_ms(value);
+  } else if (name == "cause") {
+    cause = to_int(value, -1);
+  } else if (name == "agent") {
+    agent = std::string(value);
+  } else if (name == "amd") {
+    amd = std::string(value);
+  } else if (name == "dest") {
+    dest = std::string(value);
+  } else if (name == "dialstatus") {
+    dial_status = std::string(value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 CallState::CallState(std::string call_id, CallSettings settings, EpochMs created_ms)
     : call_id_(std::move(call_id)), settings_(std::move(settings)) {
   result_.created_ms = created_ms;
@@ -147,9 +200,9 @@ CallChanges CallState::apply(const AmiEvent& e, EpochMs now, const CallEventName
   const bool customer_dial = settings_.leg == CallLeg::kLocalFirst && is_primary(e.uniqueid);
 
   if (name == "Newchannel") return channel_alive(e.uniqueid, false, now);
-  if (name == "Hangup") return channel_hangup(e.uniqueid, to_int(e.cause, -1), now);
+  if (name == "Hangup") return channel_hangup(e.uniqueid, to_int(e.cause, -1), now, e.channel);
   if (name == "DialBegin") {
-    return customer_dial ? customer_dial_begin(e.dest_uniqueid, now) : kNoChange;
+    return customer_dial ? customer_dial_begin(e.dest_uniqueid, now, e.dest_channel) : kNoChange;
   }
   if (name == "DialState") {
     if (e.dial_status != "RINGING") return kNoChange;
@@ -167,7 +220,13 @@ CallChanges CallState::apply(const AmiEvent& e, EpochMs now, const CallEventName
     return originate_response(success, reason, now);
   }
   if (name == "AgentConnect") return agent_connect(e.member_name, e.interface, now);
-  if (name == "AgentComplete") return agent_complete(now);
+  if (name == "AgentComplete") {
+    // An adopted call may have been connected while the engine was away:
+    // the completion names the agent too.
+    CallChanges changes =
+        agent_connected_ ? kNoChange : agent_connect(e.member_name, e.interface, now);
+    return changes | agent_complete(now);
+  }
   if (name == "DTMFEnd") {
     if (e.direction != "Received" || !is_customer_channel(e.uniqueid)) return kNoChange;
     return dtmf_received(e.digit, now);
@@ -175,6 +234,7 @@ CallChanges CallState::apply(const AmiEvent& e, EpochMs now, const CallEventName
   if (name == "UserEvent") {
     if (e.user_event == names.amd) return amd_result(e.status, now);
     if (e.user_event == names.dial) return dial_result(e.status, now);
+    if (e.user_event == names.destination) return destination_result(e.status, now);
     return kNoChange;
   }
   if (name == "CoreShowChannel") {
@@ -213,6 +273,7 @@ CallChanges CallState::originate_rejected(std::string_view message, EpochMs now)
   if (ended() || originate_known_) return kNoChange;
   rejected_ = true;
   originate_known_ = true;
+  originate_known_ms_ = now;
   error_ = message.empty() ? "Originate refused" : "Originate refused: " + std::string(message);
   return maybe_end(now);
 }
@@ -220,6 +281,7 @@ CallChanges CallState::originate_rejected(std::string_view message, EpochMs now)
 CallChanges CallState::originate_response(bool success, int reason, EpochMs now) {
   if (ended() || originate_known_) return kNoChange;
   originate_known_ = true;
+  originate_known_ms_ = now;
   originate_success_ = success;
   originate_reason_ = reason;
   CallChanges changes = advance(CallPhase::kOriginating);
@@ -240,21 +302,34 @@ CallChanges CallState::channel_alive(std::string_view uniqueid, bool up, EpochMs
   if (std::find(live_channels_.begin(), live_channels_.end(), key) == live_channels_.end()) {
     live_channels_.push_back(key);
   }
+  channels_seen_ = true;
   if (up && is_primary(uniqueid)) primary_up_ = true;
   return advance(CallPhase::kOriginating);
 }
 
-CallChanges CallState::channel_hangup(std::string_view uniqueid, int cause, EpochMs now) {
+CallChanges CallState::channel_hangup(std::string_view uniqueid, int cause, EpochMs now,
+                                      std::string_view channel) {
   if (ended()) return kNoChange;
   const uint64_t key = channel_key(uniqueid);
   const auto it = std::find(live_channels_.begin(), live_channels_.end(), key);
   if (it != live_channels_.end()) live_channels_.erase(it);
-  const bool customer = settings_.leg == CallLeg::kRemoteFirst
-                            ? is_second_half(uniqueid)
-                            : (!customer_channel_.empty() && uniqueid == customer_channel_);
-  if (customer) customer_cause_ = cause;
+  bool customer = false;
+  if (settings_.leg == CallLeg::kRemoteFirst) {
+    customer = is_second_half(uniqueid);
+  } else if (!customer_channel_.empty()) {
+    customer = uniqueid == customer_channel_ ||
+               (!customer_partner_.empty() && channel == customer_partner_);
+  }
+  if (customer) note_customer_cause(cause);
   if (is_primary(uniqueid)) primary_cause_ = cause;
   return maybe_end(now);
+}
+
+void CallState::note_customer_cause(int cause) {
+  // The first informative cause stands; 0 ("not set", the ;1 half of a
+  // busy Local channel) never replaces one.
+  if (cause < 0) return;
+  if (customer_cause_ <= 0) customer_cause_ = cause;
 }
 
 CallChanges CallState::own_dial_ringing(EpochMs now) {
@@ -271,11 +346,16 @@ CallChanges CallState::own_dial_end(DialStatus status, EpochMs now) {
   return kNoChange;
 }
 
-CallChanges CallState::customer_dial_begin(std::string_view customer_uniqueid, EpochMs now) {
+CallChanges CallState::customer_dial_begin(std::string_view customer_uniqueid, EpochMs now,
+                                           std::string_view customer_channel) {
   (void)now;
   if (ended()) return kNoChange;
   customer_dial_begun_ = true;
   if (!customer_uniqueid.empty()) customer_channel_ = std::string(customer_uniqueid);
+  // A Local customer "Local/555@ctx-0000005b;1": its ";2" half carries the cause.
+  if (customer_channel.size() > 2 && customer_channel.ends_with(";1")) {
+    customer_partner_ = std::string(customer_channel.substr(0, customer_channel.size() - 1)) + "2";
+  }
   return advance(CallPhase::kOriginating);
 }
 
@@ -336,19 +416,109 @@ CallChanges CallState::dial_result(std::string_view dial_status_word, EpochMs no
   return kNoChange;
 }
 
+CallChanges CallState::destination_result(std::string_view status, EpochMs now) {
+  (void)now;
+  if (ended()) return kNoChange;
+  if (status == "INVALID") invalid_destination_ = true;
+  return kNoChange;
+}
+
 CallChanges CallState::expire(EpochMs now) {
-  if (ended() || originate_known_ || settings_.originate_deadline_ms <= 0 ||
-      now < settings_.originate_deadline_ms) {
+  if (ended()) return kNoChange;
+  if (originate_known_) {
+    // A failure whose channels never showed up (trace 14) ends when it happened.
+    if (!channels_seen_ && live_channels_.empty() &&
+        now >= originate_known_ms_ + settings_.settle_ms) {
+      return end(originate_known_ms_);
+    }
+    return kNoChange;
+  }
+  if (settings_.originate_deadline_ms <= 0 || now < settings_.originate_deadline_ms) {
     return kNoChange;
   }
   return end_lost("no OriginateResponse before the deadline", now);
 }
 
-CallChanges CallState::end_lost(std::string_view why, EpochMs now) {
+CallChanges CallState::end_lost(std::string_view why, EpochMs at) {
   if (ended()) return kNoChange;
   result_.lost = true;
   error_ = std::string(why);
-  return end(now);
+  return end(at);
+}
+
+CallChanges CallState::end_unknown(std::string_view why, EpochMs at) {
+  if (ended()) return kNoChange;
+  result_.lost = true;
+  // Known to have failed or to have been answered: that is not unknown.
+  const bool known_unanswered = rejected_ || (originate_known_ && !originate_success_ &&
+                                              settings_.leg == CallLeg::kRemoteFirst);
+  if (answered_ms_ == 0 && !known_unanswered) result_.unknown = true;
+  error_ = std::string(why);
+  return end(at);
+}
+
+CallChanges CallState::apply_milestones(const Milestones& m) {
+  if (ended()) return kNoChange;
+  CallChanges changes = kNoChange;
+  if (m.dest == "invalid") invalid_destination_ = true;
+  if (!m.amd.empty() && amd_status_.empty()) {
+    amd_status_ = m.amd;
+    amd_machine_ = m.amd == "MACHINE";
+  }
+  if (!m.dial_status.empty()) {
+    customer_dial_begun_ = true;
+    customer_dial_status_ = dial_status_from_word(m.dial_status);
+  }
+  const bool remote = settings_.leg == CallLeg::kRemoteFirst;
+  if (m.answered_ms > 0) {
+    if (remote && !originate_known_) {
+      originate_known_ = true;
+      originate_known_ms_ = m.answered_ms;
+      originate_success_ = true;
+      originate_reason_ = 4;
+    }
+    if (!remote) {
+      customer_dial_begun_ = true;
+      if (customer_dial_status_ == DialStatus::kNone) customer_dial_status_ = DialStatus::kAnswer;
+    }
+    if (answered_ms_ == 0) {
+      answered_ms_ = m.answered_ms;
+      advance(CallPhase::kAnswered);
+      changes |= kAnswered;
+    } else if (m.answered_ms < answered_ms_) {
+      answered_ms_ = m.answered_ms;  // the recorded time beats the time we learnt it
+    }
+  }
+  if (!m.agent.empty() && !agent_connected_) {
+    agent_connected_ = true;
+    agent_name_ = m.agent;
+    agent_interface_ = m.agent;
+    advance(CallPhase::kAgentConnected);
+    changes |= kAgentConnected;
+  }
+  if (m.ended_ms > 0) {
+    recorded_end_ms_ = m.ended_ms;
+    if (m.cause >= 0 && primary_cause_ < 0) primary_cause_ = m.cause;
+    if (!originate_known_) {
+      // It ended without the customer answering (that would have been
+      // recorded first); local first: the customer dial decides.
+      originate_known_ = true;
+      originate_known_ms_ = m.ended_ms;
+      originate_success_ = !remote && customer_dial_begun_;
+      originate_reason_ = -1;
+    }
+  }
+  return changes;
+}
+
+CallChanges CallState::finish_recovery(EpochMs lost_at) {
+  if (ended() || !live_channels_.empty()) return kNoChange;
+  if (recorded_end_ms_ > 0) {
+    result_.recovered = true;
+    return end(recorded_end_ms_);
+  }
+  return end_lost("the call's channels were gone and its end was not recorded (the PBX went away)",
+                  lost_at);
 }
 
 void CallState::begin_reconcile() {
@@ -358,16 +528,16 @@ void CallState::begin_reconcile() {
 }
 
 CallChanges CallState::finish_reconcile(EpochMs now) {
-  if (ended()) return kNoChange;
-  if (live_channels_.empty()) {
-    return end_lost("the call's channels were gone when the AMI link came back", now);
-  }
+  if (ended() || live_channels_.empty()) return kNoChange;
   if (!originate_known_ && primary_up_) return originate_response(true, 4, now);
   return kNoChange;
 }
 
 CallChanges CallState::maybe_end(EpochMs now) {
   if (ended() || !originate_known_ || !live_channels_.empty()) return kNoChange;
+  // A refusal has no channels; a failure reported before its channels were
+  // seen waits for them (expire() ends it if they never come).
+  if (!rejected_ && !channels_seen_) return kNoChange;
   return end(now);
 }
 
@@ -416,20 +586,29 @@ DialStatus CallState::final_dial_status(bool& dialed) const {
     }
   }
   if (status == DialStatus::kAnswer && amd_machine_) status = DialStatus::kMachine;
+  if (invalid_destination_) status = DialStatus::kInvalidDestination;
   return status;
 }
 
 CallChanges CallState::end(EpochMs now) {
   CallResult& r = result_;
   r.dial_status = final_dial_status(r.customer_dialed);
-  const bool answered =
-      r.dial_status == DialStatus::kAnswer || r.dial_status == DialStatus::kMachine;
-  if (agent_connected_ && r.dial_status == DialStatus::kAnswer) {
+  const bool answered = r.dial_status == DialStatus::kAnswer ||
+                        r.dial_status == DialStatus::kMachine ||
+                        r.dial_status == DialStatus::kInvalidDestination;
+  if (r.unknown) {
+    r.dial_status = DialStatus::kNone;
+    r.customer_dialed = true;
+    r.disposition = "Unknown";
+  } else if (agent_connected_ && r.dial_status == DialStatus::kAnswer) {
     r.disposition = "Agent";
-  } else if (!dtmf_.empty()) {
+  } else if (!dtmf_.empty() && r.dial_status != DialStatus::kInvalidDestination) {
     r.disposition = "DTMF_";
     r.disposition += dtmf_.front();
-  } else if (iequals(to_string(r.dial_status), settings_.ok_disposition)) {
+  } else if (r.lost && r.dial_status == DialStatus::kAnswer) {
+    r.disposition = "Abandoned";
+  } else if (r.dial_status != DialStatus::kInvalidDestination &&
+             iequals(to_string(r.dial_status), settings_.ok_disposition)) {
     r.disposition = "Ok";
   } else {
     r.disposition = "Failed";
@@ -441,7 +620,8 @@ CallChanges CallState::end(EpochMs now) {
   r.originate_reason = originate_reason_;
   r.hangup_cause = customer_cause_ >= 0 ? customer_cause_ : primary_cause_;
   r.error = error_;
-  r.answered_ms = answered ? (answered_ms_ != 0 ? answered_ms_ : local_leg_answered_ms_) : 0;
+  r.answered_ms =
+      answered && !r.unknown ? (answered_ms_ != 0 ? answered_ms_ : local_leg_answered_ms_) : 0;
   r.ended_ms = now;
   phase_ = CallPhase::kEnded;
   live_channels_.clear();

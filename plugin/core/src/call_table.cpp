@@ -178,13 +178,29 @@ void CallTable::begin_reconcile() {
 }
 
 std::vector<std::string> CallTable::finish_reconcile(EpochMs now) {
-  std::vector<std::string> ended;
+  std::vector<std::string> gone;
   for (auto& [id, entry] : calls_) {
-    const CallChanges changes = entry->state.finish_reconcile(now);
-    account(*entry, changes);
-    if (changes & kEnded) ended.push_back(id);
+    account(*entry, entry->state.finish_reconcile(now));
+    if (entry->state.gone()) gone.push_back(id);
   }
-  return ended;
+  return gone;
+}
+
+CallChanges CallTable::recover(std::string_view call_id, const Milestones* milestones, bool finish,
+                               EpochMs lost_at) {
+  Entry* entry = lookup(call_id);
+  if (entry == nullptr) return kNoChange;
+  CallChanges changes = kNoChange;
+  if (milestones != nullptr) changes |= entry->state.apply_milestones(*milestones);
+  if (finish) {
+    changes |=
+        milestones != nullptr
+            ? entry->state.finish_recovery(lost_at)
+            : entry->state.end_unknown(
+                  "the call's channels were gone and its milestones could not be read", lost_at);
+  }
+  account(*entry, changes);
+  return changes;
 }
 
 void CallTable::for_each(

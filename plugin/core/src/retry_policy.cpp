@@ -12,6 +12,8 @@ std::string_view to_string(NextStep step) noexcept {
       return "retry";
     case NextStep::kFailed:
       return "failed";
+    case NextStep::kUnknown:
+      return "unknown";
   }
   return "?";
 }
@@ -33,12 +35,16 @@ RetryDecision decide_retry(const RetryRule& rule, int attempts_before, int reque
   }
   d.attempts = attempts_before + 1;
   d.requeues = 0;
+  if (outcome.unknown) {
+    d.step = NextStep::kUnknown;
+    return d;
+  }
   if (outcome.success) {
     d.step = NextStep::kDone;
     d.close_other_numbers = rule.group_by_name;
     return d;
   }
-  if (d.attempts < std::max(1, rule.dial_attempts)) {
+  if (!outcome.answered && d.attempts < std::max(1, rule.dial_attempts)) {
     d.step = NextStep::kRetry;
     d.retry_at_ms = now + static_cast<EpochMs>(std::max(0, rule.retry_minutes)) * 60'000;
     return d;

@@ -24,6 +24,8 @@ std::string_view to_string(NumberState s) {
       return "closed";
     case NumberState::kDnc:
       return "dnc";
+    case NumberState::kUnknown:
+      return "unknown";
   }
   return "pending";
 }

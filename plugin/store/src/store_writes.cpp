@@ -24,10 +24,12 @@ pd::Status validate(const WriteOp& op, std::size_t index) {
       case NumberState::kFailed:
       case NumberState::kClosed:
       case NumberState::kDnc:
+      case NumberState::kUnknown:
         break;
       default:
-        return bad("a result's new state must be retry, done, failed, closed or dnc, not " +
-                   std::string(to_string(r->new_state)));
+        return bad(
+            "a result's new state must be retry, done, failed, closed, dnc or unknown, not " +
+            std::string(to_string(r->new_state)));
     }
   }
   return {};

@@ -26,6 +26,7 @@ struct AmiEvent {
   std::string_view channel;
   std::string_view uniqueid;
   std::string_view linkedid;
+  std::string_view dest_channel;   // Dial*/Agent* events: the dialed channel's name
   std::string_view dest_uniqueid;  // Dial*/Agent* events: the dialed channel
   std::string_view dest_linkedid;
   std::string_view channel_state_desc;  // "Up", "Ringing", "Busy"
@@ -48,6 +49,10 @@ struct AmiEvent {
   std::string_view paused;  // "0"/"1"
   std::string_view paused_reason;
   std::string_view in_call;  // "0"/"1"
+
+  // AstDB replies (DBGetResponse / DBGetTreeResponse).
+  std::string_view key;
+  std::string_view val;
 
   bool is_response() const { return event.empty() && !response.empty(); }
 

@@ -22,9 +22,14 @@
 // When a call ends: once the Originate's outcome is known (OriginateResponse
 // or a rejection) and every channel of the call seen alive (Newchannel with
 // Linkedid = the call id: both Local halves, agent channels) has hung up. The
-// order of OriginateResponse, DialEnd and the Hangups is not fixed in the
-// traces, hence waiting for both. A call that gets neither (AMI link lost)
-// ends through expire() or end_lost().
+// order of OriginateResponse, Newchannel, DialEnd and the Hangups is not fixed
+// on a real Asterisk (a failed Originate's OriginateResponse can come 1 ms
+// before its Newchannel, real-behaviours/originateresponse-before-newchannel),
+// so a failure that arrives before any channel was seen waits
+// CallSettings::settle_ms for the channels to show up; expire() ends it when
+// none did (trace 14: no channel at all), with the OriginateResponse's time.
+// A call that gets neither (AMI link lost) ends through expire() or
+// end_lost(), or through recovered milestones (see Milestones).
 //
 // Which call is "the customer's": the leg decides.
 //  - Remote first: the Originate's own dial (DialEnd with only Dest* fields,
@@ -33,7 +38,13 @@
 //    half says 0 for busy and congestion).
 //  - Local first and preview: the Originate reaches the queue / the agent;
 //    the customer is dialed by the helper context on the channel whose
-//    Uniqueid is the call id (DialBegin/DialEnd with Uniqueid = call id).
+//    Uniqueid is the call id (DialBegin/DialEnd with Uniqueid = call id). The
+//    customer's channels have Uniqueids of their own (only their Linkedid is
+//    the call id): the dialed one is the DialBegin's DestUniqueid, and when it
+//    is a Local ";1" half its ";2" partner (same DestChannel name, ";2") is
+//    the customer's too. A cause of 0 never hides a real one: the ";1" half
+//    of a busy customer says 0, the ";2" half 17
+//    (real-behaviours/preview-local-first-busy).
 //
 // Final dial status (first rule that applies):
 //  1. The Originate was rejected (Response: Error): FAILED, customer not dialed.
@@ -53,12 +64,21 @@
 //     when a customer dial began but never ended; else ANSWER (the local leg
 //     itself went to the customer, as in trace 15).
 //  5. ANSWER becomes MACHINE when PanelDialerAMD said MACHINE.
+//  6. INVALID_DESTINATION when the helper context found the destination
+//     missing (UserEvent PanelDialerDest Status=INVALID, or the milestone
+//     dest=invalid): the customer answered and was hung up on.
 // DIALSTATUS words: CANCEL counts as NOANSWER; DONTCALL, TORTURE, INVALIDARGS
 // and unknown words as FAILED.
 //
 // Disposition for the dashboard (first rule that applies):
+//   "Unknown" the call vanished while the engine was away and nothing says
+//             whether it was answered (end_unknown()): never redialed, shown
+//             to the admin;
 //   "Agent"   an AgentConnect happened (the call reached a person);
 //   "DTMF_<d>" the first valid digit received (valid = in the campaign's list);
+//   "Abandoned" answered, then lost with the PBX (the link came back without
+//             its channels and no milestone says it ended): the customer was
+//             cut off by the system, not served;
 //   "Ok"      the final dial status equals the Ok disposition setting
 //             (default ANSWER; compared ignoring case);
 //   "Failed"  otherwise.
@@ -96,8 +116,10 @@ enum class DialStatus {
   kChanUnavail,
   kFailed,
   kMachine,
+  kInvalidDestination,  // answered, but the campaign's destination is not in the dialplan
 };
-// "ANSWER", "BUSY", "NOANSWER", "CONGESTION", "CHANUNAVAIL", "FAILED", "MACHINE"; "" for kNone.
+// "ANSWER", "BUSY", "NOANSWER", "CONGESTION", "CHANUNAVAIL", "FAILED", "MACHINE",
+// "INVALID_DESTINATION"; "" for kNone.
 std::string_view to_string(DialStatus status) noexcept;
 // An Asterisk DIALSTATUS word (see the mapping above); kNone for "".
 DialStatus dial_status_from_word(std::string_view word) noexcept;
@@ -119,12 +141,40 @@ struct CallSettings {
   // outcome is ended as lost by expire(); 0 = never. Set it to the send time
   // + Originate Timeout + a margin.
   EpochMs originate_deadline_ms = 0;
+  // How long a failed Originate whose channels were not seen yet waits for
+  // them (their Newchannel may follow the OriginateResponse).
+  EpochMs settle_ms = 2000;
 };
 
 // UserEvent names raised by the helper dialplan.
 struct CallEventNames {
   std::string amd = "PanelDialerAMD";
   std::string dial = "PanelDialerDial";
+  std::string destination = "PanelDialerDest";  // Status=INVALID: the destination is missing
+};
+
+// What the helper dialplan recorded of one call in the Asterisk database,
+// family kMilestoneFamily, key "<call id>/<name>" (docs/milestones.md): read
+// back with DBGetTree for the calls whose end the engine did not see (a
+// restart, a lost AMI link), so that what happened meanwhile is known.
+inline constexpr std::string_view kMilestoneFamily = "paneldialer";
+struct Milestones {
+  EpochMs answered_ms = 0;  // the customer answered
+  EpochMs ended_ms = 0;     // the Originate's channel hung up
+  int cause = -1;           // that channel's HANGUPCAUSE
+  std::string agent;        // MEMBERINTERFACE of the queue member it was connected to
+  std::string amd;          // AMDSTATUS
+  std::string dest;         // "ok" / "invalid"
+  std::string dial_status;  // the customer dial's DIALSTATUS (local first / preview)
+
+  bool empty() const {
+    return answered_ms == 0 && ended_ms == 0 && cause < 0 && agent.empty() && amd.empty() &&
+           dest.empty() && dial_status.empty();
+  }
+  // Takes one DBGetTreeResponse / DBGetResponse entry. `key` is
+  // "<call id>/<name>", with or without a leading "/paneldialer/"; values are
+  // cut to 64 characters. False when the key is not a milestone of `call_id`.
+  bool take(std::string_view call_id, std::string_view key, std::string_view value);
 };
 
 struct CallResult {
@@ -132,6 +182,8 @@ struct CallResult {
   std::string disposition;       // "Ok", "Agent", "DTMF_<d>", "Failed"
   bool customer_dialed = false;  // false: the customer's phone never rang (attempt not used)
   bool lost = false;             // ended by expire()/end_lost(), not by Asterisk's events
+  bool unknown = false;          // ended by end_unknown(): whether it was answered is not known
+  bool recovered = false;        // its end came from milestones, not from events
   std::string agent;             // MemberName, else Interface; empty without AgentConnect
   std::string agent_interface;
   std::string dtmf;           // valid digits received, in order
@@ -167,6 +219,10 @@ class CallState {
   bool agent_connected() const { return agent_connected_; }
   bool originate_outcome_known() const { return originate_known_; }
   size_t live_channels() const { return live_channels_.size(); }
+  // When the customer answered (0: not known to have answered).
+  EpochMs answered_ms() const { return answered_ms_; }
+  // The queue member it was connected to (AgentConnect, or a milestone).
+  const std::string& agent_interface() const { return agent_interface_; }
   // Valid once ended().
   const CallResult& result() const { return result_; }
 
@@ -178,12 +234,15 @@ class CallState {
   CallChanges originate_rejected(std::string_view message, EpochMs now);
   CallChanges originate_response(bool success, int reason, EpochMs now);
   CallChanges channel_alive(std::string_view uniqueid, bool up, EpochMs now);
-  CallChanges channel_hangup(std::string_view uniqueid, int cause, EpochMs now);
+  // `channel`: the channel's name, when known (finds a customer's ";2" half).
+  CallChanges channel_hangup(std::string_view uniqueid, int cause, EpochMs now,
+                             std::string_view channel = {});
   // The Originate's own dial (remote first: the customer; local first: the local leg).
   CallChanges own_dial_ringing(EpochMs now);
   CallChanges own_dial_end(DialStatus status, EpochMs now);
   // The customer dial of a local-first / preview call (Uniqueid = call id).
-  CallChanges customer_dial_begin(std::string_view customer_uniqueid, EpochMs now);
+  CallChanges customer_dial_begin(std::string_view customer_uniqueid, EpochMs now,
+                                  std::string_view customer_channel = {});
   CallChanges customer_dial_ringing(EpochMs now);
   CallChanges customer_dial_end(DialStatus status, EpochMs now);
   CallChanges agent_connect(std::string_view member_name, std::string_view interface, EpochMs now);
@@ -191,21 +250,40 @@ class CallState {
   CallChanges dtmf_received(std::string_view digit, EpochMs now);
   CallChanges amd_result(std::string_view status, EpochMs now);
   CallChanges dial_result(std::string_view dial_status_word, EpochMs now);
+  CallChanges destination_result(std::string_view status, EpochMs now);
 
   // Ends the call as lost when it still waits for the Originate's outcome past
-  // settings().originate_deadline_ms.
+  // settings().originate_deadline_ms; ends a failed Originate whose channels
+  // never showed up once settle_ms has passed.
   CallChanges expire(EpochMs now);
-  // Ends the call now, keeping what is known (e.g. it vanished while the AMI
-  // link was down). `why` goes to result().error.
-  CallChanges end_lost(std::string_view why, EpochMs now);
+  // Ends the call at `at`, keeping what is known (e.g. it vanished while the
+  // AMI link was down; `at` = when the link was lost). `why` goes to
+  // result().error.
+  CallChanges end_lost(std::string_view why, EpochMs at);
+  // Ends a call whose channels are gone and whose milestones cannot be read:
+  // if it is not known to have ended unanswered, it may have been answered,
+  // so it is never redialed ("Unknown").
+  CallChanges end_unknown(std::string_view why, EpochMs at);
+
+  // Recovery (after a restart or a reconnect): merges what the helper
+  // dialplan recorded (answer time, agent, AMD, destination, customer dial
+  // status, end). Returns kAnswered / kAgentConnected when they are news.
+  CallChanges apply_milestones(const Milestones& milestones);
+  // Then, when no channel of the call is left: ends it with the recorded end
+  // (ended_ms, cause) when there is one, else as lost at `lost_at` (the PBX
+  // went away before the call's end was recorded). kNoChange while channels
+  // are alive: their events end the call.
+  CallChanges finish_recovery(EpochMs lost_at);
 
   // Reconciliation after an AMI reconnect: begin forgets the live channels
   // (Hangups may have been missed); CoreShowChannel events then re-add the
-  // live ones; finish ends the call as lost when none is left, or, when the
-  // Originate's outcome was missed but the call id's channel is Up, takes the
-  // Originate as answered.
+  // live ones; finish, when the Originate's outcome was missed but the call
+  // id's channel is Up, takes the Originate as answered. Calls with no
+  // channel left are not ended here: gone() says so, and the caller reads
+  // their milestones, then apply_milestones() + finish_recovery().
   void begin_reconcile();
   CallChanges finish_reconcile(EpochMs now);
+  bool gone() const { return !ended() && live_channels_.empty(); }
 
  private:
   bool is_primary(std::string_view uniqueid) const { return uniqueid == call_id_; }
@@ -216,6 +294,7 @@ class CallState {
   CallChanges mark_answered(EpochMs now);
   CallChanges maybe_end(EpochMs now);
   CallChanges end(EpochMs now);
+  void note_customer_cause(int cause);
   DialStatus final_dial_status(bool& customer_dialed) const;
 
   std::string call_id_;
@@ -228,6 +307,8 @@ class CallState {
   EpochMs local_leg_answered_ms_ = 0;
 
   bool originate_known_ = false;
+  EpochMs originate_known_ms_ = 0;
+  bool channels_seen_ = false;  // any channel of the call seen alive
   bool originate_success_ = false;
   bool rejected_ = false;
   int originate_reason_ = -1;
@@ -238,6 +319,9 @@ class CallState {
   DialStatus user_dial_status_ = DialStatus::kNone;
   bool customer_dial_begun_ = false;
   std::string customer_channel_;  // local first: the customer's Uniqueid
+  std::string customer_partner_;  // local first: the name of its ";2" half, if Local
+  bool invalid_destination_ = false;
+  EpochMs recorded_end_ms_ = 0;  // milestone "ended"
 
   bool amd_machine_ = false;
   std::string amd_status_;

@@ -87,12 +87,19 @@ class CallTable {
   // a timer tick, not per event.
   std::vector<std::string> expire(EpochMs now);
 
-  // After an AMI reconnect: begin_reconcile(), send CoreShowChannels, feed
-  // its CoreShowChannel events through apply(), then finish_reconcile() when
-  // CoreShowChannelsComplete arrives. Returns the ids of the calls it ended
-  // as lost. Do not originate in between.
+  // After an AMI reconnect (or a restart that adopted calls):
+  // begin_reconcile(), send CoreShowChannels, feed its CoreShowChannel events
+  // through apply(), then finish_reconcile() when CoreShowChannelsComplete
+  // arrives. It returns the ids of the calls with no channel left: read their
+  // milestones (DBGetTree), then recover() each. Do not originate in between.
   void begin_reconcile();
   std::vector<std::string> finish_reconcile(EpochMs now);
+
+  // CallState::apply_milestones() then, when `finish`, finish_recovery(lost_at)
+  // (or end_unknown() when `milestones` is null: they could not be read),
+  // keeping the counts right. Unknown id: kNoChange.
+  CallChanges recover(std::string_view call_id, const Milestones* milestones, bool finish,
+                      EpochMs lost_at);
 
   void for_each(const std::function<void(const CallState&, const CallInfo&)>& visit) const;
 

@@ -6,6 +6,10 @@
 //   customer never dialed (Originate refused, local leg / agent not reached)
 //       -> requeue now without using an attempt; after `max_requeues` such
 //          requeues in a row the number fails, so a broken setup cannot loop
+//   unknown (the call vanished and nothing says whether it was answered)
+//       -> unknown: never redialed automatically; the admin decides
+//   answered by a person but not a success (e.g. the destination was
+//       missing) -> failed: a call that was answered is never redialed
 //   otherwise, attempts (this one included) < dial_attempts
 //       -> retry at now + retry_minutes
 //   otherwise -> failed
@@ -31,17 +35,23 @@ struct RetryRule {
 struct AttemptOutcome {
   bool success = false;         // disposition != "Failed"
   bool customer_dialed = true;  // false: the attempt does not count
+  bool answered = false;        // a person picked up (ANSWER, INVALID_DESTINATION)
+  bool unknown = false;         // the call's fate is not known (CallResult::unknown)
   static AttemptOutcome from(const CallResult& result) {
-    return {result.disposition != "Failed", result.customer_dialed};
+    return {result.disposition != "Failed", result.customer_dialed,
+            result.dial_status == DialStatus::kAnswer ||
+                result.dial_status == DialStatus::kInvalidDestination,
+            result.unknown};
   }
 };
 
 enum class NextStep {
-  kDone,    // final: dialer_numbers.state = done
-  kRetry,   // dialer_numbers.state = retry, next_try_at = retry_at_ms
-  kFailed,  // final: dialer_numbers.state = failed
+  kDone,     // final: dialer_numbers.state = done
+  kRetry,    // dialer_numbers.state = retry, next_try_at = retry_at_ms
+  kFailed,   // final: dialer_numbers.state = failed
+  kUnknown,  // final until an admin decides: dialer_numbers.state = unknown
 };
-std::string_view to_string(NextStep step) noexcept;  // "done", "retry", "failed"
+std::string_view to_string(NextStep step) noexcept;  // "done", "retry", "failed", "unknown"
 
 struct RetryDecision {
   NextStep step = NextStep::kFailed;

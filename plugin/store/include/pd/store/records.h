@@ -15,7 +15,9 @@
 namespace pd::store {
 
 // A campaign number's state (dialer_numbers.state). Final: kDone, kFailed,
-// kClosed, kDnc. See sql/migrations/0001_initial.sql for the transitions.
+// kClosed, kDnc, kUnknown (a call vanished while the engine was away and
+// nothing says whether it was answered: never redialed until an admin
+// recycles it). See sql/migrations/0001_initial.sql and 0006 for the transitions.
 enum class NumberState {
   kPending,
   kReserved,
@@ -26,13 +28,14 @@ enum class NumberState {
   kFailed,
   kClosed,
   kDnc,
+  kUnknown,
 };
 std::string_view to_string(NumberState s);
 std::optional<NumberState> parse_number_state(std::string_view text);
 inline constexpr NumberState kAllNumberStates[] = {
-    NumberState::kPending,  NumberState::kReserved, NumberState::kDialing,
-    NumberState::kAnswered, NumberState::kRetry,    NumberState::kDone,
-    NumberState::kFailed,   NumberState::kClosed,   NumberState::kDnc};
+    NumberState::kPending, NumberState::kReserved, NumberState::kDialing, NumberState::kAnswered,
+    NumberState::kRetry,   NumberState::kDone,     NumberState::kFailed,  NumberState::kClosed,
+    NumberState::kDnc,     NumberState::kUnknown};
 
 // dialer_settings as name -> value text, with the schema's defaults already
 // in the table.
@@ -145,7 +148,8 @@ struct CampaignStatus {
   std::int64_t seconds_left_today = 0;
   std::optional<TimePoint> next_open_at;
   std::uint32_t live_calls = 0;
-  std::string problem;  // why the engine will not dial it; empty when it will
+  std::string problem;                     // why the engine will not dial it; empty when it will
+  std::optional<TimePoint> problem_since;  // when that problem began
 };
 
 // An agent's disposition of an inbound queue call (no lead behind it).
