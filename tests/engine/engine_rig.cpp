@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 namespace pd::testing {
 
@@ -70,12 +72,32 @@ void EngineRig::add_numbers(uint32_t campaign, const std::vector<std::string>& n
   }
 }
 
-void EngineRig::start_sim() {
-  sim_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{PD_PBX_SIM, "--scenario", (dir_ / "scenario.json").string(),
-                               "--port", std::to_string(ami_port_)},
-      (dir_ / "sim.log").string());
+void EngineRig::start_sim(const std::vector<std::string>& extra) {
+  std::vector<std::string> argv{PD_PBX_SIM,
+                                "--scenario",
+                                (dir_ / "scenario.json").string(),
+                                "--port",
+                                std::to_string(ami_port_),
+                                "--astdb",
+                                (dir_ / "astdb.json").string(),
+                                "--stats-interval",
+                                "0.2"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  sim_ = std::make_unique<ChildProcess>(argv, (dir_ / "sim.log").string());
   REQUIRE(wait_for_port(ami_port_, 10s));
+}
+
+long EngineRig::sim_calls() const {
+  if (!sim_) return -1;
+  const std::string out = sim_->output();
+  const size_t at = out.rfind(" calls=");
+  if (at == std::string::npos) return -1;
+  return std::strtol(out.c_str() + at + 7, nullptr, 10);
+}
+
+std::string EngineRig::astdb() const {
+  std::ifstream in(dir_ / "astdb.json");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 void EngineRig::stop_sim(int signal_number) {

@@ -41,8 +41,15 @@ class EngineRig {
   // Numbers "<prefix><suffix>" for each suffix; returns nothing (read back by SQL).
   void add_numbers(uint32_t campaign, const std::vector<std::string>& numbers);
 
-  void start_sim();
+  // `extra`: more pbx-sim flags (e.g. "--restarted"). Its Asterisk database
+  // lives in dir()/astdb.json, so a pbx-sim restarted by the test keeps it.
+  void start_sim(const std::vector<std::string>& extra = {});
   void stop_sim(int signal_number);
+  // The AstDB file's text ("" before the first write).
+  std::string astdb() const;
+  // Calls pbx-sim has up, from its latest stats line (printed every 0.2 s);
+  // -1 before the first one.
+  long sim_calls() const;
   void start_host();
   // SIGTERM (0 exit expected) or SIGKILL.
   int stop_host(int signal_number);

@@ -2,7 +2,8 @@
 // replies of Asterisk's main/db.c, and the milestones PanelDialer's helper
 // dialplan writes for every call that carries __PD_CALLID (family
 // "paneldialer", key "<callid>/<name>"): pbx-sim has no dialplan, so it writes
-// them itself at the simulated moment they happen.
+// them itself at the simulated moment they happen, stamped with the wall clock.
+#include <chrono>
 #include <iostream>
 
 #include "pbx.h"
@@ -107,8 +108,13 @@ void Pbx::milestone(const Call& call, std::string_view name, std::string_view va
     std::cerr << "pbx-sim: AstDB milestone not saved: " << s.error().describe() << "\n";
 }
 
+// Wall-clock time, not the simulated clock: at a speed factor the simulated
+// epoch runs ahead of the real one, and the times a client compares these
+// with (its own, its database's) are wall-clock times, as on a real PBX.
 void Pbx::milestone_now(const Call& call, std::string_view name) {
-  milestone(call, name, std::to_string(clock_.epoch_ms(timers_.base_time())));
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  milestone(call, name, std::to_string(now.count()));
 }
 
 // The hangup handler the Originate pushes on its own ;1 (Uniqueid = call id).
@@ -116,6 +122,10 @@ void Pbx::hangup_milestones(const Channel& c, int cause) {
   const Call* call = nullptr;
   if (auto it = calls_.find(c.call_id); it != calls_.end()) call = &it->second;
   if (!call || call->pd_callid.empty() || call->legs[kA1] != c.id) return;
+  // The handler is pushed by the helper context, so a call whose ;1 never
+  // answered (busy, no answer, a failed Originate) ran no dialplan there and
+  // records nothing.
+  if (!call->answered) return;
   if (!call->agent_interface.empty()) milestone(*call, "agent", call->agent_interface);
   milestone_now(*call, "ended");
   milestone(*call, "cause", std::to_string(cause));

@@ -2,8 +2,9 @@
 // manager_show_dialplan: a list of ListDialplan events (one per priority)
 // closed by ShowDialPlanComplete with its counters. pbx-sim has no dialplan,
 // so the priorities are a sketch of what each context type does; what a
-// client can rely on is which contexts exist (mapped by name or glob, and
-// not an invalid_destination) and that every extension exists in them.
+// client can rely on is which contexts exist (mapped by name or glob) and
+// that every extension exists in them. An invalid_destination context is a
+// helper that exists but whose Goto target went missing after the check.
 #include "pbx.h"
 
 namespace pd::sim {
@@ -39,6 +40,9 @@ std::vector<Step> sketch(const ContextSpec& c, const Scenario& scenario) {
       }
       break;
     case ContextType::kInvalidDestination:
+      steps = {{"GotoIf", "$[${DIALPLAN_EXISTS(...)}]?:invalid"},
+               {"UserEvent", "PanelDialerDest,Status: INVALID,CallID: ${PD_CALLID}"},
+               {"Hangup", ""}};
       break;
   }
   if (c.amd) {
@@ -63,13 +67,11 @@ void Pbx::show_dialplan(SessionId session, const ActionView& a) {
   std::vector<std::pair<std::string, const ContextSpec*>> list;
   if (!context.empty()) {
     const ContextSpec* spec = scenario_.find_context(context);
-    if (!spec || spec->type == ContextType::kInvalidDestination)
-      return respond(session, a, "Error", "Did not find context " + context);
+    if (!spec) return respond(session, a, "Error", "Did not find context " + context);
     list.emplace_back(context, spec);
   } else {
     for (const auto& spec : scenario_.contexts)
-      if (!is_glob_name(spec.name) && spec.type != ContextType::kInvalidDestination)
-        list.emplace_back(spec.name, &spec);
+      if (!is_glob_name(spec.name)) list.emplace_back(spec.name, &spec);
   }
   std::string out;
   send_list_start(session, a.action_id(), "DialPlan list will follow", out);
