@@ -39,7 +39,7 @@ pd_page_start('Dashboard', '<script src="asset.php?f=chart.js" defer></script><s
         <span class="badge pd-state <?= PD_STATE_CLASS[$c['state']] ?>" data-role="state"><?= h($c['state']) ?></span>
       </div>
       <div class="card-body">
-        <p class="alert alert-danger py-1 px-2 small" role="note" data-role="problem"<?= $c['problem'] === '' ? ' hidden' : '' ?>>The engine will not dial this campaign: <span data-role="problem-text"><?= h($c['problem']) ?></span></p>
+        <p class="alert alert-danger py-1 px-2 small" role="note" data-role="problem"<?= $c['problem'] === '' ? ' hidden' : '' ?>>The engine will not dial this campaign: <span data-role="problem-text"><?= h($c['problem']) ?></span> <span class="text-nowrap" data-role="problem-since"><?= h($c['problem_since']) ?></span></p>
         <dl class="row mb-2">
           <dt class="col-7">Total entries</dt><dd class="col-5" data-role="total"><?= h($c['total']) ?></dd>
           <dt class="col-7">Time left today</dt><dd class="col-5" data-role="time-left"><?= h($c['time_left_today']) ?></dd>

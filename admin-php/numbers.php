@@ -4,7 +4,7 @@ require __DIR__ . '/lib/bootstrap.php';
 
 pd_admin_page();
 
-const PD_NUMBER_STATES = ['pending', 'reserved', 'dialing', 'answered', 'retry', 'done', 'failed', 'closed', 'dnc'];
+const PD_NUMBER_STATES = ['pending', 'reserved', 'dialing', 'answered', 'retry', 'done', 'failed', 'closed', 'dnc', 'unknown'];
 const PD_NUMBERS_PAGE = 50;
 
 if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['action'] ?? '') === 'recycle') {

@@ -39,6 +39,7 @@
     text(card, 'time-left', c.time_left_today);
     text(card, 'active-calls', c.active_calls);
     text(card, 'problem-text', c.problem);
+    text(card, 'problem-since', c.problem_since);
     card.querySelector('[data-role="problem"]').hidden = c.problem === '';
     const body = card.querySelector('[data-role="dispositions"]');
     body.replaceChildren(...c.dispositions.map((d) => {

@@ -65,6 +65,19 @@ function pd_format_duration(int $seconds): string
     return $seconds <= 0 ? 'none' : sprintf('%dh %02dm', intdiv($seconds, 3600), intdiv($seconds % 3600, 60));
 }
 
+/** "since 10:02:11 UTC (4 min)" for a problem that began at $since (UTC DATETIME text); '' when unknown. */
+function pd_problem_since(?string $since, DateTimeImmutable $now): string
+{
+    if ($since === null || $since === '') {
+        return '';
+    }
+    $began = new DateTimeImmutable($since, new DateTimeZone('UTC'));
+    $minutes = intdiv(max(0, $now->getTimestamp() - $began->getTimestamp()), 60);
+    $when = $began->format('Y-m-d') === $now->format('Y-m-d') ? $began->format('H:i:s') : $began->format('Y-m-d H:i:s');
+    $for = $minutes < 60 ? $minutes . ' min' : sprintf('%dh %02dm', intdiv($minutes, 60), $minutes % 60);
+    return 'since ' . $when . ' UTC (' . $for . ')';
+}
+
 /** Everything the dashboard shows, from grouped (indexed) queries. */
 function pd_dashboard_data(): array
 {
@@ -79,7 +92,7 @@ function pd_dashboard_data(): array
     // What running engines report (fresh rows only): their own schedule arithmetic
     // and why a campaign cannot run. Without an engine the page computes the time itself.
     $status = [];
-    $fresh = pd_query('SELECT campaign_id, MAX(seconds_left_today) AS left_s, MAX(problem) AS problem FROM dialer_campaign_status WHERE updated_at >= UTC_TIMESTAMP(3) - INTERVAL ' . PD_ENGINE_FRESH_SECONDS . ' SECOND GROUP BY campaign_id');
+    $fresh = pd_query("SELECT campaign_id, MAX(seconds_left_today) AS left_s, MAX(problem) AS problem, MIN(CASE WHEN problem <> '' THEN problem_since END) AS problem_since FROM dialer_campaign_status WHERE updated_at >= UTC_TIMESTAMP(3) - INTERVAL " . PD_ENGINE_FRESH_SECONDS . ' SECOND GROUP BY campaign_id');
     foreach ($fresh as $row) {
         $status[$row['campaign_id']] = $row;
     }
@@ -106,6 +119,7 @@ function pd_dashboard_data(): array
             'time_left_today' => pd_format_duration($left),
             'dispositions' => $percent,
             'problem' => $engine !== null ? (string) $engine['problem'] : '',
+            'problem_since' => $engine !== null ? pd_problem_since($engine['problem_since'], $now) : '',
         ];
     }
     $freshest = pd_query('SELECT TIMESTAMPDIFF(SECOND, MAX(last_beat), UTC_TIMESTAMP(3)) FROM dialer_heartbeat')->fetchColumn();

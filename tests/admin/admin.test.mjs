@@ -517,6 +517,33 @@ describe('admin pages', { timeout: 170_000 }, () => {
     assert.equal(db.value("SELECT enabled FROM dialer_campaigns WHERE name = 'spring_sale'"), '0');
   });
 
+  it('shows why a campaign cannot dial and since when, and numbers whose outcome is unknown', async () => {
+    db.sql(`INSERT INTO dialer_campaigns (name, destination, queue_name, mode, week_days, start_hour, end_hour, enabled)
+              VALUES ('outage', 'ext-queues,500,1', 'sales', 'progressive', 'mon,tue,wed,thu,fri,sat,sun', '00:00', '00:00', 1);
+            SET @c = (SELECT id FROM dialer_campaigns WHERE name = 'outage');
+            INSERT INTO dialer_campaign_status (campaign_id, instance, open_now, seconds_left_today, live_calls, problem, problem_since, updated_at)
+              VALUES (@c, 'engine-9', 1, 3600, 0, 'queue sales has no logged-in members', UTC_TIMESTAMP(3) - INTERVAL 5 MINUTE, UTC_TIMESTAMP(3));
+            INSERT INTO dialer_numbers (campaign_id, number, state, attempts, disposition) VALUES (@c, '5559001', 'unknown', 1, 'Unknown'),
+              (@c, '5559002', 'done', 1, 'Abandoned');
+            INSERT INTO dialer_heartbeat (instance, version, started_at, last_beat) VALUES ('engine-9', '0.1.0', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))
+              ON DUPLICATE KEY UPDATE last_beat = UTC_TIMESTAMP(3);`);
+    await page.goto(url('index.php'));
+    const outage = page.locator('section.card', { has: page.locator('h2', { hasText: /^outage \(progressive\)$/ }) });
+    await outage.locator('[data-role=problem]').waitFor({ state: 'visible' });
+    assert.equal(await outage.locator('[data-role=problem-text]').textContent(), 'queue sales has no logged-in members');
+    assert.match(await outage.locator('[data-role=problem-since]').textContent(), /^since \d\d:\d\d:\d\d UTC \((4|5|6) min\)$/);
+    const rows = await outage.locator('[data-role=dispositions] tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+    assert.deepEqual(rows, [['Abandoned', '1', '50.0%'], ['Unknown', '1', '50.0%']]);
+    await shot('dashboard-problem');
+
+    // The numbers whose fate is unknown can be found, to be decided by hand.
+    await page.goto(url('numbers.php?state=unknown'));
+    const numbers = await page.locator('table tbody tr').allTextContents();
+    assert.equal(numbers.length, 1);
+    assert.match(numbers[0], /5559001/);
+    assert.match(numbers[0], /unknown/);
+  });
+
   it('checks the preview template for a dial button in the settings', async () => {
     await page.goto(url('settings.php'));
     assert.equal(await page.isVisible('#pd-dialbutton-warning'), false, 'the default template has its button');
