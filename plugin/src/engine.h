@@ -7,10 +7,17 @@
 // against `alive_` so none runs after stop().
 //
 // Flow per tick (20 a second): for each runnable campaign inside its
-// schedule, the Pacer says how many calls to start; leads come from the
-// campaign's hopper (refilled by claims ahead of need); each lead's number is
-// looked up on the do-not-call list once more and the schedule re-checked in
-// the lookup's answer, right before the Originate is queued.
+// schedule whose dialplan check passed, the Pacer says how many calls to
+// start; leads come from the campaign's hopper (refilled by claims ahead of
+// need); each lead's number is looked up on the do-not-call list once more and
+// the schedule re-checked in the lookup's answer, right before the Originate
+// is queued.
+//
+// Files: engine.cpp (life, configuration, link, ticks), engine_dial.cpp
+// (pacing, Originates, call events, results), engine_agents.cpp (panels,
+// preview, dispositions), engine_recovery.cpp (adopted calls, reconciliation,
+// milestones: docs/milestones.md), engine_checks.cpp (dialplan checks,
+// dashboard problems).
 #pragma once
 
 #include <chrono>
@@ -122,6 +129,7 @@ class Engine {
     pd::store::TimePoint started_at{};
     std::string agent;  // extension of the agent on it (preview: from the start)
     bool preview = false;
+    bool adopted = false;  // started by an earlier run: its events before now are unknown
   };
 
   // A preview agent's card: the lead shown, and its call once dialed.

@@ -80,6 +80,7 @@ void Engine::adopt_calls(std::vector<pd::store::OpenCall> calls, int64_t now) {
     live.campaign_id = campaign_id;
     live.campaign_name = std::move(call.campaign_name);
     live.started_at = call.started_at;
+    live.adopted = true;
     live_.emplace(std::move(call.call_id), std::move(live));
   }
   if (ami_up_ && !reconciling_) reconcile_calls(now);
@@ -102,17 +103,30 @@ void Engine::reconcile_calls(int64_t now) {
 void Engine::reconcile_finished(int64_t now) {
   reconciling_ = false;
   core_show_action_.clear();
+  // Calls that never got their Originate's outcome: finish_reconcile() may
+  // take an Up channel as answered now, but the real time is in the records.
+  pd::core::StringMap<bool> unsure;
+  calls_.for_each([&](const pd::core::CallState& call, const pd::core::CallInfo&) {
+    if (!call.ended() && !call.originate_outcome_known()) unsure.emplace(call.call_id(), true);
+  });
   const std::vector<std::string> gone = calls_.finish_reconcile(now);
   const pd::core::StringMap<bool> gone_set = [&] {
     pd::core::StringMap<bool> set;
     for (const auto& id : gone) set.emplace(id, true);
     return set;
   }();
-  // Every call whose events may have been missed: the gone ones end from
-  // their milestones, the live ones learn their answer time and agent.
+  // The gone calls end from their milestones. Of the live ones, those whose
+  // start was missed (adopted, or the Originate's outcome never came) learn
+  // their real answer time and agent; the others go on from their events,
+  // so that a short link drop does not cost one action per live call.
   std::vector<std::string> ids;
   calls_.for_each([&](const pd::core::CallState& call, const pd::core::CallInfo&) {
-    if (!call.ended()) ids.push_back(call.call_id());
+    if (call.ended()) return;
+    const auto live = live_.find(call.call_id());
+    const bool adopted = live != live_.end() && live->second.adopted;
+    if (gone_set.contains(call.call_id()) || adopted || unsure.contains(call.call_id())) {
+      ids.push_back(call.call_id());
+    }
   });
   for (const auto& id : ids) request_milestones(id, gone_set.contains(id), now);
   if (!gone.empty()) {

@@ -419,7 +419,9 @@ describe('admin pages', { timeout: 170_000 }, () => {
     assert.deepEqual(db.sql("SELECT number, state FROM dialer_numbers WHERE number IN ('555020','555021') ORDER BY number"), [['555020', 'dnc'], ['555021', 'done']]);
 
     await page.fill('#f-q', '55501');
-    await page.click('form[role=search] button[type=submit]');
+    // The search is a page load: read the list once the new page is there.
+    await Promise.all([page.waitForURL(/[?&]q=55501/), page.click('form[role=search] button[type=submit]')]);
+    await page.locator('#pd-dnc-list tbody tr').first().waitFor();
     assert.deepEqual(await page.locator('#pd-dnc-list tbody tr td:nth-child(2)').allTextContents(), ['555010', '555011', '555012', '555013']);
     await page.check('input[aria-label="Select 555010"]');
     await page.click('button:has-text("Remove selected")');

@@ -87,12 +87,13 @@ void EngineRig::start_sim(const std::vector<std::string>& extra) {
   REQUIRE(wait_for_port(ami_port_, 10s));
 }
 
-long EngineRig::sim_calls() const {
+long EngineRig::sim_stat(const std::string& name) const {
   if (!sim_) return -1;
   const std::string out = sim_->output();
-  const size_t at = out.rfind(" calls=");
+  const std::string key = " " + name + "=";
+  const size_t at = out.rfind(key);
   if (at == std::string::npos) return -1;
-  return std::strtol(out.c_str() + at + 7, nullptr, 10);
+  return std::strtol(out.c_str() + at + key.size(), nullptr, 10);
 }
 
 std::string EngineRig::astdb() const {

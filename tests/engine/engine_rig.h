@@ -47,9 +47,10 @@ class EngineRig {
   void stop_sim(int signal_number);
   // The AstDB file's text ("" before the first write).
   std::string astdb() const;
-  // Calls pbx-sim has up, from its latest stats line (printed every 0.2 s);
-  // -1 before the first one.
-  long sim_calls() const;
+  // A figure of pbx-sim's latest stats line (printed every 0.2 s), e.g.
+  // "calls" (up now) or "agent_connects"; -1 before the first line.
+  long sim_stat(const std::string& name) const;
+  long sim_calls() const { return sim_stat("calls"); }
   void start_host();
   // SIGTERM (0 exit expected) or SIGKILL.
   int stop_host(int signal_number);
