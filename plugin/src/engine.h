@@ -126,7 +126,8 @@ class Engine {
   void renew_leases();
   void publish_queues();
   void release_leads(std::vector<uint64_t> ids);
-  void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state);
+  void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state,
+                     std::string reason = {});
   void recover_own_leads();
   void adopt_call(pd::store::OpenCall call, int64_t now_ms);
   void reconcile_calls();
