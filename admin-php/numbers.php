@@ -13,8 +13,9 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['action'] ?? '') === 'recyc
         pd_flash('Select the numbers to recycle first.', 'warning');
     } else {
         // Calls in progress keep their state: recycling them would dial the lead twice.
+        // The last error goes: it explained the previous end, not the next try.
         $recycled = pd_query("UPDATE dialer_numbers SET state = 'pending', attempts = 0, next_try_at = '1970-01-01 00:00:00.000',
-            claim_owner = NULL, claim_expires_at = NULL WHERE id IN (" . pd_placeholders(count($ids)) . ") AND state NOT IN ('dialing','answered')", $ids)->rowCount();
+            last_error = NULL, claim_owner = NULL, claim_expires_at = NULL WHERE id IN (" . pd_placeholders(count($ids)) . ") AND state NOT IN ('dialing','answered')", $ids)->rowCount();
         $skipped = count($ids) - $recycled;
         pd_flash("$recycled numbers recycled" . ($skipped ? ", $skipped skipped (call in progress or already pending)." : '.'));
     }
@@ -54,7 +55,7 @@ if ($before > 0) {
     $where[] = 'id < ?';
     $params[] = $before;
 }
-$rows = pd_query('SELECT n.id, n.campaign_id, n.name, n.number, n.state, n.attempts, n.disposition, n.dial_status, n.unique_id, n.agent, n.updated_at
+$rows = pd_query('SELECT n.id, n.campaign_id, n.name, n.number, n.state, n.attempts, n.disposition, n.dial_status, n.last_error, n.unique_id, n.agent, n.updated_at
     FROM dialer_numbers n' . ($where ? ' WHERE ' . implode(' AND ', $where) : '') . ' ORDER BY n.id DESC LIMIT ' . (PD_NUMBERS_PAGE + 1), $params)->fetchAll();
 $more = count($rows) > PD_NUMBERS_PAGE;
 $rows = array_slice($rows, 0, PD_NUMBERS_PAGE);
@@ -77,7 +78,7 @@ pd_page_start('Numbers');
     <thead><tr>
       <th scope="col"><input class="form-check-input" type="checkbox" data-select-all="ids[]" aria-label="Select all shown"></th>
       <th scope="col">Campaign</th><th scope="col">Name</th><th scope="col">Number</th><th scope="col">State</th><th scope="col">Attempts</th>
-      <th scope="col">Disposition</th><th scope="col">Dial status</th><th scope="col">Unique id</th><th scope="col">Agent</th><th scope="col">Last update (UTC)</th>
+      <th scope="col">Disposition</th><th scope="col">Dial status</th><th scope="col">Last error</th><th scope="col">Unique id</th><th scope="col">Agent</th><th scope="col">Last update (UTC)</th>
     </tr></thead>
     <tbody>
     <?php foreach ($rows as $n): ?>
@@ -90,12 +91,13 @@ pd_page_start('Numbers');
         <td><?= h($n['attempts']) ?></td>
         <td><?= h($n['disposition']) ?></td>
         <td><?= h($n['dial_status']) ?></td>
+        <td class="pd-wrap pd-last-error"><?= h($n['last_error']) ?></td>
         <td><?= h($n['unique_id']) ?></td>
         <td><?= h($n['agent']) ?></td>
         <td><?= h($n['updated_at']) ?></td>
       </tr>
     <?php endforeach; ?>
-    <?php if ($rows === []): ?><tr><td colspan="11">No numbers match.</td></tr><?php endif; ?>
+    <?php if ($rows === []): ?><tr><td colspan="12">No numbers match.</td></tr><?php endif; ?>
     </tbody>
   </table>
   </div>

@@ -543,12 +543,22 @@ void Engine::release_leads(std::vector<uint64_t> ids) {
 }
 
 // A final state for leads that were never dialed (do-not-call, closed by the
-// agent, an undialable number). Only leads this instance holds.
-void Engine::finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state) {
+// agent, an undialable number). Only leads this instance holds. A reason
+// (refused before dialing) is kept on the lead for the admin pages.
+void Engine::finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state,
+                           std::string reason) {
   if (ids.empty()) return;
-  store_->call<size_t>([ids = std::move(ids),
-                        state](pd::store::Store& store) { return store.finish_unused(ids, state); },
-                       [](pd::Result<size_t>) {});
+  std::weak_ptr<bool> alive = alive_;
+  store_->call<size_t>(
+      [ids = std::move(ids), state, reason = std::move(reason)](pd::store::Store& store) {
+        return store.finish_unused(ids, state, reason);
+      },
+      [this, alive](pd::Result<size_t> finished) {
+        if (!finished && !alive.expired() && *alive.lock()) {
+          host_.log(PD_LOG_WARN,
+                    "leads not finished (their lease will expire): " + finished.error().message);
+        }
+      });
 }
 
 std::string Engine::next_call_id() {

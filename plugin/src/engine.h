@@ -164,7 +164,8 @@ class Engine {
   void renew_leases();
   void publish_queues();
   void release_leads(std::vector<uint64_t> ids);
-  void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state);
+  void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state,
+                     std::string reason = {});
   void give_back_unused_leads();
   void try_migrate(int64_t now_ms);
   void send_command(const std::string& command);

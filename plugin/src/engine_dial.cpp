@@ -238,7 +238,7 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::store::
   if (!fields) {
     host_.log(PD_LOG_WARN, "lead " + std::to_string(lead.id) + " of '" + campaign.name +
                                "' cannot be dialed: " + fields.error().message);
-    finish_unused({lead.id}, pd::store::NumberState::kFailed);
+    finish_unused({lead.id}, pd::store::NumberState::kFailed, fields.error().message);
     return std::nullopt;
   }
   Fields wire;

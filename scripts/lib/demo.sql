@@ -5,8 +5,15 @@
 -- (0-3 answer, 4 answer and press 1, 5 busy, 6 no answer, 7 congestion,
 -- 8 answering machine, 9 unallocated).
 
-UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
-UPDATE dialer_settings SET value = '20' WHERE name = 'dial_timeout';
+--
+-- scripts/run sets @pd_demo_real_pbx = 1 before this file when it runs against
+-- a real Asterisk (--ami-host … --seed-demo): the demo campaigns are then
+-- created paused (and paused if they exist), so nothing dials until an admin
+-- enables one, and the simulator's dial context is not put in the settings.
+SET @pd_demo_real_pbx = COALESCE(@pd_demo_real_pbx, 0);
+
+UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context' AND @pd_demo_real_pbx = 0;
+UPDATE dialer_settings SET value = '20' WHERE name = 'dial_timeout' AND @pd_demo_real_pbx = 0;
 
 INSERT IGNORE INTO dialer_dispositions (name, description) VALUES
   ('Sale', 'the customer bought'),
@@ -22,13 +29,18 @@ INSERT IGNORE INTO dialer_campaigns
 VALUES
   ('demo_progressive', 'queue', 'ext-queues,500,1', 'sales', 'app-blackhole,hangup,1',
    'progressive', 'remote', '"Demo" <5550100>', '00:00:00', '00:00:00',
-   'mon,tue,wed,thu,fri,sat,sun', 'UTC', 3, 10, 1, '', 'Hello, this is the demo campaign.', 1),
+   'mon,tue,wed,thu,fri,sat,sun', 'UTC', 3, 10, 1, '', 'Hello, this is the demo campaign.', @pd_demo_real_pbx = 0),
   ('demo_automatic', 'ivr', 'ivr-1,s,1', NULL, NULL,
    'automatic', 'remote', '5550200', '00:00:00', '00:00:00',
-   'mon,tue,wed,thu,fri,sat,sun', 'UTC', 2, 5, 1, '1', NULL, 1),
+   'mon,tue,wed,thu,fri,sat,sun', 'UTC', 2, 5, 1, '1', NULL, @pd_demo_real_pbx = 0),
   ('demo_preview', 'queue', 'ext-queues,501,1', 'support', NULL,
    'preview', 'local', '5550300', '00:00:00', '00:00:00',
-   'mon,tue,wed,thu,fri,sat,sun', 'UTC', 2, 5, 5, '', 'Ask for the account holder.', 1);
+   'mon,tue,wed,thu,fri,sat,sun', 'UTC', 2, 5, 5, '', 'Ask for the account holder.', @pd_demo_real_pbx = 0);
+
+-- Against a real PBX, demo campaigns left enabled by an earlier simulator run
+-- on the same database are paused too: the reset below would dial them again.
+UPDATE dialer_campaigns SET enabled = 0
+ WHERE @pd_demo_real_pbx = 1 AND name IN ('demo_progressive', 'demo_automatic', 'demo_preview');
 
 INSERT IGNORE INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction, sort_order)
 SELECT c.id, d.id, 'outbound', d.id FROM dialer_campaigns c JOIN dialer_dispositions d
@@ -65,6 +77,6 @@ SELECT c.id, k.id, k.name, k.number, k.caller_id, k.variables
 UPDATE dialer_numbers n JOIN dialer_campaigns c ON c.id = n.campaign_id
    SET n.state = 'pending', n.attempts = 0, n.next_try_at = '1970-01-01 00:00:00',
        n.disposition = NULL, n.dial_status = NULL, n.agent = NULL, n.agent_disposition = NULL,
-       n.claim_owner = NULL, n.claim_expires_at = NULL
+       n.last_error = NULL, n.claim_owner = NULL, n.claim_expires_at = NULL
  WHERE c.name IN ('demo_progressive', 'demo_automatic', 'demo_preview')
    AND n.state IN ('done', 'failed', 'retry', 'closed', 'reserved', 'dialing', 'answered');

@@ -450,9 +450,9 @@ describe('admin pages', { timeout: 170_000 }, () => {
     await page.fill('#f-disposition', 'Failed');
     await page.click('#pd-filter button[type=submit]');
     assert.deepEqual(await page.locator('#pd-numbers tbody tr td:nth-child(4)').allTextContents(), ['555031', '555030']);
-    assert.deepEqual(await page.locator('#pd-numbers tbody tr').first().locator('td').allTextContents().then((cells) => cells.slice(1, 9)),
-      ['spring_sale', '', '555031', 'failed', '3', 'Failed', 'BUSY', '1700000000.42']);
-    assert.equal(await page.locator('#pd-numbers tbody tr').first().locator('td').nth(9).textContent(), 'SIP/101');
+    assert.deepEqual(await page.locator('#pd-numbers tbody tr').first().locator('td').allTextContents().then((cells) => cells.slice(1, 10)),
+      ['spring_sale', '', '555031', 'failed', '3', 'Failed', 'BUSY', '', '1700000000.42']);
+    assert.equal(await page.locator('#pd-numbers tbody tr').first().locator('td').nth(10).textContent(), 'SIP/101');
     await page.fill('#f-disposition', '');
 
     await page.fill('#f-q', '55503');
@@ -473,6 +473,40 @@ describe('admin pages', { timeout: 170_000 }, () => {
       ['555031', 'pending', '0', '-', '1970-01-01 00:00:00.000'],
       ['555032', 'dialing', '1', 'engine-1', '1970-01-01 00:00:00.000'],
     ]);
+  });
+
+  it('shows why a refused number failed, as text, and recycling clears it', async () => {
+    // What the engine writes when the Originate builder refuses a lead
+    // (Store::finish_unused with a reason): failed, 0 attempts, Refused.
+    const reason = 'Originate variable: the value of <b>NOTE</b> may not hold , " or \\ (Asterisk splits on them) & more';
+    const sqlText = reason.replaceAll('\\', '\\\\').replaceAll("'", "''");
+    db.sql(`INSERT INTO dialer_campaigns (name, destination, queue_name, enabled) VALUES ('refusals', 'ext-queues,502,1', '502', 0);
+            SET @c = (SELECT id FROM dialer_campaigns WHERE name = 'refusals');
+            INSERT INTO dialer_numbers (campaign_id, number, state, attempts, disposition, last_error) VALUES
+              (@c, '7770001', 'failed', 0, 'Refused', '${sqlText}'),
+              (@c, '7770002', 'pending', 0, NULL, NULL);`);
+    await page.goto(url('numbers.php'));
+    await page.selectOption('#f-campaign', { label: 'refusals' });
+    await page.click('#pd-filter button[type=submit]');
+    await page.waitForURL(/numbers\.php\?campaign=\d+/);
+    const headers = await page.locator('#pd-numbers thead th').allTextContents();
+    const column = headers.indexOf('Last error');
+    assert.ok(column > 0, `a "Last error" column (headers: ${headers.join(', ')})`);
+    const refused = page.locator('#pd-numbers tbody tr', { has: page.locator('td', { hasText: /^7770001$/ }) });
+    const cells = await refused.locator('td').allTextContents();
+    assert.equal(cells[column], reason, 'the reason, shown as text');
+    assert.equal(cells[headers.indexOf('State')], 'failed');
+    assert.equal(cells[headers.indexOf('Disposition')], 'Refused');
+    assert.equal(await refused.locator('td b').count(), 0, 'markup in the reason is escaped, not rendered');
+    const other = page.locator('#pd-numbers tbody tr', { has: page.locator('td', { hasText: /^7770002$/ }) });
+    assert.equal((await other.locator('td').allTextContents())[column], '');
+    await shot('numbers-last-error');
+
+    await page.check('input[aria-label="Select 7770001"]');
+    await page.click('button:has-text("Recycle selected")');
+    assert.match(await flash(), /1 numbers recycled/);
+    assert.deepEqual(db.sql("SELECT state, attempts, IFNULL(last_error, '-') FROM dialer_numbers WHERE number = '7770001'"), [['pending', '0', '-']]);
+    assert.equal((await refused.locator('td').allTextContents())[column], '', 'no reason shown after the recycle');
   });
 
   it('shows the dashboard figures, refreshes them, and plays/pauses', async () => {
@@ -644,6 +678,9 @@ require_once('/var/lib/asterisk/bin/freepbx_engine');
       // The saved connection stops working: the form is gone, and a forged POST changes nothing.
       const saved = readFileSync(configFile, 'utf8');
       writeFileSync(configFile, saved.replace(`'${server.password}'`, "'changed-elsewhere'"));
+      // Leave the dashboard first: its poller would otherwise start a session of its own
+      // (without cookies) that races the page's, and the forged POST's token would not match.
+      await p.goto('about:blank');
       await context.clearCookies();
       await p.goto(`${setup.base}/settings.php`);
       assert.equal(await p.locator('#pd-db-settings').count(), 0);

@@ -159,6 +159,36 @@ TEST_CASE("group by name: once a contact answers, its other numbers are closed, 
   CHECK(rig.stop_host(SIGTERM) == 0);
 }
 
+TEST_CASE("leads the Originate builder refuses end failed with their reason, never dialed") {
+  EngineRig rig(pd::testing::engine_scenario(20));
+  CampaignSpec spec;
+  spec.name = "refusals";
+  spec.dial_attempts = 2;  // a refusal is final all the same: the same input fails again
+  const uint32_t campaign = rig.add_campaign(spec);
+  rig.add_numbers(campaign, {"5556000", "5556001", "55560x2"});
+  // A ',' would let the value set a second variable in Asterisk: refused.
+  REQUIRE(rig.conn().execute(
+      "UPDATE dialer_numbers SET variables = 'NOTE=a,PD_CAMPAIGN=x' WHERE number = '5556001'"));
+  rig.start_sim();
+  rig.start_host();
+  require_all_final(rig, campaign, 60s);
+  const auto numbers = numbers_of(rig, campaign);
+  CHECK(numbers.at("5556000").state == "done");  // the control: this campaign does dial
+  CHECK(numbers.at("5556000").disposition == "Ok");
+  for (const char* number : {"5556001", "55560x2"}) {
+    CHECK_MESSAGE(numbers.at(number).state == "failed", number);
+    CHECK_MESSAGE(numbers.at(number).attempts == 0, number);
+    CHECK_MESSAGE(numbers.at(number).disposition == "Refused", number);
+    CHECK_MESSAGE(rig.count("dialer_calls", std::string("number = '") + number + "'") == 0, number);
+  }
+  CHECK(rig.scalar("SELECT last_error FROM dialer_numbers WHERE number = '5556001'")
+            .starts_with("Originate variable: the value of NOTE may not hold ,"));
+  CHECK(rig.scalar("SELECT last_error FROM dialer_numbers WHERE number = '55560x2'")
+            .starts_with("Originate number: "));
+  CHECK(rig.count("dialer_numbers", "number = '5556000' AND last_error IS NULL") == 1);
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}
+
 TEST_CASE("a number put on the do-not-call list mid-run is never dialed") {
   EngineRig rig(pd::testing::engine_scenario(20));
   CampaignSpec spec;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <thread>
 #include <utility>
 
 #include "http_session.h"
@@ -39,6 +41,27 @@ pd::Result<tcp::endpoint> parse_listen(std::string_view listen) {
     return pd::fail(pd::Error::invalid("listen address must be a numeric IP: " + std::string(listen)));
   }
   return tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+// SO_REUSEADDR lets a restarted panelhost bind while the connections of the
+// one before linger (TIME_WAIT, FIN_WAIT). It does not help while that process
+// is still exiting and its listener still open: a restart within milliseconds
+// of a kill -9 (a script, a supervisor that does not wait) meets exactly that.
+// So "address in use" is retried for a moment, as nginx does, before giving up.
+constexpr std::chrono::milliseconds kBindPatience{3000};
+constexpr std::chrono::milliseconds kBindRetryEvery{50};
+
+boost::system::error_code listen_once(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
+  boost::system::error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec && acceptor.is_open()) {
+    boost::system::error_code ignored;  // the bind error is the one reported
+    acceptor.close(ignored);
+  }
+  return ec;
 }
 
 void do_accept(const std::shared_ptr<PanelServer::State>& state) {
@@ -128,12 +151,18 @@ pd::Result<std::unique_ptr<PanelServer>> PanelServer::start(asio::io_context& io
     return pd::fail(pd::Error::invalid("shell_dir: " + shell.error().message));
   }
 
-  boost::system::error_code ec;
-  auto& acceptor = state->acceptor;
-  acceptor.open(endpoint->protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(*endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  // Called before the host runs its io_context: waiting here holds up nothing.
+  auto ec = listen_once(state->acceptor, *endpoint);
+  if (ec == asio::error::address_in_use) {
+    state->log(PD_LOG_WARN, "panel server: " + state->config.listen +
+                                " is in use (a panelhost still exiting?); retrying for up to " +
+                                std::to_string(kBindPatience.count()) + " ms");
+    const auto deadline = std::chrono::steady_clock::now() + kBindPatience;
+    while (ec == asio::error::address_in_use && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(kBindRetryEvery);
+      ec = listen_once(state->acceptor, *endpoint);
+    }
+  }
   if (ec) {
     return pd::fail(pd::Error::io("panel server cannot listen on " + state->config.listen + ": " +
                                   ec.message()));

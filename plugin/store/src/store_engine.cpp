@@ -17,10 +17,19 @@ bool is_final(NumberState state) {
 }  // namespace
 
 pd::Result<std::size_t> Store::finish_unused(std::span<const std::uint64_t> lead_ids,
-                                             NumberState final_state) {
+                                             NumberState final_state, std::string_view reason) {
   if (!is_final(final_state)) {
     return pd::fail(pd::Error::invalid("finish_unused: '" + std::string(to_string(final_state)) +
                                        "' is not a final state"));
+  }
+  if (!reason.empty()) {
+    // LEFT counts characters, as VARCHAR(255) does: a long reason is cut, not
+    // refused by STRICT_ALL_TABLES (which would leave the lead reserved).
+    return detail::execute_for_ids(
+        conn_,
+        "UPDATE dialer_numbers SET state = ?, disposition = 'Refused', last_error = LEFT(?, 255),"
+        " claim_owner = NULL, claim_expires_at = NULL WHERE claim_owner = ? AND state = 'reserved'",
+        {std::string(to_string(final_state)), std::string(reason), instance_}, lead_ids);
   }
   return detail::execute_for_ids(
       conn_,

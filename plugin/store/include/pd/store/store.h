@@ -22,6 +22,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -77,8 +78,12 @@ class Store {
   // list; kClosed: closed by an agent or by group by name; kFailed: not
   // dialable). Only leads this instance holds reserved; kInvalidArgument for
   // a state that is not final. Returns how many changed.
+  // With a `reason` the leads were refused before dialing (the Originate
+  // builder rejected the number or a variable): it is kept in last_error (its
+  // first 255 characters) and the disposition becomes "Refused", so the admin
+  // pages say why a lead failed with 0 attempts instead of only the host log.
   pd::Result<std::size_t> finish_unused(std::span<const std::uint64_t> lead_ids,
-                                        NumberState final_state);
+                                        NumberState final_state, std::string_view reason = {});
   // After a restart of this instance: every lead it still holds reserved
   // goes back (pending, or retry if tried before). Returns how many.
   pd::Result<std::size_t> release_all_reserved();
