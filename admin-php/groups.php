@@ -165,6 +165,8 @@ pd_page_start('Call groups', '<script src="assets/import.js" defer></script>');
         <div class="form-text" id="h-csv">One contact a line: <code>group,name,number,callerid,variables</code>
           (callerid and variables may be left out; a first line <code>group,name,number,callerid,variables</code> is skipped;
           fields with commas go in double quotes). Example: <code>sales,"Doe, Jane",5551234,,lang=en|vip=1</code>.
+          Numbers may be written with spaces, dashes, dots or parentheses (<code>(555) 010-0000</code>); they are stored without.
+          A number already in its group is skipped. Files that are not UTF-8 are read as Windows-1252 (Latin-1).
           Bad lines are listed with their line number and reason; the good ones are imported (so import only the corrected bad lines again).
           Large files are fine: the file is sent and imported in chunks.</div>
       </div>
