@@ -226,8 +226,9 @@ function pd_import_notes(array $state): array
     }
     if ($state['duplicates'] > 0) {
         $lines = implode(', ', $state['duplicate_lines']);
-        $notes[] = sprintf('%d duplicate numbers skipped (already in their group): line%s %s%s.', $state['duplicates'],
-            count($state['duplicate_lines']) > 1 ? 's' : '', $lines, $state['duplicates'] > count($state['duplicate_lines']) ? ', …' : '');
+        $notes[] = sprintf('%d duplicate number%s skipped (already in their group): line%s %s%s.', $state['duplicates'], $state['duplicates'] > 1 ? 's' : '',
+            count($state['duplicate_lines']) > 1 ? 's' : '', $lines,
+            $state['duplicates'] > count($state['duplicate_lines']) ? ' and ' . ($state['duplicates'] - count($state['duplicate_lines'])) . ' more' : '');
     }
     if ($state['normalized'] > 0) {
         $notes[] = sprintf('%d of the numbers added had spaces, dashes, dots or parentheses removed.', $state['normalized']);

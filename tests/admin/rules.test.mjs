@@ -156,6 +156,38 @@ describe('admin rules shared with the engine', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('finds a duplicate in a later chunk of a large file and lists the first ten lines of many', async () => {
+    // 2,000 rows a chunk: line 2101 repeats line 2 (punctuated), read in the first chunk and stored by then.
+    const lines = ['group,name,number'];
+    for (let line = 2; line <= 2101; line++) lines.push(`rules_chunks,Person ${line},${line === 2101 ? '556-0002' : 5_560_000 + line}`);
+    await page.goto(url('groups.php'));
+    await page.setInputFiles('#f-csv', { name: 'chunks.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await page.click('#pd-import button[type=submit]');
+    await page.waitForSelector('#pd-import-status[data-done="1"]', { timeout: 30_000 });
+    assert.equal(await page.textContent('#pd-import-status'), 'Import finished: 2101 lines read, 2099 contacts added, 0 bad lines.'
+      + ' 1 duplicate number skipped (already in their group): line 2101. See the group: rules_chunks');
+    assert.equal(db.value("SELECT COUNT(*) FROM dialer_contacts WHERE group_name = 'rules_chunks' AND number = '5560002'"), '1');
+
+    // Twelve repeats of one number: all counted, the first ten lines listed.
+    const repeats = ['rules_many,First,5570000'];
+    for (let i = 0; i < 12; i++) repeats.push(`rules_many,Again ${i},557-0000`);
+    await page.goto(url('groups.php'));
+    await page.setInputFiles('#f-csv', { name: 'repeats.csv', mimeType: 'text/csv', buffer: Buffer.from(repeats.join('\n')) });
+    await page.click('#pd-import button[type=submit]');
+    await page.waitForSelector('#pd-import-status[data-done="1"]', { timeout: 30_000 });
+    assert.equal(await page.textContent('#pd-import-status'), 'Import finished: 13 lines read, 1 contacts added, 0 bad lines.'
+      + ' 12 duplicate numbers skipped (already in their group): lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2 more.'
+      + ' See the group: rules_many');
+  });
+
+  it('stores a do-not-call number as the contacts store it, so a punctuated entry still matches', async () => {
+    await page.goto(url('dnc.php'));
+    await page.fill('#f-number', '(555) 019-9999');
+    await page.click('#pd-dnc-add button[type=submit]');
+    assert.match(await flash(/1 numbers on the do-not-call list/), /1 numbers on the do-not-call list/);
+    assert.equal(db.value("SELECT COUNT(*) FROM dialer_dnc WHERE number = '5550199999'"), '1');
+  });
+
   it('says nothing about encoding, duplicates or punctuation when the file has none', async () => {
     await page.goto(url('groups.php'));
     await page.setInputFiles('#f-csv', { name: 'clean.csv', mimeType: 'text/csv',
