@@ -10,7 +10,6 @@ const PD_MODES = ['automatic' => 'Automatic', 'progressive' => 'Progressive (que
 const PD_KINDS = ['queue' => 'Queue', 'ivr' => 'IVR', 'custom' => 'Custom destination'];
 const PD_LEGS = ['remote' => 'Remote (customer) first', 'local' => 'Local (queue/agent) first'];
 const PD_DIAL_NAME = '/^[A-Za-z0-9_-]{1,64}$/';
-const PD_DESTINATION = '/^[A-Za-z0-9_.-]{1,80},[A-Za-z0-9_.*#+-]{1,80},(?:\d{1,5}|[A-Za-z][A-Za-z0-9_-]{0,31})$/';
 const PD_COLUMNS = ['name', 'destination_kind', 'destination', 'queue_name', 'destination_amd', 'mode', 'initial_leg', 'dial_prefix', 'caller_id',
     'start_date', 'end_date', 'start_hour', 'end_hour', 'week_days', 'time_zone', 'group_by_name', 'dial_attempts', 'concurrent_calls',
     'retry_minutes', 'valid_dtmf', 'script', 'enabled'];
@@ -42,7 +41,9 @@ function pd_load_campaign(int $id): ?array
 function pd_validate_campaign(Form $form, int $id, array $dispositionIds): array
 {
     $row = [];
-    $row['name'] = $form->check('name', 'Name', PD_DIAL_NAME, '1 to 64 letters, digits, _ or - (it reaches the dialplan).');
+    // Names, destinations, the prefix and the caller id follow the engine's rules (lib/validate.php),
+    // so a saved campaign is never refused when it dials.
+    $row['name'] = $form->rule('name', 'Name', 'pd_check_campaign_name');
     if ($row['name'] !== '' && pd_query('SELECT 1 FROM dialer_campaigns WHERE name = ? AND id <> ?', [$row['name'], $id])->fetchColumn()) {
         $form->error('name', 'Name: another campaign already has this name.');
     }
@@ -50,9 +51,10 @@ function pd_validate_campaign(Form $form, int $id, array $dispositionIds): array
     if (!isset(PD_KINDS[$row['destination_kind']])) {
         $form->error('destination_kind', 'Pick a destination type.');
     }
-    $row['destination'] = $form->check('destination', 'Destination', PD_DESTINATION, 'write context,extension,priority, e.g. ext-queues,400,1.');
+    $row['destination'] = $form->rule('destination', 'Destination', fn (string $t) => pd_check_destination($t, 'Destination'));
     $row['queue_name'] = $form->check('queue_name', 'Queue name', PD_DIAL_NAME, '1 to 64 letters, digits, _ or -.', $row['destination_kind'] === 'queue');
-    $row['destination_amd'] = $form->check('destination_amd', 'Machine-answer destination', PD_DESTINATION, 'write context,extension,priority.', false);
+    $row['destination_amd'] = $form->rule('destination_amd', 'Machine-answer destination',
+        fn (string $t) => pd_check_destination($t, 'Machine-answer destination'), false);
     $row['mode'] = (string) $form->value('mode');
     if (!isset(PD_MODES[$row['mode']])) {
         $form->error('mode', 'Pick a dialing mode.');
@@ -63,8 +65,8 @@ function pd_validate_campaign(Form $form, int $id, array $dispositionIds): array
     if (!isset(PD_LEGS[$row['initial_leg']])) {
         $form->error('initial_leg', 'Pick which leg is dialed first.');
     }
-    $row['dial_prefix'] = $form->check('dial_prefix', 'Dial prefix', '/^[0-9*#+]{1,16}$/', 'up to 16 digits, * # or +.', false);
-    $row['caller_id'] = $form->plain('caller_id', 'Caller id', 80);
+    $row['dial_prefix'] = $form->rule('dial_prefix', 'Dial prefix', 'pd_check_dial_prefix', false);
+    $row['caller_id'] = $form->rule('caller_id', 'Caller id', 'pd_check_caller_id', false);
     foreach (['start_date' => 'Start date', 'end_date' => 'End date'] as $field => $label) {
         $row[$field] = $form->text($field);
         if ($row[$field] !== '' && !pd_check_date($row[$field])) {
@@ -193,7 +195,7 @@ if ($edit !== null) {
       </fieldset>
       <?= $form->select('mode', 'Dialing mode', PD_MODES, ['help' => 'Progressive and preview need a queue destination.']) ?>
       <?= $form->select('initial_leg', 'Leg dialed first', PD_LEGS) ?>
-      <?= $form->input('dial_prefix', 'Dial prefix', ['maxlength' => 16]) ?>
+      <?= $form->input('dial_prefix', 'Dial prefix', ['maxlength' => 16, 'help' => 'Dialed before every number: digits, * and # (no +).']) ?>
       <?= $form->input('caller_id', 'Caller id', ['maxlength' => 80]) ?>
       <?= $form->checkbox('enabled', 'Enabled (playing)') ?>
       <?= $form->checkbox('group_by_name', 'Group by name (a success closes the contact\'s other numbers)') ?>

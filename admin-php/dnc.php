@@ -25,7 +25,8 @@ function pd_dnc_add(array $entries): array
 /** One DNC entry from its fields; returns [number, reason, expires|null] or an error message. */
 function pd_dnc_entry(string $number, string $reason, string $expires): array|string
 {
-    $number = trim($number);
+    // Stored as the contacts are (555-0051 → 5550051), so the list matches them.
+    $number = pd_normalize_number(trim($number));
     $reason = trim($reason);
     $expires = trim($expires);
     $error = pd_check_number($number) ?? pd_check_plain($reason, 'Reason', 255);

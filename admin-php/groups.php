@@ -24,7 +24,8 @@ function pd_add_contacts(Form $form): ?string
     if (!$form->ok()) {
         return null;
     }
-    $rows = array_map(fn ($n) => [$checked[0], $checked[1], $n, $checked[3], $checked[4]], $numbers);
+    // One number is stored as normalised (555-0051 → 5550051); a range is digits already.
+    $rows = array_map(fn ($n) => [$checked[0], $checked[1], $n, $checked[3], $checked[4]], is_array($range) ? $numbers : [$checked[2]]);
     $added = pd_transaction(fn (PDO $pdo) => pd_insert_contacts($pdo, $rows));
     return $added === 1 ? "Contact {$checked[2]} added to {$checked[0]}." : "$added contacts ($numberText) added to {$checked[0]}.";
 }
@@ -90,7 +91,7 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
         if (!pd_query('SELECT 1 FROM dialer_contacts WHERE group_name = ? LIMIT 1', [$target])->fetchColumn()) {
             $campaignForm->error('group', 'Pick a group that has contacts.');
         }
-        $callerId = $campaignForm->plain('caller_id', 'Caller id', 80);
+        $callerId = $campaignForm->rule('caller_id', 'Caller id', 'pd_check_caller_id', false);
         $priority = $campaignForm->integer('priority', 'Priority', -1000, 1000);
         if ($campaignForm->ok()) {
             pd_flash("Group $target → campaign: " . pd_add_group_to_campaign($campaignId, $target, $callerId, $priority));
@@ -164,6 +165,8 @@ pd_page_start('Call groups', '<script src="assets/import.js" defer></script>');
         <div class="form-text" id="h-csv">One contact a line: <code>group,name,number,callerid,variables</code>
           (callerid and variables may be left out; a first line <code>group,name,number,callerid,variables</code> is skipped;
           fields with commas go in double quotes). Example: <code>sales,"Doe, Jane",5551234,,lang=en|vip=1</code>.
+          Numbers may be written with spaces, dashes, dots or parentheses (<code>(555) 010-0000</code>); they are stored without.
+          A number already in its group is skipped. Files that are not UTF-8 are read as Windows-1252 (Latin-1).
           Bad lines are listed with their line number and reason; the good ones are imported (so import only the corrected bad lines again).
           Large files are fine: the file is sent and imported in chunks.</div>
       </div>

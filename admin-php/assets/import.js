@@ -67,7 +67,8 @@ document.addEventListener('DOMContentLoaded', () => {
         const share = result.size > 0 ? result.offset / result.size : 1;
         show(10 + 90 * share, `Importing… ${result.lines} lines read, ${result.added} contacts added, ${result.bad} bad lines`);
       } while (!result.done);
-      show(100, `Import finished: ${result.lines} lines read, ${result.added} contacts added, ${result.bad} bad lines.`);
+      // The server's notes: the encoding it read the file in, duplicates skipped, numbers tidied.
+      show(100, [`Import finished: ${result.lines} lines read, ${result.added} contacts added, ${result.bad} bad lines.`, ...result.notes].join(' '));
       if (result.groups.length) {
         status.append(' See the group: ');
         result.groups.forEach((name, i) => {

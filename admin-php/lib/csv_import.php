@@ -7,6 +7,9 @@ declare(strict_types=1);
 const PD_IMPORT_ROWS_PER_CHUNK = 2000;
 const PD_IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 const PD_IMPORT_GROUPS_LISTED = 20;
+// Duplicate numbers are counted; this many of their line numbers are listed.
+const PD_IMPORT_DUPLICATES_LISTED = 10;
+const PD_CSV_UNCLOSED = 'unclosed quote: a field opened with " is not closed on this line (fields may not go on over lines); the line is skipped.';
 
 function pd_import_dir(): string
 {
@@ -30,7 +33,8 @@ function pd_import_start(): string
     $id = bin2hex(random_bytes(16));
     $path = pd_import_dir() . '/' . $id . '.csv';
     touch($path);
-    $_SESSION['imports'][$id] = ['path' => $path, 'offset' => 0, 'line' => 0, 'added' => 0, 'bad' => 0, 'done' => false, 'groups' => []];
+    $_SESSION['imports'][$id] = ['path' => $path, 'offset' => 0, 'line' => 0, 'added' => 0, 'bad' => 0, 'done' => false, 'groups' => [],
+        'encoding' => null, 'duplicates' => 0, 'duplicate_lines' => [], 'normalized' => 0];
     return $id;
 }
 
@@ -57,6 +61,181 @@ function pd_is_header_row(array $fields): bool
     return strtolower(trim((string) ($fields[0] ?? ''))) === 'group' && strtolower(trim((string) ($fields[2] ?? ''))) === 'number';
 }
 
+/** How many bytes at the end of $bytes are the start of a UTF-8 character cut off there (0 to 3). */
+function pd_utf8_cut_tail(string $bytes): int
+{
+    $length = strlen($bytes);
+    for ($back = 1; $back <= min(3, $length); $back++) {
+        $byte = ord($bytes[$length - $back]);
+        if ($byte < 0x80) {
+            return 0;
+        }
+        if ($byte >= 0xC0) {
+            $needed = $byte >= 0xF0 ? 4 : ($byte >= 0xE0 ? 3 : 2);
+            return $needed > $back ? $back : 0;
+        }
+    }
+    return 0;
+}
+
+/**
+ * 'UTF-8' when the whole file is valid UTF-8, else 'Windows-1252': spreadsheets on Windows save
+ * "CSV" in the ANSI code page, and Latin-1 (ISO-8859-1) is the same for every letter. One verdict
+ * for the file: a lone line that happens to be valid UTF-8 is not read differently from the rest.
+ */
+function pd_import_detect_encoding(string $path): string
+{
+    $file = fopen($path, 'rb');
+    if ($file === false) {
+        throw new RuntimeException('Cannot read the uploaded file.');
+    }
+    try {
+        $carry = '';
+        while (!feof($file)) {
+            $piece = fread($file, 1 << 20);
+            if ($piece === false) {
+                throw new RuntimeException('Cannot read the uploaded file.');
+            }
+            $piece = $carry . $piece;
+            // A character cut at the end of the piece is checked with the next piece.
+            $cut = pd_utf8_cut_tail($piece);
+            $carry = substr($piece, strlen($piece) - $cut);
+            if (preg_match('//u', substr($piece, 0, strlen($piece) - $cut)) !== 1) {
+                return 'Windows-1252';
+            }
+        }
+        return $carry === '' ? 'UTF-8' : 'Windows-1252';
+    } finally {
+        fclose($file);
+    }
+}
+
+/** Windows-1252 text as UTF-8 (the WHATWG mapping browsers use; no mbstring needed). */
+function pd_cp1252_to_utf8(string $text): string
+{
+    static $map = null;
+    if ($map === null) {
+        // 0x80-0x9F: the code page's own characters; the five it leaves undefined stay C1 codes as in Latin-1.
+        $high = [0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+            0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178];
+        $map = [];
+        for ($byte = 0x80; $byte <= 0xFF; $byte++) {
+            $point = $byte < 0xA0 ? $high[$byte - 0x80] : $byte;
+            $map[chr($byte)] = $point < 0x800
+                ? chr(0xC0 | ($point >> 6)) . chr(0x80 | ($point & 0x3F))
+                : chr(0xE0 | ($point >> 12)) . chr(0x80 | (($point >> 6) & 0x3F)) . chr(0x80 | ($point & 0x3F));
+        }
+    }
+    return strtr($text, $map);
+}
+
+/**
+ * True when a quoted field of this line is still open at its end. As fgetcsv: a quote opens a
+ * field only at its start (after blanks) and "" inside it is a quote; elsewhere " is a plain character.
+ */
+function pd_csv_quote_open(string $line): bool
+{
+    $end = strlen($line);
+    $at = 0;
+    while ($at <= $end) {
+        $blanks = strspn($line, " \t\v\f", $at);
+        if (($line[$at + $blanks] ?? '') === '"') {
+            $at += $blanks + 1;
+            do {
+                $quote = strpos($line, '"', $at);
+                if ($quote === false) {
+                    return true;
+                }
+                $at = $quote + 2;
+            } while (($line[$quote + 1] ?? '') === '"');
+            $at--;
+        }
+        $comma = strpos($line, ',', min($at, $end));
+        if ($comma === false) {
+            return false;
+        }
+        $at = $comma + 1;
+    }
+    return false;
+}
+
+/**
+ * Reads the next line as a record: [line number, fields | null (blank line) | error message], or
+ * null at the end. A contact field never holds a line break, so a quote still open at the end of a
+ * line is a missing quote: that line is reported and reading goes on with the next one (fgetcsv
+ * would read on to the next quote, swallowing lines and shifting every line number after it).
+ */
+function pd_csv_next_record($file, int &$line, bool $cp1252): ?array
+{
+    $text = fgets($file);
+    if ($text === false) {
+        return null;
+    }
+    $line++;
+    $text = preg_replace('/\r?\n\z/', '', $cp1252 ? pd_cp1252_to_utf8($text) : $text);
+    if ($text === '') {
+        return [$line, null];
+    }
+    if (str_contains($text, '"') && pd_csv_quote_open($text)) {
+        return [$line, PD_CSV_UNCLOSED];
+    }
+    return [$line, str_getcsv($text, ',', '"', '')];
+}
+
+/**
+ * Finds rows whose number the group has already (earlier imports, earlier chunks of this file)
+ * or had on an earlier line of this chunk; returns [indexes of the rows to keep, indexes of the duplicates].
+ */
+function pd_import_find_duplicates(array $rows): array
+{
+    $known = [];
+    $byGroup = [];
+    foreach ($rows as $row) {
+        $byGroup[$row[0]][] = $row[2];
+    }
+    foreach ($byGroup as $group => $numbers) {
+        foreach (array_chunk(array_values(array_unique($numbers)), 1000) as $chunk) {
+            // The database's collation decides what "the same group" is, as on the groups page.
+            $found = pd_query('SELECT DISTINCT number FROM dialer_contacts WHERE group_name = ? AND number IN (' . pd_placeholders(count($chunk)) . ')',
+                [$group, ...$chunk])->fetchAll(PDO::FETCH_COLUMN);
+            foreach ($found as $number) {
+                $known[$group . "\0" . $number] = true;
+            }
+        }
+    }
+    $kept = [];
+    $duplicates = [];
+    foreach ($rows as $i => $row) {
+        $key = $row[0] . "\0" . $row[2];
+        if (isset($known[$key])) {
+            $duplicates[] = $i;
+            continue;
+        }
+        $known[$key] = true;
+        $kept[] = $i;
+    }
+    return [$kept, $duplicates];
+}
+
+/** The sentences shown under the counts when the import is done. */
+function pd_import_notes(array $state): array
+{
+    $notes = [];
+    if ($state['encoding'] === 'Windows-1252') {
+        $notes[] = 'The file is not UTF-8: it was read as Windows-1252 (Latin-1).';
+    }
+    if ($state['duplicates'] > 0) {
+        $lines = implode(', ', $state['duplicate_lines']);
+        $notes[] = sprintf('%d duplicate number%s skipped (already in their group): line%s %s%s.', $state['duplicates'], $state['duplicates'] > 1 ? 's' : '',
+            count($state['duplicate_lines']) > 1 ? 's' : '', $lines,
+            $state['duplicates'] > count($state['duplicate_lines']) ? ' and ' . ($state['duplicates'] - count($state['duplicate_lines'])) . ' more' : '');
+    }
+    if ($state['normalized'] > 0) {
+        $notes[] = sprintf('%d of the numbers added had spaces, dashes, dots or parentheses removed.', $state['normalized']);
+    }
+    return $notes;
+}
+
 /**
  * Processes up to PD_IMPORT_ROWS_PER_CHUNK rows from where the last chunk stopped.
  * Good rows of the chunk are inserted in one transaction, so a failure leaves
@@ -64,19 +243,30 @@ function pd_is_header_row(array $fields): bool
  */
 function pd_import_chunk(array &$state): array
 {
+    // An import started before these counts existed carries on with them at zero.
+    $state += ['encoding' => null, 'duplicates' => 0, 'duplicate_lines' => [], 'normalized' => 0];
+    $state['encoding'] ??= pd_import_detect_encoding($state['path']);
+    $cp1252 = $state['encoding'] !== 'UTF-8';
     $file = fopen($state['path'], 'rb');
+    if ($file === false) {
+        throw new RuntimeException('Cannot read the uploaded file.');
+    }
     fseek($file, $state['offset']);
     $rows = [];
+    $rowLines = [];
+    $rowChanged = [];
     $errors = [];
     $line = $state['line'];
     if ($state['offset'] === 0 && fread($file, 3) !== "\xEF\xBB\xBF") {
         rewind($file);
     }
-    while (count($rows) + count($errors) < PD_IMPORT_ROWS_PER_CHUNK && ($fields = fgetcsv($file, 0, ',', '"', '')) !== false) {
-        // Lines of the file, not records: a quoted field may hold line breaks.
-        $first = $line + 1;
-        $line = $first + array_sum(array_map(fn ($f) => substr_count((string) $f, "\n"), $fields));
-        if ($fields === [null] || ($first === 1 && pd_is_header_row($fields))) {
+    while (count($rows) + count($errors) < PD_IMPORT_ROWS_PER_CHUNK && ($record = pd_csv_next_record($file, $line, $cp1252)) !== null) {
+        [$first, $fields] = $record;
+        if ($fields === null || ($first === 1 && is_array($fields) && pd_is_header_row($fields))) {
+            continue;
+        }
+        if (is_string($fields)) {
+            $errors[] = ['line' => $first, 'reason' => $fields];
             continue;
         }
         if (count($fields) < 3 || count($fields) > 5) {
@@ -89,10 +279,16 @@ function pd_import_chunk(array &$state): array
             continue;
         }
         $rows[] = $checked;
+        $rowLines[] = $first;
+        $rowChanged[] = $checked[2] !== trim((string) $fields[2]);
     }
     $offset = ftell($file);
     $atEnd = feof($file) || fgetc($file) === false;
     fclose($file);
+    [$kept, $duplicates] = $rows === [] ? [[], []] : pd_import_find_duplicates($rows);
+    $duplicateLines = array_map(fn (int $i) => $rowLines[$i], $duplicates);
+    $normalized = count(array_filter($kept, fn (int $i) => $rowChanged[$i]));
+    $rows = array_map(fn (int $i) => $rows[$i], $kept);
     $added = $rows === [] ? 0 : pd_transaction(fn (PDO $pdo) => pd_insert_contacts($pdo, $rows));
     // The groups the file filled, for the links shown when it is done (a few suffice).
     foreach ($rows as $row) {
@@ -105,6 +301,9 @@ function pd_import_chunk(array &$state): array
     $state['line'] = $line;
     $state['added'] += $added;
     $state['bad'] += count($errors);
+    $state['normalized'] += $normalized;
+    $state['duplicates'] += count($duplicateLines);
+    $state['duplicate_lines'] = array_slice([...$state['duplicate_lines'], ...$duplicateLines], 0, PD_IMPORT_DUPLICATES_LISTED);
     $state['done'] = $atEnd;
     if ($atEnd) {
         @unlink($state['path']);
@@ -116,7 +315,11 @@ function pd_import_chunk(array &$state): array
         'size' => $atEnd ? $offset : filesize($state['path']),
         'added' => $state['added'],
         'bad' => $state['bad'],
+        'duplicates' => $state['duplicates'],
+        'normalized' => $state['normalized'],
+        'encoding' => $state['encoding'],
         'errors' => $errors,
+        'notes' => $atEnd ? pd_import_notes($state) : [],
         'groups' => array_map('strval', array_keys($state['groups'])),
     ];
 }

@@ -2,19 +2,75 @@
 declare(strict_types=1);
 
 // Rules shared by the forms, the CSV import and the range generator. Each
-// returns an error message, or null when the value is fine.
+// returns an error message naming the field, or null when the value is fine.
+//
+// The rules for campaign names, numbers, dial prefixes, variables, caller ids
+// and dialplan destinations are the engine's (plugin/core: names.cpp,
+// campaign.cpp, originate_builder.cpp): a value accepted here is never refused
+// at dial time. tests/data/validation-cases.json holds the cases both sides
+// must agree on (tests/admin/validation_cases.php, tests/core/validation_cases_test.cpp).
+// Patterns end with \z, not $: $ also matches before a final line break.
 
-const PD_NUMBER_RULE = 'a phone number is 1 to 32 digits, optionally starting with + (also * and #).';
+const PD_NUMBER_RULE = 'a phone number is 1 to 32 digits, optionally starting with + (also * and #; spaces, dashes, dots and parentheses are removed).';
 const PD_MAX_RANGE = 10000;
 
+/** Removes the punctuation people write in numbers ("(555) 005-1" → "5550051"); a + stays. As pd::core::normalize_number. */
+function pd_normalize_number(string $number): string
+{
+    return str_replace([' ', '-', '.', '(', ')'], '', $number);
+}
+
+/** A normalised number: an optional leading +, then digits, * or #; 32 characters at most (dialer_numbers.number). */
 function pd_check_number(string $number): ?string
 {
-    return preg_match('/^\+?[0-9*#]{1,31}$/', $number) ? null : 'Number: ' . PD_NUMBER_RULE;
+    return strlen($number) <= 32 && preg_match('/^\+?[0-9*#]+\z/', $number) ? null : 'Number: ' . PD_NUMBER_RULE;
+}
+
+/** Campaign names become dialplan context names (pd-<name>-dest). */
+function pd_check_campaign_name(string $name): ?string
+{
+    return preg_match('/^[A-Za-z0-9_-]{1,64}\z/', $name) ? null : 'Name: 1 to 64 letters, digits, _ or - (it reaches the dialplan).';
+}
+
+/** The engine dials prefix + number and refuses any other character in a prefix. */
+function pd_check_dial_prefix(string $prefix): ?string
+{
+    if (str_contains($prefix, '+')) {
+        return 'Dial prefix: + is not allowed in a prefix (the engine would refuse every call); use digits, * and # only, or put the + in the numbers.';
+    }
+    return preg_match('/^[0-9*#]{0,16}\z/', $prefix) ? null : 'Dial prefix: up to 16 digits, * or # only.';
+}
+
+/** Caller ids: Asterisk copies them into fixed buffers, so bytes count (é takes 2). */
+function pd_check_caller_id(string $callerId): ?string
+{
+    return pd_check_plain($callerId, 'Caller id', 80)
+        ?? (strlen($callerId) > 80 ? 'Caller id is longer than 80 bytes (letters such as é take 2).' : null);
+}
+
+/** A dialplan destination "context,extension,priority", as pd::core::parse_dialplan_target. */
+function pd_check_destination(string $text, string $label): ?string
+{
+    $parts = explode(',', $text);
+    if (count($parts) !== 3) {
+        return "$label: write context,extension,priority, e.g. ext-queues,400,1.";
+    }
+    [$context, $exten, $priority] = $parts;
+    if (!preg_match('/^[A-Za-z0-9_.-]{1,64}\z/', $context)) {
+        return "$label: the context (before the first comma) is 1 to 64 letters, digits, _ . or -.";
+    }
+    if (!preg_match('/^[A-Za-z0-9_.*#+-]{1,64}\z/', $exten)) {
+        return "$label: the extension (between the commas) is 1 to 64 letters, digits, _ . * # + or -.";
+    }
+    if (!preg_match('/^(?:[1-9][0-9]{0,4}|[A-Za-z_][A-Za-z0-9_]{0,63})\z/', $priority)) {
+        return "$label: the priority (after the second comma) is a number from 1 to 99999 or a label of letters, digits and _.";
+    }
+    return null;
 }
 
 function pd_check_group_name(string $group): ?string
 {
-    return preg_match('/^[\p{L}\p{N} _.\-]{1,80}$/u', $group) ? null : 'Group: 1 to 80 letters, digits, spaces or _ . -';
+    return preg_match('/^[\p{L}\p{N} _.\-]{1,80}\z/u', $group) ? null : 'Group: 1 to 80 letters, digits, spaces or _ . -';
 }
 
 /** Free text: valid UTF-8, no control characters (tabs and new lines allowed when $multiline), at most $maxLength characters. */
@@ -29,18 +85,40 @@ function pd_check_plain(string $text, string $label, int $maxLength, bool $multi
     return strlen($text) > $maxLength && preg_match_all('/./su', $text) > $maxLength ? "$label is longer than $maxLength characters." : null;
 }
 
-/** Channel variables "a=1|b=2": names like dialplan variables, values without | or control characters. */
+/**
+ * Channel variables "a=1|b=2", as pd::core::check_variables: every item name=value; names like
+ * dialplan variables and not the engine's own (PD_…, also as _PD_… / __PD_…); values without
+ * control characters or , " \ (Asterisk splits an Originate Variable on them).
+ */
 function pd_check_variables(string $variables): ?string
 {
     if ($variables === '') {
         return null;
     }
     if (strlen($variables) > 1000) {
-        return 'Variables are longer than 1000 characters.';
+        return 'Variables are longer than 1000 bytes.';
+    }
+    if (preg_match('//u', $variables) !== 1) {
+        return 'Variables are not valid UTF-8 text.';
     }
     foreach (explode('|', $variables) as $pair) {
-        if (!preg_match('/^[A-Za-z_][A-Za-z0-9_]{0,63}=[^\x00-\x1F\x7F]*$/u', $pair)) {
+        $equals = strpos($pair, '=');
+        if ($equals === false) {
             return 'Variables: write name=value pairs separated by |, e.g. a=1|b=2 (names: letters, digits, _).';
+        }
+        $name = substr($pair, 0, $equals);
+        $value = substr($pair, $equals + 1);
+        if (!preg_match('/^[A-Za-z_][A-Za-z0-9_]{0,63}\z/', $name)) {
+            return 'Variables: a name is 1 to 64 letters, digits or _, not starting with a digit (e.g. lang=en).';
+        }
+        if (str_starts_with(ltrim($name, '_'), 'PD_')) {
+            return "Variables: the name $name is reserved for the dialer (names starting with PD_).";
+        }
+        if (preg_match('/[\x00-\x1F\x7F]/', $value)) {
+            return "Variables: the value of $name contains control characters.";
+        }
+        if (strpbrk($value, ',"\\') !== false) {
+            return "Variables: the value of $name may not contain a comma, \" or \\ (Asterisk splits the value on them).";
         }
     }
     return null;
@@ -81,7 +159,7 @@ function pd_range_numbers(array $range): array
     return $numbers;
 }
 
-/** A contact's fields from a form or a CSV row; returns the clean row or the first error. */
+/** A contact's fields from a form or a CSV row; returns the clean row (number normalised) or the first error. */
 function pd_check_contact(string $group, string $name, string $number, string $callerId, string $variables): array|string
 {
     $group = trim($group);
@@ -89,8 +167,9 @@ function pd_check_contact(string $group, string $name, string $number, string $c
     $number = trim($number);
     $callerId = trim($callerId);
     $variables = trim($variables);
+    $number = pd_normalize_number($number);
     $error = pd_check_group_name($group) ?? pd_check_plain($name, 'Name', 160) ?? pd_check_number($number)
-        ?? pd_check_plain($callerId, 'Caller id', 80) ?? pd_check_variables($variables);
+        ?? pd_check_caller_id($callerId) ?? pd_check_variables($variables);
     return $error ?? [$group, $name, $number, $callerId, $variables];
 }
 

@@ -162,6 +162,23 @@ final class Form
         return $text;
     }
 
+    /** A field checked by one of the shared rules of validate.php ($rule returns the message or null). */
+    public function rule(string $name, string $label, callable $rule, bool $required = true): string
+    {
+        $text = $this->text($name);
+        if ($text === '') {
+            if ($required) {
+                $this->error($name, "$label is required.");
+            }
+            return '';
+        }
+        $error = $rule($text);
+        if ($error !== null) {
+            $this->error($name, $error);
+        }
+        return $text;
+    }
+
     public function integer(string $name, string $label, int $min, int $max): int
     {
         $text = $this->text($name);

@@ -125,8 +125,8 @@ pd::Status validate(const Campaign& c) {
   if (!is_dial_prefix(c.dial_prefix)) {
     problem("dial prefix " + shown(c.dial_prefix) + " may hold only 0-9, * and # (16 at most)");
   }
-  if (c.caller_id.size() > 80 || has_control_chars(c.caller_id)) {
-    problem("caller id must be at most 80 characters without control characters");
+  if (!is_caller_id(c.caller_id)) {
+    problem("caller id must be at most 80 bytes of UTF-8 without control characters");
   }
   if (auto status = validate_schedule(c.schedule); !status) {
     problem("schedule: " + status.error().message);

@@ -43,7 +43,18 @@ bool is_priority(std::string_view priority) noexcept {
 }
 
 bool is_dialable_number(std::string_view number) noexcept {
-  return all_of(number, 1, 32, [](char c) { return is_digit(c) || in(c, "*#+"); });
+  if (number.size() > 32) return false;
+  if (number.starts_with('+')) number.remove_prefix(1);
+  return all_of(number, 1, 32, [](char c) { return is_digit(c) || in(c, "*#"); });
+}
+
+std::string normalize_number(std::string_view number) {
+  std::string out;
+  out.reserve(number.size());
+  for (char c : number) {
+    if (!in(c, " -.()")) out += c;
+  }
+  return out;
 }
 
 bool is_dial_prefix(std::string_view prefix) noexcept {
@@ -73,6 +84,42 @@ bool is_time_zone_name(std::string_view name) noexcept {
     const std::string_view part = name.substr(begin, end - begin);
     if (part.empty() || part == "." || part == "..") return false;
     begin = end + 1;
+  }
+  return true;
+}
+
+bool is_caller_id(std::string_view caller_id) noexcept {
+  return caller_id.size() <= 80 && !has_control_chars(caller_id) && is_valid_utf8(caller_id);
+}
+
+bool is_valid_utf8(std::string_view text) noexcept {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = 0;
+    char32_t point = 0;
+    char32_t min = 0;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2, point = lead & 0x1F, min = 0x80;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3, point = lead & 0x0F, min = 0x800;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4, point = lead & 0x07, min = 0x10000;
+    } else {
+      return false;  // a continuation byte first, C0/C1 (always overlong) or F5..FF
+    }
+    if (text.size() - i < length) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      point = (point << 6) | (next & 0x3F);
+    }
+    if (point < min || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF)) return false;
+    i += length;
   }
   return true;
 }

@@ -54,9 +54,33 @@ pd::Result<std::vector<std::pair<std::string, std::string>>> parse_variables(
   return out;
 }
 
+pd::Status check_variables(std::string_view variables) {
+  auto fail = [](std::string_view why) {
+    return pd::fail(pd::Error::invalid("variables: " + std::string(why)));
+  };
+  if (variables.empty()) return {};
+  if (variables.size() > 1000) return fail("longer than 1000 bytes");
+  if (!is_valid_utf8(variables)) return fail("not valid UTF-8 text");
+  // Every item, empty ones included ("a=1||b=2", "a=1|"), needs its '='.
+  std::string_view rest = variables;
+  while (true) {
+    const size_t bar = rest.find('|');
+    if (rest.substr(0, bar).find('=') == std::string_view::npos) {
+      return fail("write name=value pairs separated by |, e.g. a=1|b=2");
+    }
+    if (bar == std::string_view::npos) break;
+    rest.remove_prefix(bar + 1);
+  }
+  // Names and values: exactly the engine's dial-time rules.
+  auto parsed = parse_variables(variables);
+  if (!parsed) return pd::fail(std::move(parsed.error()));
+  return {};
+}
+
 pd::Result<std::vector<OriginateField>> build_originate(const OriginateRequest& r) {
   if (!is_dialable_number(r.number)) {
-    return pd::fail(bad("number", "a number may hold only 0-9, *, # and + (1 to 32)"));
+    return pd::fail(
+        bad("number", "a number may hold only 0-9, * and #, after an optional + (1 to 32)"));
   }
   if (!is_dial_prefix(r.dial_prefix)) {
     return pd::fail(bad("dial prefix", "may hold only 0-9, * and # (16 at most)"));
@@ -75,8 +99,9 @@ pd::Result<std::vector<OriginateField>> build_originate(const OriginateRequest& 
   }
   const std::string_view caller_id =
       r.number_caller_id.empty() ? r.campaign_caller_id : r.number_caller_id;
-  if (has_control_chars(caller_id) || caller_id.size() > 80) {
-    return pd::fail(bad("CallerID", "holds a control character or is longer than 80"));
+  if (!is_caller_id(caller_id)) {
+    return pd::fail(
+        bad("CallerID", "holds a control character, is not UTF-8 or is longer than 80 bytes"));
   }
   auto variables = parse_variables(r.variables);
   if (!variables) return pd::fail(std::move(variables.error()));

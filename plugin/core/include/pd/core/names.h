@@ -4,6 +4,7 @@
 // Threads: stateless; safe from any thread.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace pd::core {
@@ -21,8 +22,16 @@ bool is_extension(std::string_view exten) noexcept;
 // A priority: a number 1..99999 or a label [A-Za-z0-9_], 1 to 64 bytes.
 bool is_priority(std::string_view priority) noexcept;
 
-// A number the engine may dial: [0-9*#+], 1 to 32 bytes (dialer_numbers.number).
+// A number the engine may dial: an optional leading '+' then [0-9*#], 1 to 32
+// bytes in all (dialer_numbers.number). '+' elsewhere is refused. The admin
+// pages apply the same rule (tests/data/validation-cases.json).
 bool is_dialable_number(std::string_view number) noexcept;
+
+// A typed or imported number with the punctuation people write removed:
+// spaces, '-', '.', '(' and ')' ("(555) 005-1" -> "5550051"); a '+' stays.
+// Nothing else is touched, so the result still has to pass
+// is_dialable_number. The admin's pd_normalize_number() is the same rule.
+std::string normalize_number(std::string_view number);
 
 // A dial prefix: [0-9*#], 0 to 16 bytes (empty is allowed).
 bool is_dial_prefix(std::string_view prefix) noexcept;
@@ -43,6 +52,14 @@ bool is_interface(std::string_view interface) noexcept;
 // An IANA time zone name ("Europe/Madrid", "Etc/GMT+5", "UTC"):
 // [A-Za-z0-9_+/-], 1 to 64 bytes, no empty, "." or ".." path part, no leading '/'.
 bool is_time_zone_name(std::string_view name) noexcept;
+
+// A caller id ("Sales <5551000>"): valid UTF-8, no control characters, at most
+// 80 bytes (Asterisk copies it into fixed buffers; bytes, not letters, count).
+bool is_caller_id(std::string_view caller_id) noexcept;
+
+// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF): the
+// same verdict as PHP's preg_match('//u'), so both sides refuse the same text.
+bool is_valid_utf8(std::string_view text) noexcept;
 
 // True when `text` holds a byte < 0x20 or 0x7f (TAB included: free text in
 // AMI values and caller ids has no use for it).

@@ -21,7 +21,7 @@
 // Channel that is not a Local channel has no second half at all.
 //
 // Checks (invalid-argument Error naming the field, nothing built):
-//   number [0-9*#+]{1,32}; prefix [0-9*#]{0,16}; campaign name
+//   number \+?[0-9*#]+, 32 bytes at most; prefix [0-9*#]{0,16}; campaign name
 //   [A-Za-z0-9_-]{1,64}; dial context [A-Za-z0-9_.-]; call id
 //   [A-Za-z0-9_.-]{1,64}; agent interface [A-Za-z0-9_.@/:+*#-]; variable
 //   names [A-Za-z_][A-Za-z0-9_]* and not PD_* (reserved); variable values,
@@ -72,5 +72,15 @@ pd::Result<std::vector<OriginateField>> build_originate(const OriginateRequest& 
 // string gives none; empty items ("a=1||b=2") are skipped.
 pd::Result<std::vector<std::pair<std::string, std::string>>> parse_variables(
     std::string_view variables);
+
+// The rule the admin pages apply before storing a contact's variables
+// (pd_check_variables() in admin-php/lib/validate.php; both are held to
+// tests/data/validation-cases.json): empty, or at most 1000 bytes of valid
+// UTF-8 made of name=value items separated by '|', every item with its '=',
+// with the name and value rules of parse_variables(). It is stricter than
+// parse_variables() (no empty items, no bare names), so whatever the admin
+// stores, the engine can dial; parse_variables() stays lenient about that
+// harmless shape for rows written by other means.
+pd::Status check_variables(std::string_view variables);
 
 }  // namespace pd::core
