@@ -42,7 +42,13 @@ struct Originate {
 // The stand-in host: captures Originates, queues posted work for the loop.
 struct pd_host {
   std::mutex mutex;
-  std::deque<std::pair<pd_task_fn, void*>> posted;
+  struct Posted {
+    pd_task_fn fn;
+    void* arg;
+    pd_drop_fn drop;
+  };
+  std::deque<Posted> posted;
+  bool open = true;  // false once stopping: post() then refuses
   std::vector<Originate> originates;
   uint64_t sequence = 0;
 };
@@ -69,9 +75,10 @@ int host_panel_send(pd_host*, const char*, const char*) {
   return PD_ENOTFOUND;
 }
 
-int host_post(pd_host* host, pd_task_fn fn, void* arg) {
+int host_post(pd_host* host, pd_task_fn fn, void* arg, pd_drop_fn drop) {
   std::lock_guard lock(host->mutex);
-  host->posted.emplace_back(fn, arg);
+  if (!host->open) return PD_ESTATE;
+  host->posted.push_back({fn, arg, drop});
   return PD_OK;
 }
 
@@ -80,12 +87,25 @@ void host_log(pd_host*, pd_log_level level, const char* message) {
 }
 
 void run_posted(pd_host& host) {
-  std::deque<std::pair<pd_task_fn, void*>> tasks;
+  std::deque<pd_host::Posted> tasks;
   {
     std::lock_guard lock(host.mutex);
     tasks.swap(host.posted);
   }
-  for (auto& [fn, arg] : tasks) fn(arg);
+  for (const auto& task : tasks) task.fn(task.arg);
+}
+
+// What pd_plugin.h asks of a host before stop(): pending work is dropped.
+void drop_posted(pd_host& host) {
+  std::deque<pd_host::Posted> tasks;
+  {
+    std::lock_guard lock(host.mutex);
+    host.open = false;
+    tasks.swap(host.posted);
+  }
+  for (const auto& task : tasks) {
+    if (task.drop != nullptr) task.drop(task.arg);
+  }
 }
 
 // The transcript's messages after login, as (key, value) lists.
@@ -203,6 +223,7 @@ int main() {
     events += messages.size();
     run_posted(host);
   }
+  drop_posted(host);
   plugin->stop(state);
 
   const double seconds = std::chrono::duration<double>(spent).count();

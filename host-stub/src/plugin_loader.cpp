@@ -125,15 +125,26 @@ pd::Result<PluginManifest> read_manifest(const std::string& folder) {
   return manifest;
 }
 
+namespace {
+// "2.1": how every message writes a version.
+std::string abi_text(uint32_t version) {
+  return std::to_string(PD_ABI_MAJOR_OF(version)) + "." + std::to_string(PD_ABI_MINOR_OF(version));
+}
+}  // namespace
+
 pd::Result<LoadedPlugin> load_plugin(const std::string& folder) {
   auto manifest = read_manifest(folder);
   if (!manifest) return pd::fail(manifest.error());
   const std::string& dir = manifest->dir;
-  if (manifest->abi != PD_ABI_VERSION) {
+  const std::string host_abi = abi_text(PD_ABI_VERSION);
+  // Which plugins this host loads, for the refusals below.
+  const std::string accepted = "this host speaks ABI " + host_abi + " and loads plugins of ABI " +
+                               std::to_string(PD_ABI_VERSION_MAJOR) + ".0 to " + host_abi;
+  if (manifest->abi != PD_ABI_VERSION_MAJOR) {
     return pd::fail(plugin_error(pd::ErrorCode::kConflict, dir,
                                  "ABI mismatch: manifest.json declares ABI " +
-                                     std::to_string(manifest->abi) + ", this host speaks ABI " +
-                                     std::to_string(PD_ABI_VERSION)));
+                                     std::to_string(manifest->abi) + " (a major version); " +
+                                     accepted));
   }
   std::error_code ec;
   if (!fs::is_regular_file(manifest->library, ec)) {
@@ -160,21 +171,28 @@ pd::Result<LoadedPlugin> load_plugin(const std::string& folder) {
   if (table == nullptr) {
     return pd::fail(plugin_error(pd::ErrorCode::kConflict, dir,
                                  "ABI mismatch: pd_plugin_entry returned no table for host ABI " +
-                                     std::to_string(PD_ABI_VERSION) +
-                                     " (the plugin supports another ABI version)"));
+                                     host_abi + " (the plugin supports another ABI major)"));
   }
-  if (table->abi_version != PD_ABI_VERSION) {
+  // struct_size and abi_version are the two fields every table of every
+  // version begins with; nothing else is read before the version is known.
+  const uint32_t plugin_abi = table->abi_version;
+  const std::string plugin_text = "plugin built for ABI " + abi_text(plugin_abi);
+  if (PD_ABI_MAJOR_OF(plugin_abi) != PD_ABI_VERSION_MAJOR) {
     return pd::fail(plugin_error(pd::ErrorCode::kConflict, dir,
-                                 "ABI mismatch: plugin built for ABI " +
-                                     std::to_string(table->abi_version) +
-                                     ", this host speaks ABI " + std::to_string(PD_ABI_VERSION)));
+                                 "ABI mismatch: " + plugin_text + ", another major; " + accepted));
   }
-  if (table->struct_size < sizeof(pd_plugin_v1)) {
+  if (PD_ABI_MINOR_OF(plugin_abi) > PD_ABI_VERSION_MINOR) {
     return pd::fail(plugin_error(pd::ErrorCode::kConflict, dir,
-                                 "callback table too small: struct_size " +
-                                     std::to_string(table->struct_size) + ", ABI " +
-                                     std::to_string(PD_ABI_VERSION) + " needs at least " +
-                                     std::to_string(sizeof(pd_plugin_v1))));
+                                 "ABI mismatch: " + plugin_text +
+                                     ", a newer minor than this host's (it may rely on services "
+                                     "this host lacks); " +
+                                     accepted + ": update the host"));
+  }
+  if (table->struct_size < PD_PLUGIN_V1_MIN_SIZE) {
+    return pd::fail(plugin_error(
+        pd::ErrorCode::kConflict, dir,
+        "callback table too small: struct_size " + std::to_string(table->struct_size) + ", ABI " +
+            abi_text(plugin_abi) + " needs at least " + std::to_string(PD_PLUGIN_V1_MIN_SIZE)));
   }
   if (const std::string missing = missing_callbacks(*table); !missing.empty()) {
     return pd::fail(plugin_error(pd::ErrorCode::kInvalidArgument, dir,
@@ -186,7 +204,14 @@ pd::Result<LoadedPlugin> load_plugin(const std::string& folder) {
                                      "\", the library says \"" +
                                      std::string(table->id ? table->id : "(null)") + "\""));
   }
-  return LoadedPlugin{std::move(*manifest), std::move(library), table};
+  LoadedPlugin loaded{std::move(*manifest), std::move(library), table};
+  loaded.abi_version = plugin_abi;
+  // Added in 2.1: a 2.0 table ends before it, and whatever lies past its
+  // struct_size is not the plugin's to mean anything.
+  if (PD_HAS_FIELD(pd_plugin_v1, table, description) && table->description != nullptr) {
+    loaded.description = table->description;
+  }
+  return loaded;
 }
 
 std::string merge_settings(const Json::Value& defaults, const Json::Value& overrides) {

@@ -2,6 +2,7 @@
 // returns against the ABI this host speaks. Every refusal is an Error whose
 // message names the plugin folder and the one reason (bad manifest, library
 // missing, dlopen failed, entry symbol missing, ABI mismatch, callback missing).
+// The version rule is the one in pd_plugin.h ("Versions").
 // Threads: call from the host loop (dlopen runs the library's constructors).
 #pragma once
 
@@ -20,7 +21,7 @@ struct PluginManifest {
   std::string dir;  // absolute, no trailing slash
   std::string id;
   std::string version;
-  uint32_t abi = 0;
+  uint32_t abi = 0;     // "abi": the ABI MAJOR the plugin is built for
   std::string library;  // absolute path (the manifest's "library", relative to dir)
   Json::Value settings = Json::Value(Json::objectValue);  // defaults of the plugin's config
   std::string panel_static;  // absolute folder to serve to panels, empty when none
@@ -42,14 +43,22 @@ class LibraryHandle {
 struct LoadedPlugin {
   PluginManifest manifest;
   std::unique_ptr<LibraryHandle> library;
-  const pd_plugin_v1* table = nullptr;  // static inside the library; valid while it is loaded
+  // Static inside the library; valid while it is loaded. Only the fields of the
+  // 2.0 layout are read through it; later ones are copied out below, when
+  // the table's struct_size covers them.
+  const pd_plugin_v1* table = nullptr;
+  uint32_t abi_version = 0;  // the table's, MAJOR.MINOR (PD_ABI_MAKE_VERSION)
+  std::string description;   // since 2.1; empty when absent
 };
 
 // Reads and checks <dir>/manifest.json.
 pd::Result<PluginManifest> read_manifest(const std::string& dir);
 
 // read_manifest, then dlopen, pd_plugin_entry(PD_ABI_VERSION) and the checks
-// on the table. The library is unloaded again on failure.
+// on the table: the manifest's "abi" must be this host's MAJOR; the table's
+// abi_version this MAJOR with a MINOR at most this host's; its struct_size at
+// least the 2.0 layout. Refusals name both versions as M.m. The library is
+// unloaded again on failure.
 pd::Result<LoadedPlugin> load_plugin(const std::string& dir);
 
 // `overrides` merged over `defaults`: objects merge key by key, recursively;

@@ -1,8 +1,32 @@
 #include "plugin_runtime.h"
 
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <utility>
+
 #include <boost/asio/post.hpp>
 
 #include "log.h"
+
+namespace {
+
+// Work one plugin posted, waiting for the host loop. Shared by the pd_host and
+// the asio handler that drains it: a drain scheduled before the plugin stopped
+// then finds a closed, empty queue instead of a freed pd_host.
+struct PostQueue {
+  struct Item {
+    pd_task_fn fn;
+    void* arg;
+    pd_drop_fn drop;
+  };
+  std::mutex mutex;
+  std::deque<Item> items;        // accepted, neither run nor dropped yet
+  bool open = true;              // false from the moment the host begins stopping the plugin
+  bool drain_scheduled = false;  // a drain handler is queued on the io_context
+};
+
+}  // namespace
 
 // The opaque handle of the C ABI: one per running plugin.
 struct pd_host {
@@ -10,7 +34,7 @@ struct pd_host {
   pd::host::RuntimeSinks* sinks = nullptr;
   std::string action_prefix;  // "p<index>-"
   uint64_t next_action = 0;
-  std::shared_ptr<std::atomic<bool>> accepting_posts;
+  std::shared_ptr<PostQueue> posted = std::make_shared<PostQueue>();
   pd::host::LoadedPlugin plugin;
   pd_host_services_v1 services{};
   pd_plugin_state* state = nullptr;
@@ -29,8 +53,18 @@ const std::string& id_of(const pd_host* host) {
   return host->plugin.manifest.id;
 }
 
+// Every service is a C entry point: an exception inside becomes PD_EINTERNAL
+// and a log line, never an unwind into the plugin's C frames.
+void log_service_failure(const pd_host* host, const char* service, const char* what) noexcept {
+  try {
+    log_error(id_of(host), std::string(service) + " failed: " + what);
+  } catch (...) {
+    // Logging itself failed (out of memory): the error code still says it.
+  }
+}
+
 int service_ami_send(pd_host* host, const pd_ami_field* fields, size_t n_fields,
-                     char* action_id_out, size_t action_id_cap) {
+                     char* action_id_out, size_t action_id_cap) noexcept try {
   if (host == nullptr || (fields == nullptr && n_fields > 0) || n_fields == 0) return PD_EINVAL;
   host->field_views.clear();
   for (size_t i = 0; i < n_fields; ++i) {
@@ -49,26 +83,102 @@ int service_ami_send(pd_host* host, const pd_ami_field* fields, size_t n_fields,
     action_id_out[n] = '\0';
   }
   return result;
+} catch (const std::exception& e) {
+  log_service_failure(host, "ami_send", e.what());
+  return PD_EINTERNAL;
+} catch (...) {
+  log_service_failure(host, "ami_send", "unknown exception");
+  return PD_EINTERNAL;
 }
 
-int service_panel_send(pd_host* host, const char* agent, const char* json) {
+int service_panel_send(pd_host* host, const char* agent, const char* json) noexcept try {
   if (host == nullptr || agent == nullptr || json == nullptr) return PD_EINVAL;
   return host->sinks->panel_send(agent, json);
+} catch (const std::exception& e) {
+  log_service_failure(host, "panel_send", e.what());
+  return PD_EINTERNAL;
+} catch (...) {
+  log_service_failure(host, "panel_send", "unknown exception");
+  return PD_EINTERNAL;
 }
 
-int service_post(pd_host* host, pd_task_fn fn, void* arg) {
+// Runs, on the host loop, the items that were queued when it began; one at a
+// time, so the queue stays the single owner of what has not run yet. Work
+// posted meanwhile gets a fresh handler, letting other handlers (AMI, ticks)
+// in between a flood of posts.
+void drain(const std::shared_ptr<PostQueue>& queue, boost::asio::io_context& io) {
+  size_t budget = 0;
+  {
+    std::lock_guard lock(queue->mutex);
+    budget = queue->items.size();
+  }
+  for (; budget > 0; --budget) {
+    PostQueue::Item item{};
+    {
+      std::lock_guard lock(queue->mutex);
+      if (queue->items.empty()) break;  // the plugin was stopped: its items were dropped
+      item = queue->items.front();
+      queue->items.pop_front();
+    }
+    item.fn(item.arg);
+  }
+  {
+    std::lock_guard lock(queue->mutex);
+    if (queue->items.empty()) {
+      queue->drain_scheduled = false;
+      return;
+    }
+  }
+  boost::asio::post(io, [queue, &io] { drain(queue, io); });
+}
+
+// The posted-work rule of pd_plugin.h: once this returns PD_OK exactly one of
+// fn/drop runs, once, on the host loop. The check of `open` and the push are
+// one critical section with close_and_drop's, so no item slips in after the
+// queue was emptied for good.
+int service_post(pd_host* host, pd_task_fn fn, void* arg, pd_drop_fn drop) noexcept {
   if (host == nullptr || fn == nullptr) return PD_EINVAL;
-  std::shared_ptr<std::atomic<bool>> accepting = host->accepting_posts;
-  if (!accepting->load()) return PD_ESTATE;
-  boost::asio::post(*host->io, [accepting, fn, arg] {
-    if (accepting->load()) fn(arg);
-  });
+  const std::shared_ptr<PostQueue>& queue = host->posted;
+  bool schedule = false;
+  try {
+    std::lock_guard lock(queue->mutex);
+    if (!queue->open) return PD_ESTATE;
+    queue->items.push_back({fn, arg, drop});
+    schedule = !std::exchange(queue->drain_scheduled, true);
+  } catch (...) {
+    return PD_EINTERNAL;  // nothing was queued (push_back failed): the caller keeps arg
+  }
+  if (schedule) {
+    try {
+      boost::asio::post(*host->io, [queue, io = host->io] { drain(queue, *io); });
+    } catch (...) {
+      // The item is queued: the next post schedules the drain, stop drops it.
+      std::lock_guard lock(queue->mutex);
+      queue->drain_scheduled = false;
+    }
+  }
   return PD_OK;
 }
 
-void service_log(pd_host* host, pd_log_level level, const char* message) {
+// Refuses further posts and drops, in post order, every item not run yet.
+// Host loop only, before the plugin's stop() or after a failed start().
+void close_and_drop(PostQueue& queue) {
+  std::deque<PostQueue::Item> pending;
+  {
+    std::lock_guard lock(queue.mutex);
+    queue.open = false;
+    pending.swap(queue.items);
+  }
+  for (const PostQueue::Item& item : pending) {
+    if (item.drop != nullptr) item.drop(item.arg);
+  }
+}
+
+void service_log(pd_host* host, pd_log_level level, const char* message) noexcept try {
   if (host == nullptr || message == nullptr) return;
   log(level, id_of(host), message);
+} catch (...) {
+  // Nowhere left to report a failing log; the line is lost, the host lives.
 }
 
 }  // namespace
@@ -86,7 +196,6 @@ pd::Status PluginRuntime::start(LoadedPlugin plugin, const std::string& config_j
   host.io = &io_;
   host.sinks = &sinks_;
   host.action_prefix = "p" + std::to_string(instances_.size()) + "-";
-  host.accepting_posts = std::make_shared<std::atomic<bool>>(true);
   host.plugin = std::move(plugin);
   host.services.struct_size = sizeof(pd_host_services_v1);
   host.services.abi_version = PD_ABI_VERSION;
@@ -101,12 +210,15 @@ pd::Status PluginRuntime::start(LoadedPlugin plugin, const std::string& config_j
   pd_plugin_state* state = nullptr;
   const int result = table->start(&host.services, config_json.c_str(), &state);
   if (result != PD_OK || state == nullptr) {
-    host.accepting_posts->store(false);
+    // Work posted during start() will never run; drop it while the library
+    // is still loaded (it goes when `instance` does, at return).
+    close_and_drop(*host.posted);
     return pd::fail(pd::Error::unavailable("plugin '" + host.plugin.manifest.id +
                                            "' failed to start (code " + std::to_string(result) +
                                            "); see its log lines above"));
   }
   host.state = state;
+  if (!host.plugin.description.empty()) log_info(host.plugin.manifest.id, host.plugin.description);
   instances_.push_back(std::move(instance));
   return {};
 }
@@ -187,7 +299,9 @@ void PluginRuntime::stop_all() {
   for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
     pd_host& host = (*it)->host;
     if (host.state == nullptr) continue;
-    host.accepting_posts->store(false);
+    // Pending work first, so stop() stays the last call into the plugin; its
+    // threads' posts fail with PD_ESTATE from here on, and stop() joins them.
+    close_and_drop(*host.posted);
     pd_plugin_state* state = host.state;
     host.state = nullptr;
     host.plugin.table->stop(state);

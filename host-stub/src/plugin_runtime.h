@@ -7,11 +7,12 @@
 // messages without such an ActionID (events) go to every plugin.
 //
 // Threads: every method on the host loop. The services' post() is the only
-// entry point other threads use: it goes through asio::post and is dropped
-// once the plugin has stopped.
+// entry point other threads use. Posted work follows the rule in pd_plugin.h:
+// each accepted item is run (on the host loop, in order) or, when the plugin is
+// stopped or fails to start, dropped (drop(arg), on the host loop, before stop()
+// / before the library is unloaded) — exactly one of the two, exactly once.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "c_edge.h"
+
 namespace pd::plugin {
 
 pd::Result<std::string> HostLink::send_action(const Fields& fields) const {
@@ -31,15 +33,28 @@ bool HostLink::panel_send(std::string_view agent, const std::string& json) const
 }
 
 namespace {
-void run_posted(void* arg) {
-  std::unique_ptr<std::function<void()>> task(static_cast<std::function<void()>*>(arg));
-  (*task)();
+// The host calls exactly one of these, once, for every accepted post (see
+// "Posted work" in pd_plugin.h); both are C entry points, hence noexcept.
+struct PostedTask {
+  std::function<void()> task;
+  const pd_host_services_v1* services;
+};
+
+void run_posted(void* arg) noexcept {
+  std::unique_ptr<PostedTask> posted(static_cast<PostedTask*>(arg));
+  guard_c_edge(posted->services, "posted task", [&] { posted->task(); });
+}
+
+void drop_posted(void* arg) noexcept {
+  // Never run: the host is stopping the plugin. Destroying the task frees
+  // what it captured.
+  delete static_cast<PostedTask*>(arg);
 }
 }  // namespace
 
 bool HostLink::post(std::function<void()> task) const {
-  auto* boxed = new std::function<void()>(std::move(task));
-  if (services_->post(services_->host, &run_posted, boxed) == PD_OK) return true;
+  auto* boxed = new PostedTask{std::move(task), services_};
+  if (services_->post(services_->host, &run_posted, boxed, &drop_posted) == PD_OK) return true;
   delete boxed;
   return false;
 }

@@ -44,7 +44,7 @@ struct HostRig {
     probe_out = root / "probe.out";
     fs::create_directories(root / "plugins" / "probe");
     std::ofstream(root / "plugins" / "probe" / "manifest.json")
-        << R"({"id": "probe", "version": "1.0.0", "abi": 1, "library": ")" PD_PROBE_PLUGIN
+        << R"({"id": "probe", "version": "1.0.0", "abi": 2, "library": ")" PD_PROBE_PLUGIN
            R"(", "settings": {"out": "unset"}})";
     std::ofstream(root / "host.json")
         << R"({"ami": {"host": "127.0.0.1", "port": )" << port

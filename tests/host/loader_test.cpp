@@ -1,10 +1,14 @@
 #include <doctest/doctest.h>
 
+#include <boost/asio/io_context.hpp>
+
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "plugin_loader.h"
+#include "plugin_runtime.h"
 
 namespace fs = std::filesystem;
 using pd::host::load_plugin;
@@ -23,7 +27,8 @@ struct PluginDir {
   ~PluginDir() { fs::remove_all(path); }
 };
 
-std::string manifest(const std::string& id, const std::string& library, int abi = 1) {
+std::string manifest(const std::string& id, const std::string& library,
+                     int abi = PD_ABI_VERSION_MAJOR) {
   return R"({"id": ")" + id + R"(", "version": "1.0.0", "abi": )" + std::to_string(abi) +
          R"(, "library": ")" + library + R"("})";
 }
@@ -32,6 +37,13 @@ std::string message_of(const pd::Result<pd::host::LoadedPlugin>& result) {
   REQUIRE_FALSE(result);
   return result.error().message;
 }
+
+// "2.1" for a MAJOR.MINOR version, as the loader's messages write it.
+std::string text(uint32_t major, uint32_t minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
+}
+
+const std::string kHostAbi = text(PD_ABI_VERSION_MAJOR, PD_ABI_VERSION_MINOR);
 
 }  // namespace
 
@@ -42,21 +54,76 @@ TEST_CASE("a good plugin loads and its table is checked") {
   CHECK(loaded->manifest.id == "probe");
   CHECK(std::string(loaded->table->version) == "1.0.0");
   CHECK(loaded->table->abi_version == PD_ABI_VERSION);
+  CHECK(loaded->abi_version == PD_ABI_VERSION);
+  CHECK(loaded->description == "probe: test plugin");
 }
 
-TEST_CASE("a library built for another ABI is refused naming both versions") {
-  PluginDir dir(manifest("wrongabi", PD_WRONG_ABI_PLUGIN));
+TEST_CASE("versions pack as (MAJOR << 16) | MINOR") {
+  CHECK(PD_ABI_VERSION == ((PD_ABI_VERSION_MAJOR << 16) | PD_ABI_VERSION_MINOR));
+  CHECK(PD_ABI_MAJOR_OF(PD_ABI_MAKE_VERSION(3, 7)) == 3);
+  CHECK(PD_ABI_MINOR_OF(PD_ABI_MAKE_VERSION(3, 7)) == 7);
+  // The first ABI's plain "1" is major 0: refused by every host of this numbering.
+  CHECK(PD_ABI_MAJOR_OF(1u) == 0);
+}
+
+TEST_CASE("a plugin of a newer minor is refused naming both versions") {
+  PluginDir dir(manifest("probe", PD_PROBE_MINOR_NEWER_PLUGIN));
   const std::string why = message_of(load_plugin(dir.path.string()));
-  CHECK(why.find("ABI") != std::string::npos);
-  CHECK(why.find("99") != std::string::npos);
-  CHECK(why.find("ABI " + std::to_string(PD_ABI_VERSION)) != std::string::npos);
+  CHECK(why.find("plugin built for ABI " + text(PD_ABI_VERSION_MAJOR, PD_ABI_VERSION_MINOR + 1)) !=
+        std::string::npos);
+  CHECK(why.find("newer minor") != std::string::npos);
+  CHECK(why.find("this host speaks ABI " + kHostAbi) != std::string::npos);
   CHECK(why.find(dir.path.string()) != std::string::npos);
 }
 
-TEST_CASE("a manifest declaring another ABI is refused before loading") {
+TEST_CASE("a plugin of an older minor loads; the fields it lacks are absent, and it runs") {
+  PluginDir dir(manifest("probe", PD_PROBE_MINOR_OLDER_PLUGIN));
+  auto loaded = load_plugin(dir.path.string());
+  REQUIRE_MESSAGE(loaded, (loaded ? "" : loaded.error().message));
+  CHECK(loaded->abi_version == PD_ABI_MAKE_VERSION(PD_ABI_VERSION_MAJOR, PD_ABI_VERSION_MINOR - 1));
+  CHECK(loaded->table->struct_size == offsetof(pd_plugin_v1, description));
+  // The probe's table has a description in memory, past its struct_size:
+  // not the plugin's to mean, so not read.
+  CHECK_FALSE(PD_HAS_FIELD(pd_plugin_v1, loaded->table, description));
+  CHECK(loaded->description.empty());
+
+  // And it starts and stops through the runtime like any plugin.
+  const fs::path out = dir.path / "probe.out";
+  boost::asio::io_context io;
+  pd::host::RuntimeSinks sinks;
+  sinks.ami_send = [](auto, auto, std::string*) { return PD_ENOLINK; };
+  sinks.panel_send = [](auto, auto) { return PD_ENOTFOUND; };
+  pd::host::PluginRuntime runtime(io, std::move(sinks));
+  REQUIRE(runtime.start(std::move(*loaded), R"({"out": ")" + out.string() + R"("})"));
+  runtime.tick(1);
+  runtime.stop_all();
+  std::ifstream in(out);
+  std::stringstream lines;
+  lines << in.rdbuf();
+  CHECK(lines.str() == "start\ntick\nstop\n");
+}
+
+TEST_CASE("a plugin of another major is refused naming both versions") {
+  PluginDir dir(manifest("probe", PD_PROBE_MAJOR_NEWER_PLUGIN));
+  const std::string why = message_of(load_plugin(dir.path.string()));
+  CHECK(why.find("plugin built for ABI " + text(PD_ABI_VERSION_MAJOR + 1, 0)) != std::string::npos);
+  CHECK(why.find("another major") != std::string::npos);
+  CHECK(why.find("this host speaks ABI " + kHostAbi) != std::string::npos);
+}
+
+TEST_CASE("a library built for the first ABI (plain 99) is refused naming both versions") {
+  PluginDir dir(manifest("wrongabi", PD_WRONG_ABI_PLUGIN));
+  const std::string why = message_of(load_plugin(dir.path.string()));
+  CHECK(why.find("plugin built for ABI 0.99") != std::string::npos);
+  CHECK(why.find("this host speaks ABI " + kHostAbi) != std::string::npos);
+  CHECK(why.find(dir.path.string()) != std::string::npos);
+}
+
+TEST_CASE("a manifest declaring another ABI major is refused before loading") {
   PluginDir dir(manifest("probe", PD_PROBE_PLUGIN, 7));
   const std::string why = message_of(load_plugin(dir.path.string()));
   CHECK(why.find("declares ABI 7") != std::string::npos);
+  CHECK(why.find("this host speaks ABI " + kHostAbi) != std::string::npos);
 }
 
 TEST_CASE("a library without the entry symbol is refused") {
@@ -78,7 +145,7 @@ TEST_CASE("bad manifests are refused with the reason") {
     CHECK(message_of(load_plugin(dir.path.string())).find("not valid JSON") != std::string::npos);
   }
   SUBCASE("no id") {
-    PluginDir dir(R"({"version": "1", "abi": 1, "library": "x.so"})");
+    PluginDir dir(R"({"version": "1", "abi": 2, "library": "x.so"})");
     CHECK(message_of(load_plugin(dir.path.string())).find("\"id\"") != std::string::npos);
   }
   SUBCASE("abi not a number") {

@@ -2,37 +2,73 @@
  * pd_plugin.h — the C ABI between a panel host and a plugin (PanelDialer).
  *
  * This header is the whole contract. A host needs nothing else to load a plugin,
- * and a plugin needs nothing else to talk to a host. Plain C11, no C++ types.
+ * and a plugin needs nothing else to talk to a host. Plain C11, no C++ types;
+ * it compiles with -std=c11 -Wall -Wextra -Werror -pedantic (a test checks).
  *
  * RULES THAT HOLD FOR EVERY FUNCTION BELOW
  *
- * Versioning.  The plugin exports exactly one symbol, pd_plugin_entry (see the
- *   end of this file). The host passes the ABI version it speaks; the plugin
- *   returns its callback table, whose abi_version field says the version the
- *   plugin was built against. A host refuses a table whose abi_version differs
- *   from its own, and logs both numbers. Structs carry their own size
- *   (struct_size); fields are only ever appended, so a reader must check
- *   struct_size before touching a field added after version 1. A changed
- *   signature becomes a new field; the old one stays, deprecated.
+ * Versions.  An ABI version is MAJOR.MINOR, stored in one uint32_t as
+ *   (MAJOR << 16) | MINOR (PD_ABI_MAKE_VERSION). MAJOR changes when anything
+ *   already there changes meaning or layout; MINOR changes when fields are
+ *   appended to the end of a table. So:
+ *   - A host accepts a plugin whose MAJOR equals its own and whose MINOR is at
+ *     most its own, and refuses any other, logging both versions as M.m. (A
+ *     newer-minor plugin may rely on services this host does not have; refusing
+ *     it is safer than trusting every plugin to check.)
+ *   - Every table starts with struct_size, the sizeof the writer compiled. A
+ *     reader touches a field only when struct_size covers it (PD_HAS_FIELD); a
+ *     field past struct_size is absent, exactly as if it were NULL. This is how
+ *     a host reads the smaller table of an older-minor plugin, and how a plugin
+ *     reads the services of an older-minor host.
+ *   - A table smaller than its MAJOR.0 layout (PD_PLUGIN_V1_MIN_SIZE,
+ *     PD_HOST_SERVICES_V1_MIN_SIZE) is malformed and refused.
+ *   - Fields are only ever appended; a changed signature is a new MAJOR (or a
+ *     new field, the old one kept). The "_v1" in the struct names is the name of
+ *     the table's lineage, not a version number.
+ *   History: 1 (a plain integer; reads as 0.1 today and is refused): the
+ *   first table. 2.0: post() gains `drop`, the posted-work rule below. 2.1:
+ *   pd_plugin_v1.description.
  *
- * Threads.  The host calls every plugin callback from ONE thread, its event-loop
- *   thread ("the host loop"). The plugin calls host services only from the host
- *   loop, except post(), which any thread may call. Callbacks must not block:
- *   database, file and network work belong on the plugin's own threads, whose
- *   results come back to the host loop through post().
+ * Threads.  The host has ONE event-loop thread ("the host loop"). It calls
+ *   every plugin callback (and pd_plugin_entry) there, never two at once. The
+ *   plugin calls host services only from the host loop, except post(), which
+ *   any thread may call. Callbacks must not block: database, file and network
+ *   work belong on the plugin's own threads, whose results come back to the
+ *   host loop through post().
+ *
+ * Posted work.  post(host, fn, arg, drop) either returns an error, and then the
+ *   host keeps nothing, will call neither function, and the caller still owns
+ *   arg; or it returns PD_OK, and then the host owns arg and calls EXACTLY ONE
+ *   of fn(arg) or drop(arg), EXACTLY ONCE, on the host loop:
+ *   - fn(arg) in the order posts were accepted, while the plugin runs;
+ *   - drop(arg) for work that will never run: when the host stops the plugin
+ *     (every pending item is dropped, in post order, BEFORE stop() is called,
+ *     so stop() is still the last call into the plugin), or when start() fails
+ *     (work posted during start() is dropped after start() returns, before the
+ *     library is unloaded). drop may be NULL when arg needs no cleanup.
+ *   From the moment the host begins stopping a plugin, its post() returns
+ *   PD_ESTATE. Nothing the plugin passed to post() is touched after stop()
+ *   returns.
  *
  * Pointers.  Every pointer the host passes into a callback (field arrays, strings,
  *   JSON) is owned by the host and valid only until that callback returns; copy
  *   what you keep. Every pointer the plugin passes into a host service is owned
- *   by the plugin and only read during the call. The callback table returned by
- *   pd_plugin_entry and the services table passed to start() are static for the
- *   life of the process (host) or of the loaded library (plugin).
+ *   by the plugin and only read during the call (post()'s arg excepted: see
+ *   Posted work). The callback table returned by pd_plugin_entry, with the
+ *   strings it points to, is static for the life of the loaded library; the
+ *   services table passed to start() is the host's and valid until stop()
+ *   returns (or start() fails).
  *
  * Strings.  NUL-terminated UTF-8. JSON arguments are complete JSON texts.
  *
  * Errors.  Functions that can fail return int: PD_OK (0) on success, a negative
- *   PD_E* code otherwise. Details go to the host log; no error string is handed
- *   across, so nothing needs freeing.
+ *   PD_E* code otherwise. A failed call had no effect unless its comment says
+ *   otherwise. Details go to the host log; no error string is handed across, so
+ *   nothing needs freeing.
+ *
+ * Exceptions and unwinding.  Nothing may unwind across this interface: a C++
+ *   plugin or host catches every exception inside each function it exposes
+ *   here and turns it into an error code or a log line.
  *
  * NULL.  No argument may be NULL unless its comment says so.
  */
@@ -46,8 +82,30 @@
 extern "C" {
 #endif
 
-/* The ABI this header describes. Bumped only for an incompatible change. */
-#define PD_ABI_VERSION 1u
+/* ---- Versions ------------------------------------------------------------ */
+#define PD_ABI_MAKE_VERSION(major, minor) \
+  ((uint32_t)(((uint32_t)(major) << 16) | ((uint32_t)(minor) & 0xffffu)))
+#define PD_ABI_MAJOR_OF(version) ((uint32_t)(version) >> 16)
+#define PD_ABI_MINOR_OF(version) ((uint32_t)(version) & 0xffffu)
+
+/* The ABI this header describes. */
+#define PD_ABI_VERSION_MAJOR 2u
+#define PD_ABI_VERSION_MINOR 1u
+#define PD_ABI_VERSION PD_ABI_MAKE_VERSION(PD_ABI_VERSION_MAJOR, PD_ABI_VERSION_MINOR)
+
+/* 1 when a table an other side wrote is big enough to hold `field`: read a field
+ * only when this holds. `table` points to a struct of type `type` whose first
+ * member is struct_size. */
+#define PD_HAS_FIELD(type, table, field) \
+  ((size_t)(table)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* In C++ the entry point is declared noexcept, so a C++ plugin's definition
+ * must say noexcept too: the compiler then refuses one that does not. */
+#ifdef __cplusplus
+#define PD_NOEXCEPT noexcept
+#else
+#define PD_NOEXCEPT
+#endif
 
 #if defined(_WIN32)
 #define PD_PLUGIN_EXPORT __declspec(dllexport)
@@ -63,7 +121,7 @@ enum {
   PD_EAGAIN = -3,     /* a bounded queue is full; try again later */
   PD_ENOTFOUND = -4,  /* no such agent / object */
   PD_EINTERNAL = -5,  /* a failure inside the callee; see the host log */
-  PD_ESTATE = -6      /* called at a time it is not allowed (e.g. after stop) */
+  PD_ESTATE = -6      /* called at a time it is not allowed (e.g. while stopping) */
 };
 
 typedef enum pd_log_level {
@@ -85,10 +143,12 @@ typedef struct pd_ami_field {
 typedef struct pd_host pd_host;
 typedef struct pd_plugin_state pd_plugin_state;
 
-/* Work posted to the host loop: fn(arg) runs there, later, exactly once. */
+/* Work posted to the host loop, and its disposal when it will never run. Both
+ * run on the host loop; see "Posted work" above for which one, and when. */
 typedef void (*pd_task_fn)(void *arg);
+typedef void (*pd_drop_fn)(void *arg);
 
-/* ---- Services the host offers (version 1) ------------------------------- */
+/* ---- Services the host offers ------------------------------------------- */
 typedef struct pd_host_services_v1 {
   uint32_t struct_size;  /* sizeof(pd_host_services_v1) as the host built it */
   uint32_t abi_version;  /* PD_ABI_VERSION of the host */
@@ -112,33 +172,50 @@ typedef struct pd_host_services_v1 {
    * panel state must be re-sent when the agent's panel opens). Host loop only. */
   int (*panel_send)(pd_host *host, const char *agent, const char *json);
 
-  /* Run fn(arg) on the host loop, soon. Any thread may call this; it never
-   * blocks. PD_ESTATE once the host is stopping (fn will not run: the caller
-   * still owns arg). */
-  int (*post)(pd_host *host, pd_task_fn fn, void *arg);
+  /* Queue fn(arg) to run on the host loop, soon. Any thread may call this,
+   * including the host loop and the plugin's threads during start() and
+   * stop(); it never blocks for long (a short lock) and never calls fn or drop
+   * itself. PD_OK: queued, the host owns arg until it calls fn(arg) or
+   * drop(arg) (exactly one, exactly once, on the host loop). PD_ESTATE: the
+   * host is stopping this plugin (or start() already failed); PD_EINVAL: fn
+   * is NULL. On an error neither function is ever called and the caller still
+   * owns arg. drop may be NULL. Since 2.0. */
+  int (*post)(pd_host *host, pd_task_fn fn, void *arg, pd_drop_fn drop);
 
   /* Write one line to the host log, tagged with the plugin id. Host loop only
    * (worker threads post() their log lines, or keep their own). */
   void (*log)(pd_host *host, pd_log_level level, const char *message);
 
   /* The folder the plugin was loaded from (holds manifest.json), absolute,
-   * without a trailing slash. Valid for the life of the host. */
+   * without a trailing slash. Valid until stop() returns. */
   const char *plugin_dir;
+
+  /* Fields added in later minors go here, each with "Since 2.N"; read them
+   * only when PD_HAS_FIELD says the host's table holds them. */
 } pd_host_services_v1;
 
-/* ---- Callbacks the plugin offers (version 1) ---------------------------- */
+/* The size of the 2.0 services table: a host's table smaller than this is
+ * malformed. */
+#define PD_HOST_SERVICES_V1_MIN_SIZE \
+  (offsetof(pd_host_services_v1, plugin_dir) + sizeof(((pd_host_services_v1 *)0)->plugin_dir))
+
+/* ---- Callbacks the plugin offers ---------------------------------------- */
 typedef struct pd_plugin_v1 {
   uint32_t struct_size;  /* sizeof(pd_plugin_v1) as the plugin built it */
   uint32_t abi_version;  /* PD_ABI_VERSION the plugin was built against */
   const char *id;        /* e.g. "paneldialer"; matches the manifest */
   const char *version;   /* the plugin's own version, e.g. "0.1.0" */
 
-  /* Required. Start one instance. config_json is the plugin's configuration:
-   * the host config's section for this plugin id merged over the manifest's
-   * defaults ("{}" when there is none). On PD_OK *state_out is the instance,
-   * handed to every later callback. On failure the plugin has logged why,
-   * *state_out is untouched, and the host will not call it again. `host`
-   * stays valid until stop() returns. */
+  /* Required. Start one instance. `host` is the host's services table: read
+   * only the fields its struct_size covers. config_json is the plugin's
+   * configuration: the host config's section for this plugin id merged over
+   * the manifest's defaults ("{}" when there is none).
+   * PD_OK: *state_out is the instance, handed to every later callback, and
+   * `host` stays valid until stop() returns.
+   * Any other code: start failed. The plugin has logged why, joined every
+   * thread it started, freed what it allocated; *state_out is untouched. The
+   * host drops work posted during start() (see Posted work), never calls the
+   * plugin again, and may unload the library. */
   int (*start)(const pd_host_services_v1 *host, const char *config_json,
                pd_plugin_state **state_out);
 
@@ -166,19 +243,34 @@ typedef struct pd_plugin_v1 {
    * clock in milliseconds. */
   void (*on_tick)(pd_plugin_state *state, uint64_t now_ms);
 
-  /* Required. Stop the instance and free it; joins the plugin's threads.
-   * No callback is made after this, and work the plugin posted but that has
-   * not run yet is dropped by the host. */
+  /* Required. Stop the instance and free it; joins the plugin's threads. By
+   * the time it is called, post() already returns PD_ESTATE and every pending
+   * posted item has been dropped (drop(arg) called). This is the last call
+   * the host makes into the instance; the plugin must not call any host
+   * service after it returns. */
   void (*stop)(pd_plugin_state *state);
+
+  /* Since 2.1. Optional (may be NULL): one line saying what the plugin is, for
+   * the host's log. Static, like id. Absent from a 2.0 table (read it only
+   * when PD_HAS_FIELD(pd_plugin_v1, table, description)). */
+  const char *description;
 } pd_plugin_v1;
 
-/* The one exported symbol. Returns the plugin's callback table, or NULL when
- * the plugin cannot work with a host speaking host_abi (the host then logs
- * that both versions differ). The table is static; never freed. */
+/* The size of the 2.0 plugin table: a plugin's table smaller than this is
+ * malformed. */
+#define PD_PLUGIN_V1_MIN_SIZE \
+  (offsetof(pd_plugin_v1, stop) + sizeof(((pd_plugin_v1 *)0)->stop))
+
+/* The one exported symbol, called once on the host loop right after the
+ * library is loaded. host_abi is the host's PD_ABI_VERSION. Returns the
+ * plugin's callback table, or NULL when the plugin cannot work with that host
+ * (a different MAJOR); the host then logs both versions. The host checks the
+ * table's abi_version itself (the rule under Versions) and refuses a plugin of
+ * a newer MINOR even when it returned a table. Must not throw. */
 #define PD_PLUGIN_ENTRY_SYMBOL "pd_plugin_entry"
 typedef const pd_plugin_v1 *(*pd_plugin_entry_fn)(uint32_t host_abi);
 
-PD_PLUGIN_EXPORT const pd_plugin_v1 *pd_plugin_entry(uint32_t host_abi);
+PD_PLUGIN_EXPORT const pd_plugin_v1 *pd_plugin_entry(uint32_t host_abi) PD_NOEXCEPT;
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -2,6 +2,12 @@
 // config) and writes what it sees, one line each, to the file named by its
 // config's "out": "start", "link 1|0", "response <ActionID-prefix> <Response>",
 // "event <Name> [Reason=..]", "tick", "stop". The integration tests read it.
+//
+// Built several times (tests/host/CMakeLists.txt), as a plugin of another ABI
+// version would be: PROBE_ABI_VERSION is the table's abi_version and
+// PROBE_TABLE_SIZE its struct_size (default: this header's). An older minor's
+// table ends before the fields added since; a newer minor's has one more.
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -112,13 +118,41 @@ void probe_stop(pd_plugin_state* state) {
   delete state;
 }
 
-const pd_plugin_v1 kProbe = {
-    sizeof(pd_plugin_v1), PD_ABI_VERSION, "probe", "1.0.0",    probe_start,
-    probe_event,          probe_link,     nullptr, probe_tick, probe_stop,
+// The table as the build's ABI lays it out: `future` stands for the field a
+// newer minor appends (no host of this header's minor knows it).
+struct ProbeTable {
+  pd_plugin_v1 table;
+  const void* future;
+};
+
+#ifndef PROBE_ABI_VERSION
+#define PROBE_ABI_VERSION PD_ABI_VERSION
+#endif
+#ifndef PROBE_TABLE_SIZE
+#define PROBE_TABLE_SIZE sizeof(pd_plugin_v1)
+#endif
+
+// `description` is always filled in memory: a host must still not read it when
+// PROBE_TABLE_SIZE ends before it (the older-minor build).
+const ProbeTable kProbe = {
+    {
+        PROBE_TABLE_SIZE,
+        PROBE_ABI_VERSION,
+        "probe",
+        "1.0.0",
+        probe_start,
+        probe_event,
+        probe_link,
+        nullptr,
+        probe_tick,
+        probe_stop,
+        "probe: test plugin",
+    },
+    nullptr,
 };
 
 }  // namespace
 
-extern "C" PD_PLUGIN_EXPORT const pd_plugin_v1* pd_plugin_entry(uint32_t) {
-  return &kProbe;
+extern "C" PD_PLUGIN_EXPORT const pd_plugin_v1* pd_plugin_entry(uint32_t) noexcept {
+  return &kProbe.table;
 }

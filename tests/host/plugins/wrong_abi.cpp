@@ -1,4 +1,5 @@
-// A test plugin built "for another ABI": its table says version 99.
+// A test plugin built "for another ABI": its table says version 99, the plain
+// integer of the first ABI's numbering, which reads as 0.99 today.
 #include "paneldialer/pd_plugin.h"
 
 namespace {
@@ -13,6 +14,6 @@ const pd_plugin_v1 kTable = {
     sizeof(pd_plugin_v1), 99, "wrongabi", "1.0.0", start, event, link, nullptr, tick, stop};
 }  // namespace
 
-extern "C" PD_PLUGIN_EXPORT const pd_plugin_v1* pd_plugin_entry(uint32_t) {
+extern "C" PD_PLUGIN_EXPORT const pd_plugin_v1* pd_plugin_entry(uint32_t) noexcept {
   return &kTable;
 }
