@@ -129,7 +129,14 @@ void drain(const std::shared_ptr<PostQueue>& queue, boost::asio::io_context& io)
       return;
     }
   }
-  boost::asio::post(io, [queue, &io] { drain(queue, io); });
+  try {
+    boost::asio::post(io, [queue, &io] { drain(queue, io); });
+  } catch (...) {
+    // Out of memory: the items stay queued; the next post schedules a drain,
+    // and a stop drops them.
+    std::lock_guard lock(queue->mutex);
+    queue->drain_scheduled = false;
+  }
 }
 
 // The posted-work rule of pd_plugin.h: once this returns PD_OK exactly one of
