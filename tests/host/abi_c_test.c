@@ -53,7 +53,7 @@ static int host_panel_send(pd_host* host, const char* agent, const char* json) {
 static int host_post(pd_host* host, pd_task_fn fn, void* arg, pd_drop_fn drop) {
   if (fn == NULL) return PD_EINVAL;
   if (!host->open) return PD_ESTATE;
-  if (host->queued == QUEUE_CAP) return PD_EAGAIN;
+  if (host->queued == QUEUE_CAP) return PD_EINTERNAL;
   host->queue[host->queued].fn = fn;
   host->queue[host->queued].arg = arg;
   host->queue[host->queued].drop = drop;

@@ -178,8 +178,9 @@ typedef struct pd_host_services_v1 {
    * itself. PD_OK: queued, the host owns arg until it calls fn(arg) or
    * drop(arg) (exactly one, exactly once, on the host loop). PD_ESTATE: the
    * host is stopping this plugin (or start() already failed); PD_EINVAL: fn
-   * is NULL. On an error neither function is ever called and the caller still
-   * owns arg. drop may be NULL. Since 2.0. */
+   * is NULL; PD_EINTERNAL: the host could not queue it (out of memory). On
+   * any error neither function is ever called and the caller still owns arg.
+   * drop may be NULL. Since 2.0. */
   int (*post)(pd_host *host, pd_task_fn fn, void *arg, pd_drop_fn drop);
 
   /* Write one line to the host log, tagged with the plugin id. Host loop only
