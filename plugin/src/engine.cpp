@@ -392,6 +392,7 @@ void Engine::on_ami_link(bool up) {
   }
   link_up_ms_ = now;
   queues_.clear();
+  agent_interfaces_.clear();
   auto status = host_.send_action({{"Action", "QueueStatus"}});
   if (status) {
     queue_status_action_ = *status;
@@ -463,7 +464,10 @@ void Engine::heartbeat() {
   beat.started_at = started_at_;
   beat.active_calls = uint32_t(calls_.size());
   beat.ami_up = ami_up_;
-  store_->heartbeat(beat, [](pd::Status) {});
+  std::weak_ptr<bool> alive = alive_;
+  store_->heartbeat(beat, [this, alive](pd::Status done) {
+    if (!done && !alive.expired() && *alive.lock()) background_failed("heartbeat", done.error());
+  });
 }
 
 void Engine::renew_leases() {
@@ -474,7 +478,45 @@ void Engine::renew_leases() {
   for (const auto& [call_id, call] : live_) ids.push_back(call.lead.id);
   for (const auto& [agent, reservation] : reservations_) ids.push_back(reservation.lead.id);
   if (ids.empty() || !migrated_) return;
-  store_->renew(std::move(ids), config_.lease, [](pd::Result<size_t>) {});
+  const size_t asked = ids.size();
+  std::weak_ptr<bool> alive = alive_;
+  store_->renew(std::move(ids), config_.lease, [this, alive, asked](pd::Result<size_t> renewed) {
+    if (alive.expired() || !*alive.lock()) return;
+    if (renewed && *renewed >= asked) return;
+    // Some lease may be gone (expired, taken by another instance):
+    // no lead still waiting here is dialed without a new claim.
+    host_.log(PD_LOG_WARN, renewed ? "lease renewal covered " + std::to_string(*renewed) + " of " +
+                                         std::to_string(asked) +
+                                         " leads; the waiting leads are claimed again"
+                                   : "lease renewal failed (" + renewed.error().message +
+                                         "); the waiting leads are claimed again");
+    drop_waiting_leads("lease not renewed");
+  });
+}
+
+// The leads claimed but not yet dialed (hoppers, preview cards not dialed)
+// go back: their leases are in doubt, so only a new claim may dial them.
+void Engine::drop_waiting_leads(std::string_view why) {
+  std::vector<uint64_t> ids;
+  for (auto& [id, run] : campaigns_) {
+    for (const auto& lead : run.hopper) ids.push_back(lead.id);
+    run.hopper.clear();
+  }
+  release_leads(std::move(ids));  // only rows this instance still owns change
+  std::vector<std::string> agents;
+  for (const auto& [agent, reservation] : reservations_) {
+    if (reservation.call_id.empty()) agents.push_back(agent);
+  }
+  for (const auto& agent : agents) clear_card(agent, why, true);
+}
+
+// A background write that failed (heartbeat, dashboard status, queues): the
+// next period writes again; say so once per kind of failure, not every time.
+void Engine::background_failed(std::string_view what, const pd::Error& error) {
+  std::string message = std::string(what) + " not written: " + error.message;
+  if (message == last_background_error_) return;
+  last_background_error_ = message;
+  host_.log(PD_LOG_WARN, message + " (tried again periodically)");
 }
 
 // Each campaign as this engine sees it, for the dashboard (one job, one
@@ -511,7 +553,11 @@ void Engine::publish_status(int64_t now) {
         if (auto done = store.record_campaign_status(rows); !done) return pd::fail(done.error());
         return rows.size();
       },
-      [](pd::Result<size_t>) {});
+      [this, alive = std::weak_ptr<bool>(alive_)](pd::Result<size_t> done) {
+        if (!done && !alive.expired() && *alive.lock()) {
+          background_failed("campaign status", done.error());
+        }
+      });
 }
 
 // The queues this PBX has, for the admin's destination chooser.
@@ -528,7 +574,10 @@ void Engine::publish_queues() {
         if (auto done = store.record_queues(seen); !done) return pd::fail(done.error());
         return seen.size();
       },
-      [](pd::Result<size_t>) {});
+      [this, alive = std::weak_ptr<bool>(alive_)](pd::Result<size_t> done) {
+        if (!done && !alive.expired() && *alive.lock())
+          background_failed("queues seen", done.error());
+      });
 }
 
 void Engine::release_leads(std::vector<uint64_t> ids) {

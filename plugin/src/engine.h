@@ -164,6 +164,8 @@ class Engine {
   void renew_leases();
   void publish_queues();
   void release_leads(std::vector<uint64_t> ids);
+  void drop_waiting_leads(std::string_view why);
+  void background_failed(std::string_view what, const pd::Error& error);
   void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state,
                      std::string reason = {});
   void give_back_unused_leads();
@@ -224,8 +226,10 @@ class Engine {
   void set_disposition(const std::string& agent, const std::string& call_id,
                        const std::string& disposition);
   void prompt_disposition(const std::string& agent, Prompt prompt);
+  void forget_prompt(const std::string& agent, const std::string& call_id);
   void inbound_completed(const pd::core::AmiEvent& event);
   void send_agent_state(const std::string& agent);
+  void note_agent_interface(const std::string& agent, std::string_view interface);
   void send_progress(const LiveCall& call, const std::string& call_id, std::string_view state,
                      std::string_view dial_status = {});
   std::string agent_status(const std::string& agent) const;
@@ -259,7 +263,9 @@ class Engine {
   pd::core::Pacer pacer_{10};
 
   std::unordered_set<std::string> open_panels_;  // agents (extensions)
-  // Agent -> the queue member interfaces seen for it (usually one).
+  // Agent -> its queue member interfaces (usually one). Bounded by the PBX's
+  // queue members: an interface in no queue any more is dropped, and the map
+  // is rebuilt from QueueStatus at every link-up.
   std::unordered_map<std::string, std::set<std::string>> agent_interfaces_;
   std::unordered_map<std::string, Reservation> reservations_;     // agent -> card
   std::unordered_map<std::string, std::vector<Prompt>> prompts_;  // agent -> untagged calls
@@ -284,6 +290,7 @@ class Engine {
   int64_t link_up_ms_ = 0;
   int milestone_reads_ = 0;  // DBGetTree answers awaited
   bool milestone_delete_warned_ = false;
+  std::string last_background_error_;  // background_failed() says each failure once
   pd::core::StringMap<PendingAction> pending_;
 
   uint64_t call_sequence_ = 0;

@@ -312,7 +312,7 @@ void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
       if (queues_.apply(event) && !event.interface.empty()) {
         if (!event.queue.empty()) pace_queue(event.queue, now);
         const std::string agent = extension_of(event.interface);
-        agent_interfaces_[agent].insert(std::string(event.interface));
+        note_agent_interface(agent, event.interface);
         if (open_panels_.contains(agent)) send_agent_state(agent);
         // A preview agent who paused or went away loses the card.
         if (const auto* member = queues_.find(event.queue, event.interface);
