@@ -5,7 +5,7 @@
 
 #include <string>
 
-TEST_CASE("template cache: at most kMaxTemplates texts; the oldest leaves ctemplate's cache") {
+TEST_CASE("template cache: at most kMaxTemplates texts - the oldest leaves ctemplate's cache") {
   pd::TemplateCache cache("pd-test-bound:");
   std::string first_key;
   for (int i = 0; i < 20; ++i) {

@@ -208,7 +208,7 @@ TEST_CASE("worker: the config watch sees a campaign edit within 2 s") {
   CHECK(snapshots.size() == 3);  // nothing changed since: nothing delivered
 }
 
-TEST_CASE("worker: at most max_pending_jobs query jobs wait; one more fails with kLimit") {
+TEST_CASE("worker: at most max_pending_jobs query jobs wait - one more fails with kLimit") {
   auto db = open_scratch_db();
   if (!db) return;
   TestLoop loop;
