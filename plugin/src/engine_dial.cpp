@@ -417,6 +417,7 @@ void Engine::finish_call(const std::string& call_id) {
   if (!agent.empty()) op.agent = agent;
   op.unique_id = call_id;
   op.close_same_name = decision.close_other_numbers;
+  op.counts_attempt = decision.attempts > live.lead.attempts;
   if (decision.close_other_numbers) close_same_name(live.campaign_id, live.lead);
   if (auto queued = store_->submit(op); !queued) {
     host_.log(PD_LOG_ERROR, "result of " + call_id + " not queued: " + queued.error().message);
