@@ -30,7 +30,9 @@ std::optional<std::string> TokenStore::agent_of(std::string_view token, Clock::t
   return it->second.agent;
 }
 
-void TokenStore::revoke(std::string_view token) { sessions_.erase(std::string(token)); }
+void TokenStore::revoke(std::string_view token) {
+  sessions_.erase(std::string(token));
+}
 
 void TokenStore::drop_expired(Clock::time_point now) {
   issued_since_sweep_ = 0;
