@@ -169,7 +169,7 @@ void Engine::preview_dial(const std::string& agent, uint64_t lead_id) {
   const std::string number = it->second.lead.number;
   std::weak_ptr<bool> alive = alive_;
   // The do-not-call list and the hours, checked once more just before dialing.
-  dnc_store_->dnc_lookup(
+  store_->dnc_lookup(
       {number}, [this, alive, agent, lead_id](pd::Result<std::vector<std::string>> listed) {
         if (alive.expired() || !*alive.lock()) return;
         auto it = reservations_.find(agent);
@@ -294,12 +294,8 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
     pd::store::InboundTag tag{call_id, uint32_t(prompt->campaign_id), prompt->number, agent,
                               disposition};
     std::weak_ptr<bool> alive = alive_;
-    store_->call<size_t>(
-        [tag = std::move(tag)](pd::store::Store& store) -> pd::Result<size_t> {
-          if (auto done = store.record_inbound_tag(tag); !done) return pd::fail(done.error());
-          return 1;
-        },
-        [this, alive, agent, call_id, disposition](pd::Result<size_t> written) {
+    store_->record_inbound_tag(
+        std::move(tag), [this, alive, agent, call_id, disposition](pd::Result<size_t> written) {
           if (alive.expired() || !*alive.lock()) return;
           if (!written) {
             host_.panel_send(
