@@ -10,7 +10,7 @@
 
 #include "pd/dialplan/dialplan.h"
 #include "pd/store/dsn.h"
-#include "pd/store/migrator.h"
+#include "worker_lead_store.h"
 
 namespace pd::plugin {
 
@@ -49,59 +49,135 @@ struct PreparedConfig {
   std::string preview_default;
 };
 
+// What the background thread makes of a configuration snapshot: settings
+// with their defaults, each campaign prepared (time zones read from disk), and
+// the dialplan helpers rendered and written when that is this engine's job.
+PreparedConfig prepare_config(const pd::store::ConfigSnapshot& snapshot,
+                              const std::string& templates, const std::string& extensions_override,
+                              bool write_dialplan) {
+  PreparedConfig prepared;
+  prepared.settings = read_settings(snapshot.settings);
+  prepared.preview_default = read_text_file(templates + "/preview.tpl");
+  pd::core::TimeZoneCache zones;
+  std::vector<pd::dialplan::HelperCampaign> helpers;
+  for (const auto& row : snapshot.campaigns) {
+    PreparedCampaign campaign = prepare_campaign(row, zones);
+    if (campaign.runnable()) {
+      pd::dialplan::HelperCampaign helper;
+      helper.name = campaign.campaign.name;
+      helper.mode = std::string(pd::core::to_string(campaign.campaign.mode));
+      helper.dest_kind = std::string(pd::core::to_string(campaign.campaign.destination_kind));
+      auto destination =
+          pd::dialplan::parse_destination(campaign.campaign.destination, "destination");
+      if (destination) helper.destination = *destination;
+      if (!campaign.campaign.destination_amd.empty()) {
+        auto amd =
+            pd::dialplan::parse_destination(campaign.campaign.destination_amd, "destination AMD");
+        if (amd) {
+          helper.has_amd = true;
+          helper.amd_destination = *amd;
+        }
+      }
+      if (destination) helpers.push_back(std::move(helper));
+    }
+    prepared.campaigns.push_back(std::move(campaign));
+  }
+  if (!write_dialplan) return prepared;
+  const std::string file =
+      extensions_override.empty() ? prepared.settings.extensions_conf : extensions_override;
+  const std::string tpl = read_text_file(templates + "/dialplan.tpl");
+  if (tpl.empty()) {
+    prepared.dialplan_error = "cannot read " + templates + "/dialplan.tpl";
+    return prepared;
+  }
+  pd::dialplan::HelperSettings helper_settings;
+  helper_settings.dial_context = prepared.settings.dial_context;
+  helper_settings.dial_timeout_s = prepared.settings.dial_timeout_s;
+  auto block = pd::dialplan::render_helpers(tpl, helpers, helper_settings);
+  if (!block) {
+    prepared.dialplan_error = block.error().message;
+    return prepared;
+  }
+  auto changed = pd::dialplan::write_block(file, *block);
+  if (!changed) {
+    prepared.dialplan_error = changed.error().message;
+  } else {
+    prepared.dialplan_changed = *changed;
+  }
+  return prepared;
+}
+
+// Wall time for the plugin: the store's clock (UTC milliseconds).
+class SystemClock final : public pd::core::Clock {
+ public:
+  pd::core::EpochMs now_ms() const override {
+    return pd::store::now_ms().time_since_epoch().count();
+  }
+};
+
 }  // namespace
 
-Engine::Engine(const pd_host_services_v1* services, PluginConfig config)
-    : host_(services), config_(std::move(config)) {}
+Engine::Engine(const pd_host_services_v1* services, PluginConfig config,
+               std::unique_ptr<LeadStore> store, std::unique_ptr<Background> background,
+               const pd::core::Clock& clock)
+    : host_(services),
+      config_(std::move(config)),
+      store_(std::move(store)),
+      background_(std::move(background)),
+      clock_(clock) {
+  const int64_t now = now_ms();
+  started_at_ = pd::store::TimePoint(std::chrono::milliseconds(now));
+  call_id_prefix_ = config_.instance_id + "-" + base36(uint64_t(now));
+}
+
+std::unique_ptr<Engine> Engine::create(const pd_host_services_v1* services, PluginConfig config,
+                                       std::unique_ptr<LeadStore> store,
+                                       std::unique_ptr<Background> background,
+                                       const pd::core::Clock& clock) {
+  return std::unique_ptr<Engine>(
+      new Engine(services, std::move(config), std::move(store), std::move(background), clock));
+}
 
 pd::Result<std::unique_ptr<Engine>> Engine::start(const pd_host_services_v1* services,
                                                   std::string_view config_json) {
+  static const SystemClock system_clock;
   HostLink host(services);
   auto config = parse_plugin_config(config_json, host.plugin_dir());
   if (!config) return pd::fail(config.error());
-  std::unique_ptr<Engine> engine(new Engine(services, std::move(*config)));
-  if (auto ok = engine->begin(); !ok) return pd::fail(ok.error());
-  return engine;
-}
-
-pd::Status Engine::begin() {
-  auto dsn = config_.mysql_dsn.empty() ? pd::store::dsn_from_environment()
-                                       : pd::store::parse_dsn(config_.mysql_dsn);
+  auto dsn = config->mysql_dsn.empty() ? pd::store::dsn_from_environment()
+                                       : pd::store::parse_dsn(config->mysql_dsn);
   if (!dsn) {
     return pd::fail(pd::Error::invalid("database: " + dsn.error().message +
                                        " (set the plugin's mysql_dsn or PD_MYSQL_DSN)"));
   }
-  started_at_ = pd::store::now_ms();
-  call_id_prefix_ =
-      config_.instance_id + "-" + base36(uint64_t(started_at_.time_since_epoch().count()));
-
-  pd::store::StoreWorkerOptions options;
-  dsn_ = *dsn;
+  // The store's callbacks reach the engine through this slot, filled below:
+  // they run on the host loop, after start() returned.
+  auto engine_slot = std::make_shared<Engine*>(nullptr);
+  WorkerLeadStoreOptions options;
   options.dsn = *dsn;
-  options.instance = config_.instance_id;
-  std::weak_ptr<bool> alive = alive_;
-  const HostLink host = host_;
+  options.instance = config->instance_id;
   options.post = [host](std::function<void()> task) { host.post(std::move(task)); };
-  options.on_health = [this, alive](bool healthy, const std::string& why) {
-    if (alive.expired()) return;
-    host_.log(healthy ? PD_LOG_INFO : PD_LOG_WARN, std::string("database ") +
-                                                       (healthy ? "connected" : "unavailable") +
-                                                       (why.empty() ? "" : ": " + why));
+  options.on_health = [engine_slot](bool healthy, const std::string& why) {
+    if (*engine_slot) (*engine_slot)->on_store_health(healthy, why);
   };
-  options.on_write_error = [this, alive](const pd::store::WriteOp&, const pd::Error& error) {
-    if (!alive.expired()) host_.log(PD_LOG_ERROR, "a call result was refused: " + error.message);
+  options.on_write_error = [engine_slot](const pd::Error& error) {
+    if (*engine_slot) {
+      (*engine_slot)->host_.log(PD_LOG_ERROR, "a call result was refused: " + error.message);
+    }
   };
-  // The last do-not-call check sits between a free agent and the Originate:
-  // it gets a worker of its own, so it never waits behind a claim or a load.
-  pd::store::StoreWorkerOptions dnc_options;
-  dnc_options.dsn = options.dsn;
-  dnc_options.instance = options.instance;
-  dnc_options.post = options.post;
-  dnc_store_ = std::make_unique<pd::store::StoreWorker>(std::move(dnc_options));
-  store_ = std::make_unique<pd::store::StoreWorker>(std::move(options));
-  host_.log(PD_LOG_INFO,
-            "engine " + config_.instance_id + " starting; database " + dsn->redacted());
-  return {};
+  host.log(PD_LOG_INFO, "engine " + config->instance_id + " starting; database " + dsn->redacted());
+  auto engine =
+      create(services, std::move(*config), std::make_unique<WorkerLeadStore>(std::move(options)),
+             std::make_unique<ThreadBackground>(), system_clock);
+  *engine_slot = engine.get();
+  engine->engine_slot_ = std::move(engine_slot);
+  return engine;
+}
+
+void Engine::on_store_health(bool healthy, const std::string& why) {
+  host_.log(healthy ? PD_LOG_INFO : PD_LOG_WARN, std::string("database ") +
+                                                     (healthy ? "connected" : "unavailable") +
+                                                     (why.empty() ? "" : ": " + why));
 }
 
 Engine::~Engine() {
@@ -112,16 +188,15 @@ void Engine::stop() {
   if (!store_) return;
   *alive_ = false;
   alive_ = std::make_shared<bool>(false);
-  const size_t unwritten = store_->stop(std::chrono::seconds(5));
+  if (engine_slot_) *engine_slot_ = nullptr;
+  background_->stop();
+  const size_t unwritten = store_->stop(std::chrono::seconds(5), unused_leads());
   if (unwritten > 0) {
     host_.log(PD_LOG_ERROR, std::to_string(unwritten) +
                                 " call results could not be written before stopping; their leads "
                                 "come back when their lease expires");
   }
   store_.reset();
-  dnc_store_->stop(std::chrono::seconds(1));
-  dnc_store_.reset();
-  give_back_unused_leads();
   if (!stats_.agent_to_originate.us.empty()) {
     char line[200];
     std::snprintf(
@@ -138,10 +213,9 @@ void Engine::stop() {
                              " numbers skipped as do-not-call");
 }
 
-// Leads claimed but not dialed go back at once, so another instance (or this
-// one, restarted) need not wait for their lease. The worker is gone by now:
-// one short synchronous connection, at shutdown only.
-void Engine::give_back_unused_leads() {
+// Leads claimed but not dialed: the store gives them back at stop, so another
+// instance (or this one, restarted) need not wait for their lease.
+std::vector<uint64_t> Engine::unused_leads() {
   std::vector<uint64_t> unused;
   for (auto& [id, run] : campaigns_) {
     for (const auto& lead : run.hopper) unused.push_back(lead.id);
@@ -150,27 +224,11 @@ void Engine::give_back_unused_leads() {
   for (const auto& [agent, reservation] : reservations_) {
     if (reservation.call_id.empty()) unused.push_back(reservation.lead.id);
   }
-  if (unused.empty()) return;
-  pd::store::ConnectOptions options;
-  options.connect_timeout = std::chrono::seconds(2);
-  options.read_timeout = std::chrono::seconds(5);
-  options.write_timeout = std::chrono::seconds(5);
-  auto connection = pd::store::Connection::open(dsn_, options);
-  if (!connection) {
-    host_.log(PD_LOG_WARN, std::to_string(unused.size()) +
-                               " unused leads come back when their lease expires: " +
-                               connection.error().message);
-    return;
-  }
-  pd::store::Store store(*connection, config_.instance_id);
-  auto released = store.release(unused);
-  if (!released) {
-    host_.log(PD_LOG_WARN, "unused leads not released: " + released.error().message);
-  }
+  return unused;
 }
 
 int64_t Engine::now_ms() const {
-  return pd::store::now_ms().time_since_epoch().count();
+  return clock_.now_ms();
 }
 
 void Engine::try_migrate(int64_t now) {
@@ -179,118 +237,58 @@ void Engine::try_migrate(int64_t now) {
   const std::string dir = config_.migrations_dir;
   const bool apply = config_.apply_migrations;
   std::weak_ptr<bool> alive = alive_;
-  store_->call<std::vector<std::string>>(
-      [dir, apply](pd::store::Store& store) -> pd::Result<std::vector<std::string>> {
-        if (apply) return pd::store::migrate(store.connection(), dir);
-        auto status = pd::store::schema_status(store.connection(), dir);
-        if (!status) return pd::fail(status.error());
-        if (status->newer_than_code() || status->database_version < status->code_version) {
-          return pd::fail(pd::Error::conflict(
-              "database schema version " + std::to_string(status->database_version) +
-              " differs from this code's " + std::to_string(status->code_version) +
-              " and apply_migrations is off"));
-        }
-        return std::vector<std::string>{};
-      },
-      [this, alive](pd::Result<std::vector<std::string>> applied) {
-        if (alive.expired() || !*alive.lock()) return;
-        migrate_in_flight_ = false;
-        if (!applied) {
-          if (applied.error().code == pd::ErrorCode::kUnavailable) {
-            next_migrate_ms_ = now_ms() + kMigrateRetryMs;
-            return;
-          }
-          refused_ = applied.error().code == pd::ErrorCode::kConflict;
-          host_.log(PD_LOG_ERROR, "database schema: " + applied.error().message +
-                                      (refused_ ? "; the engine will not dial" : ""));
-          next_migrate_ms_ = now_ms() + kMigrateRetryMs * 5;
-          return;
-        }
-        for (const auto& name : *applied) host_.log(PD_LOG_INFO, "applied migration " + name);
-        migrated_ = true;
-        next_heartbeat_ms_ = 0;  // show the engine alive on the dashboard at once
-        // Calls left in flight by an earlier run are adopted once the
-        // campaigns are loaded (install_campaigns), so that their results
-        // follow the campaigns' own retry rules.
-        std::weak_ptr<bool> watch_alive = alive_;
-        store_->watch_config(std::chrono::milliseconds(1000),
-                             [this, watch_alive](pd::store::ConfigSnapshot snapshot) {
-                               if (watch_alive.expired() || !*watch_alive.lock()) return;
-                               apply_config(std::move(snapshot));
-                             });
-      });
+  store_->migrate(dir, apply, [this, alive](pd::Result<std::vector<std::string>> applied) {
+    if (alive.expired() || !*alive.lock()) return;
+    migrate_in_flight_ = false;
+    if (!applied) {
+      if (applied.error().code == pd::ErrorCode::kUnavailable) {
+        next_migrate_ms_ = now_ms() + kMigrateRetryMs;
+        return;
+      }
+      refused_ = applied.error().code == pd::ErrorCode::kConflict;
+      host_.log(PD_LOG_ERROR, "database schema: " + applied.error().message +
+                                  (refused_ ? "; the engine will not dial" : ""));
+      next_migrate_ms_ = now_ms() + kMigrateRetryMs * 5;
+      return;
+    }
+    for (const auto& name : *applied) host_.log(PD_LOG_INFO, "applied migration " + name);
+    migrated_ = true;
+    next_heartbeat_ms_ = 0;  // show the engine alive on the dashboard at once
+    // Calls left in flight by an earlier run are adopted once the
+    // campaigns are loaded (install_campaigns), so that their results
+    // follow the campaigns' own retry rules.
+    std::weak_ptr<bool> watch_alive = alive_;
+    store_->watch_config(std::chrono::milliseconds(1000),
+                         [this, watch_alive](pd::store::ConfigSnapshot snapshot) {
+                           if (watch_alive.expired() || !*watch_alive.lock()) return;
+                           apply_config(std::move(snapshot));
+                         });
+  });
 }
 
 void Engine::apply_config(pd::store::ConfigSnapshot snapshot) {
-  // Zone files and the dialplan file are read and written on the worker.
-  const std::string templates = config_.templates_dir;
-  const std::string extensions_override = config_.extensions_conf;
-  const bool write_dialplan = config_.write_dialplan;
+  // Zone files and the dialplan file are read and written off the host loop,
+  // and off the database's threads.
   std::weak_ptr<bool> alive = alive_;
-  store_->call<PreparedConfig>(
-      [snapshot = std::move(snapshot), templates, extensions_override,
-       write_dialplan](pd::store::Store&) -> pd::Result<PreparedConfig> {
-        PreparedConfig prepared;
-        prepared.settings = read_settings(snapshot.settings);
-        prepared.preview_default = read_text_file(templates + "/preview.tpl");
-        pd::core::TimeZoneCache zones;
-        std::vector<pd::dialplan::HelperCampaign> helpers;
-        for (const auto& row : snapshot.campaigns) {
-          PreparedCampaign campaign = prepare_campaign(row, zones);
-          if (campaign.runnable()) {
-            pd::dialplan::HelperCampaign helper;
-            helper.name = campaign.campaign.name;
-            helper.mode = std::string(pd::core::to_string(campaign.campaign.mode));
-            helper.dest_kind = std::string(pd::core::to_string(campaign.campaign.destination_kind));
-            auto destination =
-                pd::dialplan::parse_destination(campaign.campaign.destination, "destination");
-            if (destination) helper.destination = *destination;
-            if (!campaign.campaign.destination_amd.empty()) {
-              auto amd = pd::dialplan::parse_destination(campaign.campaign.destination_amd,
-                                                         "destination AMD");
-              if (amd) {
-                helper.has_amd = true;
-                helper.amd_destination = *amd;
-              }
-            }
-            if (destination) helpers.push_back(std::move(helper));
-          }
-          prepared.campaigns.push_back(std::move(campaign));
-        }
-        if (!write_dialplan) return prepared;
-        const std::string file =
-            extensions_override.empty() ? prepared.settings.extensions_conf : extensions_override;
-        const std::string tpl = read_text_file(templates + "/dialplan.tpl");
-        if (tpl.empty()) {
-          prepared.dialplan_error = "cannot read " + templates + "/dialplan.tpl";
-          return prepared;
-        }
-        pd::dialplan::HelperSettings helper_settings;
-        helper_settings.dial_context = prepared.settings.dial_context;
-        helper_settings.dial_timeout_s = prepared.settings.dial_timeout_s;
-        auto block = pd::dialplan::render_helpers(tpl, helpers, helper_settings);
-        if (!block) {
-          prepared.dialplan_error = block.error().message;
-          return prepared;
-        }
-        auto changed = pd::dialplan::write_block(file, *block);
-        if (!changed) {
-          prepared.dialplan_error = changed.error().message;
-        } else {
-          prepared.dialplan_changed = *changed;
-        }
-        return prepared;
-      },
-      [this, alive](pd::Result<PreparedConfig> prepared) {
-        if (alive.expired() || !*alive.lock()) return;
-        if (!prepared) {
-          host_.log(PD_LOG_WARN, "configuration not applied: " + prepared.error().message);
-          return;
-        }
-        preview_default_ = std::move(prepared->preview_default);
-        install_campaigns(std::move(prepared->settings), std::move(prepared->campaigns),
-                          std::move(prepared->dialplan_error), prepared->dialplan_changed);
-      });
+  const HostLink host = host_;
+  const bool taken = background_->run([snapshot = std::move(snapshot), host, alive,
+                                       templates = config_.templates_dir,
+                                       extensions_override = config_.extensions_conf,
+                                       write_dialplan = config_.write_dialplan, this]() {
+    auto prepared = std::make_shared<PreparedConfig>(
+        prepare_config(snapshot, templates, extensions_override, write_dialplan));
+    host.post([this, alive, prepared]() {
+      if (alive.expired() || !*alive.lock()) return;
+      preview_default_ = std::move(prepared->preview_default);
+      install_campaigns(std::move(prepared->settings), std::move(prepared->campaigns),
+                        std::move(prepared->dialplan_error), prepared->dialplan_changed);
+    });
+  });
+  if (!taken) {
+    host_.log(PD_LOG_ERROR,
+              "configuration change not applied: the background queue is full; it is applied "
+              "with the next change");
+  }
 }
 
 void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCampaign> prepared,
@@ -392,6 +390,7 @@ void Engine::on_ami_link(bool up) {
   }
   link_up_ms_ = now;
   queues_.clear();
+  agent_interfaces_.clear();
   auto status = host_.send_action({{"Action", "QueueStatus"}});
   if (status) {
     queue_status_action_ = *status;
@@ -463,7 +462,10 @@ void Engine::heartbeat() {
   beat.started_at = started_at_;
   beat.active_calls = uint32_t(calls_.size());
   beat.ami_up = ami_up_;
-  store_->heartbeat(beat, [](pd::Status) {});
+  std::weak_ptr<bool> alive = alive_;
+  store_->heartbeat(beat, [this, alive](pd::Result<bool> done) {
+    if (!done && !alive.expired() && *alive.lock()) background_failed("heartbeat", done.error());
+  });
 }
 
 void Engine::renew_leases() {
@@ -474,7 +476,45 @@ void Engine::renew_leases() {
   for (const auto& [call_id, call] : live_) ids.push_back(call.lead.id);
   for (const auto& [agent, reservation] : reservations_) ids.push_back(reservation.lead.id);
   if (ids.empty() || !migrated_) return;
-  store_->renew(std::move(ids), config_.lease, [](pd::Result<size_t>) {});
+  const size_t asked = ids.size();
+  std::weak_ptr<bool> alive = alive_;
+  store_->renew(std::move(ids), config_.lease, [this, alive, asked](pd::Result<size_t> renewed) {
+    if (alive.expired() || !*alive.lock()) return;
+    if (renewed && *renewed >= asked) return;
+    // Some lease may be gone (expired, taken by another instance):
+    // no lead still waiting here is dialed without a new claim.
+    host_.log(PD_LOG_WARN, renewed ? "lease renewal covered " + std::to_string(*renewed) + " of " +
+                                         std::to_string(asked) +
+                                         " leads; the waiting leads are claimed again"
+                                   : "lease renewal failed (" + renewed.error().message +
+                                         "); the waiting leads are claimed again");
+    drop_waiting_leads("lease not renewed");
+  });
+}
+
+// The leads claimed but not yet dialed (hoppers, preview cards not dialed)
+// go back: their leases are in doubt, so only a new claim may dial them.
+void Engine::drop_waiting_leads(std::string_view why) {
+  std::vector<uint64_t> ids;
+  for (auto& [id, run] : campaigns_) {
+    for (const auto& lead : run.hopper) ids.push_back(lead.id);
+    run.hopper.clear();
+  }
+  release_leads(std::move(ids));  // only rows this instance still owns change
+  std::vector<std::string> agents;
+  for (const auto& [agent, reservation] : reservations_) {
+    if (reservation.call_id.empty()) agents.push_back(agent);
+  }
+  for (const auto& agent : agents) clear_card(agent, why, true);
+}
+
+// A background write that failed (heartbeat, dashboard status, queues): the
+// next period writes again; say so once per kind of failure, not every time.
+void Engine::background_failed(std::string_view what, const pd::Error& error) {
+  std::string message = std::string(what) + " not written: " + error.message;
+  if (message == last_background_error_) return;
+  last_background_error_ = message;
+  host_.log(PD_LOG_WARN, message + " (tried again periodically)");
 }
 
 // Each campaign as this engine sees it, for the dashboard (one job, one
@@ -506,12 +546,12 @@ void Engine::publish_status(int64_t now) {
     }
     rows.push_back(std::move(row));
   }
-  store_->call<size_t>(
-      [rows = std::move(rows)](pd::store::Store& store) -> pd::Result<size_t> {
-        if (auto done = store.record_campaign_status(rows); !done) return pd::fail(done.error());
-        return rows.size();
-      },
-      [](pd::Result<size_t>) {});
+  store_->record_campaign_status(
+      std::move(rows), [this, alive = std::weak_ptr<bool>(alive_)](pd::Result<size_t> done) {
+        if (!done && !alive.expired() && *alive.lock()) {
+          background_failed("campaign status", done.error());
+        }
+      });
 }
 
 // The queues this PBX has, for the admin's destination chooser.
@@ -523,12 +563,11 @@ void Engine::publish_queues() {
         {name, uint32_t(queues_.member_count(name)), uint32_t(queues_.free_count(name))});
   }
   if (seen.empty()) return;
-  store_->call<size_t>(
-      [seen = std::move(seen)](pd::store::Store& store) -> pd::Result<size_t> {
-        if (auto done = store.record_queues(seen); !done) return pd::fail(done.error());
-        return seen.size();
-      },
-      [](pd::Result<size_t>) {});
+  store_->record_queues(std::move(seen),
+                        [this, alive = std::weak_ptr<bool>(alive_)](pd::Result<size_t> done) {
+                          if (!done && !alive.expired() && *alive.lock())
+                            background_failed("queues seen", done.error());
+                        });
 }
 
 void Engine::release_leads(std::vector<uint64_t> ids) {
@@ -549,11 +588,8 @@ void Engine::finish_unused(std::vector<uint64_t> ids, pd::store::NumberState sta
                            std::string reason) {
   if (ids.empty()) return;
   std::weak_ptr<bool> alive = alive_;
-  store_->call<size_t>(
-      [ids = std::move(ids), state, reason = std::move(reason)](pd::store::Store& store) {
-        return store.finish_unused(ids, state, reason);
-      },
-      [this, alive](pd::Result<size_t> finished) {
+  store_->finish_unused(
+      std::move(ids), state, std::move(reason), [this, alive](pd::Result<size_t> finished) {
         if (!finished && !alive.expired() && *alive.lock()) {
           host_.log(PD_LOG_WARN,
                     "leads not finished (their lease will expire): " + finished.error().message);

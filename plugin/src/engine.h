@@ -32,15 +32,17 @@
 #include <unordered_set>
 #include <vector>
 
+#include "background.h"
 #include "campaign_setup.h"
 #include "host_link.h"
+#include "lead_store.h"
 #include "pd/core/ami_event.h"
 #include "pd/core/call_table.h"
+#include "pd/core/clock.h"
 #include "pd/core/pacer.h"
 #include "pd/core/queue_view.h"
 #include "pd/core/retry_policy.h"
 #include "pd/core/string_map.h"
-#include "pd/store/store_worker.h"
 #include "plugin_config.h"
 
 namespace pd::plugin {
@@ -68,8 +70,16 @@ struct EngineStats {
 
 class Engine {
  public:
+  // The plugin's engine: MySQL workers (WorkerLeadStore), a background
+  // thread, the system clock. Errors: a bad configuration or DSN.
   static pd::Result<std::unique_ptr<Engine>> start(const pd_host_services_v1* services,
                                                    std::string_view config_json);
+  // Any parts, e.g. fakes in unit tests. `services` and `clock` must outlive
+  // the engine; it owns `store` and `background`.
+  static std::unique_ptr<Engine> create(const pd_host_services_v1* services, PluginConfig config,
+                                        std::unique_ptr<LeadStore> store,
+                                        std::unique_ptr<Background> background,
+                                        const pd::core::Clock& clock);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -151,8 +161,8 @@ class Engine {
     std::string json;  // the prompt as sent, to send again on panel.open
   };
 
-  Engine(const pd_host_services_v1* services, PluginConfig config);
-  pd::Status begin();
+  Engine(const pd_host_services_v1* services, PluginConfig config, std::unique_ptr<LeadStore> store,
+         std::unique_ptr<Background> background, const pd::core::Clock& clock);
 
   // engine.cpp: configuration, link, ticks, housekeeping.
   void apply_config(pd::store::ConfigSnapshot snapshot);
@@ -164,9 +174,12 @@ class Engine {
   void renew_leases();
   void publish_queues();
   void release_leads(std::vector<uint64_t> ids);
+  void drop_waiting_leads(std::string_view why);
+  void background_failed(std::string_view what, const pd::Error& error);
   void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state,
                      std::string reason = {});
-  void give_back_unused_leads();
+  std::vector<uint64_t> unused_leads();
+  void on_store_health(bool healthy, const std::string& why);
   void try_migrate(int64_t now_ms);
   void send_command(const std::string& command);
 
@@ -224,8 +237,10 @@ class Engine {
   void set_disposition(const std::string& agent, const std::string& call_id,
                        const std::string& disposition);
   void prompt_disposition(const std::string& agent, Prompt prompt);
+  void forget_prompt(const std::string& agent, const std::string& call_id);
   void inbound_completed(const pd::core::AmiEvent& event);
   void send_agent_state(const std::string& agent);
+  void note_agent_interface(const std::string& agent, std::string_view interface);
   void send_progress(const LiveCall& call, const std::string& call_id, std::string_view state,
                      std::string_view dial_status = {});
   std::string agent_status(const std::string& agent) const;
@@ -236,9 +251,12 @@ class Engine {
   HostLink host_;
   PluginConfig config_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  pd::store::Dsn dsn_;
-  std::unique_ptr<pd::store::StoreWorker> store_;
-  std::unique_ptr<pd::store::StoreWorker> dnc_store_;  // pre-dial DNC checks only
+  std::unique_ptr<LeadStore> store_;
+  // start(): the slot through which the store's health reports reach this
+  // engine; emptied at stop().
+  std::shared_ptr<Engine*> engine_slot_;
+  std::unique_ptr<Background> background_;  // zone files, the dialplan file
+  const pd::core::Clock& clock_;            // wall time (the host's on_tick is monotonic)
   pd::store::TimePoint started_at_{};
   EngineSettings settings_;
   bool config_loaded_ = false;
@@ -259,7 +277,9 @@ class Engine {
   pd::core::Pacer pacer_{10};
 
   std::unordered_set<std::string> open_panels_;  // agents (extensions)
-  // Agent -> the queue member interfaces seen for it (usually one).
+  // Agent -> its queue member interfaces (usually one). Bounded by the PBX's
+  // queue members: an interface in no queue any more is dropped, and the map
+  // is rebuilt from QueueStatus at every link-up.
   std::unordered_map<std::string, std::set<std::string>> agent_interfaces_;
   std::unordered_map<std::string, Reservation> reservations_;     // agent -> card
   std::unordered_map<std::string, std::vector<Prompt>> prompts_;  // agent -> untagged calls
@@ -284,6 +304,7 @@ class Engine {
   int64_t link_up_ms_ = 0;
   int milestone_reads_ = 0;  // DBGetTree answers awaited
   bool milestone_delete_warned_ = false;
+  std::string last_background_error_;  // background_failed() says each failure once
   pd::core::StringMap<PendingAction> pending_;
 
   uint64_t call_sequence_ = 0;

@@ -169,7 +169,7 @@ void Engine::preview_dial(const std::string& agent, uint64_t lead_id) {
   const std::string number = it->second.lead.number;
   std::weak_ptr<bool> alive = alive_;
   // The do-not-call list and the hours, checked once more just before dialing.
-  dnc_store_->dnc_lookup(
+  store_->dnc_lookup(
       {number}, [this, alive, agent, lead_id](pd::Result<std::vector<std::string>> listed) {
         if (alive.expired() || !*alive.lock()) return;
         auto it = reservations_.find(agent);
@@ -289,20 +289,36 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
       return;
     }
   } else {
-    // Inbound calls have no lead: the call-log row carries the choice.
+    // Inbound calls have no lead: the call-log row carries the choice. The
+    // agent hears "saved" once it is written, and keeps the prompt if not.
     pd::store::InboundTag tag{call_id, uint32_t(prompt->campaign_id), prompt->number, agent,
                               disposition};
-    store_->call<size_t>(
-        [tag = std::move(tag)](pd::store::Store& store) -> pd::Result<size_t> {
-          if (auto done = store.record_inbound_tag(tag); !done) return pd::fail(done.error());
-          return 1;
-        },
-        [](pd::Result<size_t>) {});
+    std::weak_ptr<bool> alive = alive_;
+    store_->record_inbound_tag(
+        std::move(tag), [this, alive, agent, call_id, disposition](pd::Result<size_t> written) {
+          if (alive.expired() || !*alive.lock()) return;
+          if (!written) {
+            host_.panel_send(
+                agent, error_json("Not saved: " + written.error().message, "disposition.set"));
+            return;
+          }
+          forget_prompt(agent, call_id);
+          host_.panel_send(agent, disposition_saved_json(call_id, disposition));
+          send_agent_state(agent);
+        });
+    return;
   }
   list->second.erase(prompt);
   if (list->second.empty()) prompts_.erase(list);
   host_.panel_send(agent, disposition_saved_json(call_id, disposition));
   send_agent_state(agent);
+}
+
+void Engine::forget_prompt(const std::string& agent, const std::string& call_id) {
+  auto list = prompts_.find(agent);
+  if (list == prompts_.end()) return;
+  std::erase_if(list->second, [&](const Prompt& p) { return p.call_id == call_id; });
+  if (list->second.empty()) prompts_.erase(list);
 }
 
 // A queue with a campaign's name delivered a call that is not ours: the agent
@@ -346,6 +362,26 @@ std::string Engine::agent_status(const std::string& agent) const {
   if (reservations_.contains(agent)) return "preview";
   if (prompts_.contains(agent)) return "wrapup";
   return "idle";
+}
+
+// Keeps agent_interfaces_ to the members the PBX has now: an interface that
+// left its last queue is forgotten (O(queues), on member events only).
+void Engine::note_agent_interface(const std::string& agent, std::string_view interface) {
+  bool member_somewhere = false;
+  for (const auto& queue : queues_.queue_names()) {
+    if (queues_.find(queue, interface) != nullptr) {
+      member_somewhere = true;
+      break;
+    }
+  }
+  if (member_somewhere) {
+    agent_interfaces_[agent].insert(std::string(interface));
+    return;
+  }
+  auto it = agent_interfaces_.find(agent);
+  if (it == agent_interfaces_.end()) return;
+  it->second.erase(std::string(interface));
+  if (it->second.empty()) agent_interfaces_.erase(it);
 }
 
 void Engine::send_agent_state(const std::string& agent) {

@@ -45,7 +45,7 @@ void Engine::pace(int64_t now) {
 
 bool Engine::may_pace() const {
   return ami_up_ && !reconciling_ && config_loaded_ && leads_recovered_ && !refused_ && store_ &&
-         store_->healthy() && dnc_store_->healthy();
+         store_->healthy();
 }
 
 void Engine::pace_one(CampaignRun& run, int64_t now) {
@@ -112,57 +112,35 @@ void Engine::refill(CampaignRun& run, int64_t now) {
   const int64_t id = run.id();
   const size_t n = std::min<size_t>(target - run.hopper.size(), 200);
   std::weak_ptr<bool> alive = alive_;
-  // Claim, then drop what is on the do-not-call list right there on the worker.
-  store_->call<std::vector<pd::store::Lead>>(
-      [id, n,
-       lease = config_.lease](pd::store::Store& store) -> pd::Result<std::vector<pd::store::Lead>> {
-        auto leads = store.claim(uint32_t(id), n, lease);
-        if (!leads || leads->empty()) return leads;
-        std::vector<std::string> numbers;
-        for (const auto& lead : *leads) numbers.push_back(lead.number);
-        auto listed = store.dnc_lookup(numbers);
-        if (!listed || listed->empty()) return leads;  // (checked again before dialing)
-        const std::unordered_set<std::string> dnc(listed->begin(), listed->end());
-        std::vector<pd::store::Lead> clean;
-        std::vector<uint64_t> on_list;
-        for (auto& lead : *leads) {
-          if (dnc.contains(lead.number)) {
-            on_list.push_back(lead.id);
-          } else {
-            clean.push_back(std::move(lead));
-          }
-        }
-        auto marked = store.finish_unused(on_list, pd::store::NumberState::kDnc);
-        if (!marked) return pd::fail(marked.error());
-        return clean;
-      },
-      [this, alive, id](pd::Result<std::vector<pd::store::Lead>> leads) {
-        if (alive.expired() || !*alive.lock()) return;
-        auto it = campaigns_.find(id);
-        if (it == campaigns_.end()) {
-          if (leads) {
-            std::vector<uint64_t> ids;
-            for (const auto& lead : *leads) ids.push_back(lead.id);
-            release_leads(std::move(ids));
-          }
-          return;
-        }
-        CampaignRun& run = it->second;
-        run.claim_in_flight = false;
-        if (!leads) {
-          run.next_claim_ms = now_ms() + kEmptyClaimPauseMs;
-          return;
-        }
-        ++stats_.claims;
-        if (leads->empty()) run.next_claim_ms = now_ms() + kEmptyClaimPauseMs;
-        if (!run.runnable()) {
-          std::vector<uint64_t> ids;
-          for (const auto& lead : *leads) ids.push_back(lead.id);
-          release_leads(std::move(ids));
-          return;
-        }
-        for (auto& lead : *leads) run.hopper.push_back(std::move(lead));
-      });
+  // The store drops (and closes) what is on the do-not-call list.
+  store_->claim(id, n, config_.lease,
+                [this, alive, id](pd::Result<std::vector<pd::store::Lead>> leads) {
+                  if (alive.expired() || !*alive.lock()) return;
+                  auto it = campaigns_.find(id);
+                  if (it == campaigns_.end()) {
+                    if (leads) {
+                      std::vector<uint64_t> ids;
+                      for (const auto& lead : *leads) ids.push_back(lead.id);
+                      release_leads(std::move(ids));
+                    }
+                    return;
+                  }
+                  CampaignRun& run = it->second;
+                  run.claim_in_flight = false;
+                  if (!leads) {
+                    run.next_claim_ms = now_ms() + kEmptyClaimPauseMs;
+                    return;
+                  }
+                  ++stats_.claims;
+                  if (leads->empty()) run.next_claim_ms = now_ms() + kEmptyClaimPauseMs;
+                  if (!run.runnable()) {
+                    std::vector<uint64_t> ids;
+                    for (const auto& lead : *leads) ids.push_back(lead.id);
+                    release_leads(std::move(ids));
+                    return;
+                  }
+                  for (auto& lead : *leads) run.hopper.push_back(std::move(lead));
+                });
 }
 
 // The last do-not-call check and the schedule check, then the Originates.
@@ -175,7 +153,7 @@ void Engine::start_calls(CampaignRun& run, std::vector<pd::store::Lead> leads) {
   numbers.reserve(leads.size());
   for (const auto& lead : leads) numbers.push_back(lead.number);
   std::weak_ptr<bool> alive = alive_;
-  dnc_store_->dnc_lookup(
+  store_->dnc_lookup(
       std::move(numbers), [this, alive, id, count, trigger_us, leads = std::move(leads)](
                               pd::Result<std::vector<std::string>> listed) mutable {
         if (alive.expired() || !*alive.lock()) return;
@@ -312,7 +290,7 @@ void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
       if (queues_.apply(event) && !event.interface.empty()) {
         if (!event.queue.empty()) pace_queue(event.queue, now);
         const std::string agent = extension_of(event.interface);
-        agent_interfaces_[agent].insert(std::string(event.interface));
+        note_agent_interface(agent, event.interface);
         if (open_panels_.contains(agent)) send_agent_state(agent);
         // A preview agent who paused or went away loses the card.
         if (const auto* member = queues_.find(event.queue, event.interface);
@@ -417,6 +395,7 @@ void Engine::finish_call(const std::string& call_id) {
   if (!agent.empty()) op.agent = agent;
   op.unique_id = call_id;
   op.close_same_name = decision.close_other_numbers;
+  op.counts_attempt = decision.attempts > live.lead.attempts;
   if (decision.close_other_numbers) close_same_name(live.campaign_id, live.lead);
   if (auto queued = store_->submit(op); !queued) {
     host_.log(PD_LOG_ERROR, "result of " + call_id + " not queued: " + queued.error().message);

@@ -28,35 +28,28 @@ constexpr std::string_view kNotFound = "Database entry not found";
 void Engine::recover_own_leads() {
   recovery_in_flight_ = true;
   std::weak_ptr<bool> alive = alive_;
-  store_->call<std::vector<pd::store::OpenCall>>(
-      [](pd::store::Store& store) -> pd::Result<std::vector<pd::store::OpenCall>> {
-        if (auto released = store.release_all_reserved(); !released) {
-          return pd::fail(released.error());
-        }
-        return store.open_calls();
-      },
-      [this, alive](pd::Result<std::vector<pd::store::OpenCall>> open) {
-        if (alive.expired() || !*alive.lock()) return;
-        recovery_in_flight_ = false;
-        if (!open) {
-          // Dialing waits: a new claim must not race the calls of the earlier run.
-          host_.log(PD_LOG_ERROR, "could not read the calls an earlier run left in flight: " +
-                                      open.error().message +
-                                      "; retrying in 5 s (no new call is placed meanwhile)");
-          next_recover_ms_ = now_ms() + 5000;
-          return;
-        }
-        leads_recovered_ = true;
-        if (open->empty()) return;
-        host_.log(PD_LOG_INFO, "adopting " + std::to_string(open->size()) +
-                                   " call(s) left in flight by an earlier run");
-        if (reconciling_) {
-          // Their channels were not in the CoreShowChannels under way.
-          for (auto& call : *open) deferred_adoptions_.push_back(std::move(call));
-          return;
-        }
-        adopt_calls(std::move(*open), now_ms());
-      });
+  store_->recover([this, alive](pd::Result<std::vector<pd::store::OpenCall>> open) {
+    if (alive.expired() || !*alive.lock()) return;
+    recovery_in_flight_ = false;
+    if (!open) {
+      // Dialing waits: a new claim must not race the calls of the earlier run.
+      host_.log(PD_LOG_ERROR,
+                "could not read the calls an earlier run left in flight: " + open.error().message +
+                    "; retrying in 5 s (no new call is placed meanwhile)");
+      next_recover_ms_ = now_ms() + 5000;
+      return;
+    }
+    leads_recovered_ = true;
+    if (open->empty()) return;
+    host_.log(PD_LOG_INFO, "adopting " + std::to_string(open->size()) +
+                               " call(s) left in flight by an earlier run");
+    if (reconciling_) {
+      // Their channels were not in the CoreShowChannels under way.
+      for (auto& call : *open) deferred_adoptions_.push_back(std::move(call));
+      return;
+    }
+    adopt_calls(std::move(*open), now_ms());
+  });
 }
 
 // Follows calls an earlier run of this instance started.

@@ -1,5 +1,6 @@
 #include "panel_messages.h"
 
+#include <charconv>
 #include <memory>
 
 #include <json/reader.h>
@@ -23,8 +24,52 @@ Json::Value message(const char* type) {
   return value;
 }
 
+// Length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF), 0 if there is none.
+std::size_t utf8_sequence(std::string_view s) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char b0 = byte(0);
+  if (b0 < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    n = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    n = 3;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    n = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() < n || byte(1) < lo || byte(1) > hi) return 0;
+  for (std::size_t i = 2; i < n; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// A JSON string value. JSON texts are UTF-8 and a browser fails a WebSocket
+// whose text frame is not, so any byte that does not start a well-formed
+// UTF-8 sequence (a Latin-1 template, a caller name off the wire) becomes
+// U+FFFD instead of reaching the panel raw.
 Json::Value text(std::string_view s) {
-  return Json::Value(s.data(), s.data() + s.size());
+  std::string out;
+  out.reserve(s.size());
+  while (!s.empty()) {
+    const std::size_t n = utf8_sequence(s);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      s.remove_prefix(1);
+    } else {
+      out.append(s.substr(0, n));
+      s.remove_prefix(n);
+    }
+  }
+  return Json::Value(out.data(), out.data() + out.size());
 }
 
 }  // namespace
@@ -36,14 +81,14 @@ std::string agent_state_json(const std::vector<AgentCampaign>& campaigns,
   for (const auto& c : campaigns) {
     Json::Value item;
     item["id"] = Json::Int64(c.id);
-    item["name"] = c.name;
-    item["mode"] = c.mode;
+    item["name"] = text(c.name);
+    item["mode"] = text(c.mode);
     m["campaigns"].append(item);
   }
   m["queues"] = Json::Value(Json::arrayValue);
   for (const auto& q : queues) {
     Json::Value item;
-    item["name"] = q.name;
+    item["name"] = text(q.name);
     item["paused"] = q.paused;
     item["in_call"] = q.in_call;
     m["queues"].append(item);
@@ -92,8 +137,8 @@ std::string disposition_prompt_json(std::string_view call_id, std::string_view d
   m["options"] = Json::Value(Json::arrayValue);
   for (const auto& name : options) {
     Json::Value option;
-    option["id"] = name;
-    option["name"] = name;
+    option["id"] = text(name);
+    option["name"] = text(name);
     m["options"].append(option);
   }
   return compact(m);
@@ -116,23 +161,31 @@ std::string error_json(std::string_view message_text, std::string_view request) 
 PanelRequest parse_panel_request(std::string_view json) {
   PanelRequest request;
   Json::Value root;
+  // As strict as the host's parse (json_text.h): no comments, no trailing
+  // text, no duplicate keys, bounded nesting.
   Json::CharReaderBuilder builder;
+  Json::CharReaderBuilder::strictMode(&builder.settings_);
+  builder["stackLimit"] = 64;
   std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
   std::string errors;
-  if (!reader->parse(json.data(), json.data() + json.size(), &root, &errors) || !root.isObject() ||
-      !root["type"].isString()) {
-    return request;
+  bool parsed = false;
+  try {
+    parsed = reader->parse(json.data(), json.data() + json.size(), &root, &errors);
+  } catch (const Json::Exception&) {
+    // Past stackLimit jsoncpp throws instead of returning false.
   }
+  if (!parsed || !root.isObject() || !root["type"].isString()) return request;
   request.type = root["type"].asString();
   const Json::Value& lead = root["lead"];
   if (lead.isUInt64()) {
     request.lead = lead.asUInt64();
   } else if (lead.isString()) {
-    try {
-      size_t used = 0;
-      const uint64_t value = std::stoull(lead.asString(), &used);
-      if (used == lead.asString().size()) request.lead = value;
-    } catch (const std::exception&) {
+    // Decimal digits only: std::stoull took "-1" (as 2^64 - 1), " 7" and "+7".
+    const std::string digits = lead.asString();
+    uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (!digits.empty() && ec == std::errc{} && end == digits.data() + digits.size()) {
+      request.lead = value;
     }
   }
   request.close = root["close"].isBool() && root["close"].asBool();

@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 
 #include <json/reader.h>
@@ -41,8 +43,27 @@ pd::Result<PluginConfig> parse_plugin_config(std::string_view json, const std::s
   Json::CharReaderBuilder builder;
   std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
   std::string errors;
-  if (!reader->parse(json.data(), json.data() + json.size(), &root, &errors) || !root.isObject()) {
+  bool parsed = false;
+  try {
+    parsed = reader->parse(json.data(), json.data() + json.size(), &root, &errors);
+  } catch (const Json::Exception& e) {
+    errors = e.what();  // nesting past jsoncpp's stackLimit throws
+  }
+  if (!parsed || !root.isObject()) {
     return pd::fail(pd::Error::invalid("plugin configuration is not a JSON object: " + errors));
+  }
+  // A misspelt key would otherwise leave its setting at the default unnoticed
+  // (the host's own config refuses unknown keys the same way).
+  static constexpr std::string_view kKnown[] = {
+      "mysql_dsn",      "instance_id", "templates_dir", "migrations_dir",  "extensions_conf",
+      "write_dialplan", "hopper_size", "lease_seconds", "apply_migrations"};
+  for (const std::string& key : root.getMemberNames()) {
+    if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+      return pd::fail(pd::Error::invalid(
+          "plugin setting '" + key +
+          "': unknown (known: mysql_dsn, instance_id, templates_dir, migrations_dir, "
+          "extensions_conf, write_dialplan, apply_migrations, hopper_size, lease_seconds)"));
+    }
   }
   PluginConfig config;
   auto text = [&](const char* key, std::string& out) -> pd::Status {

@@ -24,7 +24,9 @@ struct PluginConfig {
 };
 
 // Parses the JSON text the host handed to start(); relative folders are taken
-// from `plugin_dir`. Errors name the key and say what is expected.
+// from `plugin_dir`. Errors name the key and say what is expected; a key that
+// is not one of PluginConfig's settings is refused (a typo must not pass as a
+// default).
 pd::Result<PluginConfig> parse_plugin_config(std::string_view json, const std::string& plugin_dir);
 
 // [A-Za-z0-9_.-] only (it becomes part of every call id), at most 40 chars.

@@ -20,18 +20,15 @@ describe('admin pages', { timeout: 170_000 }, () => {
   const url = (p) => `${php.base}/${p}`;
   const shot = (name) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
   // The flash message of the page a submit led to. A click does not wait for
-  // the next page, so wait until the message is there and is not the previous
-  // page's (a message repeated word for word is taken after 5 s).
-  let lastFlash = null;
+  // the next page, and flash messages only come with a new page: each page
+  // read here is marked, and the next read waits for an unmarked page that
+  // shows a message - never the previous page's, however long it takes.
   const flash = async () => {
-    const read = () => page.locator('.alert[role=status]').allTextContents().then((all) => all.join(' | '));
-    const deadline = Date.now() + 5000;
-    let text = await read().catch(() => '');
-    while ((text === '' || text === lastFlash) && Date.now() < deadline) {
-      await page.waitForTimeout(50);
-      text = await read().catch(() => '');
-    }
-    lastFlash = text;
+    await page.waitForFunction(
+      () => !window.pdFlashRead && document.querySelector('.alert[role=status]') !== null,
+      null, { timeout: 15_000 });
+    const text = (await page.locator('.alert[role=status]').allTextContents()).join(' | ');
+    await page.evaluate(() => { window.pdFlashRead = true; });
     return text;
   };
   const fieldError = (name, prefix = '') => page.locator(`#${prefix}e-${name}`).textContent();

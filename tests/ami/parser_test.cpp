@@ -48,7 +48,7 @@ pd::Status collect(Parser& parser, std::string_view bytes, Collected& into) {
 
 }  // namespace
 
-TEST_CASE("values keep ': ' and trailing spaces; one optional space is dropped") {
+TEST_CASE("values keep ': ' and trailing spaces - one optional space is dropped") {
   Parser parser;
   Collected got;
   const std::string stream = std::string(kBanner) +
@@ -163,7 +163,7 @@ TEST_CASE("the first line must be an AMI banner when one is expected") {
   CHECK_FALSE(parse_whole("Action: Ping\r\n\r\n", Parser::Start::kNoBanner).failed);
 }
 
-TEST_CASE("a NUL byte fails the stream after the messages before it; reset() recovers") {
+TEST_CASE("a NUL byte fails the stream after the messages before it - reset() recovers") {
   const std::string stream = std::string(kBanner) + "Event: A\r\n\r\nEvent: B\r\nX: a" +
                              std::string(1, '\0') + "b\r\n\r\n";
   const Recording recording = parse_at_every_split(stream);

@@ -74,7 +74,6 @@ describe('agent panel', () => {
   let browser;
   let panelUrl;
   let amiPort;
-  let agentPage;
 
   before(async () => {
     assert.ok(process.env.PD_MYSQL_DSN, 'PD_MYSQL_DSN must name the test server (scripts/test sets it)');
@@ -207,19 +206,33 @@ describe('agent panel', () => {
     assert.equal(db.value("SELECT COUNT(*) FROM dialer_calls WHERE number = '5556010'"), '0');
     await page.screenshot({ path: path.join(artifacts, 'next-card.png'), fullPage: true });
     assert.deepEqual(pageErrors, []);
-    agentPage = page;
+    await context.close();
   });
 
   it('asks for the inbound dispositions after a queue call of a campaign-named queue', async () => {
-    const page = agentPage;
-    assert.ok(page, 'the previous test left the agent logged in');
+    // Its own login: this test does not depend on what an earlier one left open.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(panelUrl);
+    await page.fill('#login-extension', '201');
+    await page.fill('#login-secret', SECRET);
+    await page.click('#login-submit');
+    await page.locator('#app').waitFor({ state: 'visible' });
     // A customer calls in: the simulator puts the call into queue "support".
     await new Promise((resolve, reject) => {
+      let answers = '';
       const socket = connect(amiPort, '127.0.0.1', () => {
-        socket.write('Action: Login\r\nUsername: dialer\r\nSecret: dialersecret\r\n\r\n' +
-          'Action: Originate\r\nChannel: Local/5559999@sim-customers\r\nContext: inbound-support\r\n' +
+        socket.write('Action: Login\r\nActionID: in-login\r\nUsername: dialer\r\nSecret: dialersecret\r\n\r\n' +
+          'Action: Originate\r\nActionID: in-call\r\nChannel: Local/5559999@sim-customers\r\nContext: inbound-support\r\n' +
           'Exten: s\r\nPriority: 1\r\nAsync: true\r\nCallerID: "Caller" <5559999>\r\nChannelId: inbound-test-1\r\n\r\n');
-        setTimeout(() => { socket.end(); resolve(); }, 500);
+      });
+      // Leave once the Originate is queued (its own reply), not after a guessed delay.
+      socket.on('data', (chunk) => {
+        answers += chunk;
+        if (/Response: Success\r\nActionID: in-call\r\n/.test(answers)) {
+          socket.end();
+          resolve();
+        }
       });
       socket.on('error', reject);
     });
@@ -235,6 +248,6 @@ describe('agent panel', () => {
       'the inbound call row');
     assert.equal(db.value("SELECT number FROM dialer_calls WHERE direction = 'inbound'"), '5559999');
     assert.equal(db.value("SELECT agent FROM dialer_calls WHERE direction = 'inbound'"), '201');
-    await page.close();
+    await context.close();
   });
 });

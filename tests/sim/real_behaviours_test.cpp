@@ -175,7 +175,7 @@ TEST_CASE("an unallocated number may report OriginateResponse before its Newchan
   CHECK(normal.front().starts_with("Newchannel"));
 }
 
-TEST_CASE("preview: the customer dialed by the helper has its own Uniqueids; busy as in Asterisk") {
+TEST_CASE("preview: the customer dialed by the helper has its own Uniqueids - busy as in Asterisk") {
   SimProcess sim({"--scenario", helper_scenario("preview-busy"), "--speed", "20"});
   AmiClient client(sim.port());
   client.login();

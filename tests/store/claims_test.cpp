@@ -194,3 +194,65 @@ TEST_CASE("claim: leads behind the resume hint are still claimed (released and s
   REQUIRE(none.has_value());
   CHECK(none->empty());
 }
+
+TEST_CASE(
+    "claim: after a run of claims at one level, higher priorities and expired leases still go "
+    "first") {
+  // Consecutive claims at the campaign's top level take the fast path (one
+  // statement); each of these changes must send the claim back to the levels.
+  auto db = open_scratch_db();
+  if (!db) return;
+  const auto campaign = db->add_campaign("fast");
+  db->add_numbers(campaign, 20);  // ids 1..20, priority 0
+  auto& conn = db->conn();
+  Store store(conn, "engine-f");
+  auto claim = [&](std::size_t n) {
+    auto leads = store.claim(campaign, n, 60s);
+    REQUIRE_MESSAGE(leads.has_value(), (leads ? "" : leads.error().describe()));
+    return ids_of(*leads);
+  };
+  // Statements executed on this connection (the SHOW itself is one).
+  auto executed = [&] {
+    auto rows = conn.query("SHOW SESSION STATUS LIKE 'Com_stmt_execute'");
+    REQUIRE(rows.has_value());
+    return rows->rows.at(0).u64(1);
+  };
+  CHECK(claim(3) == std::vector<std::uint64_t>{1, 2, 3});
+  const auto before = executed();
+  CHECK(claim(3) == std::vector<std::uint64_t>{4, 5, 6});
+  CHECK(executed() - before == 3);  // the fast path's SELECT, the UPDATE, the SHOW
+
+  // A higher priority added since.
+  db->add_numbers(campaign, 2, "700", 3);  // ids 21, 22
+  CHECK(claim(3) == std::vector<std::uint64_t>{21, 22, 7});
+  CHECK(claim(2) == std::vector<std::uint64_t>{8, 9});
+  CHECK(claim(2) == std::vector<std::uint64_t>{10, 11});
+
+  // A retry due now at a higher priority; one at the same level waits behind
+  // that level's pending leads.
+  REQUIRE(conn.execute("UPDATE dialer_numbers SET state = 'retry', attempts = 1, priority = 2,"
+                       " claim_owner = NULL, claim_expires_at = NULL,"
+                       " next_try_at = NOW(3) - INTERVAL 1 MINUTE WHERE id = 1")
+              .has_value());
+  REQUIRE(conn.execute("UPDATE dialer_numbers SET state = 'retry', attempts = 1,"
+                       " claim_owner = NULL, claim_expires_at = NULL,"
+                       " next_try_at = NOW(3) - INTERVAL 1 MINUTE WHERE id = 2")
+              .has_value());
+  CHECK(claim(2) == std::vector<std::uint64_t>{1, 12});
+  CHECK(claim(2) == std::vector<std::uint64_t>{13, 14});
+
+  // A dead instance's expired lease.
+  REQUIRE(conn.execute("UPDATE dialer_numbers SET claim_owner = 'dead', state = 'dialing',"
+                       " claim_expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = 3")
+              .has_value());
+  CHECK(claim(2) == std::vector<std::uint64_t>{3, 15});
+  CHECK(claim(2) == std::vector<std::uint64_t>{16, 17});
+
+  // Leads released behind the hint, then the level runs out: the rest, the
+  // retry at this level last.
+  std::vector<std::uint64_t> back{5};
+  REQUIRE(store.release(back).value_or(0) == 1);
+  CHECK(claim(10) == std::vector<std::uint64_t>{18, 19, 20, 5, 2});
+  CHECK(claim(10).empty());
+  CHECK(db->count("dialer_numbers", "claim_owner = 'engine-f' AND state = 'reserved'") == 22);
+}

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "db_fixture.h"
@@ -205,4 +206,43 @@ TEST_CASE("worker: the config watch sees a campaign edit within 2 s") {
   CHECK(snapshots.back().campaigns[0].outbound_dispositions == std::vector<std::string>{"Sale"});
   loop.run_until([] { return false; }, 700ms);
   CHECK(snapshots.size() == 3);  // nothing changed since: nothing delivered
+}
+
+TEST_CASE("worker: at most max_pending_jobs query jobs wait - one more fails with kLimit") {
+  auto db = open_scratch_db();
+  if (!db) return;
+  TestLoop loop;
+  StoreWorkerOptions options;
+  options.dsn = db->dsn();
+  options.instance = "bounded";
+  options.post = loop.post_fn();
+  options.max_pending_jobs = 3;
+  StoreWorker worker(options);
+  REQUIRE(loop.run_until([&] { return worker.healthy(); }, 10s));
+
+  // The query thread is held by the first job while the others queue.
+  std::atomic<bool> started{false};
+  std::atomic<bool> release{false};
+  std::vector<pd::Result<int>> answers;
+  auto record = [&](pd::Result<int> r) { answers.push_back(std::move(r)); };
+  worker.call<int>(
+      [&](Store&) -> pd::Result<int> {
+        started = true;
+        while (!release) std::this_thread::sleep_for(1ms);
+        return 0;
+      },
+      record);
+  REQUIRE(loop.run_until([&] { return started.load(); }, 5s));
+  for (int i = 1; i <= 4; ++i) {
+    worker.call<int>([i](Store&) -> pd::Result<int> { return i; }, record);
+  }
+  // The fourth waiting job is refused at once, without running.
+  REQUIRE(loop.run_until([&] { return answers.size() == 1; }, 5s));
+  REQUIRE_FALSE(answers[0].has_value());
+  CHECK(answers[0].error().code == pd::ErrorCode::kLimit);
+  release = true;
+  REQUIRE(loop.run_until([&] { return answers.size() == 5; }, 5s));
+  for (size_t i = 1; i < answers.size(); ++i) CHECK(answers[i].has_value());
+  CHECK(*answers[1] == 0);
+  CHECK(*answers[4] == 3);
 }

@@ -19,8 +19,8 @@ inline std::string to_json_text(const Json::Value& value) {
   return Json::writeString(builder, value);
 }
 
-// Parses one JSON text strictly (no comments, no trailing garbage, duplicate
-// keys refused, nesting bounded).
+// Parses one JSON text strictly (no comments before the value, no trailing
+// garbage, duplicate keys refused, nesting bounded). Never throws.
 inline pd::Result<Json::Value> parse_json(std::string_view text) {
   Json::CharReaderBuilder builder;
   Json::CharReaderBuilder::strictMode(&builder.settings_);
@@ -28,7 +28,15 @@ inline pd::Result<Json::Value> parse_json(std::string_view text) {
   const std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
   Json::Value value;
   std::string errors;
-  if (!reader->parse(text.data(), text.data() + text.size(), &value, &errors)) {
+  bool parsed = false;
+  try {
+    parsed = reader->parse(text.data(), text.data() + text.size(), &value, &errors);
+  } catch (const Json::Exception& e) {
+    // jsoncpp throws (not returns false) past stackLimit: an unauthenticated
+    // login body of 65 nested arrays would otherwise end the host.
+    errors = e.what();
+  }
+  if (!parsed) {
     while (!errors.empty() && (errors.back() == '\n' || errors.back() == ' ')) errors.pop_back();
     return pd::fail(pd::Error::invalid("not valid JSON: " + errors));
   }

@@ -1,5 +1,8 @@
 // Slows down secret guessing: counts failed logins per client address in a
-// sliding window. Host loop only.
+// fixed window that opens at the address's first failure (not a sliding one):
+// once max_failures are counted, the address waits until that window ends.
+// A success forgets the address. Per address only, not per extension.
+// Host loop only.
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,7 @@
 #include <ctemplate/template.h>
 
+#include "pd/template_cache.h"
+
 #include <mutex>
 #include <unordered_set>
 
@@ -9,17 +11,11 @@ namespace pd::dialplan {
 
 namespace {
 
+// Bounded: see pd/template_cache.h.
 pd::Result<std::string> cache(const std::string& text) {
-  static std::mutex mutex;
-  static std::unordered_set<std::string> known;
-  const std::string key = "pd-dialplan:" + text;
-  std::lock_guard lock(mutex);
-  if (known.contains(key)) return key;
-  if (!ctemplate::StringToTemplateCache(key, text, ctemplate::DO_NOT_STRIP)) {
-    return pd::fail(pd::Error::invalid("the dialplan template does not parse"));
-  }
-  known.insert(key);
-  return key;
+  static pd::TemplateCache templates("pd-dialplan:");
+  if (auto key = templates.key_for(text)) return *key;
+  return pd::fail(pd::Error::invalid("the dialplan template does not parse"));
 }
 
 void set_destination(ctemplate::TemplateDictionary& section, const char* prefix,

@@ -2,6 +2,8 @@
 
 #include <ctemplate/template.h>
 
+#include "pd/template_cache.h"
+
 #include <cctype>
 #include <mutex>
 #include <unordered_set>
@@ -45,18 +47,11 @@ std::string escape_attribute(std::string_view text) {
 }
 
 // ctemplate keeps parsed templates in a process-wide cache keyed by name; the
-// key is the text so an edited template is parsed anew.
+// key is the text so an edited template is parsed anew (bounded: see
+// pd/template_cache.h).
 pd::Result<std::string> cache_key_for(const std::string& ctemplate_text) {
-  static std::mutex mutex;
-  static std::unordered_set<std::string> known;  // keys already in ctemplate's cache
-  // The text itself is the key: exact, and templates are few and small.
-  const std::string key = "pd-preview:" + ctemplate_text;
-  std::lock_guard lock(mutex);
-  if (known.contains(key)) return key;
-  if (ctemplate::StringToTemplateCache(key, ctemplate_text, ctemplate::DO_NOT_STRIP)) {
-    known.insert(key);
-    return key;
-  }
+  static pd::TemplateCache cache("pd-preview:");
+  if (auto key = cache.key_for(ctemplate_text)) return *key;
   return pd::fail(pd::Error::invalid(
       "the preview template does not parse (check {{#SECTION}}/{{/SECTION}} pairs and "
       "modifiers)"));

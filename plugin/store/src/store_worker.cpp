@@ -74,13 +74,15 @@ pd::Status StoreWorker::submit(std::vector<WriteOp> ops) {
   return {};
 }
 
-void StoreWorker::enqueue(Job job) {
+bool StoreWorker::enqueue(Job job) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return;  // dropped without a call, as documented
+    if (stopping_) return true;  // dropped without a call, as documented
+    if (jobs_.size() >= options_.max_pending_jobs) return false;
     jobs_.push_back(std::move(job));
   }
   query_cv_.notify_one();
+  return true;
 }
 
 void StoreWorker::load_settings(Done<Settings> done) {
@@ -109,11 +111,15 @@ void StoreWorker::renew(std::vector<std::uint64_t> lead_ids, std::chrono::second
 }
 
 void StoreWorker::heartbeat(Heartbeat beat, std::function<void(pd::Status)> done) {
-  enqueue([post = options_.post, beat = std::move(beat), done = std::move(done)](Store* s) mutable {
-    pd::Status st = s ? s->heartbeat(beat)
-                      : pd::Status(pd::fail(pd::Error::unavailable("database connection is down")));
-    if (done) post([done = std::move(done), st = std::move(st)]() mutable { done(std::move(st)); });
-  });
+  call<bool>(
+      [beat = std::move(beat)](Store& s) -> pd::Result<bool> {
+        if (auto st = s.heartbeat(beat); !st) return pd::fail(st.error());
+        return true;
+      },
+      [done = std::move(done)](pd::Result<bool> r) {
+        if (!done) return;
+        done(r ? pd::Status{} : pd::Status(pd::fail(r.error())));
+      });
 }
 
 void StoreWorker::dnc_lookup(std::vector<std::string> numbers,

@@ -115,13 +115,13 @@ class Writer {
     std::optional<TimePoint> next_try;
     if (r.new_state == NumberState::kRetry) next_try = r.next_try_at;
     auto lead = conn_.execute(
-        "UPDATE dialer_numbers SET state = ?, attempts = attempts + 1,"
+        "UPDATE dialer_numbers SET state = ?, attempts = attempts + ?,"
         " next_try_at = COALESCE(?, next_try_at), disposition = COALESCE(?, disposition),"
         " dial_status = ?, unique_id = COALESCE(?, unique_id), agent = COALESCE(?, agent),"
         " claim_owner = NULL, claim_expires_at = NULL"
         " WHERE id = ? AND claim_owner = ? AND state IN ('reserved','dialing','answered')",
-        {to_string(r.new_state), next_try, r.disposition, r.dial_status, r.unique_id, r.agent,
-         r.number_id, instance_});
+        {to_string(r.new_state), std::int64_t{r.counts_attempt ? 1 : 0}, next_try, r.disposition,
+         r.dial_status, r.unique_id, r.agent, r.number_id, instance_});
     if (!lead) return pd::fail(lead.error());
     if (*lead == 0) {
       ++report_.stale;

@@ -124,11 +124,16 @@ class Store {
                                            std::chrono::seconds lease);
   pd::Status claim_pending_level(std::uint32_t campaign_id, int priority, TimePoint now,
                                  std::size_t n, std::vector<Lead>& leads);
+  pd::Result<bool> claim_fast(std::uint32_t campaign_id, std::size_t n, std::vector<Lead>& leads,
+                              TimePoint& server_now);
 
   Connection& conn_;
   std::string instance_;
   // (campaign, priority) -> the highest pending lead id the last claim took.
   std::map<std::pair<std::uint32_t, int>, std::uint64_t> pending_hints_;
+  // campaign -> the top pending level its last claim read after a hint (the
+  // fast path's guess; see store_claims.cpp).
+  std::map<std::uint32_t, int> fast_levels_;
 };
 
 }  // namespace pd::store

@@ -16,6 +16,9 @@
 // up to backoff_max). Meanwhile:
 //   - query jobs fail at once with kUnavailable (nothing waits for the
 //     server to come back; the engine retries later);
+//   - at most max_pending_jobs query jobs wait at any time; one more fails
+//     at once with kLimit (its callback says so), so a stuck server cannot
+//     grow the queue without bound;
 //   - submit() keeps queueing result writes in memory, up to
 //     max_pending_writes; beyond that it returns kLimit and queues nothing
 //     (nothing is ever dropped silently). After reconnecting, the writer
@@ -41,6 +44,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -63,6 +67,7 @@ struct StoreWorkerOptions {
   std::string instance;  // claim owner and heartbeat name
   PostFn post;           // required: runs a task on the host loop; thread-safe
   std::size_t max_pending_writes = 100'000;
+  std::size_t max_pending_jobs = 10'000;  // query jobs waiting (see the header)
   std::size_t write_batch_size = 500;
   // After the first op of a batch arrives, wait this long for more to join it.
   std::chrono::milliseconds write_linger{5};
@@ -130,17 +135,24 @@ class StoreWorker {
   // not keep the Store& beyond the call.
   template <class T, class Fn>
   void call(Fn fn, Done<T> done) {
-    enqueue(
-        [post = options_.post, fn = std::move(fn), done = std::move(done)](Store* store) mutable {
-          auto deliver = [&](pd::Result<T> r) {
-            post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
-          };
-          if (store) {
-            deliver(fn(*store));
-          } else {
-            deliver(unavailable_result<T>());
-          }
-        });
+    auto shared_done = std::make_shared<Done<T>>(std::move(done));
+    const PostFn post = options_.post;
+    const bool queued = enqueue([post, fn = std::move(fn), shared_done](Store* store) mutable {
+      auto deliver = [&](pd::Result<T> r) {
+        post([shared_done, r = std::move(r)]() mutable { (*shared_done)(std::move(r)); });
+      };
+      if (store) {
+        deliver(fn(*store));
+      } else {
+        deliver(unavailable_result<T>());
+      }
+    });
+    if (!queued) {
+      post([shared_done, limit = options_.max_pending_jobs]() {
+        (*shared_done)(pd::fail(
+            pd::Error::limit("database job queue full (" + std::to_string(limit) + " waiting)")));
+      });
+    }
   }
 
   // Polls config_fingerprint() every `interval` on the query thread and, when
@@ -155,7 +167,9 @@ class StoreWorker {
   static pd::Result<T> unavailable_result() {
     return pd::fail(pd::Error::unavailable("database connection is down; reconnecting"));
   }
-  void enqueue(Job job);
+  // False when max_pending_jobs are waiting (the job is not queued). A job
+  // queued after stop() is dropped without a call (see the lifetime notes).
+  bool enqueue(Job job);
   void query_loop();
   void writer_loop();
   void run_config_watch(Store& store);

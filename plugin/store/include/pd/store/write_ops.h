@@ -7,8 +7,9 @@
 //                  moves reserved -> dialing only while this instance owns it.
 //   AttemptAnswer  sets answered_at once; the lead moves dialing -> answered.
 //   AttemptResult  ends the call row only if it is not ended yet, and only
-//                  then updates the lead (state, attempts + 1, next_try_at…):
-//                  the end of a call is applied exactly once.
+//                  then updates the lead (state, attempts + 1 when the
+//                  attempt counts, next_try_at…): the end of a call is
+//                  applied exactly once, and so is its attempt.
 //   AgentTag       sets the agent's disposition (a plain overwrite).
 // A lead is changed only while claim_owner is this instance; if its lease
 // expired and another instance took it, the call row is still written and
@@ -69,6 +70,11 @@ struct AttemptResult {
   // Group by name: after a success, close the campaign's other pending or
   // retry numbers with the same name.
   bool close_same_name = false;
+  // Whether this call uses one of the number's attempts (dialer_numbers.attempts
+  // + 1). False when the customer was never dialed (Originate refused, the
+  // local leg or the agent not reached): the retry policy requeues those
+  // without using an attempt (pd/core/retry_policy.h).
+  bool counts_attempt = true;
 };
 
 struct AgentTag {

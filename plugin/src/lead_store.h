@@ -1,0 +1,79 @@
+// What the engine asks of its database, as one interface: the engine adapter
+// depends on this, not on MySQL, so it is unit-tested with a fake
+// (tests/engine/fake_store.h) and runs on WorkerLeadStore (MySQL worker
+// threads) in the plugin.
+//
+// Threads: every member is called on the host loop. Every callback runs on
+// the host loop too, later (never inside the call), and at most once; after
+// stop() none runs. A failure is a value in the callback, never silence:
+// kUnavailable while the database is away, kLimit when a queue is full.
+// Ownership: arguments are taken by value; nothing is kept after the callback.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "pd/result.h"
+#include "pd/store/records.h"
+#include "pd/store/store_worker.h"
+#include "pd/store/write_ops.h"
+
+namespace pd::plugin {
+
+class LeadStore {
+ public:
+  template <class T>
+  using Done = std::function<void(pd::Result<T>)>;
+
+  virtual ~LeadStore() = default;
+
+  // Both the store and the pre-dial do-not-call lookup can answer now.
+  virtual bool healthy() const = 0;
+
+  // Stops: flushes queued result writes for up to `flush`, gives the leads in
+  // `unused` back (claimed, never dialed), joins the threads. Returns how
+  // many result writes could not be written. Idempotent.
+  virtual size_t stop(std::chrono::milliseconds flush, std::vector<uint64_t> unused) = 0;
+
+  // Schema: applies the migrations of `dir` (apply) or only checks the
+  // version; the names applied. kConflict: the database is newer than the
+  // code, or differs and may not be migrated.
+  virtual void migrate(std::string dir, bool apply, Done<std::vector<std::string>> done) = 0;
+  // Delivers the configuration at the start and whenever it changes.
+  virtual void watch_config(std::chrono::milliseconds every,
+                            std::function<void(pd::store::ConfigSnapshot)> on_change) = 0;
+
+  // Claims up to n ready leads of a campaign for `lease`; those on the
+  // do-not-call list are finished as dnc, not returned.
+  virtual void claim(int64_t campaign_id, size_t n, std::chrono::seconds lease,
+                     Done<std::vector<pd::store::Lead>> done) = 0;
+  // The numbers of `numbers` on the do-not-call list (its own connection:
+  // never waits behind a claim).
+  virtual void dnc_lookup(std::vector<std::string> numbers,
+                          Done<std::vector<std::string>> done) = 0;
+  virtual void release(std::vector<uint64_t> ids, Done<size_t> done) = 0;
+  virtual void renew(std::vector<uint64_t> ids, std::chrono::seconds lease, Done<size_t> done) = 0;
+  // A final state for leads never dialed; `reason` (may be empty) is kept
+  // on the lead for the admin.
+  virtual void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state,
+                             std::string reason, Done<size_t> done) = 0;
+  // After a restart: gives back the leads only reserved, returns the calls
+  // an earlier run of this instance left in flight.
+  virtual void recover(Done<std::vector<pd::store::OpenCall>> done) = 0;
+
+  // Queues a call write (start, answer, result, agent tag), in order.
+  virtual pd::Status submit(pd::store::WriteOp op) = 0;
+
+  // What the dashboard reads.
+  virtual void heartbeat(pd::store::Heartbeat beat, Done<bool> done) = 0;
+  virtual void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
+                                      Done<size_t> done) = 0;
+  virtual void record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) = 0;
+  virtual void record_inbound_tag(pd::store::InboundTag tag, Done<size_t> done) = 0;
+};
+
+}  // namespace pd::plugin

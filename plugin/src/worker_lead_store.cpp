@@ -1,0 +1,217 @@
+#include "worker_lead_store.h"
+
+#include <unordered_set>
+
+#include "pd/store/migrator.h"
+
+namespace pd::plugin {
+
+namespace {
+
+template <class T, class Fn>
+void run_call(pd::store::StoreWorker& worker, Fn fn, LeadStore::Done<T> done) {
+  worker.call<T>(std::move(fn), std::move(done));
+}
+
+}  // namespace
+
+WorkerLeadStore::WorkerLeadStore(WorkerLeadStoreOptions options) : options_(std::move(options)) {
+  pd::store::StoreWorkerOptions main;
+  main.dsn = options_.dsn;
+  main.instance = options_.instance;
+  main.post = options_.post;
+  main.on_health = options_.on_health;
+  if (options_.on_write_error) {
+    main.on_write_error = [report = options_.on_write_error](
+                              const pd::store::WriteOp&, const pd::Error& error) { report(error); };
+  }
+  pd::store::StoreWorkerOptions dnc;
+  dnc.dsn = options_.dsn;
+  dnc.instance = options_.instance;
+  dnc.post = options_.post;
+  dnc_ = std::make_unique<pd::store::StoreWorker>(std::move(dnc));
+  store_ = std::make_unique<pd::store::StoreWorker>(std::move(main));
+}
+
+WorkerLeadStore::~WorkerLeadStore() {
+  stop(std::chrono::seconds(5), {});
+}
+
+bool WorkerLeadStore::healthy() const {
+  return store_ && store_->healthy() && dnc_->healthy();
+}
+
+size_t WorkerLeadStore::stop(std::chrono::milliseconds flush, std::vector<uint64_t> unused) {
+  if (!store_) return 0;
+  const size_t unwritten = store_->stop(flush);
+  store_.reset();
+  dnc_->stop(std::chrono::seconds(1));
+  dnc_.reset();
+  give_back(unused);
+  return unwritten;
+}
+
+// Leads claimed but not dialed go back at once, so another instance (or this
+// one, restarted) need not wait for their lease. The workers are gone by
+// now: one short synchronous connection, at shutdown only (the ABI lets
+// stop() block).
+void WorkerLeadStore::give_back(const std::vector<uint64_t>& unused) {
+  if (unused.empty()) return;
+  pd::store::ConnectOptions connect;
+  connect.connect_timeout = std::chrono::seconds(2);
+  connect.read_timeout = std::chrono::seconds(5);
+  connect.write_timeout = std::chrono::seconds(5);
+  auto connection = pd::store::Connection::open(options_.dsn, connect);
+  pd::Error error;
+  if (connection) {
+    pd::store::Store store(*connection, options_.instance);
+    if (auto released = store.release(unused); released)
+      return;
+    else
+      error = released.error();
+  } else {
+    error = connection.error();
+  }
+  if (options_.on_health) {
+    options_.on_health(
+        false, std::to_string(unused.size()) +
+                   " unused leads come back only when their lease expires: " + error.message);
+  }
+}
+
+void WorkerLeadStore::migrate(std::string dir, bool apply, Done<std::vector<std::string>> done) {
+  run_call<std::vector<std::string>>(
+      *store_,
+      [dir = std::move(dir),
+       apply](pd::store::Store& store) -> pd::Result<std::vector<std::string>> {
+        if (apply) return pd::store::migrate(store.connection(), dir);
+        auto status = pd::store::schema_status(store.connection(), dir);
+        if (!status) return pd::fail(status.error());
+        if (status->newer_than_code() || status->database_version < status->code_version) {
+          return pd::fail(pd::Error::conflict(
+              "database schema version " + std::to_string(status->database_version) +
+              " differs from this code's " + std::to_string(status->code_version) +
+              " and apply_migrations is off"));
+        }
+        return std::vector<std::string>{};
+      },
+      std::move(done));
+}
+
+void WorkerLeadStore::watch_config(std::chrono::milliseconds every,
+                                   std::function<void(pd::store::ConfigSnapshot)> on_change) {
+  store_->watch_config(every, std::move(on_change));
+}
+
+// Claim, then drop what is on the do-not-call list right there on the worker.
+void WorkerLeadStore::claim(int64_t campaign_id, size_t n, std::chrono::seconds lease,
+                            Done<std::vector<pd::store::Lead>> done) {
+  run_call<std::vector<pd::store::Lead>>(
+      *store_,
+      [campaign_id, n, lease](pd::store::Store& store) -> pd::Result<std::vector<pd::store::Lead>> {
+        auto leads = store.claim(uint32_t(campaign_id), n, lease);
+        if (!leads || leads->empty()) return leads;
+        std::vector<std::string> numbers;
+        for (const auto& lead : *leads) numbers.push_back(lead.number);
+        auto listed = store.dnc_lookup(numbers);
+        if (!listed || listed->empty()) return leads;  // (checked again before dialing)
+        const std::unordered_set<std::string> dnc(listed->begin(), listed->end());
+        std::vector<pd::store::Lead> clean;
+        std::vector<uint64_t> on_list;
+        for (auto& lead : *leads) {
+          if (dnc.contains(lead.number)) {
+            on_list.push_back(lead.id);
+          } else {
+            clean.push_back(std::move(lead));
+          }
+        }
+        auto marked = store.finish_unused(on_list, pd::store::NumberState::kDnc);
+        if (!marked) return pd::fail(marked.error());
+        return clean;
+      },
+      std::move(done));
+}
+
+void WorkerLeadStore::dnc_lookup(std::vector<std::string> numbers,
+                                 Done<std::vector<std::string>> done) {
+  dnc_->dnc_lookup(std::move(numbers), std::move(done));
+}
+
+void WorkerLeadStore::release(std::vector<uint64_t> ids, Done<size_t> done) {
+  store_->release(std::move(ids), std::move(done));
+}
+
+void WorkerLeadStore::renew(std::vector<uint64_t> ids, std::chrono::seconds lease,
+                            Done<size_t> done) {
+  store_->renew(std::move(ids), lease, std::move(done));
+}
+
+void WorkerLeadStore::finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state,
+                                    std::string reason, Done<size_t> done) {
+  run_call<size_t>(
+      *store_,
+      [ids = std::move(ids), state, reason = std::move(reason)](pd::store::Store& store) {
+        return store.finish_unused(ids, state, reason);
+      },
+      std::move(done));
+}
+
+void WorkerLeadStore::recover(Done<std::vector<pd::store::OpenCall>> done) {
+  run_call<std::vector<pd::store::OpenCall>>(
+      *store_,
+      [](pd::store::Store& store) -> pd::Result<std::vector<pd::store::OpenCall>> {
+        if (auto released = store.release_all_reserved(); !released) {
+          return pd::fail(released.error());
+        }
+        return store.open_calls();
+      },
+      std::move(done));
+}
+
+pd::Status WorkerLeadStore::submit(pd::store::WriteOp op) {
+  if (!store_) return pd::fail(pd::Error::unavailable("the store is stopped"));
+  return store_->submit(std::move(op));
+}
+
+void WorkerLeadStore::heartbeat(pd::store::Heartbeat beat, Done<bool> done) {
+  store_->heartbeat(std::move(beat), [done = std::move(done)](pd::Status written) {
+    done(written ? pd::Result<bool>(true) : pd::Result<bool>(pd::fail(written.error())));
+  });
+}
+
+void WorkerLeadStore::record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
+                                             Done<size_t> done) {
+  run_call<size_t>(
+      *store_,
+      [rows = std::move(rows)](pd::store::Store& store) -> pd::Result<size_t> {
+        if (auto written = store.record_campaign_status(rows); !written) {
+          return pd::fail(written.error());
+        }
+        return rows.size();
+      },
+      std::move(done));
+}
+
+void WorkerLeadStore::record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) {
+  run_call<size_t>(
+      *store_,
+      [queues = std::move(queues)](pd::store::Store& store) -> pd::Result<size_t> {
+        if (auto written = store.record_queues(queues); !written) return pd::fail(written.error());
+        return queues.size();
+      },
+      std::move(done));
+}
+
+void WorkerLeadStore::record_inbound_tag(pd::store::InboundTag tag, Done<size_t> done) {
+  run_call<size_t>(
+      *store_,
+      [tag = std::move(tag)](pd::store::Store& store) -> pd::Result<size_t> {
+        if (auto written = store.record_inbound_tag(tag); !written) {
+          return pd::fail(written.error());
+        }
+        return 1;
+      },
+      std::move(done));
+}
+
+}  // namespace pd::plugin

@@ -1,0 +1,60 @@
+// LeadStore on MySQL/MariaDB: two StoreWorkers (pd/store/store_worker.h),
+// one for claims, writes and the dashboard, one for the pre-dial do-not-call
+// lookup only (it sits between a free agent and the Originate, so it never
+// waits behind a claim or a configuration load).
+//
+// Threads and callbacks: as LeadStore says; the workers' own threads run the
+// SQL and post the answers through `post`.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "lead_store.h"
+#include "pd/store/dsn.h"
+
+namespace pd::plugin {
+
+struct WorkerLeadStoreOptions {
+  pd::store::Dsn dsn;
+  std::string instance;    // claim owner, heartbeat name
+  pd::store::PostFn post;  // runs a task on the host loop; thread-safe
+  // On the host loop: the database came or went; a result write was refused.
+  std::function<void(bool healthy, const std::string& why)> on_health;
+  std::function<void(const pd::Error& error)> on_write_error;
+};
+
+class WorkerLeadStore final : public LeadStore {
+ public:
+  explicit WorkerLeadStore(WorkerLeadStoreOptions options);
+  ~WorkerLeadStore() override;
+
+  bool healthy() const override;
+  size_t stop(std::chrono::milliseconds flush, std::vector<uint64_t> unused) override;
+  void migrate(std::string dir, bool apply, Done<std::vector<std::string>> done) override;
+  void watch_config(std::chrono::milliseconds every,
+                    std::function<void(pd::store::ConfigSnapshot)> on_change) override;
+  void claim(int64_t campaign_id, size_t n, std::chrono::seconds lease,
+             Done<std::vector<pd::store::Lead>> done) override;
+  void dnc_lookup(std::vector<std::string> numbers, Done<std::vector<std::string>> done) override;
+  void release(std::vector<uint64_t> ids, Done<size_t> done) override;
+  void renew(std::vector<uint64_t> ids, std::chrono::seconds lease, Done<size_t> done) override;
+  void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state, std::string reason,
+                     Done<size_t> done) override;
+  void recover(Done<std::vector<pd::store::OpenCall>> done) override;
+  pd::Status submit(pd::store::WriteOp op) override;
+  void heartbeat(pd::store::Heartbeat beat, Done<bool> done) override;
+  void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
+                              Done<size_t> done) override;
+  void record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) override;
+  void record_inbound_tag(pd::store::InboundTag tag, Done<size_t> done) override;
+
+ private:
+  void give_back(const std::vector<uint64_t>& unused);
+
+  WorkerLeadStoreOptions options_;
+  std::unique_ptr<pd::store::StoreWorker> store_;
+  std::unique_ptr<pd::store::StoreWorker> dnc_;
+};
+
+}  // namespace pd::plugin

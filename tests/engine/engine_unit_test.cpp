@@ -1,0 +1,313 @@
+// The engine adapter without a database or a PBX: a fake host (AMI actions
+// recorded, replies fed by the test), a fake store, a manual clock. What the
+// end-to-end tests show with MariaDB and pbx-sim, here step by step: pacing
+// and claims, the dialplan check, the last do-not-call check, link loss and
+// reconciliation, milestones after a restart, lease loss.
+#include <doctest/doctest.h>
+
+#include <memory>
+
+#include "engine.h"
+#include "fake_host.h"
+#include "fake_store.h"
+
+using namespace std::chrono_literals;
+using pd::plugin::Engine;
+using pd::testing::Action;
+using pd::testing::FakeHost;
+using pd::testing::FakeStore;
+
+namespace {
+
+// Wednesday 2026-11-25 12:00:00 UTC.
+constexpr pd::core::EpochMs kStart = 1795608000000;
+
+pd::store::Campaign automatic_campaign(uint32_t id, const std::string& name,
+                                       const std::string& destination = "ivr-1,s,1") {
+  pd::store::Campaign c;
+  c.id = id;
+  c.name = name;
+  c.destination_kind = pd::store::DestinationKind::kIvr;
+  c.destination = destination;
+  c.mode = pd::store::DialMode::kAutomatic;
+  c.start_hour = 0s;
+  c.end_hour = 0s;  // all day
+  c.week_days = 0x7f;
+  c.concurrent_calls = 3;
+  c.dial_attempts = 2;
+  c.retry_minutes = 1;
+  c.enabled = true;
+  return c;
+}
+
+struct Harness {
+  Harness() {
+    pd::plugin::PluginConfig config;
+    config.instance_id = "t";
+    config.templates_dir = PD_TEMPLATES_DIR;
+    config.write_dialplan = false;
+    config.hopper_size = 10;
+    auto fake = std::make_unique<FakeStore>(host.services());
+    store = fake.get();
+    engine = Engine::create(host.services(), config, std::move(fake),
+                            std::make_unique<pd::testing::InlineBackground>(), clock);
+  }
+  ~Harness() {
+    host.drop_posted();  // the ABI's rule: pending work is dropped before stop()
+    engine->stop();
+    host.drop_posted();  // what stop() itself posted
+  }
+
+  void tick(int64_t advance_ms = 50) {
+    clock.advance(advance_ms);
+    monotonic += uint64_t(advance_ms);
+    engine->on_tick(monotonic);
+    host.run_posted();
+  }
+  void feed(const Action& fields) {
+    std::vector<pd_ami_field> c_fields;
+    for (const auto& [k, v] : fields) c_fields.push_back({k.c_str(), v.c_str()});
+    engine->on_ami_message(c_fields.data(), c_fields.size());
+    host.run_posted();
+  }
+  // Answers every ShowDialPlan not answered yet: the contexts exist, except
+  // those named in `missing`.
+  void answer_dialplan_checks(const std::string& missing = "") {
+    for (const auto& check : host.sent_named("ShowDialPlan")) {
+      if (answered.contains(check.action_id)) continue;
+      answered.insert(check.action_id);
+      if (!missing.empty() && check.get("Context") == missing) {
+        feed({{"Response", "Error"},
+              {"ActionID", check.action_id},
+              {"Message", "Did not find context " + missing}});
+      } else {
+        feed({{"Response", "Success"},
+              {"ActionID", check.action_id},
+              {"EventList", "start"},
+              {"Message", "DialPlan list will follow"}});
+      }
+    }
+  }
+  // Link up, schema, configuration, dialplan check, recovery: ready to dial.
+  void start(std::vector<pd::store::Campaign> campaigns, const std::string& missing = "") {
+    engine->on_ami_link(true);
+    tick();  // migrate
+    pd::store::ConfigSnapshot snapshot;
+    snapshot.settings.values["calls_per_second"] = "100";
+    snapshot.campaigns = std::move(campaigns);
+    store->push_config(std::move(snapshot));
+    host.run_posted();
+    answer_dialplan_checks(missing);
+    for (int i = 0; i < 5; ++i) tick();  // recover, claim, last DNC check, Originates
+  }
+  std::vector<FakeHost::Sent> originates() const { return host.sent_named("Originate"); }
+
+  FakeHost host;
+  pd::core::ManualClock clock{kStart};
+  FakeStore* store = nullptr;  // owned by the engine
+  std::unique_ptr<Engine> engine;
+  uint64_t monotonic = 0;
+  std::set<std::string> answered;
+};
+
+}  // namespace
+
+TEST_CASE("engine: an automatic campaign dials up to its concurrency, once its dialplan is there") {
+  Harness h;
+  for (uint64_t i = 1; i <= 10; ++i) h.store->add_lead(1, i, "55500" + std::to_string(i));
+  h.start({automatic_campaign(1, "auto")});
+  REQUIRE(h.originates().size() == 3);
+  CHECK(h.originates()[0].get("Context") == "pd-auto-dest");
+  CHECK(h.originates()[0].get("Channel").starts_with("Local/55500"));
+  for (int i = 0; i < 20; ++i) h.tick();
+  CHECK(h.originates().size() == 3);  // no more while three are live
+  // Each call's start is recorded, at the clock's time.
+  const auto starts = h.store->writes_of<pd::store::AttemptStart>();
+  REQUIRE(starts.size() == 3);
+  CHECK(starts[0].started_at.time_since_epoch() > std::chrono::milliseconds(kStart));
+}
+
+TEST_CASE("engine: a destination missing from the dialplan - no Originate, the problem is shown") {
+  Harness h;
+  h.store->add_lead(1, 1, "5550001");
+  h.start({automatic_campaign(1, "lost", "no-such-ivr,s,1")}, "no-such-ivr");
+  for (int i = 0; i < 20; ++i) h.tick(500);  // the status is published every 5 s
+  CHECK(h.originates().empty());
+  REQUIRE(h.store->statuses.contains(1));
+  CHECK(h.store->statuses[1].problem.find("destination no-such-ivr,s,1 is not in the dialplan") !=
+        std::string::npos);
+  CHECK(h.store->statuses[1].problem_since.has_value());
+  CHECK(h.host.logged("campaign 'lost' will not dial"));
+}
+
+TEST_CASE("engine: a number put on the do-not-call list after its claim is never dialed") {
+  Harness h;
+  h.store->add_lead(1, 1, "5550001");
+  h.store->add_lead(1, 2, "5550002");
+  // Claimed clean; listed before the last check right before the Originate.
+  h.engine->on_ami_link(true);
+  h.tick();
+  pd::store::ConfigSnapshot snapshot;
+  snapshot.settings.values["calls_per_second"] = "100";
+  snapshot.campaigns = {automatic_campaign(1, "dnc")};
+  h.store->push_config(std::move(snapshot));
+  h.host.run_posted();
+  h.answer_dialplan_checks();
+  h.tick();  // recover
+  h.tick();  // claim
+  h.store->dnc.insert("5550002");
+  for (int i = 0; i < 5; ++i) h.tick();
+  REQUIRE(h.originates().size() == 1);
+  CHECK(h.originates()[0].get("Channel").starts_with("Local/5550001@"));
+  CHECK(std::find(h.store->finished.begin(), h.store->finished.end(),
+                  std::make_pair(uint64_t(2), pd::store::NumberState::kDnc)) !=
+        h.store->finished.end());
+}
+
+TEST_CASE("engine: link down stops dialing - on link up it reconciles and reads the milestones") {
+  Harness h;
+  h.store->add_lead(1, 1, "5550001");
+  auto campaign = automatic_campaign(1, "link");
+  campaign.concurrent_calls = 1;
+  h.start({campaign});
+  REQUIRE(h.originates().size() == 1);
+  const std::string call_id = h.originates()[0].get("ChannelId");
+  h.feed({{"Event", "Newchannel"}, {"Uniqueid", call_id}, {"Linkedid", call_id}});
+
+  h.host.link_up = false;
+  h.engine->on_ami_link(false);
+  h.store->add_lead(1, 2, "5550002");
+  for (int i = 0; i < 10; ++i) h.tick();
+  CHECK(h.originates().size() == 1);
+
+  h.host.link_up = true;
+  h.engine->on_ami_link(true);
+  const auto show = h.host.sent_named("CoreShowChannels");
+  REQUIRE(show.size() == 1);
+  h.answer_dialplan_checks();
+  // The PBX lists no channel of the call: it ended while the link was down.
+  h.feed({{"Event", "CoreShowChannelsComplete"},
+          {"ActionID", show[0].action_id},
+          {"EventList", "Complete"},
+          {"ListItems", "0"}});
+  const auto trees = h.host.sent_named("DBGetTree");
+  REQUIRE(trees.size() == 1);
+  CHECK(trees[0].get("Family") == "paneldialer");
+  CHECK(trees[0].get("Key") == call_id);
+  const std::string answered = std::to_string(kStart + 2000);
+  const std::string ended = std::to_string(kStart + 9000);
+  h.feed({{"Response", "Success"}, {"ActionID", trees[0].action_id}, {"EventList", "start"}});
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"answered", answered}, {"ended", ended}, {"cause", "16"}}) {
+    h.feed({{"Event", "DBGetTreeResponse"},
+            {"ActionID", trees[0].action_id},
+            {"Family", "paneldialer"},
+            {"Key", call_id + "/" + key},
+            {"Val", value}});
+  }
+  h.feed({{"Event", "DBGetTreeComplete"},
+          {"ActionID", trees[0].action_id},
+          {"EventList", "Complete"},
+          {"ListItems", "3"}});
+  const auto results = h.store->writes_of<pd::store::AttemptResult>();
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].dial_status == "ANSWER");
+  CHECK(results[0].disposition == "Ok");
+  CHECK(results[0].new_state == pd::store::NumberState::kDone);
+  REQUIRE(results[0].answered_at.has_value());
+  CHECK(results[0].answered_at->time_since_epoch() == std::chrono::milliseconds(kStart + 2000));
+  CHECK(results[0].ended_at.time_since_epoch() == std::chrono::milliseconds(kStart + 9000));
+  // Its records are deleted, and dialing goes on.
+  REQUIRE(h.host.sent_named("DBDelTree").size() == 1);
+  CHECK(h.host.sent_named("DBDelTree")[0].get("Key") == call_id);
+  for (int i = 0; i < 10; ++i) h.tick(500);  // an empty claim waits 2 s before the next
+  CHECK(h.originates().size() == 2);
+}
+
+TEST_CASE("engine: a reconciliation that gets no answer is asked again") {
+  Harness h;
+  h.store->add_lead(1, 1, "5550001");
+  h.start({automatic_campaign(1, "quiet")});
+  REQUIRE(h.originates().size() == 1);
+  h.engine->on_ami_link(false);
+  h.engine->on_ami_link(true);
+  REQUIRE(h.host.sent_named("CoreShowChannels").size() == 1);
+  for (int i = 0; i < 31; ++i) h.tick(1000);  // nothing answers within 30 s
+  CHECK(h.host.sent_named("CoreShowChannels").size() == 2);
+  CHECK(h.host.logged("no answer to CoreShowChannels in time"));
+  // A link drop in the middle resets it: the next link-up starts afresh.
+  h.engine->on_ami_link(false);
+  h.engine->on_ami_link(true);
+  CHECK(h.host.sent_named("CoreShowChannels").size() == 3);
+}
+
+TEST_CASE("engine: adopted calls end under their campaign's own rule - no record, not answered") {
+  Harness h;
+  pd::store::OpenCall open;
+  open.call_id = "t-old-1";
+  open.lead.id = 7;
+  open.lead.campaign_id = 1;
+  open.lead.number = "5550007";
+  open.campaign_name = "adopt";
+  open.started_at = pd::store::TimePoint(std::chrono::milliseconds(kStart - 60000));
+  h.store->open_calls = {open};
+  h.start({automatic_campaign(1, "adopt")});
+  CHECK(h.host.logged("adopting 1 call(s)"));
+  const auto show = h.host.sent_named("CoreShowChannels");
+  REQUIRE(show.size() == 1);
+  h.feed({{"Event", "CoreShowChannelsComplete"}, {"ActionID", show[0].action_id}});
+  const auto trees = h.host.sent_named("DBGetTree");
+  REQUIRE(trees.size() == 1);
+  h.feed({{"Response", "Error"},
+          {"ActionID", trees[0].action_id},
+          {"Message", "Database entry not found"}});
+  const auto results = h.store->writes_of<pd::store::AttemptResult>();
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].call_id == "t-old-1");
+  CHECK(results[0].new_state == pd::store::NumberState::kRetry);
+  REQUIRE(results[0].next_try_at.has_value());
+  // The campaign's 1 minute, not a built-in default.
+  CHECK(results[0].next_try_at->time_since_epoch() - std::chrono::milliseconds(h.clock.now_ms()) <=
+        std::chrono::milliseconds(60000));
+}
+
+TEST_CASE("engine: milestones that cannot be read - the call ends Unknown, never redialed") {
+  Harness h;
+  pd::store::OpenCall open;
+  open.call_id = "t-old-2";
+  open.lead.id = 8;
+  open.lead.campaign_id = 1;
+  open.lead.number = "5550008";
+  h.store->open_calls = {open};
+  h.start({automatic_campaign(1, "unknown")});
+  const auto show = h.host.sent_named("CoreShowChannels");
+  REQUIRE(show.size() == 1);
+  h.feed({{"Event", "CoreShowChannelsComplete"}, {"ActionID", show[0].action_id}});
+  const auto trees = h.host.sent_named("DBGetTree");
+  REQUIRE(trees.size() == 1);
+  h.feed(
+      {{"Response", "Error"}, {"ActionID", trees[0].action_id}, {"Message", "Permission denied"}});
+  const auto results = h.store->writes_of<pd::store::AttemptResult>();
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].new_state == pd::store::NumberState::kUnknown);
+  CHECK(results[0].disposition == "Unknown");
+  CHECK(h.host.logged("cannot be read"));
+}
+
+TEST_CASE("engine: a failed lease renewal sends the waiting leads back for a new claim") {
+  Harness h;
+  for (uint64_t i = 1; i <= 8; ++i) h.store->add_lead(1, i, "55500" + std::to_string(i));
+  auto campaign = automatic_campaign(1, "lease");
+  campaign.concurrent_calls = 1;
+  h.start({campaign});
+  REQUIRE(h.originates().size() == 1);
+  const int claims_before = h.store->claims;
+  h.store->renew_error = pd::Error::unavailable("database away");
+  for (int i = 0; i < 50 && h.store->renewals == 0; ++i) h.tick(2000);  // lease 120 s: every 40 s
+  REQUIRE(h.store->renewals > 0);
+  // Every lead waiting in the hopper went back; none is dialed from it.
+  CHECK(h.store->released.size() == 7);
+  CHECK(h.host.logged("lease renewal failed"));
+  h.store->renew_error.reset();
+  CHECK(h.store->claims >= claims_before);
+}

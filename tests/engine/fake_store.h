@@ -1,0 +1,162 @@
+// A LeadStore in memory for the engine's unit tests: leads per campaign, a
+// do-not-call list, what was released, finished, written and published.
+// Answers are posted through the host (FakeHost::run_posted runs them), as
+// the real store's come back on the host loop. Test-only code; one thread.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "host_link.h"
+#include "lead_store.h"
+
+namespace pd::testing {
+
+class FakeStore final : public pd::plugin::LeadStore {
+ public:
+  explicit FakeStore(const pd_host_services_v1* services) : host_(services) {}
+
+  // ---- what the test sets up ----
+  void add_lead(uint32_t campaign, uint64_t id, std::string number) {
+    pd::store::Lead lead;
+    lead.id = id;
+    lead.campaign_id = campaign;
+    lead.number = std::move(number);
+    lead.name = "Lead " + lead.number;
+    pending_[campaign].push_back(std::move(lead));
+  }
+  std::set<std::string> dnc;
+  bool is_healthy = true;
+  // renew answers: an error, or fewer leads than asked.
+  std::optional<pd::Error> renew_error;
+  std::vector<pd::store::OpenCall> open_calls;  // what recover() finds
+  // Delivers a configuration, as the config watch would.
+  void push_config(pd::store::ConfigSnapshot snapshot) {
+    if (on_config_) on_config_(std::move(snapshot));
+  }
+
+  // ---- what the test reads ----
+  std::vector<uint64_t> released;
+  std::vector<std::pair<uint64_t, pd::store::NumberState>> finished;
+  std::vector<pd::store::WriteOp> writes;
+  std::map<uint32_t, pd::store::CampaignStatus> statuses;  // the latest per campaign
+  int claims = 0;
+  int renewals = 0;
+  std::vector<uint64_t> given_back;
+
+  template <class Op>
+  std::vector<Op> writes_of() const {
+    std::vector<Op> out;
+    for (const auto& w : writes) {
+      if (const auto* op = std::get_if<Op>(&w)) out.push_back(*op);
+    }
+    return out;
+  }
+
+  // ---- LeadStore ----
+  bool healthy() const override { return is_healthy; }
+  size_t stop(std::chrono::milliseconds, std::vector<uint64_t> unused) override {
+    given_back = std::move(unused);
+    return 0;
+  }
+  void migrate(std::string, bool, Done<std::vector<std::string>> done) override {
+    answer(std::move(done), std::vector<std::string>{});
+  }
+  void watch_config(std::chrono::milliseconds,
+                    std::function<void(pd::store::ConfigSnapshot)> on_change) override {
+    on_config_ = std::move(on_change);
+  }
+  void claim(int64_t campaign_id, size_t n, std::chrono::seconds,
+             Done<std::vector<pd::store::Lead>> done) override {
+    ++claims;
+    if (!is_healthy) return fail(std::move(done));
+    auto& pending = pending_[uint32_t(campaign_id)];
+    std::vector<pd::store::Lead> out;
+    while (!pending.empty() && out.size() < n) {
+      pd::store::Lead lead = std::move(pending.front());
+      pending.erase(pending.begin());
+      if (dnc.contains(lead.number)) {
+        finished.emplace_back(lead.id, pd::store::NumberState::kDnc);
+      } else {
+        out.push_back(std::move(lead));
+      }
+    }
+    answer(std::move(done), std::move(out));
+  }
+  void dnc_lookup(std::vector<std::string> numbers, Done<std::vector<std::string>> done) override {
+    if (!is_healthy) return fail(std::move(done));
+    std::vector<std::string> listed;
+    for (auto& number : numbers) {
+      if (dnc.contains(number)) listed.push_back(std::move(number));
+    }
+    answer(std::move(done), std::move(listed));
+  }
+  void release(std::vector<uint64_t> ids, Done<size_t> done) override {
+    released.insert(released.end(), ids.begin(), ids.end());
+    answer(std::move(done), ids.size());
+  }
+  void renew(std::vector<uint64_t> ids, std::chrono::seconds, Done<size_t> done) override {
+    ++renewals;
+    if (renew_error) return answer(std::move(done), pd::Result<size_t>(pd::fail(*renew_error)));
+    answer(std::move(done), ids.size());
+  }
+  void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state, std::string,
+                     Done<size_t> done) override {
+    for (auto id : ids) finished.emplace_back(id, state);
+    answer(std::move(done), ids.size());
+  }
+  void recover(Done<std::vector<pd::store::OpenCall>> done) override {
+    answer(std::move(done), open_calls);
+  }
+  pd::Status submit(pd::store::WriteOp op) override {
+    writes.push_back(std::move(op));
+    return {};
+  }
+  void heartbeat(pd::store::Heartbeat, Done<bool> done) override { answer(std::move(done), true); }
+  void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
+                              Done<size_t> done) override {
+    for (auto& row : rows) statuses[row.campaign_id] = row;
+    answer(std::move(done), rows.size());
+  }
+  void record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) override {
+    answer(std::move(done), queues.size());
+  }
+  void record_inbound_tag(pd::store::InboundTag, Done<size_t> done) override {
+    answer(std::move(done), size_t(1));
+  }
+
+ private:
+  template <class T>
+  void answer(Done<T> done, pd::Result<T> result) {
+    host_.post([done = std::move(done), result = std::move(result)]() mutable {
+      done(std::move(result));
+    });
+  }
+  template <class T>
+  void answer(Done<T> done, T value) {
+    answer(std::move(done), pd::Result<T>(std::move(value)));
+  }
+  template <class T>
+  void fail(Done<T> done) {
+    answer(std::move(done), pd::Result<T>(pd::fail(pd::Error::unavailable("database away"))));
+  }
+
+  pd::plugin::HostLink host_;
+  std::map<uint32_t, std::vector<pd::store::Lead>> pending_;
+  std::function<void(pd::store::ConfigSnapshot)> on_config_;
+};
+
+// Runs background work at once, on the caller's thread.
+class InlineBackground final : public pd::plugin::Background {
+ public:
+  bool run(std::function<void()> job) override {
+    job();
+    return true;
+  }
+  void stop() override {}
+};
+
+}  // namespace pd::testing
