@@ -76,7 +76,7 @@ TEST_CASE("a plugin of a newer minor is refused naming both versions") {
   CHECK(why.find(dir.path.string()) != std::string::npos);
 }
 
-TEST_CASE("a plugin of an older minor loads; the fields it lacks are absent, and it runs") {
+TEST_CASE("a plugin of an older minor loads - the fields it lacks are absent, and it runs") {
   PluginDir dir(manifest("probe", PD_PROBE_MINOR_OLDER_PLUGIN));
   auto loaded = load_plugin(dir.path.string());
   REQUIRE_MESSAGE(loaded, (loaded ? "" : loaded.error().message));
