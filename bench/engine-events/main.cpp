@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "bench_db.h"
@@ -50,6 +51,7 @@ struct pd_host {
   std::deque<Posted> posted;
   bool open = true;  // false once stopping: post() then refuses
   std::vector<Originate> originates;
+  std::vector<std::string> dialplan_checks;  // ShowDialPlan ActionIDs to answer "exists"
   uint64_t sequence = 0;
 };
 
@@ -60,6 +62,9 @@ int host_ami_send(pd_host* host, const pd_ami_field* fields, size_t n, char* act
   const std::string action_id = "p0-" + std::to_string(++host->sequence);
   if (action_id_out != nullptr && cap > action_id.size()) {
     std::snprintf(action_id_out, cap, "%s", action_id.c_str());
+  }
+  if (n > 0 && std::string(fields[0].value) == "ShowDialPlan") {
+    host->dialplan_checks.push_back(action_id);
   }
   if (n > 0 && std::string(fields[0].value) == "Originate") {
     for (size_t i = 0; i < n; ++i) {
@@ -186,6 +191,14 @@ int main() {
       db.die("only " + std::to_string(host.originates.size()) + " originates in 120 s");
     }
     run_posted(host);
+    // The campaign dials once its dialplan is confirmed: say it exists.
+    for (const std::string& id : std::exchange(host.dialplan_checks, {})) {
+      const pd_ami_field answer[] = {{"Response", "Success"},
+                                     {"ActionID", id.c_str()},
+                                     {"EventList", "start"},
+                                     {"Message", "DialPlan list will follow"}};
+      plugin->on_ami_event(state, answer, 4);
+    }
     plugin->on_tick(state, tick += 50);
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
