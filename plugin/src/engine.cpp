@@ -150,34 +150,22 @@ pd::Result<std::unique_ptr<Engine>> Engine::start(const pd_host_services_v1* ser
     return pd::fail(pd::Error::invalid("database: " + dsn.error().message +
                                        " (set the plugin's mysql_dsn or PD_MYSQL_DSN)"));
   }
-  // The store's callbacks reach the engine through this slot, filled below:
-  // they run on the host loop, after start() returned.
-  auto engine_slot = std::make_shared<Engine*>(nullptr);
+  // The store's reports only need the host's log, which outlives the store.
   WorkerLeadStoreOptions options;
   options.dsn = *dsn;
   options.instance = config->instance_id;
   options.post = [host](std::function<void()> task) { host.post(std::move(task)); };
-  options.on_health = [engine_slot](bool healthy, const std::string& why) {
-    if (*engine_slot) (*engine_slot)->on_store_health(healthy, why);
+  options.on_health = [host](bool healthy, const std::string& why) {
+    host.log(healthy ? PD_LOG_INFO : PD_LOG_WARN, std::string("database ") +
+                                                      (healthy ? "connected" : "unavailable") +
+                                                      (why.empty() ? "" : ": " + why));
   };
-  options.on_write_error = [engine_slot](const pd::Error& error) {
-    if (*engine_slot) {
-      (*engine_slot)->host_.log(PD_LOG_ERROR, "a call result was refused: " + error.message);
-    }
+  options.on_write_error = [host](const pd::Error& error) {
+    host.log(PD_LOG_ERROR, "a call result was refused: " + error.message);
   };
   host.log(PD_LOG_INFO, "engine " + config->instance_id + " starting; database " + dsn->redacted());
-  auto engine =
-      create(services, std::move(*config), std::make_unique<WorkerLeadStore>(std::move(options)),
-             std::make_unique<ThreadBackground>(), system_clock);
-  *engine_slot = engine.get();
-  engine->engine_slot_ = std::move(engine_slot);
-  return engine;
-}
-
-void Engine::on_store_health(bool healthy, const std::string& why) {
-  host_.log(healthy ? PD_LOG_INFO : PD_LOG_WARN, std::string("database ") +
-                                                     (healthy ? "connected" : "unavailable") +
-                                                     (why.empty() ? "" : ": " + why));
+  return create(services, std::move(*config), std::make_unique<WorkerLeadStore>(std::move(options)),
+                std::make_unique<ThreadBackground>(), system_clock);
 }
 
 Engine::~Engine() {
@@ -188,13 +176,19 @@ void Engine::stop() {
   if (!store_) return;
   *alive_ = false;
   alive_ = std::make_shared<bool>(false);
-  if (engine_slot_) *engine_slot_ = nullptr;
   background_->stop();
-  const size_t unwritten = store_->stop(std::chrono::seconds(5), unused_leads());
-  if (unwritten > 0) {
-    host_.log(PD_LOG_ERROR, std::to_string(unwritten) +
+  std::vector<uint64_t> unused = unused_leads();
+  const size_t n_unused = unused.size();
+  const LeadStore::StopReport report = store_->stop(std::chrono::seconds(5), std::move(unused));
+  if (report.unwritten > 0) {
+    host_.log(PD_LOG_ERROR, std::to_string(report.unwritten) +
                                 " call results could not be written before stopping; their leads "
                                 "come back when their lease expires");
+  }
+  if (!report.give_back_error.empty()) {
+    host_.log(PD_LOG_WARN, std::to_string(n_unused) +
+                               " unused leads come back only when their lease expires: " +
+                               report.give_back_error);
   }
   store_.reset();
   if (!stats_.agent_to_originate.us.empty()) {
@@ -307,6 +301,10 @@ void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCamp
     }
   }
 
+  // What a campaign dials into is checked when it is new or that changed; a
+  // dialplan reload (answered by check_dialplan) checks every campaign.
+  const bool reload_checks_all = dialplan_changed && ami_up_;
+  std::vector<int64_t> to_check;
   std::unordered_set<int64_t> seen;
   for (auto& campaign : prepared) {
     const int64_t id = campaign.campaign.id;
@@ -323,9 +321,11 @@ void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCamp
       if (run.runnable())
         host_.log(PD_LOG_INFO, "campaign '" + run.prepared.campaign.name + "' on");
       campaigns_.emplace(id, std::move(run));
+      to_check.push_back(id);
       continue;
     }
     CampaignRun& run = it->second;
+    if (dialplan_check_needed(run, campaign)) to_check.push_back(id);
     run.prepared = std::move(campaign);
     if (was_runnable && !run.runnable()) retire_campaign(run, "paused");
     if (!was_runnable && run.runnable()) {
@@ -347,8 +347,13 @@ void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCamp
   }
   config_loaded_ = true;
   const int64_t now = now_ms();
-  // New or changed campaigns: is what they dial into in the dialplan?
-  check_dialplan(now);
+  if (!reload_checks_all) {
+    for (int64_t id : to_check) {
+      if (auto it = campaigns_.find(id); it != campaigns_.end()) {
+        check_campaign_dialplan(it->second, now);
+      }
+    }
+  }
   publish_status(now);  // the dashboard sees a change at once
 }
 

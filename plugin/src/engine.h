@@ -179,7 +179,6 @@ class Engine {
   void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state,
                      std::string reason = {});
   std::vector<uint64_t> unused_leads();
-  void on_store_health(bool healthy, const std::string& why);
   void try_migrate(int64_t now_ms);
   void send_command(const std::string& command);
 
@@ -214,6 +213,7 @@ class Engine {
   void request_milestones(const std::string& call_id, bool finish, int64_t now_ms);
   void milestones_read(const std::string& call_id, const pd::core::Milestones* milestones,
                        bool finish);
+  void milestone_read_ended(const PendingAction& read, const pd::core::Milestones* milestones);
   void delete_milestones(const std::string& call_id, int64_t now_ms);
   // Routes a reply to an action in pending_; false when the ActionID is not one.
   bool on_pending_reply(const pd::core::AmiEvent& event, int64_t now_ms);
@@ -223,6 +223,8 @@ class Engine {
   // the dashboard shows.
   void check_dialplan(int64_t now_ms);
   void check_campaign_dialplan(CampaignRun& run, int64_t now_ms);
+  // False when `next` dials into what `run` already checked (or is checking).
+  bool dialplan_check_needed(const CampaignRun& run, const PreparedCampaign& next) const;
   void dialplan_check_answered(const PendingAction& check, bool exists, std::string_view message,
                                int64_t now_ms);
   std::string current_problem(const CampaignRun& run, int64_t& since_ms, int64_t now_ms) const;
@@ -252,9 +254,6 @@ class Engine {
   PluginConfig config_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::unique_ptr<LeadStore> store_;
-  // start(): the slot through which the store's health reports reach this
-  // engine; emptied at stop().
-  std::shared_ptr<Engine*> engine_slot_;
   std::unique_ptr<Background> background_;  // zone files, the dialplan file
   const pd::core::Clock& clock_;            // wall time (the host's on_tick is monotonic)
   pd::store::TimePoint started_at_{};

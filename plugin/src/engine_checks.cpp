@@ -21,6 +21,7 @@ struct DialplanTarget {
   std::string what;  // for the problem text
   std::string context;
   std::string exten;  // empty: the context alone
+  bool operator==(const DialplanTarget&) const = default;
 };
 
 std::vector<DialplanTarget> targets_of(const pd::core::Campaign& campaign) {
@@ -47,6 +48,15 @@ std::vector<DialplanTarget> targets_of(const pd::core::Campaign& campaign) {
 }
 
 }  // namespace
+
+bool Engine::dialplan_check_needed(const CampaignRun& run, const PreparedCampaign& next) const {
+  if (run.prepared.runnable() != next.runnable() ||
+      run.prepared.campaign.enabled != next.campaign.enabled) {
+    return true;
+  }
+  if (!run.dialplan_checked && run.checks_pending == 0) return true;
+  return targets_of(run.prepared.campaign) != targets_of(next.campaign);
+}
 
 void Engine::check_dialplan(int64_t now) {
   for (auto& [id, run] : campaigns_) check_campaign_dialplan(run, now);

@@ -328,7 +328,7 @@ void Engine::handle_call_changes(pd::core::CallState& call, pd::core::CallChange
     answer.call_id = call_id;
     answer.number_id = live.lead.id;
     // When it happened (a recovered call learns it late, from its milestones).
-    answer.answered_at = call.answered_ms() > 0 ? time_of(call.answered_ms()) : pd::store::now_ms();
+    answer.answered_at = time_of(call.answered_ms() > 0 ? call.answered_ms() : now_ms());
     answer.unique_id = call_id;
     store_->submit(answer);
     if (live.preview) send_progress(live, call_id, "connected");
@@ -402,11 +402,8 @@ void Engine::finish_call(const std::string& call_id) {
   }
   ++stats_.calls_ended;
 
-  if (!result.customer_dialed && result.error.starts_with("Originate refused")) {
-    // Never reached the PBX's dialplan: nothing was recorded for it.
-  } else {
-    delete_milestones(call_id, now);
-  }
+  // A refused Originate never reached the dialplan: nothing was recorded.
+  if (!result.originate_refused) delete_milestones(call_id, now);
   send_progress(live, call_id, "ended", dial_status);
   if (!agent.empty()) {
     if (auto busy = agent_calls_.find(agent);

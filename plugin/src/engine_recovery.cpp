@@ -103,11 +103,8 @@ void Engine::reconcile_finished(int64_t now) {
     if (!call.ended() && !call.originate_outcome_known()) unsure.emplace(call.call_id(), true);
   });
   const std::vector<std::string> gone = calls_.finish_reconcile(now);
-  const pd::core::StringMap<bool> gone_set = [&] {
-    pd::core::StringMap<bool> set;
-    for (const auto& id : gone) set.emplace(id, true);
-    return set;
-  }();
+  pd::core::StringMap<bool> gone_set;
+  for (const auto& id : gone) gone_set.emplace(id, true);
   // The gone calls end from their milestones. Of the live ones, those whose
   // start was missed (adopted, or the Originate's outcome never came) learn
   // their real answer time and agent; the others go on from their events,
@@ -164,6 +161,16 @@ void Engine::milestones_read(const std::string& call_id, const pd::core::Milesto
   }
 }
 
+// A DBGetTree asked by request_milestones() is over (answered, refused or
+// expired): the call learns what it can; once none is left, the link loss is
+// history.
+void Engine::milestone_read_ended(const PendingAction& read,
+                                  const pd::core::Milestones* milestones) {
+  --milestone_reads_;
+  milestones_read(read.call_id, milestones, read.finish);
+  if (milestone_reads_ == 0 && !reconciling_) link_lost_ms_ = 0;
+}
+
 // After every call: its records are of no more use, and the Asterisk
 // database must not grow with the call count.
 void Engine::delete_milestones(const std::string& call_id, int64_t now) {
@@ -195,16 +202,13 @@ bool Engine::on_pending_reply(const pd::core::AmiEvent& event, int64_t now) {
       if (!complete && !error) return true;  // the list's start
       PendingAction done = std::move(action);
       pending_.erase(it);
-      --milestone_reads_;
-      if (error && event.message != kNotFound) {
+      const bool unreadable = error && event.message != kNotFound;
+      if (unreadable) {
         host_.log(PD_LOG_WARN, "milestones of " + done.call_id +
                                    " cannot be read (DBGetTree: " + std::string(event.message) +
                                    "); does the AMI user have the 'system' class?");
-        milestones_read(done.call_id, nullptr, done.finish);
-      } else {
-        milestones_read(done.call_id, &done.milestones, done.finish);
       }
-      if (milestone_reads_ == 0 && !reconciling_) link_lost_ms_ = 0;
+      milestone_read_ended(done, unreadable ? nullptr : &done.milestones);
       return true;
     }
     case PendingAction::Kind::kDeleteMilestones:
@@ -254,10 +258,8 @@ void Engine::expire_pending(int64_t now) {
     pending_.erase(it);
     switch (action.kind) {
       case PendingAction::Kind::kMilestones:
-        --milestone_reads_;
         host_.log(PD_LOG_WARN, "no answer to DBGetTree for " + action.call_id);
-        milestones_read(action.call_id, nullptr, action.finish);
-        if (milestone_reads_ == 0 && !reconciling_) link_lost_ms_ = 0;
+        milestone_read_ended(action, nullptr);
         break;
       case PendingAction::Kind::kDialplanCheck:
         dialplan_check_answered(action, false, "no answer to ShowDialPlan", now);

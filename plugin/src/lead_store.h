@@ -34,10 +34,14 @@ class LeadStore {
   // Both the store and the pre-dial do-not-call lookup can answer now.
   virtual bool healthy() const = 0;
 
+  // What stop() could not do.
+  struct StopReport {
+    size_t unwritten = 0;         // result writes not written before the flush timeout
+    std::string give_back_error;  // why `unused` could not be given back ("" when it was)
+  };
   // Stops: flushes queued result writes for up to `flush`, gives the leads in
-  // `unused` back (claimed, never dialed), joins the threads. Returns how
-  // many result writes could not be written. Idempotent.
-  virtual size_t stop(std::chrono::milliseconds flush, std::vector<uint64_t> unused) = 0;
+  // `unused` back (claimed, never dialed), joins the threads. Idempotent.
+  virtual StopReport stop(std::chrono::milliseconds flush, std::vector<uint64_t> unused) = 0;
 
   // Schema: applies the migrations of `dir` (apply) or only checks the
   // version; the names applied. kConflict: the database is newer than the

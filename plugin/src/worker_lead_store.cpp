@@ -6,15 +6,6 @@
 
 namespace pd::plugin {
 
-namespace {
-
-template <class T, class Fn>
-void run_call(pd::store::StoreWorker& worker, Fn fn, LeadStore::Done<T> done) {
-  worker.call<T>(std::move(fn), std::move(done));
-}
-
-}  // namespace
-
 WorkerLeadStore::WorkerLeadStore(WorkerLeadStoreOptions options) : options_(std::move(options)) {
   pd::store::StoreWorkerOptions main;
   main.dsn = options_.dsn;
@@ -41,47 +32,37 @@ bool WorkerLeadStore::healthy() const {
   return store_ && store_->healthy() && dnc_->healthy();
 }
 
-size_t WorkerLeadStore::stop(std::chrono::milliseconds flush, std::vector<uint64_t> unused) {
-  if (!store_) return 0;
-  const size_t unwritten = store_->stop(flush);
+LeadStore::StopReport WorkerLeadStore::stop(std::chrono::milliseconds flush,
+                                            std::vector<uint64_t> unused) {
+  if (!store_) return {};
+  StopReport report;
+  report.unwritten = store_->stop(flush);
   store_.reset();
   dnc_->stop(std::chrono::seconds(1));
   dnc_.reset();
-  give_back(unused);
-  return unwritten;
+  report.give_back_error = give_back(unused);
+  return report;
 }
 
 // Leads claimed but not dialed go back at once, so another instance (or this
 // one, restarted) need not wait for their lease. The workers are gone by
 // now: one short synchronous connection, at shutdown only (the ABI lets
 // stop() block).
-void WorkerLeadStore::give_back(const std::vector<uint64_t>& unused) {
-  if (unused.empty()) return;
+std::string WorkerLeadStore::give_back(const std::vector<uint64_t>& unused) {
+  if (unused.empty()) return "";
   pd::store::ConnectOptions connect;
   connect.connect_timeout = std::chrono::seconds(2);
   connect.read_timeout = std::chrono::seconds(5);
   connect.write_timeout = std::chrono::seconds(5);
   auto connection = pd::store::Connection::open(options_.dsn, connect);
-  pd::Error error;
-  if (connection) {
-    pd::store::Store store(*connection, options_.instance);
-    if (auto released = store.release(unused); released)
-      return;
-    else
-      error = released.error();
-  } else {
-    error = connection.error();
-  }
-  if (options_.on_health) {
-    options_.on_health(
-        false, std::to_string(unused.size()) +
-                   " unused leads come back only when their lease expires: " + error.message);
-  }
+  if (!connection) return connection.error().message;
+  pd::store::Store store(*connection, options_.instance);
+  auto released = store.release(unused);
+  return released ? "" : released.error().message;
 }
 
 void WorkerLeadStore::migrate(std::string dir, bool apply, Done<std::vector<std::string>> done) {
-  run_call<std::vector<std::string>>(
-      *store_,
+  store_->call<std::vector<std::string>>(
       [dir = std::move(dir),
        apply](pd::store::Store& store) -> pd::Result<std::vector<std::string>> {
         if (apply) return pd::store::migrate(store.connection(), dir);
@@ -106,8 +87,7 @@ void WorkerLeadStore::watch_config(std::chrono::milliseconds every,
 // Claim, then drop what is on the do-not-call list right there on the worker.
 void WorkerLeadStore::claim(int64_t campaign_id, size_t n, std::chrono::seconds lease,
                             Done<std::vector<pd::store::Lead>> done) {
-  run_call<std::vector<pd::store::Lead>>(
-      *store_,
+  store_->call<std::vector<pd::store::Lead>>(
       [campaign_id, n, lease](pd::store::Store& store) -> pd::Result<std::vector<pd::store::Lead>> {
         auto leads = store.claim(uint32_t(campaign_id), n, lease);
         if (!leads || leads->empty()) return leads;
@@ -148,8 +128,7 @@ void WorkerLeadStore::renew(std::vector<uint64_t> ids, std::chrono::seconds leas
 
 void WorkerLeadStore::finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state,
                                     std::string reason, Done<size_t> done) {
-  run_call<size_t>(
-      *store_,
+  store_->call<size_t>(
       [ids = std::move(ids), state, reason = std::move(reason)](pd::store::Store& store) {
         return store.finish_unused(ids, state, reason);
       },
@@ -157,8 +136,7 @@ void WorkerLeadStore::finish_unused(std::vector<uint64_t> ids, pd::store::Number
 }
 
 void WorkerLeadStore::recover(Done<std::vector<pd::store::OpenCall>> done) {
-  run_call<std::vector<pd::store::OpenCall>>(
-      *store_,
+  store_->call<std::vector<pd::store::OpenCall>>(
       [](pd::store::Store& store) -> pd::Result<std::vector<pd::store::OpenCall>> {
         if (auto released = store.release_all_reserved(); !released) {
           return pd::fail(released.error());
@@ -181,8 +159,7 @@ void WorkerLeadStore::heartbeat(pd::store::Heartbeat beat, Done<bool> done) {
 
 void WorkerLeadStore::record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
                                              Done<size_t> done) {
-  run_call<size_t>(
-      *store_,
+  store_->call<size_t>(
       [rows = std::move(rows)](pd::store::Store& store) -> pd::Result<size_t> {
         if (auto written = store.record_campaign_status(rows); !written) {
           return pd::fail(written.error());
@@ -193,8 +170,7 @@ void WorkerLeadStore::record_campaign_status(std::vector<pd::store::CampaignStat
 }
 
 void WorkerLeadStore::record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) {
-  run_call<size_t>(
-      *store_,
+  store_->call<size_t>(
       [queues = std::move(queues)](pd::store::Store& store) -> pd::Result<size_t> {
         if (auto written = store.record_queues(queues); !written) return pd::fail(written.error());
         return queues.size();
@@ -203,8 +179,7 @@ void WorkerLeadStore::record_queues(std::vector<pd::store::QueueSeen> queues, Do
 }
 
 void WorkerLeadStore::record_inbound_tag(pd::store::InboundTag tag, Done<size_t> done) {
-  run_call<size_t>(
-      *store_,
+  store_->call<size_t>(
       [tag = std::move(tag)](pd::store::Store& store) -> pd::Result<size_t> {
         if (auto written = store.record_inbound_tag(tag); !written) {
           return pd::fail(written.error());

@@ -30,7 +30,7 @@ class WorkerLeadStore final : public LeadStore {
   ~WorkerLeadStore() override;
 
   bool healthy() const override;
-  size_t stop(std::chrono::milliseconds flush, std::vector<uint64_t> unused) override;
+  StopReport stop(std::chrono::milliseconds flush, std::vector<uint64_t> unused) override;
   void migrate(std::string dir, bool apply, Done<std::vector<std::string>> done) override;
   void watch_config(std::chrono::milliseconds every,
                     std::function<void(pd::store::ConfigSnapshot)> on_change) override;
@@ -50,7 +50,8 @@ class WorkerLeadStore final : public LeadStore {
   void record_inbound_tag(pd::store::InboundTag tag, Done<size_t> done) override;
 
  private:
-  void give_back(const std::vector<uint64_t>& unused);
+  // "" when given back, else why not.
+  std::string give_back(const std::vector<uint64_t>& unused);
 
   WorkerLeadStoreOptions options_;
   std::unique_ptr<pd::store::StoreWorker> store_;

@@ -127,8 +127,7 @@ TEST_CASE("answering machines are detected and never reach an agent") {
   CHECK(numbers.at("555930000").dial_status == "ANSWER");
   CHECK(numbers.at("555930000").disposition == "Agent");
   // The helper context runs AMD before the queue for this campaign.
-  std::ifstream in(rig.dir() / "extensions_custom.conf");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = read_text_file((rig.dir() / "extensions_custom.conf").string());
   CHECK(text.find("[pd-qamd-dest]") != std::string::npos);
   CHECK(text.find("AMD()") != std::string::npos);
   CHECK(rig.stop_host(SIGTERM) == 0);

@@ -97,8 +97,7 @@ long EngineRig::sim_stat(const std::string& name) const {
 }
 
 std::string EngineRig::astdb() const {
-  std::ifstream in(dir_ / "astdb.json");
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return read_text_file((dir_ / "astdb.json").string());
 }
 
 void EngineRig::stop_sim(int signal_number) {

@@ -58,9 +58,9 @@ class FakeStore final : public pd::plugin::LeadStore {
 
   // ---- LeadStore ----
   bool healthy() const override { return is_healthy; }
-  size_t stop(std::chrono::milliseconds, std::vector<uint64_t> unused) override {
+  StopReport stop(std::chrono::milliseconds, std::vector<uint64_t> unused) override {
     given_back = std::move(unused);
-    return 0;
+    return {};
   }
   void migrate(std::string, bool, Done<std::vector<std::string>> done) override {
     answer(std::move(done), std::vector<std::string>{});

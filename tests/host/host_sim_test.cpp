@@ -17,10 +17,7 @@ using pd::testing::eventually;
 namespace {
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return pd::testing::read_text_file(path.string());
 }
 
 size_t count_of(const std::string& text, const std::string& needle) {

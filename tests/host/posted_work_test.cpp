@@ -45,10 +45,21 @@ struct PosterDir {
 struct PosterLibrary {
   void* handle = dlopen(PD_POSTER_PLUGIN, RTLD_NOW | RTLD_LOCAL);
   PosterReportFn report_fn = nullptr;
+  PosterWaitFn wait_fn = nullptr;
   PosterLibrary() {
     REQUIRE(handle != nullptr);
     report_fn = reinterpret_cast<PosterReportFn>(dlsym(handle, POSTER_REPORT_SYMBOL));
+    wait_fn = reinterpret_cast<PosterWaitFn>(dlsym(handle, POSTER_WAIT_SYMBOL));
     REQUIRE(static_cast<bool>(report_fn));
+    REQUIRE(static_cast<bool>(wait_fn));
+  }
+  // Waits for the plugin's threads to get somewhere, woken by each change of
+  // its counters; the bound only turns a hang into a failure.
+  void wait_until(const std::function<bool(const PosterReport&)>& done) const {
+    auto call = [](const PosterReport* snapshot, void* context) -> int {
+      return (*static_cast<const std::function<bool(const PosterReport&)>*>(context))(*snapshot);
+    };
+    REQUIRE(wait_fn(call, const_cast<void*>(static_cast<const void*>(&done)), 30000) == 1);
   }
   ~PosterLibrary() { dlclose(handle); }
   PosterReport report(bool finish = false) const {
@@ -63,16 +74,6 @@ pd::host::RuntimeSinks no_sinks() {
   sinks.ami_send = [](auto, auto, std::string*) { return PD_ENOLINK; };
   sinks.panel_send = [](auto, auto) { return PD_ENOTFOUND; };
   return sinks;
-}
-
-// Waits for the plugin's threads to get somewhere; the bound only turns a
-// hang into a failure, it is never the thing that passes the test.
-void wait_until(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!done()) {
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
 }
 
 // Runs what is ready on the host loop (this thread).
@@ -95,15 +96,13 @@ TEST_CASE("posted work: each accepted item runs or is dropped exactly once, also
   REQUIRE(runtime.start(std::move(*loaded), "{}"));
 
   // Some work runs while the plugin runs...
-  wait_until([&] { return library.report().accepted >= 30; });
+  library.wait_until([](const PosterReport& now) { return now.accepted >= 30; });
   run_ready(io);
   CHECK(library.report().runs >= 30);
   // ...and some is still pending when the host stops it, with the threads
   // still posting.
-  wait_until([&] {
-    const PosterReport now = library.report();
-    return now.accepted >= now.runs + now.drops + 30;
-  });
+  library.wait_until(
+      [](const PosterReport& now) { return now.accepted >= now.runs + now.drops + 30; });
   runtime.stop_all();
   // Drain handlers queued before the stop find nothing left to run.
   run_ready(io);

@@ -24,10 +24,7 @@ using pd::testing::eventually;
 namespace {
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return pd::testing::read_text_file(path.string());
 }
 
 // The counters of pbx-sim's last "--stats-interval" line ("" keys when none yet).
@@ -224,8 +221,7 @@ TEST_CASE(
   // The file is written on a worker; the engine says so on the host loop a
   // moment later, and the log reaches its file through a pipe.
   CHECK(eventually(
-      [&] { return rig.host_log().find("dialplan helpers written") != std::string::npos; },
-      20s));
+      [&] { return rig.host_log().find("dialplan helpers written") != std::string::npos; }, 20s));
   CHECK(run->stop(SIGTERM) == 0);
   CHECK(rig.originates_seen() == 0);
   CHECK(rig.sim->stop(SIGTERM) == 0);

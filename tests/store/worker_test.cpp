@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include "db_fixture.h"
@@ -222,13 +223,14 @@ TEST_CASE("worker: at most max_pending_jobs query jobs wait - one more fails wit
 
   // The query thread is held by the first job while the others queue.
   std::atomic<bool> started{false};
-  std::atomic<bool> release{false};
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
   std::vector<pd::Result<int>> answers;
   auto record = [&](pd::Result<int> r) { answers.push_back(std::move(r)); };
   worker.call<int>(
       [&](Store&) -> pd::Result<int> {
         started = true;
-        while (!release) std::this_thread::sleep_for(1ms);
+        released.wait();  // until the test lets it go, however long the queue checks take
         return 0;
       },
       record);
@@ -240,7 +242,7 @@ TEST_CASE("worker: at most max_pending_jobs query jobs wait - one more fails wit
   REQUIRE(loop.run_until([&] { return answers.size() == 1; }, 5s));
   REQUIRE_FALSE(answers[0].has_value());
   CHECK(answers[0].error().code == pd::ErrorCode::kLimit);
-  release = true;
+  release.set_value();
   REQUIRE(loop.run_until([&] { return answers.size() == 5; }, 5s));
   for (size_t i = 1; i < answers.size(); ++i) CHECK(answers[i].has_value());
   CHECK(*answers[1] == 0);

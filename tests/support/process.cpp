@@ -113,7 +113,18 @@ bool wait_for_port(int port, std::chrono::milliseconds timeout) {
       timeout);
 }
 
-std::string source_dir() { return PD_TEST_SOURCE_DIR; }
-std::string build_dir() { return PD_TEST_BUILD_DIR; }
+std::string source_dir() {
+  return PD_TEST_SOURCE_DIR;
+}
+std::string build_dir() {
+  return PD_TEST_BUILD_DIR;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 }  // namespace pd::testing

@@ -304,6 +304,8 @@ class Pbx {
   std::pair<Channel*, Channel*> new_local_pair(Call& call, Leg first, std::string_view exten,
                                                std::string_view context, std::string uid1,
                                                std::string uid2);
+  // The Originate's own pair, with its Newchannel and caller-id events (pbx_actions.cpp).
+  std::pair<Channel*, Channel*> open_first_pair(Call& call, std::string uid1, std::string uid2);
   Channel& chan(const Call& call, Leg leg);
   Channel* chan_if(const Call& call, Leg leg);
   void drop_channel(Call& call, Leg leg);

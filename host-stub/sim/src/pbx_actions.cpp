@@ -162,14 +162,7 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
   if (dead_end && !async) report_originate(call, false, 0);
   std::string uid1(channel_id), uid2(other_id);
   if (uid2.empty() && !uid1.empty()) uid2 = uid1 + ";2";
-  auto [a1, a2] = new_local_pair(call, kA1, call.first_exten, call.first_context, uid1, uid2);
-  a1->linkedid = a1->uniqueid;
-  a2->linkedid = a1->uniqueid;
-  ev_newchannel(*a1);
-  ev_newchannel(*a2);
-  set_callerid(call, *a1);
-  set_callerid(call, *a2);
-  ev_verbose_new_pair(call, *a1, *a2);
+  auto [a1, a2] = open_first_pair(call, std::move(uid1), std::move(uid2));
   if (dead_end) {
     // Trace 14: Local channel into a context the PBX does not have.
     ev_hangup(*a2, 0);
@@ -182,6 +175,21 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
   ev_newexten(*a2, "NoOp", "");
   start_first_party(call);
   return async ? ActionResult::kDone : ActionResult::kDeferred;
+}
+
+// The Originate's own Local pair (;1 the call id unless Asterisk names it),
+// announced as Asterisk does: both Newchannels, caller ids, verbose events.
+std::pair<Channel*, Channel*> Pbx::open_first_pair(Call& call, std::string uid1, std::string uid2) {
+  auto [a1, a2] = new_local_pair(call, kA1, call.first_exten, call.first_context, std::move(uid1),
+                                 std::move(uid2));
+  a1->linkedid = a1->uniqueid;
+  a2->linkedid = a1->uniqueid;
+  ev_newchannel(*a1);
+  ev_newchannel(*a2);
+  set_callerid(call, *a1);
+  set_callerid(call, *a2);
+  ev_verbose_new_pair(call, *a1, *a2);
+  return {a1, a2};
 }
 
 // ------------------------------------------------------------ Hangup

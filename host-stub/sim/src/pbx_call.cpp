@@ -297,17 +297,9 @@ void Pbx::first_unallocated(Call& call) {
 void Pbx::unallocated_response_first(Call& call) {
   cancel(call, kTimeoutSlot);
   report_originate(call, false, 0);
-  auto [a1, a2] = new_local_pair(call, kA1, call.first_exten, call.first_context,
-                                 std::move(call.pending_uid1), std::move(call.pending_uid2));
+  auto [a1, a2] = open_first_pair(call, std::move(call.pending_uid1), std::move(call.pending_uid2));
   call.pending_uid1.clear();
   call.pending_uid2.clear();
-  a1->linkedid = a1->uniqueid;
-  a2->linkedid = a1->uniqueid;
-  ev_newchannel(*a1);
-  ev_newchannel(*a2);
-  set_callerid(call, *a1);
-  set_callerid(call, *a2);
-  ev_verbose_new_pair(call, *a1, *a2);
   ev_newexten(*a2, "NoOp", "");
   a2->priority = customer_priority(Outcome::kUnallocated);
   ev_hangup_request(*a2, 16, true);

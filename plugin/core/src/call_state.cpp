@@ -620,6 +620,7 @@ CallChanges CallState::end(EpochMs now) {
   r.originate_reason = originate_reason_;
   r.hangup_cause = customer_cause_ >= 0 ? customer_cause_ : primary_cause_;
   r.error = error_;
+  r.originate_refused = rejected_;
   r.answered_ms =
       answered && !r.unknown ? (answered_ms_ != 0 ? answered_ms_ : local_leg_answered_ms_) : 0;
   r.ended_ms = now;

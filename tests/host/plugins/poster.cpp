@@ -10,6 +10,7 @@
 // or a use after free.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,9 @@
 namespace {
 
 constexpr int kThreads = 3;
+// Accepted items not run or dropped yet: a poster waits below this, so the
+// queue stays bounded while the test holds the loop.
+constexpr uint64_t kMaxOutstanding = 64;
 
 struct Item {
   int thread = 0;
@@ -32,6 +36,7 @@ struct Item {
 
 struct Registry {
   std::mutex mutex;
+  std::condition_variable changed;  // any counter moved
   std::vector<std::unique_ptr<Item>> items;
   PosterReport counters;
   uint64_t last_disposed[kThreads + 1] = {};  // per poster (index kThreads: the start() posts)
@@ -57,6 +62,7 @@ void dispose(void* arg, bool ran) noexcept {
   uint64_t& last = r.last_disposed[item->thread];
   if (item->seq <= last) r.counters.out_of_order++;
   last = item->seq;
+  r.changed.notify_all();
 }
 
 void run_item(void* arg) noexcept {
@@ -82,6 +88,7 @@ bool post_one(const pd_host_services_v1* host, int thread, uint64_t seq) {
   }
   const int rc = host->post(host->host, run_item, item, drop_item);
   std::lock_guard lock(r.mutex);
+  r.changed.notify_all();
   if (rc == PD_OK) {
     r.counters.accepted++;
     return true;
@@ -101,14 +108,20 @@ struct pd_plugin_state {
 namespace {
 
 void poster_thread(const pd_host_services_v1* host, int index) {
-  for (uint64_t seq = 1;; ++seq) {
-    if (!post_one(host, index, seq)) break;
-    // Keeps the queue from growing without bound while the test holds the loop.
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
-  }
   Registry& r = registry();
+  for (uint64_t seq = 1;; ++seq) {
+    {
+      std::unique_lock lock(r.mutex);
+      r.changed.wait(lock, [&] {
+        const PosterReport& c = r.counters;
+        return c.accepted - c.runs - c.drops < kMaxOutstanding;
+      });
+    }
+    if (!post_one(host, index, seq)) break;
+  }
   std::lock_guard lock(r.mutex);
   r.threads_refused++;
+  r.changed.notify_all();
 }
 
 int poster_start(const pd_host_services_v1* host, const char* config_json,
@@ -183,4 +196,15 @@ extern "C" PD_PLUGIN_EXPORT void poster_report(PosterReport* out, int finish) {
   r.counters = PosterReport{};
   for (auto& last : r.last_disposed) last = 0;
   r.threads_refused = 0;
+}
+
+extern "C" PD_PLUGIN_EXPORT int poster_wait(PosterDoneFn done, void* context, int timeout_ms) {
+  Registry& r = registry();
+  std::unique_lock lock(r.mutex);
+  auto holds = [&] {
+    PosterReport snapshot = r.counters;
+    snapshot.threads_refused = r.threads_refused;
+    return done(&snapshot, context) != 0;
+  };
+  return r.changed.wait_for(lock, std::chrono::milliseconds(timeout_ms), holds) ? 1 : 0;
 }

@@ -21,3 +21,9 @@ struct PosterReport {
 // (lost, twice), frees them and resets, ready for the next test.
 using PosterReportFn = void (*)(PosterReport* out, int finish);
 #define POSTER_REPORT_SYMBOL "poster_report"
+
+// Blocks until done(snapshot, context) is true - woken by every change of the
+// counters, never by a timer - or timeout_ms passes; returns the last answer.
+using PosterDoneFn = int (*)(const PosterReport* snapshot, void* context);
+using PosterWaitFn = int (*)(PosterDoneFn done, void* context, int timeout_ms);
+#define POSTER_WAIT_SYMBOL "poster_wait"

@@ -179,12 +179,13 @@ struct Milestones {
 
 struct CallResult {
   DialStatus dial_status = DialStatus::kNone;
-  std::string disposition;       // "Ok", "Agent", "DTMF_<d>", "Failed"
-  bool customer_dialed = false;  // false: the customer's phone never rang (attempt not used)
-  bool lost = false;             // ended by expire()/end_lost(), not by Asterisk's events
-  bool unknown = false;          // ended by end_unknown(): whether it was answered is not known
-  bool recovered = false;        // its end came from milestones, not from events
-  std::string agent;             // MemberName, else Interface; empty without AgentConnect
+  std::string disposition;         // "Ok", "Agent", "DTMF_<d>", "Failed"
+  bool customer_dialed = false;    // false: the customer's phone never rang (attempt not used)
+  bool lost = false;               // ended by expire()/end_lost(), not by Asterisk's events
+  bool unknown = false;            // ended by end_unknown(): whether it was answered is not known
+  bool recovered = false;          // its end came from milestones, not from events
+  bool originate_refused = false;  // Response: Error to the Originate: no channel ever existed
+  std::string agent;               // MemberName, else Interface; empty without AgentConnect
   std::string agent_interface;
   std::string dtmf;           // valid digits received, in order
   std::string amd_status;     // PanelDialerAMD Status as sent, if any

@@ -38,6 +38,9 @@ class ChildProcess {
   std::string log_path_;
 };
 
+// A file's whole text ("" when it cannot be read).
+std::string read_text_file(const std::string& path);
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_loopback_port();
 // True once a TCP connect to 127.0.0.1:port succeeds within timeout.
@@ -48,7 +51,9 @@ bool eventually(Condition condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (condition()) return true;
-    struct timespec ts{0, 20'000'000};
+    struct timespec ts {
+      0, 20'000'000
+    };
     nanosleep(&ts, nullptr);
   }
   return condition();
