@@ -1,0 +1,64 @@
+#include "pd/core/dial_gate.h"
+
+namespace pd::core {
+
+std::string_view to_string(GateVerdict verdict) noexcept {
+  switch (verdict) {
+    case GateVerdict::kDial:
+      return "dial";
+    case GateVerdict::kDoNotCall:
+      return "dnc";
+    case GateVerdict::kDncUnknown:
+      return "dnc-unknown";
+    case GateVerdict::kCampaignClosed:
+      return "campaign-closed";
+    case GateVerdict::kLeadClosed:
+      return "lead-closed";
+    case GateVerdict::kLeadNeverOpen:
+      return "lead-never-open";
+    case GateVerdict::kBadLeadZone:
+      return "bad-lead-zone";
+    case GateVerdict::kAttemptsUsed:
+      return "attempts-used";
+  }
+  return "?";
+}
+
+GateDecision may_offer(const Lead& lead, const Campaign& campaign, const Schedule& schedule,
+                       EpochS now) {
+  const int allowed = campaign.dial_attempts < 1 ? 1 : campaign.dial_attempts;
+  if (lead.attempts >= allowed) {
+    return {GateVerdict::kAttemptsUsed, 0,
+            "all " + std::to_string(allowed) + " attempts of the campaign are used"};
+  }
+  if (!schedule.is_open(now)) {
+    return {GateVerdict::kCampaignClosed, 0, "the campaign is outside its calling hours"};
+  }
+  if (lead.time_zone.empty() || lead.time_zone == schedule.zone().name()) return {};
+  if (!lead.zone) {
+    return {GateVerdict::kBadLeadZone, 0,
+            "the number's time zone '" + lead.time_zone + "' is unknown"};
+  }
+  // The same window, read in the lead's own zone.
+  const Schedule local(schedule.spec(), lead.zone);
+  if (local.is_open(now)) return {};
+  if (auto next = local.next_open(now)) {
+    return {GateVerdict::kLeadClosed, *next,
+            "outside the calling hours in the number's time zone (" + lead.time_zone + ")"};
+  }
+  return {GateVerdict::kLeadNeverOpen, 0,
+          "the campaign's dates are over in the number's time zone (" + lead.time_zone + ")"};
+}
+
+GateDecision may_dial(const Lead& lead, const Campaign& campaign, const Schedule& schedule,
+                      DncAnswer dnc, EpochS now) {
+  if (dnc == DncAnswer::kListed) {
+    return {GateVerdict::kDoNotCall, 0, "the number is on the do-not-call list"};
+  }
+  if (dnc == DncAnswer::kUnknown) {
+    return {GateVerdict::kDncUnknown, 0, "the do-not-call list could not be read"};
+  }
+  return may_offer(lead, campaign, schedule, now);
+}
+
+}  // namespace pd::core
