@@ -586,6 +586,19 @@ void Engine::release_leads(std::vector<uint64_t> ids) {
   });
 }
 
+// Leads outside the hours of their own time zone: back to the store, not
+// claimed again before they open.
+void Engine::defer_leads(std::vector<uint64_t> ids, pd::core::EpochS not_before) {
+  if (ids.empty()) return;
+  std::weak_ptr<bool> alive = alive_;
+  store_->defer(std::move(ids), not_before, [this, alive](pd::Result<size_t> deferred) {
+    if (!deferred && !alive.expired() && *alive.lock()) {
+      host_.log(PD_LOG_WARN,
+                "leads not deferred (their lease will expire): " + deferred.error().message);
+    }
+  });
+}
+
 // A final state for leads that were never dialed (do-not-call, closed by the
 // agent, an undialable number). Only leads this instance holds. A reason
 // (refused before dialing) is kept on the lead for the admin pages.

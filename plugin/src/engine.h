@@ -39,6 +39,8 @@
 #include "pd/core/ami_event.h"
 #include "pd/core/call_table.h"
 #include "pd/core/clock.h"
+#include "pd/core/dial_gate.h"
+#include "pd/core/lead.h"
 #include "pd/core/pacer.h"
 #include "pd/core/queue_view.h"
 #include "pd/core/retry_policy.h"
@@ -94,7 +96,9 @@ class Engine {
   // A campaign as the engine runs it.
   struct CampaignRun {
     PreparedCampaign prepared;
-    std::deque<pd::store::Lead> hopper;  // claimed, not yet dialed or shown
+    // Claimed, not yet dialed or shown: at most PluginConfig::hopper_size
+    // (claims stop there), plus leads put back after a refused Originate.
+    std::deque<pd::core::Lead> hopper;
     bool claim_in_flight = false;
     int64_t next_claim_ms = 0;  // after an empty claim, wait before asking again
     int starting = 0;           // leads between the pacer and the Originate (DNC lookup)
@@ -133,7 +137,7 @@ class Engine {
 
   // What the engine remembers of a call it placed, besides the core's state.
   struct LiveCall {
-    pd::store::Lead lead;
+    pd::core::Lead lead;
     int64_t campaign_id = 0;
     std::string campaign_name;
     pd::store::TimePoint started_at{};
@@ -146,7 +150,7 @@ class Engine {
   struct Reservation {
     int64_t campaign_id = 0;
     std::string interface;
-    pd::store::Lead lead;
+    pd::core::Lead lead;
     std::string call_id;  // set when Dial was clicked
     bool dial_requested = false;
   };
@@ -174,6 +178,7 @@ class Engine {
   void renew_leases();
   void publish_queues();
   void release_leads(std::vector<uint64_t> ids);
+  void defer_leads(std::vector<uint64_t> ids, pd::core::EpochS not_before);
   void drop_waiting_leads(std::string_view why);
   void background_failed(std::string_view what, const pd::Error& error);
   void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state,
@@ -189,17 +194,21 @@ class Engine {
   bool may_pace() const;
   void pace_campaign(CampaignRun& run, int64_t now_ms);
   void refill(CampaignRun& run, int64_t now_ms);
-  void start_calls(CampaignRun& run, std::vector<pd::store::Lead> leads);
+  void start_calls(CampaignRun& run, std::vector<pd::core::Lead> leads);
+  // Carries out the dial gate's answer for a lead it turned away: closes it
+  // (do-not-call, failed with the reason), gives it back (now, or not before
+  // its own hours), or keeps it first in the hopper (the lookup failed).
+  void turn_away(CampaignRun& run, pd::core::Lead lead, const pd::core::GateDecision& decision);
   // The call id, or nothing when the lead could not be dialed (it was put
   // back or marked, and the reason logged).
-  std::optional<std::string> originate(CampaignRun& run, const pd::store::Lead& lead,
+  std::optional<std::string> originate(CampaignRun& run, const pd::core::Lead& lead,
                                        const std::string& agent_interface,
                                        const std::string& agent);
   static bool wanted(const pd_ami_field* fields, size_t n_fields);
   void handle_call_changes(pd::core::CallState& call, pd::core::CallChanges changes,
                            const pd::core::AmiEvent& event);
   void finish_call(const std::string& call_id);
-  void close_same_name(int64_t campaign_id, const pd::store::Lead& reached);
+  void close_same_name(int64_t campaign_id, const pd::core::Lead& reached);
   void expire_calls(int64_t now_ms);
   std::string next_call_id();
 
@@ -207,7 +216,7 @@ class Engine {
   // calls after a restart, reconciliation after a reconnect, the milestones
   // the helper dialplan wrote to the Asterisk database (docs/milestones.md).
   void recover_own_leads();
-  void adopt_calls(std::vector<pd::store::OpenCall> calls, int64_t now_ms);
+  void adopt_calls(std::vector<OpenCall> calls, int64_t now_ms);
   void reconcile_calls(int64_t now_ms);
   void reconcile_finished(int64_t now_ms);
   void request_milestones(const std::string& call_id, bool finish, int64_t now_ms);
@@ -232,7 +241,7 @@ class Engine {
   // engine_agents.cpp: panels, preview cards, dispositions, inbound calls.
   void pace_preview(CampaignRun& run, int64_t now_ms);
   void show_card(CampaignRun& run, const std::string& agent, const std::string& interface,
-                 pd::store::Lead lead);
+                 pd::core::Lead lead);
   void clear_card(const std::string& agent, std::string_view reason, bool give_back);
   void preview_dial(const std::string& agent, uint64_t lead);
   void preview_skip(const std::string& agent, uint64_t lead, bool close);
@@ -272,7 +281,9 @@ class Engine {
   pd::core::QueueView queues_;
   pd::core::CallTable calls_;
   std::unordered_map<std::string, LiveCall> live_;
-  std::unordered_map<uint64_t, int> requeues_;  // number id -> never-dialed outcomes in a row
+  // Number id -> never-dialed outcomes in a row, while the number waits to be
+  // requeued; at most 10,000 entries (cleared at the bound).
+  std::unordered_map<uint64_t, int> requeues_;
   pd::core::Pacer pacer_{10};
 
   std::unordered_set<std::string> open_panels_;  // agents (extensions)
@@ -293,7 +304,7 @@ class Engine {
   int64_t reconcile_deadline_ms_ = 0;
   // Open calls of an earlier run read while a reconciliation was under way:
   // adopted when it ends, then reconciled themselves.
-  std::vector<pd::store::OpenCall> deferred_adoptions_;
+  std::vector<OpenCall> deferred_adoptions_;
   // recover_own_leads() succeeded; it runs once the campaigns are loaded, and
   // no call is placed before.
   bool leads_recovered_ = false;

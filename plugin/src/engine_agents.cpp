@@ -108,15 +108,21 @@ void Engine::pace_preview(CampaignRun& run, int64_t now) {
     }
     ++wanted;
     if (run.hopper.empty()) break;
-    pd::store::Lead lead = std::move(run.hopper.front());
+    pd::core::Lead lead = std::move(run.hopper.front());
     run.hopper.pop_front();
+    // A card only for a lead that may be dialed now (its own hours too).
+    const auto gate = pd::core::may_offer(lead, campaign, *run.prepared.schedule, now / 1000);
+    if (!gate.dial()) {
+      turn_away(run, std::move(lead), gate);
+      continue;
+    }
     show_card(run, agent, interface, std::move(lead));
   }
   if (wanted > 0 || run.hopper.size() < size_t(config_.hopper_size) / 2) refill(run, now);
 }
 
 void Engine::show_card(CampaignRun& run, const std::string& agent, const std::string& interface,
-                       pd::store::Lead lead) {
+                       pd::core::Lead lead) {
   pd::preview::PreviewData data;
   data.name = lead.name;
   data.number = lead.number;
@@ -184,7 +190,16 @@ void Engine::preview_dial(const std::string& agent, uint64_t lead_id) {
           refuse("The database is not reachable; the call was not placed. Try again.", true);
           return;
         }
-        if (!listed->empty()) {
+        auto run = campaigns_.find(reservation.campaign_id);
+        if (run == campaigns_.end() || !run->second.runnable()) {
+          refuse("The campaign is paused; the call was not placed.", false);
+          return;
+        }
+        const auto gate = pd::core::may_dial(
+            reservation.lead, run->second.prepared.campaign, *run->second.prepared.schedule,
+            listed->empty() ? pd::core::DncAnswer::kClear : pd::core::DncAnswer::kListed,
+            now_ms() / 1000);
+        if (gate.verdict == pd::core::GateVerdict::kDoNotCall) {
           ++stats_.dnc_skipped;
           reservation.dial_requested = false;
           const uint64_t id = reservation.lead.id;
@@ -194,15 +209,23 @@ void Engine::preview_dial(const std::string& agent, uint64_t lead_id) {
                                              "dialed.",
                                              "preview.dial"));
           host_.panel_send(agent, preview_clear_json(id, "do-not-call"));
+          send_agent_state(agent);
           return;
         }
-        auto run = campaigns_.find(reservation.campaign_id);
-        if (run == campaigns_.end() || !run->second.runnable()) {
-          refuse("The campaign is paused; the call was not placed.", false);
-          return;
-        }
-        if (!run->second.prepared.schedule->is_open(now_ms() / 1000)) {
+        if (gate.verdict == pd::core::GateVerdict::kCampaignClosed) {
           refuse("The campaign is outside its calling hours; the call was not placed.", false);
+          return;
+        }
+        if (!gate.dial()) {
+          // The lead's own hours, zone or attempts: the card goes, the lead
+          // is deferred or closed as the gate says.
+          reservation.dial_requested = false;
+          pd::core::Lead lead = std::move(reservation.lead);
+          reservations_.erase(it);
+          host_.panel_send(agent, error_json("Not dialed: " + gate.reason + ".", "preview.dial"));
+          host_.panel_send(agent, preview_clear_json(lead.id, "not-callable"));
+          turn_away(run->second, std::move(lead), gate);
+          send_agent_state(agent);
           return;
         }
         if (!ami_up_) {

@@ -12,6 +12,7 @@ namespace {
 
 constexpr int64_t kEmptyClaimPauseMs = 2000;   // nothing ready: ask again after this
 constexpr int64_t kOriginateMarginMs = 30000;  // beyond the Originate Timeout
+constexpr size_t kMaxRequeueCounts = 10000;    // Engine::requeues_
 
 int64_t steady_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -95,7 +96,7 @@ void Engine::pace_campaign(CampaignRun& run, int64_t now) {
   if (wanted <= 0 || run.hopper.empty()) return;
   const int granted = pacer_.limiter().take(std::min<int>(wanted, int(run.hopper.size())), now);
   if (granted <= 0) return;
-  std::vector<pd::store::Lead> leads;
+  std::vector<pd::core::Lead> leads;
   leads.reserve(size_t(granted));
   for (int i = 0; i < granted; ++i) {
     leads.push_back(std::move(run.hopper.front()));
@@ -114,7 +115,7 @@ void Engine::refill(CampaignRun& run, int64_t now) {
   std::weak_ptr<bool> alive = alive_;
   // The store drops (and closes) what is on the do-not-call list.
   store_->claim(id, n, config_.lease,
-                [this, alive, id](pd::Result<std::vector<pd::store::Lead>> leads) {
+                [this, alive, id](pd::Result<std::vector<pd::core::Lead>> leads) {
                   if (alive.expired() || !*alive.lock()) return;
                   auto it = campaigns_.find(id);
                   if (it == campaigns_.end()) {
@@ -143,8 +144,9 @@ void Engine::refill(CampaignRun& run, int64_t now) {
                 });
 }
 
-// The last do-not-call check and the schedule check, then the Originates.
-void Engine::start_calls(CampaignRun& run, std::vector<pd::store::Lead> leads) {
+// The last do-not-call lookup, then the dial gate for each lead, then the
+// Originates.
+void Engine::start_calls(CampaignRun& run, std::vector<pd::core::Lead> leads) {
   const int64_t id = run.id();
   const int64_t trigger_us = pacing_trigger_us_;
   const int count = int(leads.size());
@@ -153,46 +155,80 @@ void Engine::start_calls(CampaignRun& run, std::vector<pd::store::Lead> leads) {
   numbers.reserve(leads.size());
   for (const auto& lead : leads) numbers.push_back(lead.number);
   std::weak_ptr<bool> alive = alive_;
-  store_->dnc_lookup(
-      std::move(numbers), [this, alive, id, count, trigger_us, leads = std::move(leads)](
-                              pd::Result<std::vector<std::string>> listed) mutable {
-        if (alive.expired() || !*alive.lock()) return;
-        auto it = campaigns_.find(id);
-        std::vector<uint64_t> give_back;
-        if (it == campaigns_.end()) {
-          for (const auto& lead : leads) give_back.push_back(lead.id);
-          release_leads(std::move(give_back));
-          return;
+  store_->dnc_lookup(std::move(numbers), [this, alive, id, count, trigger_us,
+                                          leads = std::move(leads)](
+                                             pd::Result<std::vector<std::string>> listed) mutable {
+    if (alive.expired() || !*alive.lock()) return;
+    auto it = campaigns_.find(id);
+    if (it == campaigns_.end()) {
+      std::vector<uint64_t> give_back;
+      for (const auto& lead : leads) give_back.push_back(lead.id);
+      release_leads(std::move(give_back));
+      return;
+    }
+    CampaignRun& run = it->second;
+    run.starting -= count;
+    std::unordered_set<std::string> dnc;
+    if (listed) dnc.insert(listed->begin(), listed->end());
+    const int64_t now_s = now_ms() / 1000;
+    const bool dialing = run.runnable() && ami_up_;
+    std::vector<uint64_t> give_back;  // one store job for all of them
+    std::vector<pd::core::Lead> held;
+    for (auto& lead : leads) {
+      const auto answer = !listed                     ? pd::core::DncAnswer::kUnknown
+                          : dnc.contains(lead.number) ? pd::core::DncAnswer::kListed
+                                                      : pd::core::DncAnswer::kClear;
+      const auto decision =
+          pd::core::may_dial(lead, run.prepared.campaign, *run.prepared.schedule, answer, now_s);
+      if (decision.dial() && dialing) {
+        if (originate(run, lead, "", "") && trigger_us > 0) {
+          stats_.agent_to_originate.add(steady_us() - trigger_us);
         }
-        CampaignRun& run = it->second;
-        run.starting -= count;
-        if (!listed) {
-          // The database is away: the leads wait in the hopper, in order.
-          for (auto lead = leads.rbegin(); lead != leads.rend(); ++lead) {
-            run.hopper.push_front(std::move(*lead));
-          }
-          return;
-        }
-        const std::unordered_set<std::string> dnc(listed->begin(), listed->end());
-        std::vector<uint64_t> on_dnc;
-        const bool may_dial =
-            run.runnable() && ami_up_ && run.prepared.schedule->is_open(now_ms() / 1000);
-        for (auto& lead : leads) {
-          if (dnc.contains(lead.number)) {
-            on_dnc.push_back(lead.id);
-            ++stats_.dnc_skipped;
-          } else if (!may_dial) {
-            give_back.push_back(lead.id);
-          } else if (originate(run, lead, "", "") && trigger_us > 0) {
-            stats_.agent_to_originate.add(steady_us() - trigger_us);
-          }
-        }
-        finish_unused(std::move(on_dnc), pd::store::NumberState::kDnc);
-        release_leads(std::move(give_back));
-      });
+      } else if (decision.dial() || decision.verdict == pd::core::GateVerdict::kCampaignClosed) {
+        give_back.push_back(lead.id);
+      } else if (decision.verdict == pd::core::GateVerdict::kDncUnknown) {
+        held.push_back(std::move(lead));
+      } else {
+        turn_away(run, std::move(lead), decision);
+      }
+    }
+    release_leads(std::move(give_back));
+    // The database is away: these wait first in the hopper, in order.
+    for (auto lead = held.rbegin(); lead != held.rend(); ++lead) {
+      run.hopper.push_front(std::move(*lead));
+    }
+  });
 }
 
-std::optional<std::string> Engine::originate(CampaignRun& run, const pd::store::Lead& lead,
+void Engine::turn_away(CampaignRun& run, pd::core::Lead lead,
+                       const pd::core::GateDecision& decision) {
+  using pd::core::GateVerdict;
+  switch (decision.verdict) {
+    case GateVerdict::kDial:
+    case GateVerdict::kCampaignClosed:
+      release_leads({lead.id});
+      return;
+    case GateVerdict::kDncUnknown:
+      run.hopper.push_front(std::move(lead));
+      return;
+    case GateVerdict::kDoNotCall:
+      ++stats_.dnc_skipped;
+      finish_unused({lead.id}, pd::store::NumberState::kDnc);
+      return;
+    case GateVerdict::kLeadClosed:
+      defer_leads({lead.id}, decision.retry_at);
+      return;
+    case GateVerdict::kLeadNeverOpen:
+    case GateVerdict::kBadLeadZone:
+    case GateVerdict::kAttemptsUsed:
+      host_.log(PD_LOG_WARN, "lead " + std::to_string(lead.id) + " of '" +
+                                 run.prepared.campaign.name + "' not dialed: " + decision.reason);
+      finish_unused({lead.id}, pd::store::NumberState::kFailed, decision.reason);
+      return;
+  }
+}
+
+std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::Lead& lead,
                                              const std::string& agent_interface,
                                              const std::string& agent) {
   const pd::core::Campaign& campaign = run.prepared.campaign;
@@ -369,9 +405,12 @@ void Engine::finish_call(const std::string& call_id) {
   const int requeues_before = requeues_.contains(live.lead.id) ? requeues_[live.lead.id] : 0;
   const auto decision = pd::core::decide_retry(rule, live.lead.attempts, requeues_before,
                                                pd::core::AttemptOutcome::from(result), now);
-  if (decision.requeues == 0) {
+  if (decision.requeues == 0 || decision.step != pd::core::NextStep::kRetry) {
     requeues_.erase(live.lead.id);
   } else {
+    // A stale count (its lead went to another instance) only costs a broken
+    // setup a few more loops: clearing at the bound is safe.
+    if (requeues_.size() >= kMaxRequeueCounts) requeues_.clear();
     requeues_[live.lead.id] = decision.requeues;
   }
 
@@ -432,7 +471,7 @@ void Engine::finish_call(const std::string& call_id) {
 // Group by name: the contact has been reached, so its other numbers this
 // instance holds (claimed, not dialed) are closed too. The store closes the
 // ones still pending or waiting for a retry.
-void Engine::close_same_name(int64_t campaign_id, const pd::store::Lead& reached) {
+void Engine::close_same_name(int64_t campaign_id, const pd::core::Lead& reached) {
   if (reached.name.empty()) return;
   auto run = campaigns_.find(campaign_id);
   if (run == campaigns_.end()) return;

@@ -28,7 +28,7 @@ constexpr std::string_view kNotFound = "Database entry not found";
 void Engine::recover_own_leads() {
   recovery_in_flight_ = true;
   std::weak_ptr<bool> alive = alive_;
-  store_->recover([this, alive](pd::Result<std::vector<pd::store::OpenCall>> open) {
+  store_->recover([this, alive](pd::Result<std::vector<OpenCall>> open) {
     if (alive.expired() || !*alive.lock()) return;
     recovery_in_flight_ = false;
     if (!open) {
@@ -53,7 +53,7 @@ void Engine::recover_own_leads() {
 }
 
 // Follows calls an earlier run of this instance started.
-void Engine::adopt_calls(std::vector<pd::store::OpenCall> calls, int64_t now) {
+void Engine::adopt_calls(std::vector<OpenCall> calls, int64_t now) {
   for (auto& call : calls) {
     const int64_t campaign_id = call.lead.campaign_id;
     pd::core::CallInfo info{campaign_id, int64_t(call.lead.id), call.lead.attempts + 1, ""};

@@ -17,12 +17,25 @@
 #include <string>
 #include <vector>
 
+#include "pd/core/clock.h"
+#include "pd/core/lead.h"
 #include "pd/result.h"
 #include "pd/store/records.h"
 #include "pd/store/store_worker.h"
 #include "pd/store/write_ops.h"
 
 namespace pd::plugin {
+
+// A call an earlier run of this instance started and saw no end of (the
+// process died): what the engine needs to follow it again.
+struct OpenCall {
+  std::string call_id;
+  pd::core::Lead lead;  // attempts: this call not counted yet
+  std::string campaign_name;
+  pd::store::TimePoint started_at{};
+  bool local_first = false;  // local first leg or preview: the customer is dialed second
+  std::string valid_dtmf;
+};
 
 class LeadStore {
  public:
@@ -52,14 +65,18 @@ class LeadStore {
                             std::function<void(pd::store::ConfigSnapshot)> on_change) = 0;
 
   // Claims up to n ready leads of a campaign for `lease`; those on the
-  // do-not-call list are finished as dnc, not returned.
+  // do-not-call list are finished as dnc, not returned. Each lead's own time
+  // zone is loaded (Lead::zone; null when it is unknown).
   virtual void claim(int64_t campaign_id, size_t n, std::chrono::seconds lease,
-                     Done<std::vector<pd::store::Lead>> done) = 0;
+                     Done<std::vector<pd::core::Lead>> done) = 0;
   // The numbers of `numbers` on the do-not-call list (its own connection:
   // never waits behind a claim).
   virtual void dnc_lookup(std::vector<std::string> numbers,
                           Done<std::vector<std::string>> done) = 0;
   virtual void release(std::vector<uint64_t> ids, Done<size_t> done) = 0;
+  // Gives claimed leads back, not to be claimed again before `not_before`
+  // (UTC seconds): outside the hours of their own time zone.
+  virtual void defer(std::vector<uint64_t> ids, pd::core::EpochS not_before, Done<size_t> done) = 0;
   virtual void renew(std::vector<uint64_t> ids, std::chrono::seconds lease, Done<size_t> done) = 0;
   // A final state for leads never dialed; `reason` (may be empty) is kept
   // on the lead for the admin.
@@ -67,7 +84,7 @@ class LeadStore {
                              std::string reason, Done<size_t> done) = 0;
   // After a restart: gives back the leads only reserved, returns the calls
   // an earlier run of this instance left in flight.
-  virtual void recover(Done<std::vector<pd::store::OpenCall>> done) = 0;
+  virtual void recover(Done<std::vector<OpenCall>> done) = 0;
 
   // Queues a call write (start, answer, result, agent tag), in order.
   virtual pd::Status submit(pd::store::WriteOp op) = 0;

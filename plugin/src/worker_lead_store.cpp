@@ -1,5 +1,7 @@
 #include "worker_lead_store.h"
 
+#include "lead_mapping.h"
+
 #include <unordered_set>
 
 #include "pd/store/migrator.h"
@@ -84,29 +86,36 @@ void WorkerLeadStore::watch_config(std::chrono::milliseconds every,
   store_->watch_config(every, std::move(on_change));
 }
 
-// Claim, then drop what is on the do-not-call list right there on the worker.
+// Claim, then drop what is on the do-not-call list right there on the
+// worker, and map the rows to the engine's leads (loading their zones).
 void WorkerLeadStore::claim(int64_t campaign_id, size_t n, std::chrono::seconds lease,
-                            Done<std::vector<pd::store::Lead>> done) {
-  store_->call<std::vector<pd::store::Lead>>(
-      [campaign_id, n, lease](pd::store::Store& store) -> pd::Result<std::vector<pd::store::Lead>> {
+                            Done<std::vector<pd::core::Lead>> done) {
+  store_->call<std::vector<pd::core::Lead>>(
+      [campaign_id, n, lease,
+       zones = zones_](pd::store::Store& store) -> pd::Result<std::vector<pd::core::Lead>> {
         auto leads = store.claim(uint32_t(campaign_id), n, lease);
-        if (!leads || leads->empty()) return leads;
+        if (!leads) return pd::fail(leads.error());
+        std::vector<pd::core::Lead> clean;
+        if (leads->empty()) return clean;
         std::vector<std::string> numbers;
         for (const auto& lead : *leads) numbers.push_back(lead.number);
+        // A failed lookup is not fatal here: the gate checks again before dialing.
         auto listed = store.dnc_lookup(numbers);
-        if (!listed || listed->empty()) return leads;  // (checked again before dialing)
-        const std::unordered_set<std::string> dnc(listed->begin(), listed->end());
-        std::vector<pd::store::Lead> clean;
+        std::unordered_set<std::string> dnc;
+        if (listed) dnc.insert(listed->begin(), listed->end());
         std::vector<uint64_t> on_list;
-        for (auto& lead : *leads) {
+        clean.reserve(leads->size());
+        for (const auto& lead : *leads) {
           if (dnc.contains(lead.number)) {
             on_list.push_back(lead.id);
           } else {
-            clean.push_back(std::move(lead));
+            clean.push_back(to_core_lead(lead, *zones));
           }
         }
-        auto marked = store.finish_unused(on_list, pd::store::NumberState::kDnc);
-        if (!marked) return pd::fail(marked.error());
+        if (!on_list.empty()) {
+          auto marked = store.finish_unused(on_list, pd::store::NumberState::kDnc);
+          if (!marked) return pd::fail(marked.error());
+        }
         return clean;
       },
       std::move(done));
@@ -119,6 +128,14 @@ void WorkerLeadStore::dnc_lookup(std::vector<std::string> numbers,
 
 void WorkerLeadStore::release(std::vector<uint64_t> ids, Done<size_t> done) {
   store_->release(std::move(ids), std::move(done));
+}
+
+void WorkerLeadStore::defer(std::vector<uint64_t> ids, pd::core::EpochS not_before,
+                            Done<size_t> done) {
+  const pd::store::TimePoint when{std::chrono::seconds(not_before)};
+  store_->call<size_t>(
+      [ids = std::move(ids), when](pd::store::Store& store) { return store.defer(ids, when); },
+      std::move(done));
 }
 
 void WorkerLeadStore::renew(std::vector<uint64_t> ids, std::chrono::seconds lease,
@@ -135,13 +152,18 @@ void WorkerLeadStore::finish_unused(std::vector<uint64_t> ids, pd::store::Number
       std::move(done));
 }
 
-void WorkerLeadStore::recover(Done<std::vector<pd::store::OpenCall>> done) {
-  store_->call<std::vector<pd::store::OpenCall>>(
-      [](pd::store::Store& store) -> pd::Result<std::vector<pd::store::OpenCall>> {
+void WorkerLeadStore::recover(Done<std::vector<OpenCall>> done) {
+  store_->call<std::vector<OpenCall>>(
+      [zones = zones_](pd::store::Store& store) -> pd::Result<std::vector<OpenCall>> {
         if (auto released = store.release_all_reserved(); !released) {
           return pd::fail(released.error());
         }
-        return store.open_calls();
+        auto rows = store.open_calls();
+        if (!rows) return pd::fail(rows.error());
+        std::vector<OpenCall> calls;
+        calls.reserve(rows->size());
+        for (const auto& row : *rows) calls.push_back(to_open_call(row, *zones));
+        return calls;
       },
       std::move(done));
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "lead_store.h"
+#include "pd/core/time_zone.h"
 #include "pd/store/dsn.h"
 
 namespace pd::plugin {
@@ -35,13 +36,14 @@ class WorkerLeadStore final : public LeadStore {
   void watch_config(std::chrono::milliseconds every,
                     std::function<void(pd::store::ConfigSnapshot)> on_change) override;
   void claim(int64_t campaign_id, size_t n, std::chrono::seconds lease,
-             Done<std::vector<pd::store::Lead>> done) override;
+             Done<std::vector<pd::core::Lead>> done) override;
   void dnc_lookup(std::vector<std::string> numbers, Done<std::vector<std::string>> done) override;
   void release(std::vector<uint64_t> ids, Done<size_t> done) override;
+  void defer(std::vector<uint64_t> ids, pd::core::EpochS not_before, Done<size_t> done) override;
   void renew(std::vector<uint64_t> ids, std::chrono::seconds lease, Done<size_t> done) override;
   void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state, std::string reason,
                      Done<size_t> done) override;
-  void recover(Done<std::vector<pd::store::OpenCall>> done) override;
+  void recover(Done<std::vector<OpenCall>> done) override;
   pd::Status submit(pd::store::WriteOp op) override;
   void heartbeat(pd::store::Heartbeat beat, Done<bool> done) override;
   void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
@@ -56,6 +58,10 @@ class WorkerLeadStore final : public LeadStore {
   WorkerLeadStoreOptions options_;
   std::unique_ptr<pd::store::StoreWorker> store_;
   std::unique_ptr<pd::store::StoreWorker> dnc_;
+  // Leads' own time zones, loaded on store_'s query thread only (the one
+  // thread that maps claimed rows). Bounded by the zones installed on the
+  // machine (an unknown name is not kept).
+  std::shared_ptr<pd::core::TimeZoneCache> zones_ = std::make_shared<pd::core::TimeZoneCache>();
 };
 
 }  // namespace pd::plugin

@@ -150,3 +150,29 @@ TEST_CASE("dial gate: may_offer is the gate without the do-not-call answer") {
       GateVerdict::kLeadClosed);
   CHECK(to_string(GateVerdict::kLeadClosed) == "lead-closed");
 }
+
+TEST_CASE("dial gate: a lead waits for the first hour both windows share") {
+  // 09:00-18:00 in New York and in Berlin meet only 09:00-12:00 New York
+  // time (15:00-18:00 Berlin, both on summer time).
+  const Campaign campaign = new_york_campaign();
+  const Schedule schedule(campaign.schedule, zone("America/New_York"));
+  const Lead berlin = lead_in("Europe/Berlin");
+  // 2025-06-02 17:00 UTC: 13:00 New York (open), 19:00 Berlin (closed).
+  const auto decision =
+      may_dial(berlin, campaign, schedule, DncAnswer::kClear, utc(2025, 6, 2, 17));
+  CHECK(decision.verdict == GateVerdict::kLeadClosed);
+  // Next day: Berlin opens 07:00 UTC (New York still closed), New York
+  // opens 13:00 UTC while Berlin is open.
+  CHECK(decision.retry_at == utc(2025, 6, 3, 13));
+}
+
+TEST_CASE("dial gate: hours that never meet fail the lead with the reason") {
+  // 09:00-18:00 in New York never meets 09:00-18:00 in Tokyo (13 hours ahead).
+  const Campaign campaign = new_york_campaign();
+  const Schedule schedule(campaign.schedule, zone("America/New_York"));
+  const auto decision =
+      may_dial(lead_in("Asia/Tokyo"), campaign, schedule, DncAnswer::kClear, utc(2025, 6, 2, 15));
+  CHECK(decision.verdict == GateVerdict::kLeadNeverOpen);
+  CHECK(decision.reason ==
+        "the calling hours in the number's time zone (Asia/Tokyo) never meet the campaign's");
+}

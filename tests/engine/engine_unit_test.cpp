@@ -243,7 +243,7 @@ TEST_CASE("engine: a reconciliation that gets no answer is asked again") {
 
 TEST_CASE("engine: adopted calls end under their campaign's own rule - no record, not answered") {
   Harness h;
-  pd::store::OpenCall open;
+  pd::plugin::OpenCall open;
   open.call_id = "t-old-1";
   open.lead.id = 7;
   open.lead.campaign_id = 1;
@@ -273,7 +273,7 @@ TEST_CASE("engine: adopted calls end under their campaign's own rule - no record
 
 TEST_CASE("engine: milestones that cannot be read - the call ends Unknown, never redialed") {
   Harness h;
-  pd::store::OpenCall open;
+  pd::plugin::OpenCall open;
   open.call_id = "t-old-2";
   open.lead.id = 8;
   open.lead.campaign_id = 1;
@@ -310,4 +310,31 @@ TEST_CASE("engine: a failed lease renewal sends the waiting leads back for a new
   CHECK(h.host.logged("lease renewal failed"));
   h.store->renew_error.reset();
   CHECK(h.store->claims >= claims_before);
+}
+
+TEST_CASE(
+    "engine: every lead passes the dial gate - its own hours, its zone, the do-not-call list") {
+  Harness h;
+  auto campaign = automatic_campaign(1, "zones");
+  campaign.start_hour = 9h;  // 09:00-18:00 UTC; the clock says 12:00 UTC
+  campaign.end_hour = 18h;
+  campaign.time_zone = "UTC";
+  h.store->add_lead(1, 1, "5550001", "America/New_York");  // 07:00 there: not yet
+  h.store->add_lead(1, 2, "5550002", "Europe/Berlin");     // 13:00 there
+  h.store->add_lead(1, 3, "5550003", "Mars/Olympus");      // no such zone
+  h.store->add_lead(1, 4, "5550004");                      // the campaign's zone
+  h.start({campaign});
+  const auto originates = h.originates();
+  REQUIRE(originates.size() == 2);
+  CHECK(originates[0].get("Channel").find("5550002") != std::string::npos);
+  CHECK(originates[1].get("Channel").find("5550004") != std::string::npos);
+  // New York opens at 09:00 EST = 14:00 UTC: the lead goes back until then.
+  REQUIRE(h.store->deferred.size() == 1);
+  CHECK(h.store->deferred[0].first == 1);
+  CHECK(h.store->deferred[0].second == kStart / 1000 + 2 * 3600);
+  // An unknown zone: never dialed, failed with the reason for the admin.
+  REQUIRE(h.store->finished.size() == 1);
+  CHECK(h.store->finished[0] ==
+        std::pair<uint64_t, pd::store::NumberState>(3, pd::store::NumberState::kFailed));
+  CHECK(h.store->finish_reasons[3] == "the number's time zone 'Mars/Olympus' is unknown");
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -20,19 +21,27 @@ class FakeStore final : public pd::plugin::LeadStore {
   explicit FakeStore(const pd_host_services_v1* services) : host_(services) {}
 
   // ---- what the test sets up ----
-  void add_lead(uint32_t campaign, uint64_t id, std::string number) {
-    pd::store::Lead lead;
+  // A lead with its own time zone when `time_zone` is set (loaded from the
+  // system's zoneinfo, as the real store does; an unknown one stays null).
+  pd::core::Lead& add_lead(uint32_t campaign, uint64_t id, std::string number,
+                           std::string time_zone = {}) {
+    pd::core::Lead lead;
     lead.id = id;
     lead.campaign_id = campaign;
     lead.number = std::move(number);
     lead.name = "Lead " + lead.number;
+    if (!time_zone.empty()) {
+      lead.time_zone = time_zone;
+      if (auto zone = pd::core::TimeZone::load(time_zone)) lead.zone = *zone;
+    }
     pending_[campaign].push_back(std::move(lead));
+    return pending_[campaign].back();
   }
   std::set<std::string> dnc;
   bool is_healthy = true;
   // renew answers: an error, or fewer leads than asked.
   std::optional<pd::Error> renew_error;
-  std::vector<pd::store::OpenCall> open_calls;  // what recover() finds
+  std::vector<pd::plugin::OpenCall> open_calls;  // what recover() finds
   // Delivers a configuration, as the config watch would.
   void push_config(pd::store::ConfigSnapshot snapshot) {
     if (on_config_) on_config_(std::move(snapshot));
@@ -40,6 +49,8 @@ class FakeStore final : public pd::plugin::LeadStore {
 
   // ---- what the test reads ----
   std::vector<uint64_t> released;
+  std::vector<std::pair<uint64_t, pd::core::EpochS>> deferred;  // id, not before
+  std::map<uint64_t, std::string> finish_reasons;               // id -> reason given
   std::vector<std::pair<uint64_t, pd::store::NumberState>> finished;
   std::vector<pd::store::WriteOp> writes;
   std::map<uint32_t, pd::store::CampaignStatus> statuses;  // the latest per campaign
@@ -70,13 +81,13 @@ class FakeStore final : public pd::plugin::LeadStore {
     on_config_ = std::move(on_change);
   }
   void claim(int64_t campaign_id, size_t n, std::chrono::seconds,
-             Done<std::vector<pd::store::Lead>> done) override {
+             Done<std::vector<pd::core::Lead>> done) override {
     ++claims;
     if (!is_healthy) return fail(std::move(done));
     auto& pending = pending_[uint32_t(campaign_id)];
-    std::vector<pd::store::Lead> out;
+    std::vector<pd::core::Lead> out;
     while (!pending.empty() && out.size() < n) {
-      pd::store::Lead lead = std::move(pending.front());
+      pd::core::Lead lead = std::move(pending.front());
       pending.erase(pending.begin());
       if (dnc.contains(lead.number)) {
         finished.emplace_back(lead.id, pd::store::NumberState::kDnc);
@@ -98,17 +109,24 @@ class FakeStore final : public pd::plugin::LeadStore {
     released.insert(released.end(), ids.begin(), ids.end());
     answer(std::move(done), ids.size());
   }
+  void defer(std::vector<uint64_t> ids, pd::core::EpochS not_before, Done<size_t> done) override {
+    for (auto id : ids) deferred.emplace_back(id, not_before);
+    answer(std::move(done), ids.size());
+  }
   void renew(std::vector<uint64_t> ids, std::chrono::seconds, Done<size_t> done) override {
     ++renewals;
     if (renew_error) return answer(std::move(done), pd::Result<size_t>(pd::fail(*renew_error)));
     answer(std::move(done), ids.size());
   }
-  void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state, std::string,
+  void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state, std::string reason,
                      Done<size_t> done) override {
-    for (auto id : ids) finished.emplace_back(id, state);
+    for (auto id : ids) {
+      finished.emplace_back(id, state);
+      if (!reason.empty()) finish_reasons[id] = reason;
+    }
     answer(std::move(done), ids.size());
   }
-  void recover(Done<std::vector<pd::store::OpenCall>> done) override {
+  void recover(Done<std::vector<pd::plugin::OpenCall>> done) override {
     answer(std::move(done), open_calls);
   }
   pd::Status submit(pd::store::WriteOp op) override {
@@ -145,7 +163,7 @@ class FakeStore final : public pd::plugin::LeadStore {
   }
 
   pd::plugin::HostLink host_;
-  std::map<uint32_t, std::vector<pd::store::Lead>> pending_;
+  std::map<uint32_t, std::deque<pd::core::Lead>> pending_;
   std::function<void(pd::store::ConfigSnapshot)> on_config_;
 };
 

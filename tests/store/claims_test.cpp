@@ -256,3 +256,42 @@ TEST_CASE(
   CHECK(claim(10).empty());
   CHECK(db->count("dialer_numbers", "claim_owner = 'engine-f' AND state = 'reserved'") == 22);
 }
+
+TEST_CASE("defer: a lead given back until its own hours is claimed only from then") {
+  auto db = open_scratch_db();
+  if (!db) return;
+  const auto campaign = db->add_campaign("defer");
+  db->add_numbers(campaign, 3);  // ids 1..3
+  auto& conn = db->conn();
+  REQUIRE(conn.execute("UPDATE dialer_numbers SET attempts = 1 WHERE id = 2").has_value());
+  Store store(conn, "engine-d");
+  auto first = store.claim(campaign, 3, 60s);
+  REQUIRE(first.has_value());
+  REQUIRE(first->size() == 3);
+  const auto later = std::chrono::time_point_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now() + std::chrono::hours(2));
+  std::vector<std::uint64_t> wait{1, 2};
+  Store other(conn, "engine-x");
+  CHECK(other.defer(wait, later).value_or(99) == 0);  // not its leads
+  auto deferred = store.defer(wait, later);
+  REQUIRE(deferred.has_value());
+  CHECK(*deferred == 2);
+  // Back in the queue (retry for the one tried before), owned by nobody,
+  // not due for two hours.
+  CHECK(db->count("dialer_numbers",
+                  "id = 1 AND state = 'pending' AND claim_owner IS NULL"
+                  " AND next_try_at > NOW(3) + INTERVAL 1 HOUR") == 1);
+  CHECK(db->count("dialer_numbers",
+                  "id = 2 AND state = 'retry' AND claim_owner IS NULL"
+                  " AND next_try_at > NOW(3) + INTERVAL 1 HOUR") == 1);
+  auto none = store.claim(campaign, 10, 60s);
+  REQUIRE(none.has_value());
+  CHECK(none->empty());
+  // When the time has come they are claimed again.
+  REQUIRE(conn.execute("UPDATE dialer_numbers SET next_try_at = NOW(3) - INTERVAL 1 SECOND"
+                       " WHERE id IN (1, 2)")
+              .has_value());
+  auto again = store.claim(campaign, 10, 60s);
+  REQUIRE(again.has_value());
+  CHECK(ids_of(*again) == std::vector<std::uint64_t>{1, 2});
+}

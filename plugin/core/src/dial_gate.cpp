@@ -24,6 +24,27 @@ std::string_view to_string(GateVerdict verdict) noexcept {
   return "?";
 }
 
+namespace {
+
+// The first second at or after `from` when both schedules are open: each
+// step moves to the next opening of one of them, so 64 steps look at least
+// 32 windows ahead (a month of daily windows); none when they never meet
+// there, or one of them never opens again.
+std::optional<EpochS> first_common_opening(const Schedule& a, const Schedule& b, EpochS from) {
+  EpochS t = from;
+  for (int step = 0; step < 64; ++step) {
+    const auto a_open = a.next_open(t);
+    if (!a_open) return std::nullopt;
+    const auto b_open = b.next_open(*a_open);
+    if (!b_open) return std::nullopt;
+    if (a.is_open(*b_open)) return *b_open;
+    t = *b_open;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 GateDecision may_offer(const Lead& lead, const Campaign& campaign, const Schedule& schedule,
                        EpochS now) {
   const int allowed = campaign.dial_attempts < 1 ? 1 : campaign.dial_attempts;
@@ -42,12 +63,13 @@ GateDecision may_offer(const Lead& lead, const Campaign& campaign, const Schedul
   // The same window, read in the lead's own zone.
   const Schedule local(schedule.spec(), lead.zone);
   if (local.is_open(now)) return {};
-  if (auto next = local.next_open(now)) {
-    return {GateVerdict::kLeadClosed, *next,
+  if (auto both = first_common_opening(schedule, local, now)) {
+    return {GateVerdict::kLeadClosed, *both,
             "outside the calling hours in the number's time zone (" + lead.time_zone + ")"};
   }
   return {GateVerdict::kLeadNeverOpen, 0,
-          "the campaign's dates are over in the number's time zone (" + lead.time_zone + ")"};
+          "the calling hours in the number's time zone (" + lead.time_zone +
+              ") never meet the campaign's"};
 }
 
 GateDecision may_dial(const Lead& lead, const Campaign& campaign, const Schedule& schedule,

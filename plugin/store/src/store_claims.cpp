@@ -263,6 +263,16 @@ pd::Result<std::size_t> Store::release(std::span<const std::uint64_t> lead_ids) 
       {instance_}, lead_ids);
 }
 
+pd::Result<std::size_t> Store::defer(std::span<const std::uint64_t> lead_ids,
+                                     TimePoint not_before) {
+  return detail::execute_for_ids(
+      conn_,
+      "UPDATE dialer_numbers SET state = IF(attempts > 0, 'retry', 'pending'),"
+      " next_try_at = ?, claim_owner = NULL, claim_expires_at = NULL"
+      " WHERE claim_owner = ? AND state = 'reserved'",
+      {not_before, instance_}, lead_ids);
+}
+
 pd::Result<std::size_t> Store::renew(std::span<const std::uint64_t> lead_ids,
                                      std::chrono::seconds lease) {
   if (lease.count() <= 0) return pd::fail(pd::Error::invalid("claim lease must be positive"));

@@ -42,7 +42,8 @@ enum class GateVerdict {
   kDncUnknown,      // keep the lead and ask again later
   kCampaignClosed,  // outside the campaign's window: give the lead back
   kLeadClosed,      // open for the campaign, not in the lead's zone: give it back until `retry_at`
-  kLeadNeverOpen,   // the window never opens again in the lead's zone: fail it (reason)
+  kLeadNeverOpen,   // the two windows never meet again (dates over, or hours that never
+                    // overlap): fail it (reason)
   kBadLeadZone,     // the lead's zone is unknown: fail it (reason)
   kAttemptsUsed,    // no attempt left: fail it (reason)
 };
@@ -50,7 +51,7 @@ std::string_view to_string(GateVerdict verdict) noexcept;  // "dial", "dnc", ...
 
 struct GateDecision {
   GateVerdict verdict = GateVerdict::kDial;
-  EpochS retry_at = 0;  // kLeadClosed: when the lead's window opens next
+  EpochS retry_at = 0;  // kLeadClosed: the first second both windows are open
   std::string reason;   // empty for kDial; else a sentence for the log and the admin
   bool dial() const { return verdict == GateVerdict::kDial; }
 };

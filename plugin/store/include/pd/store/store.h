@@ -69,6 +69,9 @@ class Store {
   // Gives reserved (not yet dialed) leads back: pending, or retry if they were
   // tried before. Only leads this instance owns; returns how many.
   pd::Result<std::size_t> release(std::span<const std::uint64_t> lead_ids);
+  // Gives reserved leads back like release(), not to be claimed before
+  // `not_before` (a lead outside the calling hours of its own time zone).
+  pd::Result<std::size_t> defer(std::span<const std::uint64_t> lead_ids, TimePoint not_before);
   // Extends the lease of leads this instance owns (reserved, dialing or
   // answered) to now + lease; returns how many were still owned.
   pd::Result<std::size_t> renew(std::span<const std::uint64_t> lead_ids,

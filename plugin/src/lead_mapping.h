@@ -1,0 +1,18 @@
+// The store's rows as the engine's core types: the only place a
+// pd::store::Lead becomes a pd::core::Lead. Runs on the store's query thread
+// (it may read a zone file the first time a zone is seen).
+#pragma once
+
+#include "lead_store.h"
+#include "pd/core/lead.h"
+#include "pd/core/time_zone.h"
+#include "pd/store/records.h"
+
+namespace pd::plugin {
+
+// `zones` loads the lead's own time zone, if it has one; an unknown zone
+// leaves Lead::zone null (the dial gate refuses such a lead, naming it).
+pd::core::Lead to_core_lead(const pd::store::Lead& row, pd::core::TimeZoneCache& zones);
+OpenCall to_open_call(const pd::store::OpenCall& row, pd::core::TimeZoneCache& zones);
+
+}  // namespace pd::plugin
