@@ -17,7 +17,8 @@ function pd_add_contacts(Form $form): ?string
     } elseif (is_array($range)) {
         $numbers = pd_range_numbers($range);
     }
-    $checked = pd_check_contact($form->text('group_name'), $form->text('name'), $numbers[0], $form->text('caller_id'), $form->text('variables'));
+    $checked = pd_check_contact($form->text('group_name'), $form->text('name'), $numbers[0], $form->text('caller_id'), $form->text('variables'),
+        $form->text('time_zone'));
     if (is_string($checked)) {
         $form->error(pd_contact_error_field($checked), $checked);
     }
@@ -25,12 +26,15 @@ function pd_add_contacts(Form $form): ?string
         return null;
     }
     // One number is stored as normalised (555-0051 → 5550051); a range is digits already.
-    $rows = array_map(fn ($n) => [$checked[0], $checked[1], $n, $checked[3], $checked[4]], is_array($range) ? $numbers : [$checked[2]]);
+    $rows = array_map(fn ($n) => [$checked[0], $checked[1], $n, $checked[3], $checked[4], $checked[5]], is_array($range) ? $numbers : [$checked[2]]);
     $added = pd_transaction(fn (PDO $pdo) => pd_insert_contacts($pdo, $rows));
     return $added === 1 ? "Contact {$checked[2]} added to {$checked[0]}." : "$added contacts ($numberText) added to {$checked[0]}.";
 }
 
-/** INSERT IGNORE … SELECT of a group into a campaign, skipping do-not-call numbers; returns the result message. */
+/**
+ * INSERT IGNORE … SELECT of a group into a campaign, skipping do-not-call numbers; returns the result message.
+ * Each number takes its contact's time zone (NULL: the campaign's), which the engine's dial gate honours.
+ */
 function pd_add_group_to_campaign(int $campaignId, string $group, string $callerId, int $priority): string
 {
     return pd_transaction(function (PDO $pdo) use ($campaignId, $group, $callerId, $priority): string {
@@ -38,8 +42,8 @@ function pd_add_group_to_campaign(int $campaignId, string $group, string $caller
         $count = $pdo->prepare("SELECT COUNT(*) AS total, COALESCE(SUM(EXISTS $dncNow), 0) AS dnc FROM dialer_contacts c WHERE c.group_name = ?");
         $count->execute([$group]);
         $counts = $count->fetch();
-        $insert = $pdo->prepare("INSERT IGNORE INTO dialer_numbers (campaign_id, contact_id, name, number, caller_id, variables, priority)
-            SELECT ?, c.id, c.name, c.number, IF(c.caller_id = '', ?, c.caller_id), c.variables, ?
+        $insert = $pdo->prepare("INSERT IGNORE INTO dialer_numbers (campaign_id, contact_id, name, number, caller_id, variables, time_zone, priority)
+            SELECT ?, c.id, c.name, c.number, IF(c.caller_id = '', ?, c.caller_id), c.variables, c.time_zone, ?
             FROM dialer_contacts c WHERE c.group_name = ? AND NOT EXISTS $dncNow ORDER BY c.id");
         $insert->execute([$campaignId, $callerId, $priority, $group]);
         $added = $insert->rowCount();
@@ -65,11 +69,13 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
         $group = $addForm->text('group_name');
     } elseif ($action === 'edit') {
         $editForm = new Form($_POST);
-        $checked = pd_check_contact($editForm->text('group_name'), $editForm->text('name'), $editForm->text('number'), $editForm->text('caller_id'), $editForm->text('variables'));
+        $checked = pd_check_contact($editForm->text('group_name'), $editForm->text('name'), $editForm->text('number'), $editForm->text('caller_id'),
+            $editForm->text('variables'), $editForm->text('time_zone'));
         if (is_string($checked)) {
             $editForm->error(pd_contact_error_field($checked), $checked);
         } else {
-            pd_query('UPDATE dialer_contacts SET group_name = ?, name = ?, number = ?, caller_id = ?, variables = ? WHERE id = ?', [...$checked, (int) $_POST['id']]);
+            // Numbers already copied into campaigns keep the zone they were copied with.
+            pd_query('UPDATE dialer_contacts SET group_name = ?, name = ?, number = ?, caller_id = ?, variables = ?, time_zone = ? WHERE id = ?', [...$checked, (int) $_POST['id']]);
             pd_flash("Contact {$checked[2]} saved.");
             pd_redirect('groups.php?group=' . rawurlencode($checked[0]));
         }
@@ -101,20 +107,24 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
 }
 
 if (isset($_GET['edit']) && $editForm === null) {
-    $contact = pd_query('SELECT id, group_name, name, number, caller_id, variables FROM dialer_contacts WHERE id = ?', [(int) $_GET['edit']])->fetch();
+    $contact = pd_query('SELECT id, group_name, name, number, caller_id, variables, time_zone FROM dialer_contacts WHERE id = ?', [(int) $_GET['edit']])->fetch();
     $editForm = $contact === false ? null : new Form($contact);
 }
 
 $groups = pd_query('SELECT group_name, COUNT(*) AS n FROM dialer_contacts GROUP BY group_name ORDER BY group_name')->fetchAll(PDO::FETCH_KEY_PAIR);
 $campaigns = pd_query('SELECT id, name FROM dialer_campaigns ORDER BY name')->fetchAll(PDO::FETCH_KEY_PAIR);
 $after = max(0, (int) ($_GET['after'] ?? 0));
-$contacts = $group === '' ? [] : pd_query('SELECT id, name, number, caller_id, variables FROM dialer_contacts WHERE group_name = ? AND id > ? ORDER BY id LIMIT ' . (PD_PAGE_SIZE + 1),
+$contacts = $group === '' ? [] : pd_query('SELECT id, name, number, caller_id, variables, time_zone FROM dialer_contacts WHERE group_name = ? AND id > ? ORDER BY id LIMIT ' . (PD_PAGE_SIZE + 1),
     [$group, $after])->fetchAll();
 $more = count($contacts) > PD_PAGE_SIZE;
 $contacts = array_slice($contacts, 0, PD_PAGE_SIZE);
 
+$zoneHelp = 'An IANA name such as Europe/Madrid; empty: the campaign\'s. Calls go out only when the campaign\'s hours are open there too.';
 pd_page_start('Call groups', '<script src="assets/import.js" defer></script>');
 ?>
+<datalist id="pd-time-zones">
+  <?php foreach (DateTimeZone::listIdentifiers() as $zone): ?><option value="<?= h($zone) ?>"><?php endforeach; ?>
+</datalist>
 <div class="row g-4">
   <div class="col-lg-4">
     <h2 class="h5">Groups</h2>
@@ -139,6 +149,7 @@ pd_page_start('Call groups', '<script src="assets/import.js" defer></script>');
       <?= $editForm->input('number', 'Number') ?>
       <?= $editForm->input('caller_id', 'Caller id') ?>
       <?= $editForm->input('variables', 'Variables', ['help' => 'name=value pairs separated by |, e.g. a=1|b=2']) ?>
+      <?= $editForm->input('time_zone', 'Time zone', ['list' => 'pd-time-zones', 'autocomplete' => 'off', 'help' => $zoneHelp]) ?>
       <button class="btn btn-primary" type="submit">Save contact</button>
       <a class="btn btn-link" href="groups.php?group=<?= h(rawurlencode($group)) ?>">Cancel</a>
     </form>
@@ -153,6 +164,7 @@ pd_page_start('Call groups', '<script src="assets/import.js" defer></script>');
       <?= $addForm->input('number', 'Number or range', ['required' => true, 'help' => 'One number, or a range like 555000-555099 (at most ' . number_format(PD_MAX_RANGE) . ' numbers).']) ?>
       <?= $addForm->input('caller_id', 'Caller id') ?>
       <?= $addForm->input('variables', 'Variables', ['help' => 'name=value pairs separated by |, e.g. a=1|b=2']) ?>
+      <?= $addForm->input('time_zone', 'Time zone', ['list' => 'pd-time-zones', 'autocomplete' => 'off', 'help' => $zoneHelp]) ?>
       <button class="btn btn-primary" type="submit">Add</button>
     </form>
     <?php endif; ?>
@@ -162,9 +174,13 @@ pd_page_start('Call groups', '<script src="assets/import.js" defer></script>');
       <div class="mb-3">
         <label class="form-label" for="f-csv">CSV file</label>
         <input class="form-control" type="file" id="f-csv" accept=".csv,text/csv,text/plain" aria-describedby="h-csv">
-        <div class="form-text" id="h-csv">One contact a line: <code>group,name,number,callerid,variables</code>
-          (callerid and variables may be left out; a first line <code>group,name,number,callerid,variables</code> is skipped;
-          fields with commas go in double quotes). Example: <code>sales,"Doe, Jane",5551234,,lang=en|vip=1</code>.
+        <div class="form-text" id="h-csv">One contact a line: <code>group,name,number,callerid,variables,time_zone</code>
+          (callerid, variables and time_zone may be left out; fields with commas go in double quotes).
+          Example: <code>sales,"Doe, Jane",5551234,,lang=en|vip=1,America/New_York</code>.
+          <code>time_zone</code> is the contact's own IANA time zone (<code>Europe/Madrid</code>; letter case matters); empty: the campaign's.
+          A number is called only when the campaign's hours are open both in the campaign's zone and in its own.
+          A first line naming the columns (it has <code>group</code> and <code>number</code>) is not imported and sets their order:
+          <code>group,number,time_zone</code> is fine; a column it does not know stops the import.
           Numbers may be written with spaces, dashes, dots or parentheses (<code>(555) 010-0000</code>); they are stored without.
           A number already in its group is skipped. Files that are not UTF-8 are read as Windows-1252 (Latin-1).
           Bad lines are listed with their line number and reason; the good ones are imported (so import only the corrected bad lines again).
@@ -203,7 +219,7 @@ pd_page_start('Call groups', '<script src="assets/import.js" defer></script>');
     </div>
     <div class="table-responsive">
     <table class="table table-sm table-striped align-middle" id="pd-contacts">
-      <thead><tr><th scope="col">Name</th><th scope="col">Number</th><th scope="col">Caller id</th><th scope="col">Variables</th><th scope="col">Actions</th></tr></thead>
+      <thead><tr><th scope="col">Name</th><th scope="col">Number</th><th scope="col">Caller id</th><th scope="col">Variables</th><th scope="col">Time zone</th><th scope="col">Actions</th></tr></thead>
       <tbody>
       <?php foreach ($contacts as $c): ?>
         <tr>
@@ -211,6 +227,7 @@ pd_page_start('Call groups', '<script src="assets/import.js" defer></script>');
           <td><?= h($c['number']) ?></td>
           <td><?= h($c['caller_id']) ?></td>
           <td class="pd-wrap"><?= h($c['variables']) ?></td>
+          <td class="pd-time-zone"><?= $c['time_zone'] === null ? '<span class="text-body-secondary">campaign\'s</span>' : h($c['time_zone']) ?></td>
           <td class="text-nowrap">
             <a class="btn btn-sm btn-outline-primary" href="groups.php?group=<?= h(rawurlencode($group)) ?>&amp;edit=<?= h($c['id']) ?>">Edit <span class="visually-hidden"><?= h($c['number']) ?></span></a>
             <form method="post" action="groups.php?group=<?= h(rawurlencode($group)) ?>" class="d-inline" data-confirm="Delete contact <?= h($c['number']) ?>?">

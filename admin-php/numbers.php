@@ -55,7 +55,7 @@ if ($before > 0) {
     $where[] = 'id < ?';
     $params[] = $before;
 }
-$rows = pd_query('SELECT n.id, n.campaign_id, n.name, n.number, n.state, n.attempts, n.disposition, n.dial_status, n.last_error, n.unique_id, n.agent, n.updated_at
+$rows = pd_query('SELECT n.id, n.campaign_id, n.name, n.number, n.time_zone, n.state, n.attempts, n.disposition, n.dial_status, n.last_error, n.unique_id, n.agent, n.updated_at
     FROM dialer_numbers n' . ($where ? ' WHERE ' . implode(' AND ', $where) : '') . ' ORDER BY n.id DESC LIMIT ' . (PD_NUMBERS_PAGE + 1), $params)->fetchAll();
 $more = count($rows) > PD_NUMBERS_PAGE;
 $rows = array_slice($rows, 0, PD_NUMBERS_PAGE);
@@ -77,7 +77,7 @@ pd_page_start('Numbers');
   <table class="table table-sm table-striped align-middle">
     <thead><tr>
       <th scope="col"><input class="form-check-input" type="checkbox" data-select-all="ids[]" aria-label="Select all shown"></th>
-      <th scope="col">Campaign</th><th scope="col">Name</th><th scope="col">Number</th><th scope="col">State</th><th scope="col">Attempts</th>
+      <th scope="col">Campaign</th><th scope="col">Name</th><th scope="col">Number</th><th scope="col">Time zone</th><th scope="col">State</th><th scope="col">Attempts</th>
       <th scope="col">Disposition</th><th scope="col">Dial status</th><th scope="col">Last error</th><th scope="col">Unique id</th><th scope="col">Agent</th><th scope="col">Last update (UTC)</th>
     </tr></thead>
     <tbody>
@@ -87,6 +87,7 @@ pd_page_start('Numbers');
         <td><?= h($campaigns[$n['campaign_id']] ?? $n['campaign_id']) ?></td>
         <td class="pd-wrap"><?= h($n['name']) ?></td>
         <td><?= h($n['number']) ?></td>
+        <td class="pd-time-zone"><?= $n['time_zone'] === null || $n['time_zone'] === '' ? '<span class="text-body-secondary">campaign\'s</span>' : h($n['time_zone']) ?></td>
         <td><?= h($n['state']) ?></td>
         <td><?= h($n['attempts']) ?></td>
         <td><?= h($n['disposition']) ?></td>
@@ -97,7 +98,7 @@ pd_page_start('Numbers');
         <td><?= h($n['updated_at']) ?></td>
       </tr>
     <?php endforeach; ?>
-    <?php if ($rows === []): ?><tr><td colspan="12">No numbers match.</td></tr><?php endif; ?>
+    <?php if ($rows === []): ?><tr><td colspan="13">No numbers match.</td></tr><?php endif; ?>
     </tbody>
   </table>
   </div>

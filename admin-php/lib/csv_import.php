@@ -34,7 +34,7 @@ function pd_import_start(): string
     $path = pd_import_dir() . '/' . $id . '.csv';
     touch($path);
     $_SESSION['imports'][$id] = ['path' => $path, 'offset' => 0, 'line' => 0, 'added' => 0, 'bad' => 0, 'done' => false, 'groups' => [],
-        'encoding' => null, 'duplicates' => 0, 'duplicate_lines' => [], 'normalized' => 0];
+        'encoding' => null, 'duplicates' => 0, 'duplicate_lines' => [], 'normalized' => 0, 'columns' => PD_CSV_COLUMNS];
     return $id;
 }
 
@@ -56,9 +56,81 @@ function pd_import_append(array $state, string $bytes): ?string
     return file_put_contents($state['path'], $bytes, FILE_APPEND) === false ? 'Could not store the upload.' : null;
 }
 
+// The columns of a contact line, in the order a file without a header row gives them.
+const PD_CSV_COLUMNS = ['group', 'name', 'number', 'callerid', 'variables', 'time_zone'];
+// What a header may call them: lower case, spaces, - and _ dropped ("Caller ID", "time-zone").
+const PD_CSV_COLUMN_NAMES = ['group' => 'group', 'name' => 'name', 'number' => 'number', 'callerid' => 'callerid',
+    'variables' => 'variables', 'timezone' => 'time_zone', 'tz' => 'time_zone'];
+
+/** A header's name for a column as the import knows it ('time_zone', …), or null for a name it does not know. */
+function pd_csv_column_name(string $field): ?string
+{
+    return PD_CSV_COLUMN_NAMES[str_replace([' ', '-', '_'], '', strtolower(trim($field)))] ?? null;
+}
+
+/**
+ * A first line that names the columns: one of its fields is "group", one is "number", and none is a
+ * phone number (so a contact of a group called "group" whose name is "Number" is still a contact).
+ */
 function pd_is_header_row(array $fields): bool
 {
-    return strtolower(trim((string) ($fields[0] ?? ''))) === 'group' && strtolower(trim((string) ($fields[2] ?? ''))) === 'number';
+    $names = array_map(fn ($field) => pd_csv_column_name((string) $field), $fields);
+    foreach ($fields as $field) {
+        if (pd_check_number(pd_normalize_number(trim((string) $field))) === null) {
+            return false;
+        }
+    }
+    return in_array('group', $names, true) && in_array('number', $names, true);
+}
+
+/**
+ * The column order a header row gives (a header may leave out, reorder or rename columns), or the
+ * reason it cannot be used: a column it does not know or names twice would put values in the wrong
+ * field, so the file is not imported. Empty names at the end (a spreadsheet's blank columns) are dropped.
+ */
+function pd_csv_header_columns(array $fields): array|string
+{
+    while ($fields !== [] && trim((string) end($fields)) === '') {
+        array_pop($fields);
+    }
+    $columns = [];
+    foreach ($fields as $i => $field) {
+        $column = pd_csv_column_name((string) $field);
+        if (trim((string) $field) === '') {
+            return sprintf('the header leaves column %d without a name (known: %s); nothing is imported: name it and import the file again.',
+                $i + 1, implode(', ', PD_CSV_COLUMNS));
+        }
+        if ($column === null) {
+            return sprintf("the header names a column '%s' the import does not know (known: %s); nothing is imported: rename or remove that column and import the file again.",
+                trim((string) $field), implode(', ', PD_CSV_COLUMNS));
+        }
+        if (in_array($column, $columns, true)) {
+            return sprintf("the header names the column %s twice; nothing is imported: remove one and import the file again.", $column);
+        }
+        $columns[] = $column;
+    }
+    return $columns;
+}
+
+/**
+ * A line's fields as [group, name, number, callerid, variables, time_zone] by the file's columns, or the
+ * reason it has the wrong count. Empty fields past the last column (a spreadsheet's blank columns) hold nothing and are dropped.
+ */
+function pd_csv_contact_fields(array $fields, array $columns): array|string
+{
+    while (count($fields) > count($columns) && trim((string) end($fields)) === '') {
+        array_pop($fields);
+    }
+    $least = max(array_search('group', $columns, true), array_search('number', $columns, true)) + 1;
+    if (count($fields) < $least || count($fields) > count($columns)) {
+        $expected = $least === count($columns) ? (string) $least : "$least to " . count($columns);
+        return sprintf('expected %s fields (%s), found %d.', $expected, implode(',', $columns), count($fields));
+    }
+    $byName = array_fill_keys(PD_CSV_COLUMNS, '');
+    foreach ($fields as $i => $value) {
+        $byName[$columns[$i]] = (string) $value;
+    }
+    return array_values($byName);
 }
 
 /** How many bytes at the end of $bytes are the start of a UTF-8 character cut off there (0 to 3). */
@@ -244,7 +316,7 @@ function pd_import_notes(array $state): array
 function pd_import_chunk(array &$state): array
 {
     // An import started before these counts existed carries on with them at zero.
-    $state += ['encoding' => null, 'duplicates' => 0, 'duplicate_lines' => [], 'normalized' => 0];
+    $state += ['encoding' => null, 'duplicates' => 0, 'duplicate_lines' => [], 'normalized' => 0, 'columns' => PD_CSV_COLUMNS];
     $state['encoding'] ??= pd_import_detect_encoding($state['path']);
     $cp1252 = $state['encoding'] !== 'UTF-8';
     $file = fopen($state['path'], 'rb');
@@ -260,30 +332,43 @@ function pd_import_chunk(array &$state): array
     if ($state['offset'] === 0 && fread($file, 3) !== "\xEF\xBB\xBF") {
         rewind($file);
     }
+    $refused = false;
     while (count($rows) + count($errors) < PD_IMPORT_ROWS_PER_CHUNK && ($record = pd_csv_next_record($file, $line, $cp1252)) !== null) {
         [$first, $fields] = $record;
-        if ($fields === null || ($first === 1 && is_array($fields) && pd_is_header_row($fields))) {
+        if ($first === 1 && is_array($fields) && pd_is_header_row($fields)) {
+            $columns = pd_csv_header_columns($fields);
+            if (is_string($columns)) {
+                // Read on by position and values would land in the wrong fields: stop here.
+                $errors[] = ['line' => $first, 'reason' => $columns];
+                $refused = true;
+                break;
+            }
+            $state['columns'] = $columns;
+            continue;
+        }
+        if ($fields === null) {
             continue;
         }
         if (is_string($fields)) {
             $errors[] = ['line' => $first, 'reason' => $fields];
             continue;
         }
-        if (count($fields) < 3 || count($fields) > 5) {
-            $errors[] = ['line' => $first, 'reason' => sprintf('expected 3 to 5 fields (group,name,number,callerid,variables), found %d.', count($fields))];
+        $contact = pd_csv_contact_fields($fields, $state['columns']);
+        if (is_string($contact)) {
+            $errors[] = ['line' => $first, 'reason' => $contact];
             continue;
         }
-        $checked = pd_check_contact(...array_map('strval', array_pad($fields, 5, '')));
+        $checked = pd_check_contact(...$contact);
         if (is_string($checked)) {
             $errors[] = ['line' => $first, 'reason' => $checked];
             continue;
         }
         $rows[] = $checked;
         $rowLines[] = $first;
-        $rowChanged[] = $checked[2] !== trim((string) $fields[2]);
+        $rowChanged[] = $checked[2] !== trim($contact[2]);
     }
     $offset = ftell($file);
-    $atEnd = feof($file) || fgetc($file) === false;
+    $atEnd = $refused || feof($file) || fgetc($file) === false;
     fclose($file);
     [$kept, $duplicates] = $rows === [] ? [[], []] : pd_import_find_duplicates($rows);
     $duplicateLines = array_map(fn (int $i) => $rowLines[$i], $duplicates);

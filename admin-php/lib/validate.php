@@ -68,6 +68,31 @@ function pd_check_destination(string $text, string $label): ?string
     return null;
 }
 
+const PD_TIME_ZONE_RULE = 'an IANA name such as Europe/Madrid or America/New_York (letter case matters); leave it empty for the campaign\'s zone.';
+
+/**
+ * A contact's own time zone: empty (none: the campaign's zone) or an IANA name as the tz database
+ * spells it. PHP reads the same system tz database as the engine (pd::core::TimeZone::load reads
+ * /usr/share/zoneinfo/<name>, case-sensitive), so the exact name must be in the list: an offset
+ * like +02:00 or "europe/madrid", which DateTimeZone would also take, is refused.
+ */
+function pd_check_time_zone(string $zone): ?string
+{
+    static $known = null;
+    if ($zone === '') {
+        return null;
+    }
+    $known ??= array_flip(DateTimeZone::listIdentifiers(DateTimeZone::ALL_WITH_BC));
+    if (preg_match('//u', $zone) !== 1) {
+        return 'Time zone is not valid UTF-8 text.';
+    }
+    if (isset($known[$zone]) && strlen($zone) <= 64) {
+        return null;
+    }
+    $shown = preg_match('/[\x00-\x1F\x7F]/', $zone) ? json_encode($zone, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES) : "'$zone'";
+    return "Time zone: $shown is not a known time zone; write " . PD_TIME_ZONE_RULE;
+}
+
 function pd_check_group_name(string $group): ?string
 {
     return preg_match('/^[\p{L}\p{N} _.\-]{1,80}\z/u', $group) ? null : 'Group: 1 to 80 letters, digits, spaces or _ . -';
@@ -159,24 +184,28 @@ function pd_range_numbers(array $range): array
     return $numbers;
 }
 
-/** A contact's fields from a form or a CSV row; returns the clean row (number normalised) or the first error. */
-function pd_check_contact(string $group, string $name, string $number, string $callerId, string $variables): array|string
+/**
+ * A contact's fields from a form or a CSV row; returns the clean row [group, name, number, caller id,
+ * variables, time zone] (number normalised, time zone null when empty) or the first error.
+ */
+function pd_check_contact(string $group, string $name, string $number, string $callerId, string $variables, string $timeZone = ''): array|string
 {
     $group = trim($group);
     $name = trim($name);
     $number = trim($number);
     $callerId = trim($callerId);
     $variables = trim($variables);
+    $timeZone = trim($timeZone);
     $number = pd_normalize_number($number);
     $error = pd_check_group_name($group) ?? pd_check_plain($name, 'Name', 160) ?? pd_check_number($number)
-        ?? pd_check_caller_id($callerId) ?? pd_check_variables($variables);
-    return $error ?? [$group, $name, $number, $callerId, $variables];
+        ?? pd_check_caller_id($callerId) ?? pd_check_variables($variables) ?? pd_check_time_zone($timeZone);
+    return $error ?? [$group, $name, $number, $callerId, $variables, $timeZone === '' ? null : $timeZone];
 }
 
 /** The form field a pd_check_contact() message is about. */
 function pd_contact_error_field(string $message): string
 {
-    foreach (['Group' => 'group_name', 'Name' => 'name', 'Number' => 'number', 'Caller' => 'caller_id'] as $prefix => $field) {
+    foreach (['Group' => 'group_name', 'Name' => 'name', 'Number' => 'number', 'Caller' => 'caller_id', 'Time zone' => 'time_zone'] as $prefix => $field) {
         if (str_starts_with($message, $prefix)) {
             return $field;
         }
@@ -184,13 +213,13 @@ function pd_contact_error_field(string $message): string
     return 'variables';
 }
 
-/** Inserts contacts ([group,name,number,callerid,variables] rows) with multi-row prepared INSERTs. */
+/** Inserts contacts ([group,name,number,callerid,variables,time zone|null] rows, as pd_check_contact) with multi-row prepared INSERTs. */
 function pd_insert_contacts(PDO $pdo, array $rows): int
 {
     $inserted = 0;
     foreach (array_chunk($rows, 1000) as $chunk) {
-        $sql = 'INSERT INTO dialer_contacts (group_name, name, number, caller_id, variables) VALUES '
-            . implode(',', array_fill(0, count($chunk), '(?,?,?,?,?)'));
+        $sql = 'INSERT INTO dialer_contacts (group_name, name, number, caller_id, variables, time_zone) VALUES '
+            . implode(',', array_fill(0, count($chunk), '(?,?,?,?,?,?)'));
         $stmt = $pdo->prepare($sql);
         $stmt->execute(array_merge(...$chunk));
         $inserted += $stmt->rowCount();

@@ -65,8 +65,9 @@ VALUES ('demo-preview', '<b>Bob</b> & Co', '5572001', 'note=VIP customer'),
        ('demo-preview', 'Dora Test', '5572021', '')
 ON DUPLICATE KEY UPDATE name = name;
 
-INSERT IGNORE INTO dialer_numbers (campaign_id, contact_id, name, number, caller_id, variables)
-SELECT c.id, k.id, k.name, k.number, k.caller_id, k.variables
+-- As the groups page adds a group to a campaign: each number takes its contact's time zone.
+INSERT IGNORE INTO dialer_numbers (campaign_id, contact_id, name, number, caller_id, variables, time_zone)
+SELECT c.id, k.id, k.name, k.number, k.caller_id, k.variables, k.time_zone
   FROM dialer_campaigns c JOIN dialer_contacts k
     ON (c.name = 'demo_progressive' AND k.group_name = 'demo-sales')
     OR (c.name = 'demo_automatic' AND k.group_name = 'demo-survey')

@@ -39,6 +39,7 @@ $kinds = [
     'variables' => [20, 'Variables', fn (string $in) => pd_check_variables($in)],
     'caller_ids' => [8, 'Caller id', fn (string $in) => pd_check_caller_id($in)],
     'destinations' => [10, 'Destination', fn (string $in) => pd_check_destination($in, 'Destination')],
+    'time_zones' => [20, 'Time zone', fn (string $in) => pd_check_time_zone($in)],
 ];
 
 $failures = [];

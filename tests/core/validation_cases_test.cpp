@@ -11,6 +11,7 @@
 #include "pd/core/campaign.h"
 #include "pd/core/names.h"
 #include "pd/core/originate_builder.h"
+#include "pd/core/time_zone.h"
 
 using namespace pd::core;
 
@@ -110,5 +111,17 @@ TEST_CASE("shared cases: caller ids") {
 TEST_CASE("shared cases: dialplan destinations") {
   check_kind("destinations", 10, [](const std::string& input, const Json::Value&) {
     return parse_dialplan_target(input).has_value();
+  });
+}
+
+TEST_CASE("shared cases: time zones - a zone the admin stores the engine can load") {
+  check_kind("time_zones", 20, [](const std::string& input, const Json::Value&) {
+    // Empty: the contact has no zone of its own (NULL in the database), the campaign's applies.
+    if (input.empty()) return true;
+    const auto zone = TimeZone::load(input);
+    // A name the engine refuses is never looked up on disk.
+    if (!is_time_zone_name(input)) CHECK_FALSE(zone.has_value());
+    if (zone) CHECK((*zone)->name() == input);
+    return zone.has_value();
   });
 }
