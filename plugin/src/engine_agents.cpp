@@ -53,6 +53,7 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
         host_.panel_send(agent, *shown);
       } else if (auto taken = desk_.give_back(agent)) {
         release_leads({taken->lead.id});
+        send_agent_state(agent);  // no longer "preview"
       }
     }
     for (const auto& prompt : desk_.prompts(agent)) host_.panel_send(agent, prompt.shown);
