@@ -215,9 +215,7 @@ std::vector<uint64_t> Engine::unused_leads() {
     for (const auto& lead : run.hopper) unused.push_back(lead.id);
     run.hopper.clear();
   }
-  for (const auto& [agent, reservation] : reservations_) {
-    if (reservation.call_id.empty()) unused.push_back(reservation.lead.id);
-  }
+  for (uint64_t id : desk_.card_leads(/*undialed_only=*/true)) unused.push_back(id);
   return unused;
 }
 
@@ -365,11 +363,9 @@ void Engine::retire_campaign(CampaignRun& run, std::string_view why) {
   for (const auto& lead : run.hopper) ids.push_back(lead.id);
   run.hopper.clear();
   release_leads(std::move(ids));
-  std::vector<std::string> agents;
-  for (const auto& [agent, reservation] : reservations_) {
-    if (reservation.campaign_id == run.id() && reservation.call_id.empty()) agents.push_back(agent);
+  for (const auto& agent : desk_.undialed_cards(run.id())) {
+    give_back_card(agent, "campaign " + std::string(why));
   }
-  for (const auto& agent : agents) clear_card(agent, "campaign " + std::string(why), true);
 }
 
 void Engine::on_ami_link(bool up) {
@@ -395,7 +391,7 @@ void Engine::on_ami_link(bool up) {
   }
   link_up_ms_ = now;
   queues_.clear();
-  agent_interfaces_.clear();
+  desk_.forget_interfaces();
   auto status = host_.send_action({{"Action", "QueueStatus"}});
   if (status) {
     queue_status_action_ = *status;
@@ -479,7 +475,7 @@ void Engine::renew_leases() {
     for (const auto& lead : run.hopper) ids.push_back(lead.id);
   }
   for (const auto& [call_id, call] : live_) ids.push_back(call.lead.id);
-  for (const auto& [agent, reservation] : reservations_) ids.push_back(reservation.lead.id);
+  for (uint64_t id : desk_.card_leads(/*undialed_only=*/false)) ids.push_back(id);
   if (ids.empty() || !migrated_) return;
   const size_t asked = ids.size();
   std::weak_ptr<bool> alive = alive_;
@@ -506,11 +502,7 @@ void Engine::drop_waiting_leads(std::string_view why) {
     run.hopper.clear();
   }
   release_leads(std::move(ids));  // only rows this instance still owns change
-  std::vector<std::string> agents;
-  for (const auto& [agent, reservation] : reservations_) {
-    if (reservation.call_id.empty()) agents.push_back(agent);
-  }
-  for (const auto& agent : agents) clear_card(agent, why, true);
+  for (const auto& agent : desk_.undialed_cards()) give_back_card(agent, why);
 }
 
 // A background write that failed (heartbeat, dashboard status, queues): the

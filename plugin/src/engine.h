@@ -36,6 +36,7 @@
 #include "campaign_setup.h"
 #include "host_link.h"
 #include "lead_store.h"
+#include "pd/core/agent_desk.h"
 #include "pd/core/ami_event.h"
 #include "pd/core/call_table.h"
 #include "pd/core/clock.h"
@@ -146,25 +147,6 @@ class Engine {
     bool adopted = false;  // started by an earlier run: its events before now are unknown
   };
 
-  // A preview agent's card: the lead shown, and its call once dialed.
-  struct Reservation {
-    int64_t campaign_id = 0;
-    std::string interface;
-    pd::core::Lead lead;
-    std::string call_id;  // set when Dial was clicked
-    bool dial_requested = false;
-  };
-
-  // A disposition the agent has yet to choose.
-  struct Prompt {
-    std::string call_id;
-    std::string direction;  // outbound / inbound
-    int64_t campaign_id = 0;
-    uint64_t number_id = 0;
-    std::string number;
-    std::string json;  // the prompt as sent, to send again on panel.open
-  };
-
   Engine(const pd_host_services_v1* services, PluginConfig config, std::unique_ptr<LeadStore> store,
          std::unique_ptr<Background> background, const pd::core::Clock& clock);
 
@@ -239,22 +221,31 @@ class Engine {
   std::string current_problem(const CampaignRun& run, int64_t& since_ms, int64_t now_ms) const;
 
   // engine_agents.cpp: panels, preview cards, dispositions, inbound calls.
+  // The decisions are desk_'s; these carry them out.
   void pace_preview(CampaignRun& run, int64_t now_ms);
-  void show_card(CampaignRun& run, const std::string& agent, const std::string& interface,
-                 pd::core::Lead lead);
-  void clear_card(const std::string& agent, std::string_view reason, bool give_back);
+  // Shows a hopper lead on the seat's agent's panel and reserves it; when the
+  // card cannot be rendered the lead goes back to the front of the hopper.
+  void show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead);
+  // The card's panel message, or nothing (the agent was told, the error logged).
+  std::optional<std::string> render_card(const CampaignRun& run, const std::string& agent,
+                                         const pd::core::Lead& lead);
+  // Takes the agent's card away unless it is being dialed, and gives its lead
+  // back to the campaign.
+  void give_back_card(const std::string& agent, std::string_view reason);
   void preview_dial(const std::string& agent, uint64_t lead);
+  void preview_dial_checked(const std::string& agent, uint64_t lead,
+                            pd::Result<std::vector<std::string>> listed);
   void preview_skip(const std::string& agent, uint64_t lead, bool close);
   void set_disposition(const std::string& agent, const std::string& call_id,
                        const std::string& disposition);
-  void prompt_disposition(const std::string& agent, Prompt prompt);
-  void forget_prompt(const std::string& agent, const std::string& call_id);
+  void disposition_written(const std::string& agent, const std::string& call_id,
+                           const std::string& disposition, const pd::Result<size_t>& written);
+  void prompt_disposition(const std::string& agent, pd::core::DispositionPrompt prompt);
   void inbound_completed(const pd::core::AmiEvent& event);
   void send_agent_state(const std::string& agent);
-  void note_agent_interface(const std::string& agent, std::string_view interface);
   void send_progress(const LiveCall& call, const std::string& call_id, std::string_view state,
                      std::string_view dial_status = {});
-  std::string agent_status(const std::string& agent) const;
+  pd::core::AgentStatus agent_status(const std::string& agent) const;
   const CampaignRun* campaign_by_name(std::string_view name) const;
 
   int64_t now_ms() const;
@@ -286,14 +277,9 @@ class Engine {
   std::unordered_map<uint64_t, int> requeues_;
   pd::core::Pacer pacer_{10};
 
-  std::unordered_set<std::string> open_panels_;  // agents (extensions)
-  // Agent -> its queue member interfaces (usually one). Bounded by the PBX's
-  // queue members: an interface in no queue any more is dropped, and the map
-  // is rebuilt from QueueStatus at every link-up.
-  std::unordered_map<std::string, std::set<std::string>> agent_interfaces_;
-  std::unordered_map<std::string, Reservation> reservations_;     // agent -> card
-  std::unordered_map<std::string, std::vector<Prompt>> prompts_;  // agent -> untagged calls
-  std::unordered_map<std::string, std::string> agent_calls_;      // agent -> live call id
+  // Panels, queue interfaces, preview cards, prompts and live calls per agent
+  // (pd/core/agent_desk.h): engine_agents.cpp carries out its decisions.
+  pd::core::AgentDesk desk_;
 
   // While pacing runs for a queue event: when that event arrived (steady
   // clock, µs), carried to the Originates it leads to; 0 otherwise.

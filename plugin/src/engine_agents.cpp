@@ -1,9 +1,9 @@
 // Agents: panels, preview cards (Dial / Skip), dispositions, inbound calls.
 #include <algorithm>
 
-#include "agent_names.h"
 #include "engine.h"
 #include "panel_messages.h"
+#include "pd/core/agent_desk.h"
 #include "pd/core/names.h"
 #include "pd/preview/preview.h"
 
@@ -41,27 +41,28 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
   const PanelRequest request = parse_panel_request(json);
   // state.request (a tab that wants everything again) is answered like an open.
   if (request.type == "panel.open" || request.type == "state.request") {
-    open_panels_.insert(agent);
+    desk_.open_panel(agent);
     send_agent_state(agent);
-    if (auto r = reservations_.find(agent); r != reservations_.end() && r->second.call_id.empty()) {
-      // Show the card again (a reload, a second tab).
-      Reservation reservation = std::move(r->second);
-      reservations_.erase(r);
-      auto run = campaigns_.find(reservation.campaign_id);
-      if (run != campaigns_.end()) {
-        show_card(run->second, agent, reservation.interface, std::move(reservation.lead));
-      } else {
-        release_leads({reservation.lead.id});
+    // Show the card again (a reload, a second tab).
+    if (const pd::core::PreviewCard* card = desk_.card_to_show(agent)) {
+      auto run = campaigns_.find(card->campaign_id);
+      std::optional<std::string> shown;
+      if (run != campaigns_.end()) shown = render_card(run->second, agent, card->lead);
+      if (shown) {
+        host_.panel_send(agent, *shown);
+      } else if (auto taken = desk_.give_back(agent)) {
+        release_leads({taken->lead.id});
+        send_agent_state(agent);  // no longer "preview"
       }
     }
-    if (auto p = prompts_.find(agent); p != prompts_.end()) {
-      for (const auto& prompt : p->second) host_.panel_send(agent, prompt.json);
-    }
+    for (const auto& prompt : desk_.prompts(agent)) host_.panel_send(agent, prompt.shown);
     return;
   }
   if (request.type == "panel.close") {
-    open_panels_.erase(agent);
-    clear_card(agent, "panel closed", true);
+    if (auto card = desk_.close_panel(agent)) {
+      release_leads({card->lead.id});
+      host_.panel_send(agent, preview_clear_json(card->lead.id, "panel closed"));
+    }
     return;
   }
   if (request.type == "preview.dial") {
@@ -89,24 +90,12 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
 
 void Engine::pace_preview(CampaignRun& run, int64_t now) {
   const pd::core::Campaign& campaign = run.prepared.campaign;
-  std::unordered_set<std::string> reserved;
-  for (const auto& [agent, reservation] : reservations_) reserved.insert(reservation.interface);
-  const auto candidates = pd::core::preview_candidates(
-      queues_, campaign.queue_name,
-      [&](std::string_view interface) { return reserved.contains(std::string(interface)); });
-  size_t wanted = 0;
-  if (candidates.empty() && queues_.member_count(campaign.queue_name) == 0 && !run.hopper.empty()) {
+  const auto seats = desk_.preview_seats(queues_, campaign.queue_name);
+  if (seats.empty() && queues_.member_count(campaign.queue_name) == 0 && !run.hopper.empty()) {
     host_.log(PD_LOG_DEBUG, "preview '" + campaign.name + "': queue '" + campaign.queue_name +
                                 "' has no members");
   }
-  for (const auto& interface : candidates) {
-    const std::string agent = extension_of(interface);
-    // A card only for an agent who can see it and has no call or card already.
-    if (!open_panels_.contains(agent) || reservations_.contains(agent) ||
-        agent_calls_.contains(agent)) {
-      continue;
-    }
-    ++wanted;
+  for (const auto& seat : seats) {
     if (run.hopper.empty()) break;
     pd::core::Lead lead = std::move(run.hopper.front());
     run.hopper.pop_front();
@@ -116,13 +105,27 @@ void Engine::pace_preview(CampaignRun& run, int64_t now) {
       turn_away(run, std::move(lead), gate);
       continue;
     }
-    show_card(run, agent, interface, std::move(lead));
+    show_card(run, seat, std::move(lead));
   }
-  if (wanted > 0 || run.hopper.size() < size_t(config_.hopper_size) / 2) refill(run, now);
+  if (!seats.empty() || run.hopper.size() < size_t(config_.hopper_size) / 2) refill(run, now);
 }
 
-void Engine::show_card(CampaignRun& run, const std::string& agent, const std::string& interface,
-                       pd::core::Lead lead) {
+void Engine::show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead) {
+  auto shown = render_card(run, seat.agent, lead);
+  if (!shown) {
+    run.hopper.push_front(std::move(lead));
+    return;
+  }
+  if (!desk_.reserve(seat, run.id(), lead)) {
+    run.hopper.push_front(std::move(lead));
+    return;
+  }
+  host_.panel_send(seat.agent, *shown);
+  send_agent_state(seat.agent);
+}
+
+std::optional<std::string> Engine::render_card(const CampaignRun& run, const std::string& agent,
+                                               const pd::core::Lead& lead) {
   pd::preview::PreviewData data;
   data.name = lead.name;
   data.number = lead.number;
@@ -136,126 +139,110 @@ void Engine::show_card(CampaignRun& run, const std::string& agent, const std::st
     host_.panel_send(agent, error_json("The preview template is broken; ask the admin to fix it "
                                        "in Settings.",
                                        "preview.card"));
-    run.hopper.push_front(std::move(lead));
-    return;
+    return std::nullopt;
   }
-  const std::string json =
-      preview_card_json(lead.id, run.prepared.campaign.name, *html, run.prepared.row.script);
-  Reservation reservation;
-  reservation.campaign_id = run.id();
-  reservation.interface = interface;
-  reservation.lead = std::move(lead);
-  reservations_[agent] = std::move(reservation);
-  host_.panel_send(agent, json);
+  return preview_card_json(lead.id, run.prepared.campaign.name, *html, run.prepared.row.script);
+}
+
+void Engine::give_back_card(const std::string& agent, std::string_view reason) {
+  auto card = desk_.give_back(agent);
+  if (!card) return;
+  release_leads({card->lead.id});
+  host_.panel_send(agent, preview_clear_json(card->lead.id, reason));
   send_agent_state(agent);
 }
 
-// Takes the card away unless its call is under way; `give_back` returns the
-// lead to the campaign.
-void Engine::clear_card(const std::string& agent, std::string_view reason, bool give_back) {
-  auto it = reservations_.find(agent);
-  if (it == reservations_.end() || !it->second.call_id.empty() || it->second.dial_requested) {
-    return;
-  }
-  const uint64_t lead = it->second.lead.id;
-  reservations_.erase(it);
-  if (give_back) release_leads({lead});
-  host_.panel_send(agent, preview_clear_json(lead, reason));
-  if (open_panels_.contains(agent)) send_agent_state(agent);
-}
-
 void Engine::preview_dial(const std::string& agent, uint64_t lead_id) {
-  auto it = reservations_.find(agent);
-  if (it == reservations_.end() || it->second.lead.id != lead_id) {
-    host_.panel_send(agent, error_json("That card is no longer yours to dial.", "preview.dial"));
-    return;
+  switch (desk_.request_dial(agent, lead_id)) {
+    case pd::core::AgentDesk::DialDecision::kNotYours:
+      host_.panel_send(agent, error_json("That card is no longer yours to dial.", "preview.dial"));
+      return;
+    case pd::core::AgentDesk::DialDecision::kAlreadyRequested:
+      return;  // a double click dials once
+    case pd::core::AgentDesk::DialDecision::kDial:
+      break;
   }
-  if (it->second.dial_requested) return;  // a double click dials once
-  it->second.dial_requested = true;
-  const std::string number = it->second.lead.number;
   std::weak_ptr<bool> alive = alive_;
   // The do-not-call list and the hours, checked once more just before dialing.
-  store_->dnc_lookup(
-      {number}, [this, alive, agent, lead_id](pd::Result<std::vector<std::string>> listed) {
-        if (alive.expired() || !*alive.lock()) return;
-        auto it = reservations_.find(agent);
-        if (it == reservations_.end() || it->second.lead.id != lead_id) return;
-        Reservation& reservation = it->second;
-        auto refuse = [&](const std::string& why, bool keep_card) {
-          reservation.dial_requested = false;
-          host_.panel_send(agent, error_json(why, "preview.dial"));
-          if (!keep_card) clear_card(agent, why, true);
-        };
-        if (!listed) {
-          refuse("The database is not reachable; the call was not placed. Try again.", true);
-          return;
-        }
-        auto run = campaigns_.find(reservation.campaign_id);
-        if (run == campaigns_.end() || !run->second.runnable()) {
-          refuse("The campaign is paused; the call was not placed.", false);
-          return;
-        }
-        const auto gate = pd::core::may_dial(
-            reservation.lead, run->second.prepared.campaign, *run->second.prepared.schedule,
-            listed->empty() ? pd::core::DncAnswer::kClear : pd::core::DncAnswer::kListed,
-            now_ms() / 1000);
-        if (gate.verdict == pd::core::GateVerdict::kDoNotCall) {
-          ++stats_.dnc_skipped;
-          reservation.dial_requested = false;
-          const uint64_t id = reservation.lead.id;
-          reservations_.erase(it);
-          finish_unused({id}, pd::store::NumberState::kDnc);
-          host_.panel_send(agent, error_json("This number is on the do-not-call list; it was not "
-                                             "dialed.",
-                                             "preview.dial"));
-          host_.panel_send(agent, preview_clear_json(id, "do-not-call"));
-          send_agent_state(agent);
-          return;
-        }
-        if (gate.verdict == pd::core::GateVerdict::kCampaignClosed) {
-          refuse("The campaign is outside its calling hours; the call was not placed.", false);
-          return;
-        }
-        if (!gate.dial()) {
-          // The lead's own hours, zone or attempts: the card goes, the lead
-          // is deferred or closed as the gate says.
-          reservation.dial_requested = false;
-          pd::core::Lead lead = std::move(reservation.lead);
-          reservations_.erase(it);
-          host_.panel_send(agent, error_json("Not dialed: " + gate.reason + ".", "preview.dial"));
-          host_.panel_send(agent, preview_clear_json(lead.id, "not-callable"));
-          turn_away(run->second, std::move(lead), gate);
-          send_agent_state(agent);
-          return;
-        }
-        if (!ami_up_) {
-          refuse("The PBX is not connected; the call was not placed. Try again.", true);
-          return;
-        }
-        auto call_id = originate(run->second, reservation.lead, reservation.interface, agent);
-        if (!call_id) {
-          // originate() put the lead back in the hopper or marked it.
-          reservations_.erase(it);
-          host_.panel_send(agent, error_json("The call could not be placed.", "preview.dial"));
-          host_.panel_send(agent, preview_clear_json(lead_id, "failed"));
-          return;
-        }
-        reservation.call_id = *call_id;
-        host_.panel_send(agent, preview_clear_json(lead_id, "dialed"));
-        if (auto live = live_.find(*call_id); live != live_.end()) {
-          send_progress(live->second, *call_id, "dialing");
-        }
-        send_agent_state(agent);
-      });
+  store_->dnc_lookup({desk_.card(agent)->lead.number},
+                     [this, alive, agent, lead_id](pd::Result<std::vector<std::string>> listed) {
+                       if (alive.expired() || !*alive.lock()) return;
+                       preview_dial_checked(agent, lead_id, std::move(listed));
+                     });
+}
+
+void Engine::preview_dial_checked(const std::string& agent, uint64_t lead_id,
+                                  pd::Result<std::vector<std::string>> listed) {
+  const pd::core::PreviewCard* card = desk_.card(agent);
+  if (card == nullptr || card->lead.id != lead_id) return;
+  auto refuse = [&](const std::string& why, bool keep_card) {
+    desk_.dial_refused(agent, lead_id);
+    host_.panel_send(agent, error_json(why, "preview.dial"));
+    if (!keep_card) give_back_card(agent, why);
+  };
+  if (!listed) {
+    refuse("The database is not reachable; the call was not placed. Try again.", true);
+    return;
+  }
+  auto run = campaigns_.find(card->campaign_id);
+  if (run == campaigns_.end() || !run->second.runnable()) {
+    refuse("The campaign is paused; the call was not placed.", false);
+    return;
+  }
+  const auto gate = pd::core::may_dial(
+      card->lead, run->second.prepared.campaign, *run->second.prepared.schedule,
+      listed->empty() ? pd::core::DncAnswer::kClear : pd::core::DncAnswer::kListed,
+      now_ms() / 1000);
+  if (gate.verdict == pd::core::GateVerdict::kDoNotCall) {
+    ++stats_.dnc_skipped;
+    desk_.drop_card(agent);
+    finish_unused({lead_id}, pd::store::NumberState::kDnc);
+    host_.panel_send(agent, error_json("This number is on the do-not-call list; it was not "
+                                       "dialed.",
+                                       "preview.dial"));
+    host_.panel_send(agent, preview_clear_json(lead_id, "do-not-call"));
+    send_agent_state(agent);
+    return;
+  }
+  if (gate.verdict == pd::core::GateVerdict::kCampaignClosed) {
+    refuse("The campaign is outside its calling hours; the call was not placed.", false);
+    return;
+  }
+  if (!gate.dial()) {
+    // The number's own hours, zone or attempts: the card goes, the lead is
+    // deferred or closed as the gate says.
+    auto dropped = desk_.drop_card(agent);
+    host_.panel_send(agent, error_json("Not dialed: " + gate.reason + ".", "preview.dial"));
+    host_.panel_send(agent, preview_clear_json(lead_id, "not-callable"));
+    if (dropped) turn_away(run->second, std::move(dropped->lead), gate);
+    send_agent_state(agent);
+    return;
+  }
+  if (!ami_up_) {
+    refuse("The PBX is not connected; the call was not placed. Try again.", true);
+    return;
+  }
+  auto call_id = originate(run->second, card->lead, card->interface, agent);
+  if (!call_id) {
+    // originate() put the lead back in the hopper or marked it.
+    desk_.drop_card(agent);
+    host_.panel_send(agent, error_json("The call could not be placed.", "preview.dial"));
+    host_.panel_send(agent, preview_clear_json(lead_id, "failed"));
+    return;
+  }
+  desk_.dial_placed(agent, lead_id, *call_id);
+  host_.panel_send(agent, preview_clear_json(lead_id, "dialed"));
+  if (auto live = live_.find(*call_id); live != live_.end()) {
+    send_progress(live->second, *call_id, "dialing");
+  }
+  send_agent_state(agent);
 }
 
 void Engine::preview_skip(const std::string& agent, uint64_t lead_id, bool close) {
-  auto it = reservations_.find(agent);
-  if (it == reservations_.end() || it->second.lead.id != lead_id || it->second.dial_requested) {
+  if (!desk_.take_card(agent, lead_id)) {
     host_.panel_send(agent, error_json("That card cannot be skipped now.", "preview.skip"));
     return;
   }
-  reservations_.erase(it);
   if (close) {
     finish_unused({lead_id}, pd::store::NumberState::kClosed);
   } else {
@@ -265,35 +252,35 @@ void Engine::preview_skip(const std::string& agent, uint64_t lead_id, bool close
   send_agent_state(agent);
 }
 
-void Engine::prompt_disposition(const std::string& agent, Prompt prompt) {
+void Engine::prompt_disposition(const std::string& agent, pd::core::DispositionPrompt prompt) {
   auto run = campaigns_.find(prompt.campaign_id);
   if (run == campaigns_.end()) return;
-  const auto& options = options_of(run->second.prepared, prompt.direction);
+  const std::string_view direction = pd::core::to_string(prompt.direction);
+  const auto& options = options_of(run->second.prepared, direction);
   if (options.empty()) return;
-  prompt.json = disposition_prompt_json(prompt.call_id, prompt.direction,
-                                        run->second.prepared.campaign.name, options);
-  host_.panel_send(agent, prompt.json);
-  auto& pending = prompts_[agent];
-  pending.push_back(std::move(prompt));
-  // An agent who never answers prompts must not grow memory without bound.
-  if (pending.size() > 20) pending.erase(pending.begin());
+  prompt.shown = disposition_prompt_json(prompt.call_id, direction,
+                                         run->second.prepared.campaign.name, options);
+  host_.panel_send(agent, prompt.shown);
+  if (auto dropped = desk_.add_prompt(agent, std::move(prompt))) {
+    host_.log(PD_LOG_INFO, "agent " + agent + " left " +
+                               std::to_string(pd::core::AgentDesk::kMaxPromptsPerAgent) +
+                               " calls untagged; call " + dropped->call_id +
+                               " is no longer offered for a disposition");
+  }
 }
 
 void Engine::set_disposition(const std::string& agent, const std::string& call_id,
                              const std::string& disposition) {
-  auto list = prompts_.find(agent);
-  auto prompt = list == prompts_.end()
-                    ? std::vector<Prompt>::iterator()
-                    : std::find_if(list->second.begin(), list->second.end(),
-                                   [&](const Prompt& p) { return p.call_id == call_id; });
-  if (list == prompts_.end() || prompt == list->second.end()) {
+  const pd::core::DispositionPrompt* prompt = desk_.find_prompt(agent, call_id);
+  if (prompt == nullptr) {
     host_.panel_send(
         agent, error_json("There is no call " + call_id + " of yours to tag.", "disposition.set"));
     return;
   }
   auto run = campaigns_.find(prompt->campaign_id);
   const bool known =
-      run != campaigns_.end() && offers(run->second.prepared, prompt->direction, disposition);
+      run != campaigns_.end() &&
+      offers(run->second.prepared, pd::core::to_string(prompt->direction), disposition);
   if (!known) {
     host_.panel_send(agent, error_json("'" + disposition +
                                            "' is not a disposition of this "
@@ -301,47 +288,38 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
                                        "disposition.set"));
     return;
   }
-  if (prompt->direction == "outbound") {
+  // The agent hears "saved" once it is written, and keeps the prompt if not.
+  std::weak_ptr<bool> alive = alive_;
+  auto written = [this, alive, agent, call_id, disposition](pd::Result<size_t> result) {
+    if (alive.expired() || !*alive.lock()) return;
+    disposition_written(agent, call_id, disposition, result);
+  };
+  if (prompt->direction == pd::core::CallDirection::kOutbound) {
+    // After the call's own result in the write queue (the tag overwrites the
+    // disposition the result wrote).
     pd::store::AgentTag tag;
     tag.call_id = call_id;
     tag.number_id = prompt->number_id;
     tag.disposition = disposition;
-    if (auto queued = store_->submit(tag); !queued) {
-      host_.panel_send(agent,
-                       error_json("Not saved: " + queued.error().message, "disposition.set"));
-      return;
-    }
+    store_->submit_confirmed(std::move(tag), std::move(written));
   } else {
-    // Inbound calls have no lead: the call-log row carries the choice. The
-    // agent hears "saved" once it is written, and keeps the prompt if not.
+    // Inbound calls have no lead: the call-log row carries the choice.
     pd::store::InboundTag tag{call_id, uint32_t(prompt->campaign_id), prompt->number, agent,
                               disposition};
-    std::weak_ptr<bool> alive = alive_;
-    store_->record_inbound_tag(
-        std::move(tag), [this, alive, agent, call_id, disposition](pd::Result<size_t> written) {
-          if (alive.expired() || !*alive.lock()) return;
-          if (!written) {
-            host_.panel_send(
-                agent, error_json("Not saved: " + written.error().message, "disposition.set"));
-            return;
-          }
-          forget_prompt(agent, call_id);
-          host_.panel_send(agent, disposition_saved_json(call_id, disposition));
-          send_agent_state(agent);
-        });
-    return;
+    store_->record_inbound_tag(std::move(tag), std::move(written));
   }
-  list->second.erase(prompt);
-  if (list->second.empty()) prompts_.erase(list);
-  host_.panel_send(agent, disposition_saved_json(call_id, disposition));
-  send_agent_state(agent);
 }
 
-void Engine::forget_prompt(const std::string& agent, const std::string& call_id) {
-  auto list = prompts_.find(agent);
-  if (list == prompts_.end()) return;
-  std::erase_if(list->second, [&](const Prompt& p) { return p.call_id == call_id; });
-  if (list->second.empty()) prompts_.erase(list);
+void Engine::disposition_written(const std::string& agent, const std::string& call_id,
+                                 const std::string& disposition,
+                                 const pd::Result<size_t>& written) {
+  if (!written) {
+    host_.panel_send(agent, error_json("Not saved: " + written.error().message, "disposition.set"));
+    return;
+  }
+  desk_.remove_prompt(agent, call_id);
+  host_.panel_send(agent, disposition_saved_json(call_id, disposition));
+  send_agent_state(agent);
 }
 
 // A queue with a campaign's name delivered a call that is not ours: the agent
@@ -349,11 +327,11 @@ void Engine::forget_prompt(const std::string& agent, const std::string& call_id)
 void Engine::inbound_completed(const pd::core::AmiEvent& event) {
   const CampaignRun* run = campaign_by_name(event.queue);
   if (run == nullptr || run->prepared.row.inbound_dispositions.empty()) return;
-  const std::string agent = extension_of(event.interface);
+  const std::string agent = pd::core::extension_of(event.interface);
   if (agent.empty()) return;
-  Prompt prompt;
+  pd::core::DispositionPrompt prompt;
   prompt.call_id = inbound_call_id(!event.linkedid.empty() ? event.linkedid : event.uniqueid);
-  prompt.direction = "inbound";
+  prompt.direction = pd::core::CallDirection::kInbound;
   prompt.campaign_id = run->id();
   prompt.number = std::string(event.caller_id_num);
   if (!pd::core::is_dialable_number(prompt.number)) prompt.number.clear();
@@ -367,55 +345,24 @@ const Engine::CampaignRun* Engine::campaign_by_name(std::string_view name) const
   return nullptr;
 }
 
-std::string Engine::agent_status(const std::string& agent) const {
-  if (auto call = agent_calls_.find(agent); call != agent_calls_.end()) {
-    const pd::core::CallState* state = const_cast<pd::core::CallTable&>(calls_).find(call->second);
-    if (state != nullptr) {
-      switch (state->phase()) {
-        case pd::core::CallPhase::kCreated:
-        case pd::core::CallPhase::kOriginating:
-          return "dialing";
-        case pd::core::CallPhase::kRinging:
-          return "ringing";
-        default:
-          return "connected";
-      }
-    }
+pd::core::AgentStatus Engine::agent_status(const std::string& agent) const {
+  std::optional<pd::core::CallPhase> phase;
+  if (const std::string* call_id = desk_.live_call(agent)) {
+    if (const pd::core::CallState* call = calls_.find(*call_id)) phase = call->phase();
   }
-  if (reservations_.contains(agent)) return "preview";
-  if (prompts_.contains(agent)) return "wrapup";
-  return "idle";
-}
-
-// Keeps agent_interfaces_ to the members the PBX has now: an interface that
-// left its last queue is forgotten (O(queues), on member events only).
-void Engine::note_agent_interface(const std::string& agent, std::string_view interface) {
-  bool member_somewhere = false;
-  for (const auto& queue : queues_.queue_names()) {
-    if (queues_.find(queue, interface) != nullptr) {
-      member_somewhere = true;
-      break;
-    }
-  }
-  if (member_somewhere) {
-    agent_interfaces_[agent].insert(std::string(interface));
-    return;
-  }
-  auto it = agent_interfaces_.find(agent);
-  if (it == agent_interfaces_.end()) return;
-  it->second.erase(std::string(interface));
-  if (it->second.empty()) agent_interfaces_.erase(it);
+  return desk_.status(agent, phase);
 }
 
 void Engine::send_agent_state(const std::string& agent) {
-  if (!open_panels_.contains(agent)) return;
+  if (!desk_.panel_open(agent)) return;
   // O(queues × the agent's interfaces), not O(members): this runs on every
   // queue event about an agent whose panel is open.
   std::vector<AgentQueueState> queues;
   std::unordered_set<std::string> queue_names;
-  if (auto interfaces = agent_interfaces_.find(agent); interfaces != agent_interfaces_.end()) {
+  const std::vector<std::string> interfaces = desk_.interfaces(agent);
+  if (!interfaces.empty()) {
     for (const auto& queue : queues_.queue_names()) {
-      for (const auto& interface : interfaces->second) {
+      for (const auto& interface : interfaces) {
         const pd::core::QueueMember* member = queues_.find(queue, interface);
         if (member == nullptr) continue;
         queues.push_back({queue, member->paused, member->in_call || member->status == 2});
@@ -430,7 +377,8 @@ void Engine::send_agent_state(const std::string& agent) {
       campaigns.push_back({id, c.name, std::string(pd::core::to_string(c.mode))});
     }
   }
-  host_.panel_send(agent, agent_state_json(campaigns, queues, agent_status(agent)));
+  host_.panel_send(agent,
+                   agent_state_json(campaigns, queues, pd::core::to_string(agent_status(agent))));
 }
 
 void Engine::send_progress(const LiveCall& call, const std::string& call_id, std::string_view state,

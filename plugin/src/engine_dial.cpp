@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "agent_names.h"
 #include "engine.h"
+#include "pd/core/agent_desk.h"
 #include "pd/core/originate_builder.h"
 
 namespace pd::plugin {
@@ -285,7 +285,7 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::L
   live.started_at = time_of(now);
   live.agent = agent;
   live.preview = request.preview;
-  if (!agent.empty()) agent_calls_[agent] = call_id;
+  if (!agent.empty()) desk_.call_started(agent, call_id);
   live_.emplace(call_id, std::move(live));
   ++stats_.originates;
 
@@ -325,13 +325,13 @@ void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
     if (name.starts_with("QueueMember") || name == "QueueParams" || name == "QueueStatusComplete") {
       if (queues_.apply(event) && !event.interface.empty()) {
         if (!event.queue.empty()) pace_queue(event.queue, now);
-        const std::string agent = extension_of(event.interface);
-        note_agent_interface(agent, event.interface);
-        if (open_panels_.contains(agent)) send_agent_state(agent);
+        const std::string agent = pd::core::extension_of(event.interface);
+        desk_.note_interface(agent, event.interface, queues_);
+        send_agent_state(agent);
         // A preview agent who paused or went away loses the card.
         if (const auto* member = queues_.find(event.queue, event.interface);
-            (member == nullptr || member->paused) && reservations_.contains(agent)) {
-          clear_card(agent, member == nullptr ? "left the queue" : "paused", true);
+            member == nullptr || member->paused) {
+          give_back_card(agent, member == nullptr ? "left the queue" : "paused");
         }
       }
       return;
@@ -370,14 +370,14 @@ void Engine::handle_call_changes(pd::core::CallState& call, pd::core::CallChange
     if (live.preview) send_progress(live, call_id, "connected");
   }
   if (changes & pd::core::kAgentConnected) {
-    const std::string agent = extension_of(
+    const std::string agent = pd::core::extension_of(
         event.interface.empty() ? std::string_view(call.agent_interface()) : event.interface);
     if (live.agent.empty() && !agent.empty()) {
       live.agent = agent;
-      agent_calls_[agent] = call_id;
+      desk_.call_started(agent, call_id);
     }
     send_progress(live, call_id, "connected");
-    if (!live.agent.empty() && open_panels_.contains(live.agent)) send_agent_state(live.agent);
+    if (!live.agent.empty()) send_agent_state(live.agent);
   }
   if (changes & pd::core::kEnded) finish_call(call_id);
 }
@@ -430,7 +430,8 @@ void Engine::finish_call(const std::string& call_id) {
   if (result.hangup_cause >= 0) op.hangup_cause = result.hangup_cause;
   op.disposition = result.disposition;
   if (!result.dtmf.empty()) op.dtmf = result.dtmf;
-  const std::string agent = !live.agent.empty() ? live.agent : extension_of(result.agent_interface);
+  const std::string agent =
+      !live.agent.empty() ? live.agent : pd::core::extension_of(result.agent_interface);
   if (!agent.empty()) op.agent = agent;
   op.unique_id = call_id;
   op.close_same_name = decision.close_other_numbers;
@@ -445,25 +446,18 @@ void Engine::finish_call(const std::string& call_id) {
   if (!result.originate_refused) delete_milestones(call_id, now);
   send_progress(live, call_id, "ended", dial_status);
   if (!agent.empty()) {
-    if (auto busy = agent_calls_.find(agent);
-        busy != agent_calls_.end() && busy->second == call_id) {
-      agent_calls_.erase(busy);
-    }
-    if (auto r = reservations_.find(agent);
-        r != reservations_.end() && r->second.call_id == call_id) {
-      reservations_.erase(r);
-    }
+    desk_.call_ended(agent, call_id);
     const bool reached_agent = result.disposition == "Agent" || live.preview;
     if (run != nullptr && reached_agent && !run->prepared.row.outbound_dispositions.empty()) {
-      Prompt prompt;
+      pd::core::DispositionPrompt prompt;
       prompt.call_id = call_id;
-      prompt.direction = "outbound";
+      prompt.direction = pd::core::CallDirection::kOutbound;
       prompt.campaign_id = live.campaign_id;
       prompt.number_id = live.lead.id;
       prompt.number = live.lead.number;
       prompt_disposition(agent, std::move(prompt));
     }
-    if (open_panels_.contains(agent)) send_agent_state(agent);
+    send_agent_state(agent);
   }
   calls_.remove(call_id);
 }

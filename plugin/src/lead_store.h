@@ -88,6 +88,13 @@ class LeadStore {
 
   // Queues a call write (start, answer, result, agent tag), in order.
   virtual pd::Status submit(pd::store::WriteOp op) = 0;
+  // Queues a call write like submit(), in the same order (after every op
+  // submitted before it), and answers once it is done: 1 when it is
+  // written; an error when the queue is full (kLimit), the server refused it,
+  // or the store stopped before writing it (kUnavailable). While the
+  // database is away the write waits in the queue, and so does the answer.
+  // For writes a person waits on (an agent's disposition).
+  virtual void submit_confirmed(pd::store::WriteOp op, Done<size_t> done) = 0;
 
   // What the dashboard reads.
   virtual void heartbeat(pd::store::Heartbeat beat, Done<bool> done) = 0;

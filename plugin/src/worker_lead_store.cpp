@@ -173,6 +173,20 @@ pd::Status WorkerLeadStore::submit(pd::store::WriteOp op) {
   return store_->submit(std::move(op));
 }
 
+void WorkerLeadStore::submit_confirmed(pd::store::WriteOp op, Done<size_t> done) {
+  auto shared_done = std::make_shared<Done<size_t>>(std::move(done));
+  auto answer = [shared_done](pd::Status written) {
+    (*shared_done)(written ? pd::Result<size_t>(1) : pd::Result<size_t>(pd::fail(written.error())));
+  };
+  if (!store_) {
+    options_.post([answer] { answer(pd::fail(pd::Error::unavailable("the store is stopped"))); });
+    return;
+  }
+  // The worker answers through options_.post (the host loop), also when it
+  // refuses the op at once.
+  store_->submit(std::move(op), std::move(answer));
+}
+
 void WorkerLeadStore::heartbeat(pd::store::Heartbeat beat, Done<bool> done) {
   store_->heartbeat(std::move(beat), [done = std::move(done)](pd::Status written) {
     done(written ? pd::Result<bool>(true) : pd::Result<bool>(pd::fail(written.error())));

@@ -45,6 +45,7 @@ class WorkerLeadStore final : public LeadStore {
                      Done<size_t> done) override;
   void recover(Done<std::vector<OpenCall>> done) override;
   pd::Status submit(pd::store::WriteOp op) override;
+  void submit_confirmed(pd::store::WriteOp op, Done<size_t> done) override;
   void heartbeat(pd::store::Heartbeat beat, Done<bool> done) override;
   void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
                               Done<size_t> done) override;

@@ -40,6 +40,17 @@ pd::store::Campaign automatic_campaign(uint32_t id, const std::string& name,
   return c;
 }
 
+// A preview campaign on queue "support", with outbound dispositions.
+pd::store::Campaign preview_campaign(uint32_t id, const std::string& name) {
+  pd::store::Campaign c = automatic_campaign(id, name, "pd-queues,support,1");
+  c.destination_kind = pd::store::DestinationKind::kQueue;
+  c.queue_name = "support";
+  c.mode = pd::store::DialMode::kPreview;
+  c.concurrent_calls = 1;
+  c.outbound_dispositions = {"Sale", "NoSale"};
+  return c;
+}
+
 struct Harness {
   Harness() {
     pd::plugin::PluginConfig config;
@@ -101,6 +112,27 @@ struct Harness {
     for (int i = 0; i < 5; ++i) tick();  // recover, claim, last DNC check, Originates
   }
   std::vector<FakeHost::Sent> originates() const { return host.sent_named("Originate"); }
+  void panel(const std::string& agent, const std::string& json) {
+    engine->on_panel_message(agent, json);
+    host.run_posted();
+  }
+  // A free member of `queue`, and its agent's panel open.
+  void agent_ready(const std::string& agent, const std::string& queue = "support") {
+    feed({{"Event", "QueueMemberAdded"},
+          {"Queue", queue},
+          {"Interface", "PJSIP/" + agent},
+          {"Status", "1"},
+          {"Paused", "0"},
+          {"InCall", "0"}});
+    panel(agent, R"({"type":"panel.open"})");
+  }
+  // Ticks until `agent` was shown a card (at most 20 ticks).
+  bool card_shown(const std::string& agent) {
+    for (int i = 0; i < 20 && host.panel_count(agent, R"("type":"preview.card")") == 0; ++i) {
+      tick();
+    }
+    return host.panel_count(agent, R"("type":"preview.card")") > 0;
+  }
 
   FakeHost host;
   pd::core::ManualClock clock{kStart};
@@ -337,4 +369,116 @@ TEST_CASE(
   CHECK(h.store->finished[0] ==
         std::pair<uint64_t, pd::store::NumberState>(3, pd::store::NumberState::kFailed));
   CHECK(h.store->finish_reasons[3] == "the number's time zone 'Mars/Olympus' is unknown");
+}
+
+TEST_CASE("engine: a double click on a preview card dials once") {
+  Harness h;
+  h.store->add_lead(1, 1, "5550001");
+  h.start({preview_campaign(1, "pv")});
+  h.agent_ready("201");
+  REQUIRE(h.card_shown("201"));
+  CHECK(h.host.panel_count("201", R"("lead":1)") > 0);
+  // Two clicks before the last do-not-call check answers, then one more.
+  h.engine->on_panel_message("201", R"({"type":"preview.dial","lead":1})");
+  h.engine->on_panel_message("201", R"({"type":"preview.dial","lead":1})");
+  h.host.run_posted();
+  h.panel("201", R"({"type":"preview.dial","lead":1})");
+  REQUIRE(h.originates().size() == 1);
+  CHECK(h.originates()[0].get("Channel").find("201") != std::string::npos);  // the agent first
+  CHECK(h.host.panel_count("201", R"("reason":"dialed")") == 1);
+  CHECK(h.host.panel_count("201", R"("type":"error")") == 0);
+}
+
+TEST_CASE("engine: a preview card goes back to the campaign when the panel closes") {
+  Harness h;
+  h.store->add_lead(1, 1, "5550001");
+  h.start({preview_campaign(1, "pv")});
+  h.agent_ready("201");
+  REQUIRE(h.card_shown("201"));
+  h.panel("201", R"({"type":"panel.close"})");
+  CHECK(std::count(h.store->released.begin(), h.store->released.end(), uint64_t(1)) == 1);
+  CHECK(h.host.panel_count("201", R"("reason":"panel closed")") == 1);
+  // No card for a closed panel, and no dial of the lead given back.
+  const size_t cards = h.host.panel_count("201", R"("type":"preview.card")");
+  for (int i = 0; i < 5; ++i) h.tick();
+  CHECK(h.host.panel_count("201", R"("type":"preview.card")") == cards);
+  h.panel("201", R"({"type":"preview.dial","lead":1})");
+  CHECK(h.originates().empty());
+  CHECK(h.host.panel_count("201", "no longer yours to dial") == 1);
+}
+
+namespace {
+
+// A preview call of agent 201 placed and ended (the Originate failed): the
+// agent is asked for its disposition. Returns the call id.
+std::string preview_call_ended(Harness& h) {
+  h.store->add_lead(1, 1, "5550001");
+  h.start({preview_campaign(1, "pv")});
+  h.agent_ready("201");
+  REQUIRE(h.card_shown("201"));
+  h.panel("201", R"({"type":"preview.dial","lead":1})");
+  REQUIRE(h.originates().size() == 1);
+  const auto originate = h.originates()[0];
+  const std::string call_id = originate.get("ChannelId");
+  h.feed({{"Event", "Newchannel"}, {"Uniqueid", call_id}, {"Linkedid", call_id}});
+  h.feed({{"Event", "OriginateResponse"},
+          {"ActionID", originate.action_id},
+          {"Response", "Failure"},
+          {"Reason", "1"}});
+  h.feed({{"Event", "Hangup"}, {"Uniqueid", call_id}, {"Linkedid", call_id}, {"Cause", "16"}});
+  REQUIRE(h.store->writes_of<pd::store::AttemptResult>().size() == 1);
+  REQUIRE(h.host.panel_count("201", R"("type":"disposition.prompt")") == 1);
+  return call_id;
+}
+
+}  // namespace
+
+TEST_CASE("engine: an outbound disposition is saved only once the store has written it") {
+  Harness h;
+  const std::string call_id = preview_call_ended(h);
+  h.panel("201",
+          R"({"type":"disposition.set","call_id":")" + call_id + R"(","disposition":"Sale"})");
+  // Queued after the call's result, not yet written: no "saved" yet.
+  const auto& writes = h.store->writes;
+  REQUIRE(writes.size() >= 2);
+  CHECK(std::holds_alternative<pd::store::AttemptResult>(writes[writes.size() - 2]));
+  REQUIRE(std::holds_alternative<pd::store::AgentTag>(writes.back()));
+  CHECK(std::get<pd::store::AgentTag>(writes.back()).disposition == "Sale");
+  CHECK(std::get<pd::store::AgentTag>(writes.back()).number_id == 1);
+  CHECK(h.store->unconfirmed() == 1);
+  CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 0);
+  // A reload meanwhile still shows the prompt.
+  h.panel("201", R"({"type":"state.request"})");
+  CHECK(h.host.panel_count("201", R"("type":"disposition.prompt")") == 2);
+  h.store->confirm_writes();
+  h.host.run_posted();
+  CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 1);
+  CHECK(h.host.panel_count("201", R"("status":"idle")") > 0);
+  // The prompt is gone: a reload does not show it, a second tag is refused.
+  h.panel("201", R"({"type":"state.request"})");
+  CHECK(h.host.panel_count("201", R"("type":"disposition.prompt")") == 2);
+  h.panel("201",
+          R"({"type":"disposition.set","call_id":")" + call_id + R"(","disposition":"NoSale"})");
+  CHECK(h.host.panel_count("201", "of yours to tag") == 1);
+}
+
+TEST_CASE("engine: an outbound disposition the store could not write is reported and kept") {
+  Harness h;
+  const std::string call_id = preview_call_ended(h);
+  const std::string set =
+      R"({"type":"disposition.set","call_id":")" + call_id + R"(","disposition":"Sale"})";
+  h.panel("201", set);
+  h.store->fail_writes(pd::Error::unavailable("the store stopped before writing it"));
+  h.host.run_posted();
+  CHECK(h.host.panel_count("201", "Not saved: the store stopped before writing it") == 1);
+  CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 0);
+  // The prompt stays: shown again on a reload, and the agent may try again.
+  h.panel("201", R"({"type":"state.request"})");
+  CHECK(h.host.panel_count("201", R"("type":"disposition.prompt")") == 2);
+  CHECK(h.host.panel_count("201", R"("status":"wrapup")") > 0);
+  h.panel("201", set);
+  h.store->confirm_writes();
+  h.host.run_posted();
+  CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 1);
+  CHECK(h.store->writes_of<pd::store::AgentTag>().size() == 2);
 }

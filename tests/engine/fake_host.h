@@ -76,6 +76,17 @@ class FakeHost {
     }
     return out;
   }
+  // The panel messages sent to `agent`, oldest first.
+  std::vector<std::string> panel(const std::string& agent) const {
+    auto it = panel_.find(agent);
+    return it == panel_.end() ? std::vector<std::string>{} : it->second;
+  }
+  // How many of them contain `needle`.
+  size_t panel_count(const std::string& agent, const std::string& needle) const {
+    size_t n = 0;
+    for (const auto& json : panel(agent)) n += json.find(needle) != std::string::npos;
+    return n;
+  }
   const std::vector<std::string>& logs() const { return logs_; }
   bool logged(const std::string& needle) const {
     for (const auto& line : logs_) {

@@ -58,6 +58,18 @@ class FakeStore final : public pd::plugin::LeadStore {
   int renewals = 0;
   std::vector<uint64_t> given_back;
 
+  // submit_confirmed writes not answered yet.
+  size_t unconfirmed() const { return unconfirmed_.size(); }
+  // Answers them: written, or `error`.
+  void confirm_writes() {
+    for (auto& done : unconfirmed_) answer(std::move(done), size_t(1));
+    unconfirmed_.clear();
+  }
+  void fail_writes(pd::Error error) {
+    for (auto& done : unconfirmed_) answer(std::move(done), pd::Result<size_t>(pd::fail(error)));
+    unconfirmed_.clear();
+  }
+
   template <class Op>
   std::vector<Op> writes_of() const {
     std::vector<Op> out;
@@ -133,6 +145,12 @@ class FakeStore final : public pd::plugin::LeadStore {
     writes.push_back(std::move(op));
     return {};
   }
+  // Recorded in `writes` at once, in order; answered when the test says
+  // (confirm_writes / fail_writes), as the real store answers after its batch.
+  void submit_confirmed(pd::store::WriteOp op, Done<size_t> done) override {
+    writes.push_back(std::move(op));
+    unconfirmed_.push_back(std::move(done));
+  }
   void heartbeat(pd::store::Heartbeat, Done<bool> done) override { answer(std::move(done), true); }
   void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
                               Done<size_t> done) override {
@@ -165,6 +183,7 @@ class FakeStore final : public pd::plugin::LeadStore {
   pd::plugin::HostLink host_;
   std::map<uint32_t, std::deque<pd::core::Lead>> pending_;
   std::function<void(pd::store::ConfigSnapshot)> on_config_;
+  std::vector<Done<size_t>> unconfirmed_;
 };
 
 // Runs background work at once, on the caller's thread.

@@ -75,3 +75,42 @@ TEST_CASE("worker offline: the bounded queue refuses instead of dropping and que
   CHECK(worker.stop(200ms) == 10);
   CHECK(worker.submit(result_for(13)).error().code == pd::ErrorCode::kUnavailable);
 }
+
+TEST_CASE(
+    "worker offline: an acknowledged write answers once - queue full at once, unwritten at stop") {
+  testing::TestLoop loop;
+  StoreWorkerOptions options;
+  auto dsn = parse_dsn("mysql://u:p@127.0.0.1:" + std::to_string(closed_port()) + "/db");
+  REQUIRE(dsn.has_value());
+  options.dsn = *dsn;
+  options.instance = "offline-ack";
+  options.post = loop.post_fn();
+  options.max_pending_writes = 2;
+  options.backoff_initial = 20ms;
+  options.backoff_max = 100ms;
+  StoreWorker worker(options);
+
+  std::vector<pd::Status> first, second, third, late;
+  worker.submit(result_for(1), [&](pd::Status s) { first.push_back(s); });
+  worker.submit(result_for(2), [&](pd::Status s) { second.push_back(s); });
+  // The queue is full: refused at once (through the loop), nothing queued.
+  worker.submit(result_for(3), [&](pd::Status s) { third.push_back(s); });
+  REQUIRE(loop.run_until([&] { return !third.empty(); }, 5s));
+  CHECK(third[0].error().code == pd::ErrorCode::kLimit);
+  CHECK(worker.pending_writes() == 2);
+  CHECK(first.empty());  // waiting for the server, as every queued write
+  CHECK(second.empty());
+
+  // stop() gives up on them: each ack says so, once.
+  CHECK(worker.stop(100ms) == 2);
+  worker.submit(result_for(4), [&](pd::Status s) { late.push_back(s); });
+  REQUIRE(loop.run_until([&] { return !first.empty() && !second.empty() && !late.empty(); }, 5s));
+  loop.run_pending();
+  REQUIRE(first.size() == 1);
+  REQUIRE(second.size() == 1);
+  REQUIRE(late.size() == 1);
+  CHECK(first[0].error().code == pd::ErrorCode::kUnavailable);
+  CHECK(second[0].error().code == pd::ErrorCode::kUnavailable);
+  CHECK(late[0].error().code == pd::ErrorCode::kUnavailable);
+  CHECK(third.size() == 1);
+}

@@ -248,3 +248,53 @@ TEST_CASE("worker: at most max_pending_jobs query jobs wait - one more fails wit
   CHECK(*answers[1] == 0);
   CHECK(*answers[4] == 3);
 }
+
+TEST_CASE("worker: an acknowledged write answers after its batch committed, in order") {
+  auto db = open_scratch_db();
+  if (!db) return;
+  const auto campaign = db->add_campaign("acked");
+  db->add_numbers(campaign, 2);
+  auto leads = claim_all(*db, campaign, "worker-a", 2);
+
+  TestLoop loop;
+  StoreWorkerOptions options;
+  options.dsn = db->dsn();
+  options.instance = "worker-a";
+  options.post = loop.post_fn();
+  options.write_linger = 100ms;  // the result and the tag land in one batch
+  StoreWorker worker(options);
+
+  // The call's result first (plain submit), then the agent's tag, acked.
+  REQUIRE(worker.submit(start_and_result(leads[0], "a-0")).has_value());
+  AgentTag tag;
+  tag.call_id = "a-0";
+  tag.number_id = leads[0].id;
+  tag.disposition = "Callback";
+  std::vector<pd::Status> acks;
+  std::uint64_t tagged_when_acked = 0;
+  worker.submit(tag, [&](pd::Status s) {
+    acks.push_back(s);
+    // Committed before the ack runs.
+    tagged_when_acked = db->count("dialer_calls",
+                                  "call_id = 'a-0' AND agent_disposition = "
+                                  "'Callback'");
+  });
+  REQUIRE(loop.run_until([&] { return !acks.empty(); }, 20s));
+  CHECK(acks[0].has_value());
+  CHECK(tagged_when_acked == 1);
+  CHECK(db->count("dialer_numbers", "agent_disposition = 'Callback' AND state = 'done'") == 1);
+
+  // A tag the server refuses (too long for its column) is answered with the error.
+  REQUIRE(worker.submit(start_and_result(leads[1], "a-1")).has_value());
+  tag.call_id = "a-1";
+  tag.number_id = leads[1].id;
+  tag.disposition = std::string(300, 'x');
+  std::vector<pd::Status> refused;
+  worker.submit(tag, [&](pd::Status s) { refused.push_back(s); });
+  REQUIRE(loop.run_until([&] { return !refused.empty(); }, 20s));
+  loop.run_pending();
+  REQUIRE(refused.size() == 1);
+  CHECK_FALSE(refused[0].has_value());
+  CHECK(db->count("dialer_calls", "call_id = 'a-1' AND ended_at IS NOT NULL") == 1);
+  CHECK(acks.size() == 1);
+}

@@ -69,9 +69,46 @@ pd::Status StoreWorker::submit(std::vector<WriteOp> ops) {
                                        " of " + std::to_string(options_.max_pending_writes) +
                                        " waiting for the database)"));
     for (WriteOp& op : ops) writes_.push_back(std::move(op));
+    next_seq_ += ops.size();
   }
   writer_cv_.notify_one();
   return {};
+}
+
+void StoreWorker::submit(WriteOp op, WriteAck ack) {
+  pd::Status refused;
+  {
+    std::lock_guard lock(mutex_);
+    const std::size_t pending = writes_.size() + in_flight_;
+    if (stopping_) {
+      refused = pd::fail(pd::Error::unavailable("store worker stopped"));
+    } else if (pending + 1 > options_.max_pending_writes) {
+      refused = pd::fail(pd::Error::limit("result write queue full (" + std::to_string(pending) +
+                                          " of " + std::to_string(options_.max_pending_writes) +
+                                          " waiting for the database)"));
+    } else {
+      writes_.push_back(std::move(op));
+      acks_.emplace(next_seq_++, std::move(ack));
+    }
+  }
+  if (!refused) {
+    options_.post([ack = std::move(ack), refused = std::move(refused)] { ack(refused); });
+    return;
+  }
+  writer_cv_.notify_one();
+}
+
+void StoreWorker::acknowledge(std::uint64_t first_seq, std::size_t n, const pd::Status& status) {
+  std::vector<WriteAck> due;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = acks_.lower_bound(first_seq);
+    while (it != acks_.end() && it->first < first_seq + n) {
+      due.push_back(std::move(it->second));
+      it = acks_.erase(it);
+    }
+  }
+  for (auto& ack : due) options_.post([ack = std::move(ack), status] { ack(status); });
 }
 
 bool StoreWorker::enqueue(Job job) {
@@ -252,10 +289,12 @@ void StoreWorker::query_loop() {
 
 // ---- the writer thread -----------------------------------------------------
 
-bool StoreWorker::write_batch(Store& store, std::vector<WriteOp>& batch) {
+bool StoreWorker::write_batch(Store& store, std::vector<WriteOp>& batch, std::uint64_t& first_seq) {
   auto written = store.write(batch);
   if (written) {
     if (options_.on_written) options_.post([cb = options_.on_written, r = *written] { cb(r); });
+    acknowledge(first_seq, batch.size(), {});
+    first_seq += batch.size();
     batch.clear();
     return true;
   }
@@ -271,11 +310,13 @@ bool StoreWorker::write_batch(Store& store, std::vector<WriteOp>& batch) {
     auto one = store.write(std::span<const WriteOp>(&batch[done], 1));
     if (one) {
       report += *one;
+      acknowledge(first_seq + done, 1, {});
       continue;
     }
     if (one.error().code == pd::ErrorCode::kUnavailable ||
         one.error().code == pd::ErrorCode::kConflict)
       break;
+    acknowledge(first_seq + done, 1, pd::fail(one.error()));
     if (options_.on_write_error) {
       options_.post(
           [cb = options_.on_write_error, op = batch[done], e = one.error()] { cb(op, e); });
@@ -284,6 +325,7 @@ bool StoreWorker::write_batch(Store& store, std::vector<WriteOp>& batch) {
   if (report.ops > 0 && options_.on_written)
     options_.post([cb = options_.on_written, report] { cb(report); });
   batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(done));
+  first_seq += done;
   return batch.empty();
 }
 
@@ -292,7 +334,8 @@ void StoreWorker::writer_loop() {
   Backoff backoff(options_.backoff_initial, options_.backoff_max);
   auto next_connect = Clock::now();
   auto last_used = Clock::now();
-  std::vector<WriteOp> batch;  // taken from writes_, counted in in_flight_
+  std::vector<WriteOp> batch;   // taken from writes_, counted in in_flight_
+  std::uint64_t batch_seq = 0;  // the sequence number of batch.front()
 
   while (true) {
     // Connect as soon as due, even with nothing to write: healthy() must
@@ -319,7 +362,7 @@ void StoreWorker::writer_loop() {
         unwritten_at_stop_ = batch.size() + writes_.size();
         writes_.clear();
         in_flight_ = 0;
-        break;
+        break;  // the acks of what was not written are answered below
       }
       if (conn && batch.empty() && !writes_.empty()) {
         if (!stopping_ && writes_.size() < options_.write_batch_size &&
@@ -328,6 +371,7 @@ void StoreWorker::writer_loop() {
             return stopping_ || writes_.size() >= options_.write_batch_size;
           });
         }
+        batch_seq = next_seq_ - writes_.size();
         const std::size_t take =
             std::min(writes_.size(), std::max<std::size_t>(1, options_.write_batch_size));
         for (std::size_t i = 0; i < take; ++i) {
@@ -354,7 +398,7 @@ void StoreWorker::writer_loop() {
       (void)conn->ping();
     } else {
       Store store(*conn, options_.instance);
-      ok = write_batch(store, batch);
+      ok = write_batch(store, batch, batch_seq);
       std::lock_guard lock(mutex_);
       in_flight_ = batch.size();
     }
@@ -370,6 +414,18 @@ void StoreWorker::writer_loop() {
     }
   }
   writer_up_.store(false);
+  // Whatever was not written (stop() gave up) is answered, so no ack is left
+  // waiting for ever.
+  std::map<std::uint64_t, WriteAck> unanswered;
+  {
+    std::lock_guard lock(mutex_);
+    unanswered.swap(acks_);
+  }
+  for (auto& [seq, ack] : unanswered) {
+    options_.post([ack = std::move(ack)] {
+      ack(pd::fail(pd::Error::unavailable("the store stopped before writing it")));
+    });
+  }
 }
 
 }  // namespace pd::store

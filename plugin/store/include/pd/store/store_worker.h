@@ -44,6 +44,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -116,6 +117,17 @@ class StoreWorker {
   pd::Status submit(WriteOp op);
   pd::Status submit(std::vector<WriteOp> ops);
 
+  // Answers a write queued with submit(op, ack); runs through options.post.
+  using WriteAck = std::function<void(pd::Status)>;
+  // Queues one result write like submit(op), in the same order as every
+  // other write, and calls `ack` exactly once, on the host loop, when the op
+  // is done with: success once its batch committed; kLimit (queue full) or
+  // kUnavailable (after stop()) at once, nothing queued; the server's error
+  // when it refused the op (on_write_error says so too); kUnavailable when
+  // stop() gave up before writing it. While the connection is down the op
+  // and its ack wait, as every queued write does.
+  void submit(WriteOp op, WriteAck ack);
+
   // Query jobs (Store's operations on the query thread).
   void load_settings(Done<Settings> done);
   void load_campaigns(Done<std::vector<Campaign>> done);
@@ -174,7 +186,11 @@ class StoreWorker {
   void writer_loop();
   void run_config_watch(Store& store);
   void set_health(std::atomic<bool>& flag, bool up, const std::string& why);
-  bool write_batch(Store& store, std::vector<WriteOp>& batch);
+  // Writes `batch`, whose first op has sequence number `first_seq`; the ops
+  // done with are erased from it and `first_seq` moves past them.
+  bool write_batch(Store& store, std::vector<WriteOp>& batch, std::uint64_t& first_seq);
+  // Posts the acks of the ops first_seq .. first_seq + n - 1 that have one.
+  void acknowledge(std::uint64_t first_seq, std::size_t n, const pd::Status& status);
 
   // An idle connection is pinged this often, so that healthy() turns false
   // soon after the server goes away even when there is nothing to do.
@@ -188,7 +204,12 @@ class StoreWorker {
   std::deque<Job> jobs_;               // guarded by mutex_
   std::deque<WriteOp> writes_;         // guarded by mutex_
   std::size_t in_flight_ = 0;          // guarded by mutex_: ops taken by the writer
-  bool stopping_ = false;              // guarded by mutex_
+  // Every op queued gets the next sequence number, so the front of writes_
+  // is op next_seq_ - writes_.size(); acks_ holds the acks of ops not yet
+  // done with (submit(op, ack) only), by sequence number.
+  std::uint64_t next_seq_ = 0;                            // guarded by mutex_
+  std::map<std::uint64_t, WriteAck> acks_;                // guarded by mutex_
+  bool stopping_ = false;                                 // guarded by mutex_
   std::chrono::steady_clock::time_point flush_deadline_;  // guarded by mutex_
   std::chrono::milliseconds watch_interval_{0};           // guarded by mutex_
   std::function<void(ConfigSnapshot)> watch_callback_;    // guarded by mutex_
