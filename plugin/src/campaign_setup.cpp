@@ -61,7 +61,6 @@ EngineSettings read_settings(const pd::store::Settings& settings) {
 
 PreparedCampaign prepare_campaign(const pd::store::Campaign& row, pd::core::TimeZoneCache& zones) {
   PreparedCampaign prepared;
-  prepared.row = row;
   pd::core::Campaign& c = prepared.campaign;
   c.id = row.id;
   c.name = row.name;
@@ -86,6 +85,9 @@ PreparedCampaign prepare_campaign(const pd::store::Campaign& row, pd::core::Time
   c.group_by_name = row.group_by_name;
   c.valid_dtmf = row.valid_dtmf;
   c.enabled = row.enabled;
+  c.script = row.script;
+  c.outbound_dispositions = row.outbound_dispositions;
+  c.inbound_dispositions = row.inbound_dispositions;
   if (auto ok = pd::core::validate(c); !ok) {
     prepared.error = ok.error().message;
     return prepared;

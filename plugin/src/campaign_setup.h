@@ -29,8 +29,9 @@ struct EngineSettings {
 
 EngineSettings read_settings(const pd::store::Settings& settings);
 
+// A campaign ready to run: the core's type (the store's row is not kept, so
+// nothing above this point depends on the database's records).
 struct PreparedCampaign {
-  pd::store::Campaign row;
   pd::core::Campaign campaign;
   std::shared_ptr<const pd::core::Schedule> schedule;  // null when invalid
   std::string error;  // why the campaign cannot run; empty when it can

@@ -212,8 +212,7 @@ void Engine::stop() {
 std::vector<uint64_t> Engine::unused_leads() {
   std::vector<uint64_t> unused;
   for (auto& [id, run] : campaigns_) {
-    for (const auto& lead : run.hopper) unused.push_back(lead.id);
-    run.hopper.clear();
+    for (uint64_t lead : run.drain()) unused.push_back(lead);
   }
   for (uint64_t id : desk_.card_leads(/*undialed_only=*/true)) unused.push_back(id);
   return unused;
@@ -359,10 +358,7 @@ void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCamp
 void Engine::retire_campaign(CampaignRun& run, std::string_view why) {
   host_.log(PD_LOG_INFO, "campaign '" + run.prepared.campaign.name + "' " + std::string(why) +
                              ": no new calls; live calls go on");
-  std::vector<uint64_t> ids;
-  for (const auto& lead : run.hopper) ids.push_back(lead.id);
-  run.hopper.clear();
-  release_leads(std::move(ids));
+  release_leads(run.drain());
   for (const auto& agent : desk_.undialed_cards(run.id())) {
     give_back_card(agent, "campaign " + std::string(why));
   }
@@ -498,8 +494,7 @@ void Engine::renew_leases() {
 void Engine::drop_waiting_leads(std::string_view why) {
   std::vector<uint64_t> ids;
   for (auto& [id, run] : campaigns_) {
-    for (const auto& lead : run.hopper) ids.push_back(lead.id);
-    run.hopper.clear();
+    for (uint64_t lead : run.drain()) ids.push_back(lead);
   }
   release_leads(std::move(ids));  // only rows this instance still owns change
   for (const auto& agent : desk_.undialed_cards()) give_back_card(agent, why);
@@ -607,8 +602,12 @@ void Engine::finish_unused(std::vector<uint64_t> ids, pd::store::NumberState sta
       });
 }
 
-std::string Engine::next_call_id() {
-  return call_id_prefix_ + "-" + std::to_string(++call_sequence_);
+double LatencySamples::percentile_ms(double p) const {
+  if (us.empty()) return 0;
+  std::vector<int64_t> sorted = us;
+  const size_t index = std::min(sorted.size() - 1, size_t(p * double(sorted.size())));
+  std::nth_element(sorted.begin(), sorted.begin() + long(index), sorted.end());
+  return double(sorted[index]) / 1000.0;
 }
 
 }  // namespace pd::plugin

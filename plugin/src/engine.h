@@ -6,18 +6,21 @@
 // store's answers come back through the host's post() and are checked
 // against `alive_` so none runs after stop().
 //
-// Flow per tick (20 a second): for each runnable campaign inside its
-// schedule whose dialplan check passed, the Pacer says how many calls to
-// start; leads come from the campaign's hopper (refilled by claims ahead of
-// need); each lead's number is looked up on the do-not-call list once more and
-// the schedule re-checked in the lookup's answer, right before the Originate
-// is queued.
-//
-// Files: engine.cpp (life, configuration, link, ticks), engine_dial.cpp
-// (pacing, Originates, call events, results), engine_agents.cpp (panels,
-// preview, dispositions), engine_recovery.cpp (adopted calls, reconciliation,
-// milestones: docs/milestones.md), engine_checks.cpp (dialplan checks,
-// dashboard problems).
+// The path of one call, one step per file:
+//   engine_pacing.cpp    for each campaign that may dial (inside its hours,
+//                        dialplan checked), the Pacer says how many calls to
+//                        start; leads come from the campaign's hopper
+//                        (CampaignRun, refilled by claims ahead of need); the
+//                        last do-not-call lookup and the dial gate
+//                        (pd/core/dial_gate.h) decide each lead;
+//   engine_originate.cpp the Originate, the call table entry, the start row;
+//   engine_calls.cpp     the call's AMI events, its answer and its result
+//                        (retry rules), the agent's prompt;
+//   engine_agents.cpp    preview cards, panels and dispositions (the
+//                        decisions are pd::core::AgentDesk's).
+// Around them: engine.cpp (life, configuration, link, ticks, housekeeping),
+// engine_recovery.cpp (adopted calls, reconciliation, milestones:
+// docs/milestones.md), engine_checks.cpp (dialplan checks, dashboard problems).
 #pragma once
 
 #include <chrono>
@@ -33,6 +36,7 @@
 #include <vector>
 
 #include "background.h"
+#include "campaign_run.h"
 #include "campaign_setup.h"
 #include "host_link.h"
 #include "lead_store.h"
@@ -49,6 +53,11 @@
 #include "plugin_config.h"
 
 namespace pd::plugin {
+
+// Engine time (epoch ms, from the injected clock) as the store's records hold it.
+inline pd::store::TimePoint time_of(int64_t epoch_ms) {
+  return pd::store::TimePoint(std::chrono::milliseconds(epoch_ms));
+}
 
 // Microseconds from a queue event that let a campaign dial (an agent became
 // free) to the Originate it led to, including the last do-not-call check;
@@ -94,32 +103,6 @@ class Engine {
   void stop();
 
  private:
-  // A campaign as the engine runs it.
-  struct CampaignRun {
-    PreparedCampaign prepared;
-    // Claimed, not yet dialed or shown: at most PluginConfig::hopper_size
-    // (claims stop there), plus leads put back after a refused Originate.
-    std::deque<pd::core::Lead> hopper;
-    bool claim_in_flight = false;
-    int64_t next_claim_ms = 0;  // after an empty claim, wait before asking again
-    int starting = 0;           // leads between the pacer and the Originate (DNC lookup)
-    // The dialplan check (ShowDialPlan of the helper context and the
-    // destinations) since the last load, reconnect or dialplan reload: the
-    // campaign dials only once every answer said "exists".
-    int checks_pending = 0;
-    int checks_failed = 0;
-    int check_generation = 0;
-    bool dialplan_checked = false;
-    std::string dialplan_problem;  // what is missing; empty when all exist
-    int64_t dialplan_problem_ms = 0;
-    // What the dashboard shows: the current problem and when it began.
-    std::string problem;
-    int64_t problem_since_ms = 0;
-    int64_t id() const { return prepared.campaign.id; }
-    bool runnable() const { return prepared.runnable() && prepared.campaign.enabled; }
-    bool dialable() const { return runnable() && dialplan_checked && dialplan_problem.empty(); }
-  };
-
   // An AMI action whose answer the engine waits for, by ActionID. At most one
   // per call in flight (milestones) plus a few per campaign (checks): bounded
   // by the call table and the campaigns; dropped when the link goes down and
@@ -169,7 +152,7 @@ class Engine {
   void try_migrate(int64_t now_ms);
   void send_command(const std::string& command);
 
-  // engine_dial.cpp: hoppers, pacing, originates, call events, results.
+  // engine_pacing.cpp: which leads to dial now.
   void pace(int64_t now_ms);
   void pace_one(CampaignRun& run, int64_t now_ms);
   void pace_queue(std::string_view queue, int64_t now_ms);
@@ -181,18 +164,20 @@ class Engine {
   // (do-not-call, failed with the reason), gives it back (now, or not before
   // its own hours), or keeps it first in the hopper (the lookup failed).
   void turn_away(CampaignRun& run, pd::core::Lead lead, const pd::core::GateDecision& decision);
-  // The call id, or nothing when the lead could not be dialed (it was put
-  // back or marked, and the reason logged).
+  // engine_originate.cpp. The call id, or nothing when the lead could not be
+  // dialed (it was put back or marked, and the reason logged).
   std::optional<std::string> originate(CampaignRun& run, const pd::core::Lead& lead,
                                        const std::string& agent_interface,
                                        const std::string& agent);
+  std::string next_call_id();
+
+  // engine_calls.cpp: a call's events and its result.
   static bool wanted(const pd_ami_field* fields, size_t n_fields);
   void handle_call_changes(pd::core::CallState& call, pd::core::CallChanges changes,
                            const pd::core::AmiEvent& event);
   void finish_call(const std::string& call_id);
   void close_same_name(int64_t campaign_id, const pd::core::Lead& reached);
   void expire_calls(int64_t now_ms);
-  std::string next_call_id();
 
   // engine_recovery.cpp: what happened while the engine was away - adopted
   // calls after a restart, reconciliation after a reconnect, the milestones

@@ -13,8 +13,8 @@ namespace {
 
 const std::vector<std::string>& options_of(const PreparedCampaign& campaign,
                                            std::string_view direction) {
-  return direction == "inbound" ? campaign.row.inbound_dispositions
-                                : campaign.row.outbound_dispositions;
+  return direction == "inbound" ? campaign.campaign.inbound_dispositions
+                                : campaign.campaign.outbound_dispositions;
 }
 
 bool offers(const PreparedCampaign& campaign, std::string_view direction,
@@ -96,9 +96,9 @@ void Engine::pace_preview(CampaignRun& run, int64_t now) {
                                 "' has no members");
   }
   for (const auto& seat : seats) {
-    if (run.hopper.empty()) break;
-    pd::core::Lead lead = std::move(run.hopper.front());
-    run.hopper.pop_front();
+    auto next = run.take(1);
+    if (next.empty()) break;
+    pd::core::Lead lead = std::move(next.front());
     // A card only for a lead that may be dialed now (its own hours too).
     const auto gate = pd::core::may_offer(lead, campaign, *run.prepared.schedule, now / 1000);
     if (!gate.dial()) {
@@ -112,12 +112,8 @@ void Engine::pace_preview(CampaignRun& run, int64_t now) {
 
 void Engine::show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead) {
   auto shown = render_card(run, seat.agent, lead);
-  if (!shown) {
-    run.hopper.push_front(std::move(lead));
-    return;
-  }
-  if (!desk_.reserve(seat, run.id(), lead)) {
-    run.hopper.push_front(std::move(lead));
+  if (!shown || !desk_.reserve(seat, run.id(), lead)) {
+    run.put_back({std::move(lead)});
     return;
   }
   host_.panel_send(seat.agent, *shown);
@@ -141,7 +137,8 @@ std::optional<std::string> Engine::render_card(const CampaignRun& run, const std
                                        "preview.card"));
     return std::nullopt;
   }
-  return preview_card_json(lead.id, run.prepared.campaign.name, *html, run.prepared.row.script);
+  return preview_card_json(lead.id, run.prepared.campaign.name, *html,
+                           run.prepared.campaign.script);
 }
 
 void Engine::give_back_card(const std::string& agent, std::string_view reason) {
@@ -326,7 +323,7 @@ void Engine::disposition_written(const std::string& agent, const std::string& ca
 // tags it with the campaign's inbound dispositions.
 void Engine::inbound_completed(const pd::core::AmiEvent& event) {
   const CampaignRun* run = campaign_by_name(event.queue);
-  if (run == nullptr || run->prepared.row.inbound_dispositions.empty()) return;
+  if (run == nullptr || run->prepared.campaign.inbound_dispositions.empty()) return;
   const std::string agent = pd::core::extension_of(event.interface);
   if (agent.empty()) return;
   pd::core::DispositionPrompt prompt;
@@ -338,7 +335,7 @@ void Engine::inbound_completed(const pd::core::AmiEvent& event) {
   prompt_disposition(agent, std::move(prompt));
 }
 
-const Engine::CampaignRun* Engine::campaign_by_name(std::string_view name) const {
+const CampaignRun* Engine::campaign_by_name(std::string_view name) const {
   for (const auto& [id, run] : campaigns_) {
     if (run.prepared.campaign.name == name) return &run;
   }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pd/core/schedule.h"
 #include "pd/result.h"
@@ -60,6 +61,11 @@ struct Campaign {
   bool group_by_name = false;
   std::string valid_dtmf;  // digits recorded as DTMF_<d>, e.g. "12#"
   bool enabled = false;
+  // What the agent desk shows: the campaign's script beside a card, and the
+  // dispositions an agent may choose after a call, in the admin's order.
+  std::string script;
+  std::vector<std::string> outbound_dispositions;
+  std::vector<std::string> inbound_dispositions;
 
   bool needs_agents() const { return mode != DialMode::kAutomatic; }
 };
