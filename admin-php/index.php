@@ -27,6 +27,12 @@ pd_page_start('Dashboard', '<script src="asset.php?f=chart.js" defer></script><s
   Engine: <strong data-role="engine-text"><?= $data['engine_up'] ? 'running' : 'not running' ?></strong>
   <small class="text-body-secondary">(updated <span data-role="updated"><?= h($data['generated_at']) ?></span>)</small>
 </p>
+<?php $health = $data['engine_health']; ?>
+<div id="pd-engine-health">
+  <p class="text-warning-emphasis fw-semibold" role="status" data-role="pbx-down"<?= $health['pbx_down'] ? '' : ' hidden' ?>>PBX link down</p>
+  <!-- The time ago changes on every refresh: not read out again for that alone. -->
+  <p class="alert alert-danger py-1 px-2" role="alert" data-role="writes-refused"<?= $health['writes_refused'] > 0 ? '' : ' hidden' ?>><span data-role="writes-refused-count"><?= h($health['writes_refused_label']) ?></span> could not be saved (last: <span data-role="write-error"><?= h($health['last_write_error']) ?></span>, <span data-role="write-error-ago" aria-live="off"><?= h($health['last_write_error_ago']) ?></span>) — see the engine log</p>
+</div>
 <?php if ($data['campaigns'] === []): ?>
 <p>No campaigns yet. <a href="campaigns.php?edit=new">Create one</a>.</p>
 <?php endif; ?>

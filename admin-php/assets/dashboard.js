@@ -59,6 +59,19 @@
     dot.className = `pd-engine-dot ${data.engine_up ? 'pd-engine-up' : 'pd-engine-down'}`;
     document.querySelector('#pd-engine [data-role="engine-text"]').textContent = data.engine_up ? 'running' : 'not running';
     document.querySelector('#pd-engine [data-role="updated"]').textContent = data.generated_at;
+    const health = document.querySelector('#pd-engine-health');
+    health.querySelector('[data-role="pbx-down"]').hidden = !data.engine_health.pbx_down;
+    // Only changed text is written: an alert is read out again when its text changes.
+    const refused = {
+      'writes-refused-count': data.engine_health.writes_refused_label,
+      'write-error': data.engine_health.last_write_error,
+      'write-error-ago': data.engine_health.last_write_error_ago,
+    };
+    for (const [role, value] of Object.entries(refused)) {
+      const el = health.querySelector(`[data-role="${role}"]`);
+      if (el.textContent !== value) el.textContent = value;
+    }
+    health.querySelector('[data-role="writes-refused"]').hidden = data.engine_health.writes_refused === 0;
     const known = new Set();
     for (const c of data.campaigns) {
       const card = document.querySelector(`[data-campaign-id="${c.id}"]`);

@@ -78,6 +78,48 @@ function pd_problem_since(?string $since, DateTimeImmutable $now): string
     return 'since ' . $when . ' UTC (' . $for . ')';
 }
 
+/** "45 s ago", "12 min ago", "3h 05m ago" for a UTC DATETIME text; '' when unknown. */
+function pd_time_ago(?string $at, DateTimeImmutable $now): string
+{
+    if ($at === null || $at === '') {
+        return '';
+    }
+    $seconds = max(0, $now->getTimestamp() - (new DateTimeImmutable($at, new DateTimeZone('UTC')))->getTimestamp());
+    if ($seconds < 60) {
+        return $seconds . ' s ago';
+    }
+    $minutes = intdiv($seconds, 60);
+    return $minutes < 60 ? $minutes . ' min ago' : sprintf('%dh %02dm ago', intdiv($minutes, 60), $minutes % 60);
+}
+
+/**
+ * What the running engines (fresh heartbeats) report besides being alive:
+ * 'pbx_down' when any has lost its AMI link; 'writes_refused', the call
+ * records the database refused since each started (summed), with the newest
+ * refusal's error and how long ago it came. Plain text: the page escapes it.
+ */
+function pd_engine_health(DateTimeImmutable $now): array
+{
+    $beats = pd_query('SELECT ami_up, writes_refused, last_write_error, last_write_error_at FROM dialer_heartbeat WHERE last_beat >= UTC_TIMESTAMP(3) - INTERVAL ' . PD_ENGINE_FRESH_SECONDS . ' SECOND')->fetchAll();
+    $pbxDown = false;
+    $refused = 0;
+    $last = null;
+    foreach ($beats as $beat) {
+        $pbxDown = $pbxDown || !$beat['ami_up'];
+        $refused += (int) $beat['writes_refused'];
+        if ((int) $beat['writes_refused'] > 0 && ($last === null || (string) $beat['last_write_error_at'] > (string) $last['last_write_error_at'])) {
+            $last = $beat;
+        }
+    }
+    return [
+        'pbx_down' => $pbxDown,
+        'writes_refused' => $refused,
+        'writes_refused_label' => $refused . ($refused === 1 ? ' call record' : ' call records'),
+        'last_write_error' => (string) ($last['last_write_error'] ?? ''),
+        'last_write_error_ago' => pd_time_ago($last['last_write_error_at'] ?? null, $now),
+    ];
+}
+
 /** Everything the dashboard shows, from grouped (indexed) queries. */
 function pd_dashboard_data(): array
 {
@@ -126,6 +168,7 @@ function pd_dashboard_data(): array
     return [
         'generated_at' => $now->format(DATE_ATOM),
         'engine_up' => $freshest !== null && $freshest !== false && (int) $freshest <= PD_ENGINE_FRESH_SECONDS,
+        'engine_health' => pd_engine_health($now),
         'campaigns' => $rows,
     ];
 }
