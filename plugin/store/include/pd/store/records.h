@@ -168,6 +168,13 @@ struct Heartbeat {
   TimePoint started_at{};
   std::uint32_t active_calls = 0;
   bool ami_up = false;
+  // Result writes the server refused since this instance started (each was
+  // dropped after being written alone; see StoreWorkerOptions::on_write_error),
+  // the last one's error and when it came. Store::heartbeat cuts the message
+  // to its column (255 characters).
+  std::uint32_t writes_refused = 0;
+  std::string last_write_error;
+  std::optional<TimePoint> last_write_error_at;
 };
 
 }  // namespace pd::store

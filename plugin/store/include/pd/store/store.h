@@ -101,7 +101,9 @@ class Store {
   pd::Result<WriteReport> write(std::span<const WriteOp> ops);
 
   // ---- the rest ---------------------------------------------------------------
-  // Upserts this instance's dialer_heartbeat row with last_beat = now.
+  // Upserts this instance's dialer_heartbeat row with last_beat = now. The
+  // refused-writes fields are written as given (no error: NULL), the message
+  // cut to 255 characters and any ill-formed UTF-8 in it replaced.
   pd::Status heartbeat(const Heartbeat& beat);
   // Which of `numbers` are on the do-not-call list and not expired (each
   // listed once, in no particular order). Any count; looked up in chunks.
