@@ -128,6 +128,10 @@ Engine::Engine(const pd_host_services_v1* services, PluginConfig config,
   const int64_t now = now_ms();
   started_at_ = pd::store::TimePoint(std::chrono::milliseconds(now));
   call_id_prefix_ = config_.instance_id + "-" + base36(uint64_t(now));
+  std::weak_ptr<bool> alive = alive_;
+  store_->on_write_refused([this, alive](const pd::Error& error) {
+    if (!alive.expired() && *alive.lock()) write_refused(error);
+  });
 }
 
 std::unique_ptr<Engine> Engine::create(const pd_host_services_v1* services, PluginConfig config,
@@ -150,7 +154,8 @@ pd::Result<std::unique_ptr<Engine>> Engine::start(const pd_host_services_v1* ser
     return pd::fail(pd::Error::invalid("database: " + dsn.error().message +
                                        " (set the plugin's mysql_dsn or PD_MYSQL_DSN)"));
   }
-  // The store's reports only need the host's log, which outlives the store.
+  // The store's health reports only need the host's log, which outlives the
+  // store; the writes it refuses go to the engine (LeadStore::on_write_refused).
   WorkerLeadStoreOptions options;
   options.dsn = *dsn;
   options.instance = config->instance_id;
@@ -159,9 +164,6 @@ pd::Result<std::unique_ptr<Engine>> Engine::start(const pd_host_services_v1* ser
     host.log(healthy ? PD_LOG_INFO : PD_LOG_WARN, std::string("database ") +
                                                       (healthy ? "connected" : "unavailable") +
                                                       (why.empty() ? "" : ": " + why));
-  };
-  options.on_write_error = [host](const pd::Error& error) {
-    host.log(PD_LOG_ERROR, "a call result was refused: " + error.message);
   };
   host.log(PD_LOG_INFO, "engine " + config->instance_id + " starting; database " + dsn->redacted());
   return create(services, std::move(*config), std::make_unique<WorkerLeadStore>(std::move(options)),
@@ -459,10 +461,25 @@ void Engine::heartbeat() {
   beat.started_at = started_at_;
   beat.active_calls = uint32_t(calls_.size());
   beat.ami_up = ami_up_;
+  beat.writes_refused = write_refusals_.count;
+  if (write_refusals_.count > 0) {
+    beat.last_write_error = write_refusals_.last_error;
+    beat.last_write_error_at =
+        pd::store::TimePoint(std::chrono::milliseconds(write_refusals_.last_at_ms));
+  }
   std::weak_ptr<bool> alive = alive_;
   store_->heartbeat(beat, [this, alive](pd::Result<bool> done) {
     if (!done && !alive.expired() && *alive.lock()) background_failed("heartbeat", done.error());
   });
+}
+
+// The call's record stays incomplete (the store dropped the write): the log
+// says which error, the dashboard how many since the start and the last one.
+void Engine::write_refused(const pd::Error& error) {
+  host_.log(PD_LOG_ERROR, "a call result was refused: " + error.message);
+  if (write_refusals_.count < UINT32_MAX) ++write_refusals_.count;
+  write_refusals_.last_error = error.message;
+  write_refusals_.last_at_ms = now_ms();
 }
 
 void Engine::renew_leases() {

@@ -71,6 +71,14 @@ struct LatencySamples {
   double percentile_ms(double p) const;
 };
 
+// Call writes the server refused since the engine started (the store dropped
+// them); the heartbeat carries them to the dashboard.
+struct WriteRefusals {
+  uint32_t count = 0;
+  std::string last_error;
+  int64_t last_at_ms = 0;  // wall clock (Clock::now_ms) of the last one
+};
+
 struct EngineStats {
   uint64_t originates = 0;
   uint64_t originate_refusals = 0;  // the host or Asterisk refused the action
@@ -139,6 +147,8 @@ class Engine {
                          std::string dialplan_block_error, bool dialplan_changed);
   void retire_campaign(CampaignRun& run, std::string_view why);
   void heartbeat();
+  // A call write the store refused: logged, counted for the heartbeat.
+  void write_refused(const pd::Error& error);
   void publish_status(int64_t now_ms);
   void renew_leases();
   void publish_queues();
@@ -286,6 +296,7 @@ class Engine {
   int milestone_reads_ = 0;  // DBGetTree answers awaited
   bool milestone_delete_warned_ = false;
   std::string last_background_error_;  // background_failed() says each failure once
+  WriteRefusals write_refusals_;
   pd::core::StringMap<PendingAction> pending_;
 
   uint64_t call_sequence_ = 0;

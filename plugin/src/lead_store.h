@@ -95,6 +95,12 @@ class LeadStore {
   // database is away the write waits in the queue, and so does the answer.
   // For writes a person waits on (an agent's disposition).
   virtual void submit_confirmed(pd::store::WriteOp op, Done<size_t> done) = 0;
+  // Reports each call write (submit or submit_confirmed) the server refused
+  // for a reason other than the connection, e.g. a value too long for its
+  // column: the write was tried alone and is dropped; the others are written.
+  // `report` runs on the host loop, once per refused write, until stop() or
+  // the next call here (which replaces it). Null: none is reported.
+  virtual void on_write_refused(std::function<void(const pd::Error&)> report) = 0;
 
   // What the dashboard reads.
   virtual void heartbeat(pd::store::Heartbeat beat, Done<bool> done) = 0;

@@ -14,10 +14,9 @@ WorkerLeadStore::WorkerLeadStore(WorkerLeadStoreOptions options) : options_(std:
   main.instance = options_.instance;
   main.post = options_.post;
   main.on_health = options_.on_health;
-  if (options_.on_write_error) {
-    main.on_write_error = [report = options_.on_write_error](
-                              const pd::store::WriteOp&, const pd::Error& error) { report(error); };
-  }
+  main.on_write_error = [report = on_refused_](const pd::store::WriteOp&, const pd::Error& error) {
+    if (*report) (*report)(error);
+  };
   pd::store::StoreWorkerOptions dnc;
   dnc.dsn = options_.dsn;
   dnc.instance = options_.instance;
@@ -37,6 +36,7 @@ bool WorkerLeadStore::healthy() const {
 LeadStore::StopReport WorkerLeadStore::stop(std::chrono::milliseconds flush,
                                             std::vector<uint64_t> unused) {
   if (!store_) return {};
+  *on_refused_ = nullptr;
   StopReport report;
   report.unwritten = store_->stop(flush);
   store_.reset();
@@ -185,6 +185,10 @@ void WorkerLeadStore::submit_confirmed(pd::store::WriteOp op, Done<size_t> done)
   // The worker answers through options_.post (the host loop), also when it
   // refuses the op at once.
   store_->submit(std::move(op), std::move(answer));
+}
+
+void WorkerLeadStore::on_write_refused(std::function<void(const pd::Error&)> report) {
+  if (store_) *on_refused_ = std::move(report);
 }
 
 void WorkerLeadStore::heartbeat(pd::store::Heartbeat beat, Done<bool> done) {

@@ -20,9 +20,8 @@ struct WorkerLeadStoreOptions {
   pd::store::Dsn dsn;
   std::string instance;    // claim owner, heartbeat name
   pd::store::PostFn post;  // runs a task on the host loop; thread-safe
-  // On the host loop: the database came or went; a result write was refused.
+  // On the host loop: the database came or went.
   std::function<void(bool healthy, const std::string& why)> on_health;
-  std::function<void(const pd::Error& error)> on_write_error;
 };
 
 class WorkerLeadStore final : public LeadStore {
@@ -46,6 +45,7 @@ class WorkerLeadStore final : public LeadStore {
   void recover(Done<std::vector<OpenCall>> done) override;
   pd::Status submit(pd::store::WriteOp op) override;
   void submit_confirmed(pd::store::WriteOp op, Done<size_t> done) override;
+  void on_write_refused(std::function<void(const pd::Error&)> report) override;
   void heartbeat(pd::store::Heartbeat beat, Done<bool> done) override;
   void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
                               Done<size_t> done) override;
@@ -57,6 +57,11 @@ class WorkerLeadStore final : public LeadStore {
   std::string give_back(const std::vector<uint64_t>& unused);
 
   WorkerLeadStoreOptions options_;
+  // Who on_write_refused() named: the writer's reports are posted to the
+  // host loop and look it up there (set and read on the host loop only;
+  // emptied by stop(), so a report still queued then goes nowhere).
+  std::shared_ptr<std::function<void(const pd::Error&)>> on_refused_ =
+      std::make_shared<std::function<void(const pd::Error&)>>();
   std::unique_ptr<pd::store::StoreWorker> store_;
   std::unique_ptr<pd::store::StoreWorker> dnc_;
   // Leads' own time zones, loaded on store_'s query thread only (the one

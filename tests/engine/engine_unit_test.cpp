@@ -482,3 +482,45 @@ TEST_CASE("engine: an outbound disposition the store could not write is reported
   CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 1);
   CHECK(h.store->writes_of<pd::store::AgentTag>().size() == 2);
 }
+
+TEST_CASE("engine: a call write the server refused shows in the next heartbeat with its error") {
+  Harness h;
+  h.start({automatic_campaign(1, "auto")});
+  REQUIRE_FALSE(h.store->heartbeats.empty());
+  CHECK(h.store->heartbeats.back().writes_refused == 0);
+  CHECK(h.store->heartbeats.back().last_write_error.empty());
+  CHECK_FALSE(h.store->heartbeats.back().last_write_error_at.has_value());
+
+  // Ticks until the engine writes its next heartbeat (every 5 s).
+  auto next_beat = [&h]() -> const pd::store::Heartbeat& {
+    const size_t before = h.store->heartbeats.size();
+    for (int i = 0; i < 200 && h.store->heartbeats.size() == before; ++i) h.tick(50);
+    REQUIRE(h.store->heartbeats.size() > before);
+    return h.store->heartbeats.back();
+  };
+
+  h.store->refuse_write(pd::Error::invalid("Data too long for column 'disposition' at row 1"));
+  h.host.run_posted();
+  const pd::core::EpochMs first_at = h.clock.now_ms();
+  CHECK(h.host.logged("a call result was refused: Data too long for column 'disposition'"));
+  {
+    const pd::store::Heartbeat& beat = next_beat();
+    CHECK(beat.writes_refused == 1);
+    CHECK(beat.last_write_error == "Data too long for column 'disposition' at row 1");
+    REQUIRE(beat.last_write_error_at.has_value());
+    CHECK(beat.last_write_error_at->time_since_epoch().count() == first_at);
+  }
+
+  // Counted since the start, not per period; the latest error is the one shown.
+  h.tick(1000);
+  h.store->refuse_write(pd::Error::invalid("Incorrect integer value"));
+  h.store->refuse_write(pd::Error::invalid("Out of range value for column 'attempts'"));
+  h.host.run_posted();
+  const pd::core::EpochMs last_at = h.clock.now_ms();
+  CHECK(next_beat().writes_refused == 3);
+  const pd::store::Heartbeat& beat = next_beat();  // and it stays so
+  CHECK(beat.writes_refused == 3);
+  CHECK(beat.last_write_error == "Out of range value for column 'attempts'");
+  REQUIRE(beat.last_write_error_at.has_value());
+  CHECK(beat.last_write_error_at->time_since_epoch().count() == last_at);
+}

@@ -57,6 +57,7 @@ class FakeStore final : public pd::plugin::LeadStore {
   int claims = 0;
   int renewals = 0;
   std::vector<uint64_t> given_back;
+  std::vector<pd::store::Heartbeat> heartbeats;  // every one written, in order
 
   // submit_confirmed writes not answered yet.
   size_t unconfirmed() const { return unconfirmed_.size(); }
@@ -68,6 +69,13 @@ class FakeStore final : public pd::plugin::LeadStore {
   void fail_writes(pd::Error error) {
     for (auto& done : unconfirmed_) answer(std::move(done), pd::Result<size_t>(pd::fail(error)));
     unconfirmed_.clear();
+  }
+  // The server refused a write: reported through on_write_refused, posted as
+  // the real store's report is.
+  void refuse_write(pd::Error error) {
+    host_.post([this, error = std::move(error)] {
+      if (on_refused_) on_refused_(error);
+    });
   }
 
   template <class Op>
@@ -151,7 +159,13 @@ class FakeStore final : public pd::plugin::LeadStore {
     writes.push_back(std::move(op));
     unconfirmed_.push_back(std::move(done));
   }
-  void heartbeat(pd::store::Heartbeat, Done<bool> done) override { answer(std::move(done), true); }
+  void on_write_refused(std::function<void(const pd::Error&)> report) override {
+    on_refused_ = std::move(report);
+  }
+  void heartbeat(pd::store::Heartbeat beat, Done<bool> done) override {
+    heartbeats.push_back(std::move(beat));
+    answer(std::move(done), true);
+  }
   void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
                               Done<size_t> done) override {
     for (auto& row : rows) statuses[row.campaign_id] = row;
@@ -184,6 +198,7 @@ class FakeStore final : public pd::plugin::LeadStore {
   std::map<uint32_t, std::deque<pd::core::Lead>> pending_;
   std::function<void(pd::store::ConfigSnapshot)> on_config_;
   std::vector<Done<size_t>> unconfirmed_;
+  std::function<void(const pd::Error&)> on_refused_;
 };
 
 // Runs background work at once, on the caller's thread.
