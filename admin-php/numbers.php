@@ -17,6 +17,7 @@ const PD_RECYCLE_SET = "state = 'pending', attempts = 0, next_try_at = '1970-01-
 // do-not-call or on the do-not-call list now, or one that is pending anyway.
 const PD_RECYCLABLE = "n.state IN ('retry','done','failed','closed','unknown')
     AND NOT EXISTS (SELECT 1 FROM dialer_dnc d WHERE d.number = n.number AND (d.expires_at IS NULL OR d.expires_at > UTC_TIMESTAMP(3)))";
+const PD_RECYCLE_CHUNK = 1000;
 const PD_NUMBER_COLUMNS = 'n.id, n.campaign_id, n.name, n.number, n.time_zone, n.state, n.attempts, n.disposition, n.agent_disposition,
     n.dial_status, n.last_error, n.unique_id, n.agent, n.updated_at';
 
@@ -57,7 +58,15 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['action'] ?? '') === 'recyc
     if (!$form->ok()) {
         pd_flash('Nothing recycled: ' . implode(' ', $form->errors), 'danger');
     } else {
-        $recycled = pd_query('UPDATE dialer_numbers n SET ' . PD_RECYCLE_SET . ' WHERE ' . implode(' AND ', [...$f->where, PD_RECYCLABLE]), $f->params)->rowCount();
+        // In chunks, each its own short transaction, so the engine's claims on
+        // the same table wait at most for one chunk. A recycled number is
+        // pending and so leaves PD_RECYCLABLE: the next chunk takes the next ones.
+        $recycled = 0;
+        do {
+            $chunk = pd_query('UPDATE dialer_numbers n SET ' . PD_RECYCLE_SET . ' WHERE ' . implode(' AND ', [...$f->where, PD_RECYCLABLE])
+                . ' LIMIT ' . PD_RECYCLE_CHUNK, $f->params)->rowCount();
+            $recycled += $chunk;
+        } while ($chunk === PD_RECYCLE_CHUNK);
         $expected = (int) ($_POST['expected'] ?? -1);
         pd_flash("$recycled numbers matching the filter recycled."
             . ($expected >= 0 && $expected !== $recycled ? " ($expected were counted when you confirmed: numbers changed meanwhile.)" : ''));

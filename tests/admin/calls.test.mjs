@@ -237,9 +237,10 @@ describe("admin: the agent's disposition, the calls log, exports and recycling b
 
   it('recycles every number matching the filter, never do-not-call ones or calls in progress', async () => {
     const id = campaign('rc_filter');
-    // 57 failed numbers to recycle (more than a page of 50), and three that match the filter but must stay.
+    // 2057 failed numbers to recycle (more than a page of 50, and than a recycle chunk of 1000), and three that
+    // match the filter but must stay.
     db.sql(`INSERT INTO dialer_numbers (campaign_id, number, state, attempts, disposition, last_error)
-              SELECT ${id}, CONCAT('641', LPAD(seq, 4, '0')), 'failed', 3, 'Failed', 'busy' FROM seq_1_to_57;
+              SELECT ${id}, CONCAT('641', LPAD(seq, 4, '0')), 'failed', 3, 'Failed', 'busy' FROM seq_1_to_2057;
             INSERT INTO dialer_numbers (campaign_id, number, state, attempts, disposition) VALUES
               (${id}, '6400003', 'failed', 3, 'Failed'),
               (${id}, '6400004', 'dnc', 1, 'Failed'),
@@ -258,15 +259,15 @@ describe("admin: the agent's disposition, the calls log, exports and recycling b
     assert.equal(await page.locator('#pd-numbers tbody tr').count(), 50, 'one page on screen');
     await Promise.all([page.waitForNavigation(), page.click('#pd-recycle-filter')]);
     const confirm = page.locator('#pd-recycle-confirm');
-    assert.equal(await confirm.locator('[data-role=recyclable]').textContent(), '57');
+    assert.equal(await confirm.locator('[data-role=recyclable]').textContent(), '2057');
     assert.match(await confirm.textContent(), /3 more match but are left alone/);
     await shot('numbers-recycle-confirm');
     await confirm.locator('button[type=submit]').click();
-    assert.match(await flash(/numbers matching the filter recycled/), /57 numbers matching the filter recycled\./);
+    assert.match(await flash(/numbers matching the filter recycled/), /2057 numbers matching the filter recycled\./);
     assert.match(page.url(), new RegExp(`numbers\\.php\\?campaign=${id}&disposition=Failed$`), 'back on the same filter');
 
     assert.deepEqual(db.sql(`SELECT state, attempts, IFNULL(last_error, 'NULL'), COUNT(*) FROM dialer_numbers WHERE campaign_id = ${id} AND number LIKE '641%' GROUP BY 1, 2, 3`),
-      [['pending', '0', 'NULL', '57']]);
+      [['pending', '0', 'NULL', '2057']]);
     assert.deepEqual(states(), before, 'do-not-call (listed and marked), the call in progress and the non-matching number are untouched');
 
     // Asked again: nothing left to take.
