@@ -7,7 +7,7 @@
 // InboundTag inserts an inbound dialer_calls row without a number_id). Real PHP,
 // real MariaDB, real Chromium. Each test makes its own campaign, so any one of
 // them runs alone.
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,6 +39,7 @@ describe("admin: the agent's disposition, the calls log, exports and recycling b
   let php;
   let browser;
   let page;
+  const consoleErrors = [];
 
   const url = (p) => `${php.base}/${p}`;
   const shot = (name) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
@@ -76,11 +77,19 @@ describe("admin: the agent's disposition, the calls log, exports and recycling b
     php = await startPhp(db.dsn, { logName: 'php-calls.log' });
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })).newPage();
+    page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`); });
+    page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
     await page.goto(url('login.php'));
     await page.fill('#f-username', ADMIN);
     await page.fill('#f-password', PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForURL(/index\.php$/);
+  });
+
+  // Each page this suite opened ran without a script error or a CSP violation.
+  afterEach(() => {
+    const errors = consoleErrors.splice(0);
+    assert.deepEqual(errors, []);
   });
 
   after(async () => {
