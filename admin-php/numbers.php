@@ -42,9 +42,11 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['action'] ?? '') === 'recyc
         pd_flash('Select the numbers to recycle first.', 'warning');
     } else {
         // Calls in progress keep their state: recycling them would dial the lead twice.
-        $recycled = pd_query('UPDATE dialer_numbers SET ' . PD_RECYCLE_SET . ' WHERE id IN (' . pd_placeholders(count($ids)) . ") AND state NOT IN ('dialing','answered')", $ids)->rowCount();
+        // The same rule as the recycle by filter: never a number in a call or
+        // claimed for one, nor a do-not-call one.
+        $recycled = pd_query('UPDATE dialer_numbers n SET ' . PD_RECYCLE_SET . ' WHERE n.id IN (' . pd_placeholders(count($ids)) . ') AND ' . PD_RECYCLABLE, $ids)->rowCount();
         $skipped = count($ids) - $recycled;
-        pd_flash("$recycled numbers recycled" . ($skipped ? ", $skipped skipped (call in progress or already pending)." : '.'));
+        pd_flash("$recycled numbers recycled" . ($skipped ? ", $skipped skipped (in a call or claimed for one, do-not-call, or already pending)." : '.'));
     }
     // Back to the same filtered page; only our own query keys survive the round trip.
     parse_str(is_string($_POST['return'] ?? null) ? $_POST['return'] : '', $back);
