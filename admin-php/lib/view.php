@@ -41,6 +41,7 @@ const PD_NAV = [
     'numbers.php' => 'Numbers',
     'dispositions.php' => 'Dispositions',
     'dnc.php' => 'Do-not-call',
+    'agents.php' => 'Agents',
     'settings.php' => 'Settings',
 ];
 

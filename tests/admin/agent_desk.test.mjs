@@ -145,4 +145,75 @@ describe("admin: the agents' desk", { timeout: 180_000 }, () => {
     for (const r of agentsRefreshed) assert.equal(r[4], rgb(r[3]), `swatch of ${r[0]} painted after the refresh`);
   });
 
+  it("shows each agent's calls, talk time and dispositions for today and for a range, in the admin's zone", async () => {
+    // Agents 401-403 are this test's own. A call starting now is today in any
+    // zone; one 4 days ago falls in the range below, one 10 days ago in neither.
+    db.sql(`INSERT INTO dialer_settings (name, value) VALUES ('admin_time_zone', '${ADMIN_ZONE}')
+              ON DUPLICATE KEY UPDATE value = VALUES(value);
+            INSERT INTO dialer_campaigns (name, destination, queue_name) VALUES ('desk_agents', 'ext-queues,702,1', '702');
+            SET @c = (SELECT id FROM dialer_campaigns WHERE name = 'desk_agents');
+            SET @now = UTC_TIMESTAMP(3);
+            INSERT INTO dialer_calls (call_id, campaign_id, number, direction, started_at, answered_at, ended_at, agent, agent_disposition) VALUES
+              ('ag-1', @c, '1', 'outbound', @now, @now, @now + INTERVAL 60 SECOND, '401', 'Sale'),
+              ('ag-2', @c, '2', 'outbound', @now, @now, @now + INTERVAL 120 SECOND, '401', 'Callback'),
+              ('ag-3', @c, '3', 'inbound', @now, NULL, @now, '401', 'Sale'),
+              ('ag-4', @c, '4', 'outbound', @now - INTERVAL 4 DAY, @now - INTERVAL 4 DAY, @now - INTERVAL 4 DAY + INTERVAL 30 SECOND, '401', 'Sale'),
+              ('ag-5', @c, '5', 'outbound', @now, @now, @now + INTERVAL 45 SECOND, '402', NULL),
+              ('ag-6', @c, '6', 'outbound', @now - INTERVAL 4 DAY, @now - INTERVAL 4 DAY, @now - INTERVAL 4 DAY + INTERVAL 3700 SECOND, '402', 'Sale'),
+              ('ag-7', @c, '7', 'outbound', @now - INTERVAL 4 DAY, @now - INTERVAL 4 DAY, @now - INTERVAL 4 DAY + INTERVAL 10 SECOND, '402', 'Sale'),
+              ('ag-8', @c, '8', 'outbound', @now - INTERVAL 10 DAY, @now - INTERVAL 10 DAY, @now - INTERVAL 10 DAY + INTERVAL 500 SECOND, '401', 'Sale'),
+              ('ag-9', @c, '9', 'outbound', @now, NULL, @now, NULL, NULL),
+              ('ag-10', @c, '10', 'outbound', @now, @now, @now + INTERVAL 5 SECOND, '<b>403</b>', '<i>Odd</i>');`);
+    const rows = (id) => page.locator(`#${id} tbody tr`).evaluateAll((trs) => trs.map((tr) =>
+      ['agent', 'calls', 'talk', 'dispositions', 'untagged'].map((role) => tr.querySelector(`[data-role=${role}]`).textContent)));
+    const today = dayIn(ADMIN_ZONE);
+    const daysAgo = (n) => dayIn(ADMIN_ZONE, new Date(Date.now() - n * 86_400_000));
+
+    await page.goto(url('agents.php'));
+    assert.equal(await page.getAttribute('nav a[href="agents.php"]', 'aria-current'), 'page');
+    assert.match(await page.textContent('main'), new RegExp(`counted in ${ADMIN_ZONE} time`));
+    assert.equal((await page.textContent('#pd-agents-today-title')).trim(), `Today (${today})`);
+    assert.deepEqual(await rows('pd-agents-today'), [
+      ['401', '3', '0:03:00', 'Callback 1, Sale 2', '0'],
+      ['402', '1', '0:00:45', '', '1'], // equal calls: by name
+      ['<b>403</b>', '1', '0:00:05', '<i>Odd</i> 1', '0'],
+    ]);
+    assert.equal(await page.locator('#pd-agents-today b, #pd-agents-today i').count(), 0, 'agent and disposition names are text');
+    assert.match(await page.textContent('#pd-agents-not-recorded'), /Wrap-up and pause time are not recorded yet/);
+    assert.equal(await page.locator('text=/wrap-up.*\\d+:\\d\\d/i').count(), 0, 'no wrap-up or pause figures');
+    // The default range: the last seven days.
+    assert.equal(await page.inputValue('#f-from'), daysAgo(6));
+    assert.equal(await page.inputValue('#f-to'), today);
+
+    await page.fill('#f-from', daysAgo(5));
+    await page.fill('#f-to', today);
+    await page.click('#pd-agents-range-form button[type=submit]');
+    await page.waitForURL(/from=/);
+    assert.equal((await page.textContent('#pd-agents-range-title')).trim(), `From ${daysAgo(5)} to ${today}`);
+    assert.deepEqual(await rows('pd-agents-range'), [
+      ['401', '4', '0:03:30', 'Callback 1, Sale 3', '0'],
+      ['402', '3', '1:02:35', 'Sale 2', '1'],
+      ['<b>403</b>', '1', '0:00:05', '<i>Odd</i> 1', '0'],
+    ]);
+    // Ordered by talk time on request.
+    await page.click('#pd-agents-range thead a:has-text("Talk time")');
+    await page.waitForURL(/sort=talk/);
+    assert.deepEqual((await rows('pd-agents-range')).map((r) => r[0]), ['402', '401', '<b>403</b>']);
+    assert.equal(await page.getAttribute('#pd-agents-range th:has(a:has-text("Talk time"))', 'aria-sort'), 'descending');
+    await shot('agents');
+
+    // A bad range says why, and shows no range figures.
+    for (const [from, to, message] of [
+      ['2026-02-30', today, /From date "2026-02-30" is not a date: use YYYY-MM-DD\./],
+      [today, daysAgo(3), new RegExp(`The range ends \\(${daysAgo(3)}\\) before it starts \\(${today}\\)\\.`)],
+      ['2020-01-01', '2024-01-01', /The range spans 1462 days; at most 366 at once\./],
+      ['<script>', today, /From date "<script>" is not a date/],
+    ]) {
+      await page.goto(url(`agents.php?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`));
+      assert.match(await page.textContent('#e-range[role=alert]'), message);
+      assert.equal(await page.locator('#pd-agents-range').count(), 0);
+      assert.equal(await page.locator('#pd-agents-today').count(), 1, 'today still shown');
+    }
+    await shot('agents-bad-range');
+  });
 });
