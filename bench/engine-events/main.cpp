@@ -15,7 +15,6 @@
 #include <cstdio>
 #include <deque>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -25,6 +24,7 @@
 #include "bench_db.h"
 #include "paneldialer/pd_plugin.h"
 #include "pd/ami/parser.h"
+#include "pd/thread_annotations.h"
 
 namespace {
 
@@ -42,14 +42,14 @@ struct Originate {
 
 // The stand-in host: captures Originates, queues posted work for the loop.
 struct pd_host {
-  std::mutex mutex;
+  pd::Mutex mutex;
   struct Posted {
     pd_task_fn fn;
     void* arg;
     pd_drop_fn drop;
   };
-  std::deque<Posted> posted;
-  bool open = true;  // false once stopping: post() then refuses
+  std::deque<Posted> posted GUARDED_BY(mutex);
+  bool open GUARDED_BY(mutex) = true;  // false once stopping: post() then refuses
   std::vector<Originate> originates;
   std::vector<std::string> dialplan_checks;  // ShowDialPlan ActionIDs to answer "exists"
   uint64_t sequence = 0;
@@ -81,7 +81,7 @@ int host_panel_send(pd_host*, const char*, const char*) {
 }
 
 int host_post(pd_host* host, pd_task_fn fn, void* arg, pd_drop_fn drop) {
-  std::lock_guard lock(host->mutex);
+  pd::MutexLock lock(host->mutex);
   if (!host->open) return PD_ESTATE;
   host->posted.push_back({fn, arg, drop});
   return PD_OK;
@@ -94,7 +94,7 @@ void host_log(pd_host*, pd_log_level level, const char* message) {
 void run_posted(pd_host& host) {
   std::deque<pd_host::Posted> tasks;
   {
-    std::lock_guard lock(host.mutex);
+    pd::MutexLock lock(host.mutex);
     tasks.swap(host.posted);
   }
   for (const auto& task : tasks) task.fn(task.arg);
@@ -104,7 +104,7 @@ void run_posted(pd_host& host) {
 void drop_posted(pd_host& host) {
   std::deque<pd_host::Posted> tasks;
   {
-    std::lock_guard lock(host.mutex);
+    pd::MutexLock lock(host.mutex);
     host.open = false;
     tasks.swap(host.posted);
   }

@@ -2,12 +2,12 @@
 
 #include <deque>
 #include <exception>
-#include <mutex>
 #include <utility>
 
 #include <boost/asio/post.hpp>
 
 #include "log.h"
+#include "pd/thread_annotations.h"
 
 namespace {
 
@@ -20,10 +20,12 @@ struct PostQueue {
     void* arg;
     pd_drop_fn drop;
   };
-  std::mutex mutex;
-  std::deque<Item> items;        // accepted, neither run nor dropped yet
-  bool open = true;              // false from the moment the host begins stopping the plugin
-  bool drain_scheduled = false;  // a drain handler is queued on the io_context
+  pd::Mutex mutex;
+  std::deque<Item> items GUARDED_BY(mutex);  // accepted, neither run nor dropped yet
+  // False from the moment the host begins stopping the plugin.
+  bool open GUARDED_BY(mutex) = true;
+  // A drain handler is queued on the io_context.
+  bool drain_scheduled GUARDED_BY(mutex) = false;
 };
 
 }  // namespace
@@ -109,13 +111,13 @@ int service_panel_send(pd_host* host, const char* agent, const char* json) noexc
 void drain(const std::shared_ptr<PostQueue>& queue, boost::asio::io_context& io) {
   size_t budget = 0;
   {
-    std::lock_guard lock(queue->mutex);
+    pd::MutexLock lock(queue->mutex);
     budget = queue->items.size();
   }
   for (; budget > 0; --budget) {
     PostQueue::Item item{};
     {
-      std::lock_guard lock(queue->mutex);
+      pd::MutexLock lock(queue->mutex);
       if (queue->items.empty()) break;  // the plugin was stopped: its items were dropped
       item = queue->items.front();
       queue->items.pop_front();
@@ -123,7 +125,7 @@ void drain(const std::shared_ptr<PostQueue>& queue, boost::asio::io_context& io)
     item.fn(item.arg);
   }
   {
-    std::lock_guard lock(queue->mutex);
+    pd::MutexLock lock(queue->mutex);
     if (queue->items.empty()) {
       queue->drain_scheduled = false;
       return;
@@ -134,7 +136,7 @@ void drain(const std::shared_ptr<PostQueue>& queue, boost::asio::io_context& io)
   } catch (...) {
     // Out of memory: the items stay queued; the next post schedules a drain,
     // and a stop drops them.
-    std::lock_guard lock(queue->mutex);
+    pd::MutexLock lock(queue->mutex);
     queue->drain_scheduled = false;
   }
 }
@@ -148,7 +150,7 @@ int service_post(pd_host* host, pd_task_fn fn, void* arg, pd_drop_fn drop) noexc
   const std::shared_ptr<PostQueue>& queue = host->posted;
   bool schedule = false;
   try {
-    std::lock_guard lock(queue->mutex);
+    pd::MutexLock lock(queue->mutex);
     if (!queue->open) return PD_ESTATE;
     queue->items.push_back({fn, arg, drop});
     schedule = !std::exchange(queue->drain_scheduled, true);
@@ -160,7 +162,7 @@ int service_post(pd_host* host, pd_task_fn fn, void* arg, pd_drop_fn drop) noexc
       boost::asio::post(*host->io, [queue, io = host->io] { drain(queue, *io); });
     } catch (...) {
       // The item is queued: the next post schedules the drain, stop drops it.
-      std::lock_guard lock(queue->mutex);
+      pd::MutexLock lock(queue->mutex);
       queue->drain_scheduled = false;
     }
   }
@@ -172,7 +174,7 @@ int service_post(pd_host* host, pd_task_fn fn, void* arg, pd_drop_fn drop) noexc
 void close_and_drop(PostQueue& queue) {
   std::deque<PostQueue::Item> pending;
   {
-    std::lock_guard lock(queue.mutex);
+    pd::MutexLock lock(queue.mutex);
     queue.open = false;
     pending.swap(queue.items);
   }

@@ -11,8 +11,9 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include "pd/thread_annotations.h"
 
 namespace pd::plugin {
 
@@ -32,9 +33,9 @@ class ThreadBackground final : public Background {
   ThreadBackground() : thread_([this] { loop(); }) {}
   ~ThreadBackground() override { stop(); }
 
-  bool run(std::function<void()> job) override {
+  bool run(std::function<void()> job) override EXCLUDES(mutex_) {
     {
-      std::lock_guard lock(mutex_);
+      pd::MutexLock lock(mutex_);
       if (stopping_ || jobs_.size() >= kMaxJobs) return false;
       jobs_.push_back(std::move(job));
     }
@@ -42,9 +43,9 @@ class ThreadBackground final : public Background {
     return true;
   }
 
-  void stop() override {
+  void stop() override EXCLUDES(mutex_) {
     {
-      std::lock_guard lock(mutex_);
+      pd::MutexLock lock(mutex_);
       if (stopping_) return;
       stopping_ = true;
       jobs_.clear();
@@ -54,12 +55,12 @@ class ThreadBackground final : public Background {
   }
 
  private:
-  void loop() {
+  void loop() EXCLUDES(mutex_) {
     for (;;) {
       std::function<void()> job;
       {
-        std::unique_lock lock(mutex_);
-        wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        pd::MutexLock lock(mutex_);
+        while (!stopping_ && jobs_.empty()) lock.wait(wake_);
         if (stopping_) return;
         job = std::move(jobs_.front());
         jobs_.pop_front();
@@ -68,11 +69,11 @@ class ThreadBackground final : public Background {
     }
   }
 
-  std::mutex mutex_;
+  pd::Mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::function<void()>> jobs_;  // guarded by mutex_
-  bool stopping_ = false;                   // guarded by mutex_
-  std::thread thread_;                      // last: starts after the rest exists
+  std::deque<std::function<void()>> jobs_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::thread thread_;  // last: starts after the rest exists
 };
 
 }  // namespace pd::plugin

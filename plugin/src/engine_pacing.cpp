@@ -175,7 +175,7 @@ void Engine::turn_away(CampaignRun& run, pd::core::Lead lead,
       release_leads({lead.id});
       return;
     case GateVerdict::kDncUnknown:
-      run.hopper.push_front(std::move(lead));
+      run.put_back({std::move(lead)});
       return;
     case GateVerdict::kDoNotCall:
       ++stats_.dnc_skipped;

@@ -450,9 +450,9 @@ describe('admin pages', { timeout: 170_000 }, () => {
     await page.fill('#f-disposition', 'Failed');
     await page.click('#pd-filter button[type=submit]');
     assert.deepEqual(await page.locator('#pd-numbers tbody tr td:nth-child(4)').allTextContents(), ['555031', '555030']);
-    assert.deepEqual(await page.locator('#pd-numbers tbody tr').first().locator('td').allTextContents().then((cells) => cells.slice(1, 11)),
-      ['spring_sale', '', '555031', "campaign's", 'failed', '3', 'Failed', 'BUSY', '', '1700000000.42']);
-    assert.equal(await page.locator('#pd-numbers tbody tr').first().locator('td').nth(11).textContent(), 'SIP/101');
+    assert.deepEqual(await page.locator('#pd-numbers tbody tr').first().locator('td').allTextContents().then((cells) => cells.slice(1, 12)),
+      ['spring_sale', '', '555031', "campaign's", 'failed', '3', 'Failed', '', 'BUSY', '', '1700000000.42']);
+    assert.equal(await page.locator('#pd-numbers tbody tr').first().locator('td').nth(12).textContent(), 'SIP/101');
     await page.fill('#f-disposition', '');
 
     await page.fill('#f-q', '55503');
@@ -496,7 +496,7 @@ describe('admin pages', { timeout: 170_000 }, () => {
     const cells = await refused.locator('td').allTextContents();
     assert.equal(cells[column], reason, 'the reason, shown as text');
     assert.equal(cells[headers.indexOf('State')], 'failed');
-    assert.equal(cells[headers.indexOf('Disposition')], 'Refused');
+    assert.equal(cells[headers.indexOf('Result')], 'Refused');
     assert.equal(await refused.locator('td b').count(), 0, 'markup in the reason is escaped, not rendered');
     const other = page.locator('#pd-numbers tbody tr', { has: page.locator('td', { hasText: /^7770002$/ }) });
     assert.equal((await other.locator('td').allTextContents())[column], '');

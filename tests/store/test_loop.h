@@ -5,8 +5,9 @@
 #include <chrono>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include "pd/thread_annotations.h"
 
 namespace pd::store::testing {
 
@@ -14,8 +15,8 @@ class TestLoop {
  public:
   // The post service handed to StoreWorker: any thread, never blocks.
   std::function<void(std::function<void()>)> post_fn() {
-    return [this](std::function<void()> task) {
-      std::lock_guard lock(mutex_);
+    return [this](std::function<void()> task) EXCLUDES(mutex_) {
+      pd::MutexLock lock(mutex_);
       tasks_.push_back(std::move(task));
     };
   }
@@ -33,18 +34,18 @@ class TestLoop {
     }
   }
 
-  void run_pending() {
+  void run_pending() EXCLUDES(mutex_) {
     std::deque<std::function<void()>> now;
     {
-      std::lock_guard lock(mutex_);
+      pd::MutexLock lock(mutex_);
       now.swap(tasks_);
     }
     for (auto& task : now) task();
   }
 
  private:
-  std::mutex mutex_;
-  std::deque<std::function<void()>> tasks_;
+  pd::Mutex mutex_;
+  std::deque<std::function<void()>> tasks_ GUARDED_BY(mutex_);
 };
 
 }  // namespace pd::store::testing

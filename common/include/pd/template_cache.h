@@ -12,10 +12,11 @@
 
 #include <cstddef>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_set>
+
+#include "pd/thread_annotations.h"
 
 namespace pd {
 
@@ -27,9 +28,9 @@ class TemplateCache {
   explicit TemplateCache(std::string prefix) : prefix_(std::move(prefix)) {}
 
   // The key to expand `text` with, or nothing when it does not parse.
-  std::optional<std::string> key_for(const std::string& text) {
+  std::optional<std::string> key_for(const std::string& text) EXCLUDES(mutex_) {
     std::string key = prefix_ + text;
-    std::lock_guard lock(mutex_);
+    pd::MutexLock lock(mutex_);
     if (known_.contains(key)) return key;
     if (!ctemplate::StringToTemplateCache(key, text, ctemplate::DO_NOT_STRIP)) return std::nullopt;
     known_.insert(key);
@@ -42,16 +43,16 @@ class TemplateCache {
     return key;
   }
 
-  std::size_t size() const {
-    std::lock_guard lock(mutex_);
+  std::size_t size() const EXCLUDES(mutex_) {
+    pd::MutexLock lock(mutex_);
     return order_.size();
   }
 
  private:
   const std::string prefix_;
-  mutable std::mutex mutex_;
-  std::unordered_set<std::string> known_;  // keys in ctemplate's cache, guarded by mutex_
-  std::deque<std::string> order_;          // the same keys, oldest first
+  mutable pd::Mutex mutex_;
+  std::unordered_set<std::string> known_ GUARDED_BY(mutex_);  // keys in ctemplate's cache
+  std::deque<std::string> order_ GUARDED_BY(mutex_);          // the same keys, oldest first
 };
 
 }  // namespace pd

@@ -34,7 +34,7 @@ StoreWorker::~StoreWorker() {
 std::size_t StoreWorker::stop(std::chrono::milliseconds flush_timeout) {
   std::deque<Job> dropped;
   {
-    std::lock_guard lock(mutex_);
+    pd::MutexLock lock(mutex_);
     if (!stopping_) {
       stopping_ = true;
       flush_deadline_ = Clock::now() + flush_timeout;
@@ -49,7 +49,7 @@ std::size_t StoreWorker::stop(std::chrono::milliseconds flush_timeout) {
 }
 
 std::size_t StoreWorker::pending_writes() const {
-  std::lock_guard lock(mutex_);
+  pd::MutexLock lock(mutex_);
   return writes_.size() + in_flight_;
 }
 
@@ -61,7 +61,7 @@ pd::Status StoreWorker::submit(WriteOp op) {
 
 pd::Status StoreWorker::submit(std::vector<WriteOp> ops) {
   {
-    std::lock_guard lock(mutex_);
+    pd::MutexLock lock(mutex_);
     if (stopping_) return pd::fail(pd::Error::unavailable("store worker stopped"));
     const std::size_t pending = writes_.size() + in_flight_;
     if (pending + ops.size() > options_.max_pending_writes)
@@ -78,7 +78,7 @@ pd::Status StoreWorker::submit(std::vector<WriteOp> ops) {
 void StoreWorker::submit(WriteOp op, WriteAck ack) {
   pd::Status refused;
   {
-    std::lock_guard lock(mutex_);
+    pd::MutexLock lock(mutex_);
     const std::size_t pending = writes_.size() + in_flight_;
     if (stopping_) {
       refused = pd::fail(pd::Error::unavailable("store worker stopped"));
@@ -101,7 +101,7 @@ void StoreWorker::submit(WriteOp op, WriteAck ack) {
 void StoreWorker::acknowledge(std::uint64_t first_seq, std::size_t n, const pd::Status& status) {
   std::vector<WriteAck> due;
   {
-    std::lock_guard lock(mutex_);
+    pd::MutexLock lock(mutex_);
     auto it = acks_.lower_bound(first_seq);
     while (it != acks_.end() && it->first < first_seq + n) {
       due.push_back(std::move(it->second));
@@ -113,7 +113,7 @@ void StoreWorker::acknowledge(std::uint64_t first_seq, std::size_t n, const pd::
 
 bool StoreWorker::enqueue(Job job) {
   {
-    std::lock_guard lock(mutex_);
+    pd::MutexLock lock(mutex_);
     if (stopping_) return true;  // dropped without a call, as documented
     if (jobs_.size() >= options_.max_pending_jobs) return false;
     jobs_.push_back(std::move(job));
@@ -175,7 +175,7 @@ void StoreWorker::add_numbers(std::uint32_t campaign_id, std::vector<NewNumber> 
 void StoreWorker::watch_config(std::chrono::milliseconds interval,
                                std::function<void(ConfigSnapshot)> on_change) {
   {
-    std::lock_guard lock(mutex_);
+    pd::MutexLock lock(mutex_);
     watch_interval_ = std::max(interval, std::chrono::milliseconds(10));
     watch_callback_ = std::move(on_change);
     ++watch_generation_;
@@ -186,7 +186,7 @@ void StoreWorker::watch_config(std::chrono::milliseconds interval,
 void StoreWorker::set_health(std::atomic<bool>& flag, bool up, const std::string& why) {
   // Under a lock so that the posted transitions reach the host in the order
   // they happened.
-  std::lock_guard lock(health_mutex_);
+  pd::MutexLock lock(health_mutex_);
   flag.store(up);
   const bool now_healthy = healthy();
   if (reported_healthy_ != now_healthy) {
@@ -227,7 +227,7 @@ void StoreWorker::query_loop() {
     bool watch_due = false, ping_due = false;
     std::function<void(ConfigSnapshot)> watch_callback;
     {
-      std::unique_lock lock(mutex_);
+      pd::MutexLock lock(mutex_);
       if (stopping_) break;
       const auto now = Clock::now();
       if (!jobs_.empty()) {
@@ -248,7 +248,7 @@ void StoreWorker::query_loop() {
         // the next watch poll or the next idle ping.
         auto wake = conn ? last_used + kIdlePing : next_connect;
         if (conn && watch_callback_) wake = std::min(wake, next_watch);
-        query_cv_.wait_until(lock, wake);
+        lock.wait_until(query_cv_, wake);
         continue;
       } else {
         continue;  // disconnected and the next attempt is due
@@ -355,7 +355,7 @@ void StoreWorker::writer_loop() {
 
     bool ping_due = false;
     {
-      std::unique_lock lock(mutex_);
+      pd::MutexLock lock(mutex_);
       const auto now = Clock::now();
       if (stopping_ && batch.empty() && writes_.empty()) break;
       if (stopping_ && now >= flush_deadline_) {
@@ -367,9 +367,11 @@ void StoreWorker::writer_loop() {
       if (conn && batch.empty() && !writes_.empty()) {
         if (!stopping_ && writes_.size() < options_.write_batch_size &&
             options_.write_linger.count() > 0) {
-          writer_cv_.wait_for(lock, options_.write_linger, [&] {
-            return stopping_ || writes_.size() >= options_.write_batch_size;
-          });
+          // Linger for more ops, until a full batch or stop().
+          const auto linger_end = Clock::now() + options_.write_linger;
+          while (!stopping_ && writes_.size() < options_.write_batch_size) {
+            if (lock.wait_until(writer_cv_, linger_end) == std::cv_status::timeout) break;
+          }
         }
         batch_seq = next_seq_ - writes_.size();
         const std::size_t take =
@@ -385,7 +387,7 @@ void StoreWorker::writer_loop() {
         if (stopping_) wake = std::min(wake, flush_deadline_);
         if (now < wake) {
           // Woken early by submit() or stop(); the loop re-checks.
-          writer_cv_.wait_until(lock, wake);
+          lock.wait_until(writer_cv_, wake);
           continue;
         }
         ping_due = conn.has_value();
@@ -399,7 +401,7 @@ void StoreWorker::writer_loop() {
     } else {
       Store store(*conn, options_.instance);
       ok = write_batch(store, batch, batch_seq);
-      std::lock_guard lock(mutex_);
+      pd::MutexLock lock(mutex_);
       in_flight_ = batch.size();
     }
     last_used = Clock::now();
@@ -409,8 +411,8 @@ void StoreWorker::writer_loop() {
       set_health(writer_up_, false, "writer connection to " + options_.dsn.redacted() + " lost");
     } else if (!ok) {
       // A deadlock: the server rolled the batch back; write it again shortly.
-      std::unique_lock lock(mutex_);
-      writer_cv_.wait_for(lock, options_.backoff_initial);
+      pd::MutexLock lock(mutex_);
+      (void)lock.wait_for(writer_cv_, options_.backoff_initial);
     }
   }
   writer_up_.store(false);
@@ -418,7 +420,7 @@ void StoreWorker::writer_loop() {
   // waiting for ever.
   std::map<std::uint64_t, WriteAck> unanswered;
   {
-    std::lock_guard lock(mutex_);
+    pd::MutexLock lock(mutex_);
     unanswered.swap(acks_);
   }
   for (auto& [seq, ack] : unanswered) {

@@ -13,11 +13,11 @@
 #include <condition_variable>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "paneldialer/pd_plugin.h"
+#include "pd/thread_annotations.h"
 #include "poster.h"
 
 namespace {
@@ -35,14 +35,16 @@ struct Item {
 };
 
 struct Registry {
-  std::mutex mutex;
+  pd::Mutex mutex;
   std::condition_variable changed;  // any counter moved
-  std::vector<std::unique_ptr<Item>> items;
-  PosterReport counters;
-  uint64_t last_disposed[kThreads + 1] = {};  // per poster (index kThreads: the start() posts)
-  std::thread::id loop_thread;
-  bool stopping = false;
-  int threads_refused = 0;
+  // The items themselves are read and written under the mutex too.
+  std::vector<std::unique_ptr<Item>> items GUARDED_BY(mutex);
+  PosterReport counters GUARDED_BY(mutex);
+  // Per poster (index kThreads: the start() posts).
+  uint64_t last_disposed[kThreads + 1] GUARDED_BY(mutex) = {};
+  std::thread::id loop_thread GUARDED_BY(mutex);
+  bool stopping GUARDED_BY(mutex) = false;
+  int threads_refused GUARDED_BY(mutex) = 0;
 };
 
 Registry& registry() {
@@ -53,7 +55,7 @@ Registry& registry() {
 // fn and drop share this: both are "the one disposal" of an accepted item.
 void dispose(void* arg, bool ran) noexcept {
   Registry& r = registry();
-  std::lock_guard lock(r.mutex);
+  pd::MutexLock lock(r.mutex);
   auto* item = static_cast<Item*>(arg);
   (ran ? r.counters.runs : r.counters.drops)++;
   if (std::this_thread::get_id() != r.loop_thread) r.counters.wrong_thread++;
@@ -78,7 +80,7 @@ bool post_one(const pd_host_services_v1* host, int thread, uint64_t seq) {
   Registry& r = registry();
   Item* item = nullptr;
   {
-    std::lock_guard lock(r.mutex);
+    pd::MutexLock lock(r.mutex);
     r.items.push_back(std::make_unique<Item>());
     item = r.items.back().get();
     item->thread = thread;
@@ -87,7 +89,7 @@ bool post_one(const pd_host_services_v1* host, int thread, uint64_t seq) {
     item->accepted = true;
   }
   const int rc = host->post(host->host, run_item, item, drop_item);
-  std::lock_guard lock(r.mutex);
+  pd::MutexLock lock(r.mutex);
   r.changed.notify_all();
   if (rc == PD_OK) {
     r.counters.accepted++;
@@ -111,15 +113,13 @@ void poster_thread(const pd_host_services_v1* host, int index) {
   Registry& r = registry();
   for (uint64_t seq = 1;; ++seq) {
     {
-      std::unique_lock lock(r.mutex);
-      r.changed.wait(lock, [&] {
-        const PosterReport& c = r.counters;
-        return c.accepted - c.runs - c.drops < kMaxOutstanding;
-      });
+      pd::MutexLock lock(r.mutex);
+      while (r.counters.accepted - r.counters.runs - r.counters.drops >= kMaxOutstanding)
+        lock.wait(r.changed);
     }
     if (!post_one(host, index, seq)) break;
   }
-  std::lock_guard lock(r.mutex);
+  pd::MutexLock lock(r.mutex);
   r.threads_refused++;
   r.changed.notify_all();
 }
@@ -128,7 +128,7 @@ int poster_start(const pd_host_services_v1* host, const char* config_json,
                  pd_plugin_state** state_out) noexcept {
   Registry& r = registry();
   {
-    std::lock_guard lock(r.mutex);
+    pd::MutexLock lock(r.mutex);
     r.loop_thread = std::this_thread::get_id();
     r.stopping = false;
   }
@@ -154,7 +154,7 @@ void poster_tick(pd_plugin_state*, uint64_t) noexcept {}
 void poster_stop(pd_plugin_state* state) noexcept {
   {
     Registry& r = registry();
-    std::lock_guard lock(r.mutex);
+    pd::MutexLock lock(r.mutex);
     r.stopping = true;
   }
   // The threads end on their own: the host refuses every post from now on.
@@ -184,7 +184,7 @@ extern "C" PD_PLUGIN_EXPORT const pd_plugin_v1* pd_plugin_entry(uint32_t) noexce
 
 extern "C" PD_PLUGIN_EXPORT void poster_report(PosterReport* out, int finish) {
   Registry& r = registry();
-  std::lock_guard lock(r.mutex);
+  pd::MutexLock lock(r.mutex);
   *out = r.counters;
   out->threads_refused = r.threads_refused;
   if (!finish) return;
@@ -200,11 +200,16 @@ extern "C" PD_PLUGIN_EXPORT void poster_report(PosterReport* out, int finish) {
 
 extern "C" PD_PLUGIN_EXPORT int poster_wait(PosterDoneFn done, void* context, int timeout_ms) {
   Registry& r = registry();
-  std::unique_lock lock(r.mutex);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  pd::MutexLock lock(r.mutex);
   auto holds = [&] {
+    r.mutex.assert_held();  // called below, under the lock
     PosterReport snapshot = r.counters;
     snapshot.threads_refused = r.threads_refused;
     return done(&snapshot, context) != 0;
   };
-  return r.changed.wait_for(lock, std::chrono::milliseconds(timeout_ms), holds) ? 1 : 0;
+  while (!holds()) {
+    if (lock.wait_until(r.changed, deadline) == std::cv_status::timeout) return holds() ? 1 : 0;
+  }
+  return 1;
 }

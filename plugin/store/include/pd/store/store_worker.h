@@ -46,7 +46,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <thread>
@@ -58,6 +57,7 @@
 #include "pd/store/records.h"
 #include "pd/store/store.h"
 #include "pd/store/write_ops.h"
+#include "pd/thread_annotations.h"
 
 namespace pd::store {
 
@@ -106,16 +106,17 @@ class StoreWorker {
 
   // See the lifetime notes above. Returns how many queued writes could not be
   // written before flush_timeout (0 when all were). Idempotent.
-  std::size_t stop(std::chrono::milliseconds flush_timeout = std::chrono::seconds(5));
+  std::size_t stop(std::chrono::milliseconds flush_timeout = std::chrono::seconds(5))
+      EXCLUDES(mutex_);
 
   bool healthy() const { return query_up_.load() && writer_up_.load(); }
   // Writes queued or in flight.
-  std::size_t pending_writes() const;
+  std::size_t pending_writes() const EXCLUDES(mutex_);
 
   // Queues result writes, in order. kLimit when the queue cannot take them
   // all (none is queued then); kUnavailable after stop().
-  pd::Status submit(WriteOp op);
-  pd::Status submit(std::vector<WriteOp> ops);
+  pd::Status submit(WriteOp op) EXCLUDES(mutex_);
+  pd::Status submit(std::vector<WriteOp> ops) EXCLUDES(mutex_);
 
   // Answers a write queued with submit(op, ack); runs through options.post.
   using WriteAck = std::function<void(pd::Status)>;
@@ -126,7 +127,7 @@ class StoreWorker {
   // when it refused the op (on_write_error says so too); kUnavailable when
   // stop() gave up before writing it. While the connection is down the op
   // and its ack wait, as every queued write does.
-  void submit(WriteOp op, WriteAck ack);
+  void submit(WriteOp op, WriteAck ack) EXCLUDES(mutex_);
 
   // Query jobs (Store's operations on the query thread).
   void load_settings(Done<Settings> done);
@@ -146,7 +147,7 @@ class StoreWorker {
   // while disconnected. fn must not throw (errors are values here) and must
   // not keep the Store& beyond the call.
   template <class T, class Fn>
-  void call(Fn fn, Done<T> done) {
+  void call(Fn fn, Done<T> done) EXCLUDES(mutex_) {
     auto shared_done = std::make_shared<Done<T>>(std::move(done));
     const PostFn post = options_.post;
     const bool queued = enqueue([post, fn = std::move(fn), shared_done](Store* store) mutable {
@@ -171,7 +172,7 @@ class StoreWorker {
   // it differs from the last one (and once at the start), loads settings and
   // campaigns and delivers them. Replaces an earlier watch.
   void watch_config(std::chrono::milliseconds interval,
-                    std::function<void(ConfigSnapshot)> on_change);
+                    std::function<void(ConfigSnapshot)> on_change) EXCLUDES(mutex_);
 
  private:
   using Job = std::function<void(Store*)>;  // Store* is null while disconnected
@@ -181,16 +182,18 @@ class StoreWorker {
   }
   // False when max_pending_jobs are waiting (the job is not queued). A job
   // queued after stop() is dropped without a call (see the lifetime notes).
-  bool enqueue(Job job);
-  void query_loop();
-  void writer_loop();
-  void run_config_watch(Store& store);
-  void set_health(std::atomic<bool>& flag, bool up, const std::string& why);
+  bool enqueue(Job job) EXCLUDES(mutex_);
+  void query_loop() EXCLUDES(mutex_);
+  void writer_loop() EXCLUDES(mutex_);
+  void set_health(std::atomic<bool>& flag, bool up, const std::string& why) EXCLUDES(health_mutex_);
   // Writes `batch`, whose first op has sequence number `first_seq`; the ops
-  // done with are erased from it and `first_seq` moves past them.
-  bool write_batch(Store& store, std::vector<WriteOp>& batch, std::uint64_t& first_seq);
+  // done with are erased from it and `first_seq` moves past them. Talks to
+  // the database: never with mutex_ held (submit() must not wait).
+  bool write_batch(Store& store, std::vector<WriteOp>& batch, std::uint64_t& first_seq)
+      EXCLUDES(mutex_);
   // Posts the acks of the ops first_seq .. first_seq + n - 1 that have one.
-  void acknowledge(std::uint64_t first_seq, std::size_t n, const pd::Status& status);
+  void acknowledge(std::uint64_t first_seq, std::size_t n, const pd::Status& status)
+      EXCLUDES(mutex_);
 
   // An idle connection is pinged this often, so that healthy() turns false
   // soon after the server goes away even when there is nothing to do.
@@ -198,27 +201,27 @@ class StoreWorker {
 
   const StoreWorkerOptions options_;
 
-  mutable std::mutex mutex_;
+  mutable pd::Mutex mutex_;
   std::condition_variable query_cv_;   // jobs_, stopping_, watch changes
   std::condition_variable writer_cv_;  // writes_, stopping_
-  std::deque<Job> jobs_;               // guarded by mutex_
-  std::deque<WriteOp> writes_;         // guarded by mutex_
-  std::size_t in_flight_ = 0;          // guarded by mutex_: ops taken by the writer
+  std::deque<Job> jobs_ GUARDED_BY(mutex_);
+  std::deque<WriteOp> writes_ GUARDED_BY(mutex_);
+  std::size_t in_flight_ GUARDED_BY(mutex_) = 0;  // ops taken by the writer
   // Every op queued gets the next sequence number, so the front of writes_
   // is op next_seq_ - writes_.size(); acks_ holds the acks of ops not yet
   // done with (submit(op, ack) only), by sequence number.
-  std::uint64_t next_seq_ = 0;                            // guarded by mutex_
-  std::map<std::uint64_t, WriteAck> acks_;                // guarded by mutex_
-  bool stopping_ = false;                                 // guarded by mutex_
-  std::chrono::steady_clock::time_point flush_deadline_;  // guarded by mutex_
-  std::chrono::milliseconds watch_interval_{0};           // guarded by mutex_
-  std::function<void(ConfigSnapshot)> watch_callback_;    // guarded by mutex_
-  std::uint64_t watch_generation_ = 0;                    // guarded by mutex_
+  std::uint64_t next_seq_ GUARDED_BY(mutex_) = 0;
+  std::map<std::uint64_t, WriteAck> acks_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::chrono::steady_clock::time_point flush_deadline_ GUARDED_BY(mutex_);
+  std::chrono::milliseconds watch_interval_ GUARDED_BY(mutex_){0};
+  std::function<void(ConfigSnapshot)> watch_callback_ GUARDED_BY(mutex_);
+  std::uint64_t watch_generation_ GUARDED_BY(mutex_) = 0;
 
   std::atomic<bool> query_up_{false};
   std::atomic<bool> writer_up_{false};
-  std::mutex health_mutex_;        // orders the posted health transitions
-  bool reported_healthy_ = false;  // guarded by health_mutex_
+  pd::Mutex health_mutex_;  // orders the posted health transitions
+  bool reported_healthy_ GUARDED_BY(health_mutex_) = false;
   std::atomic<std::size_t> unwritten_at_stop_{0};
 
   std::thread query_thread_;
