@@ -6,7 +6,7 @@ require_once __DIR__ . '/colours.php';
 /** The longest range the Agents page sums over at once. */
 const PD_AGENT_RANGE_MAX_DAYS = 366;
 
-/** The orders the Agents page offers: name => [label, compare]. Calls first by default. */
+/** The orders the Agents page offers (name => label); calls by default. */
 const PD_AGENT_SORTS = ['calls' => 'Calls', 'talk' => 'Talk time', 'agent' => 'Agent'];
 
 /**
