@@ -20,6 +20,14 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
 
 $data = pd_dashboard_data();
 const PD_STATE_CLASS = ['active' => 'text-bg-success', 'inactive' => 'text-bg-warning', 'expired' => 'text-bg-danger'];
+// The two breakdowns of each card: what the engine made of each finished number,
+// and what the agents chose (their tags). Keys are the fields of pd_dashboard_data().
+const PD_BREAKDOWNS = [
+    'dispositions' => ['title' => 'Engine results', 'role' => 'dispositions', 'total' => 'finished', 'unit' => 'finished numbers',
+        'column' => 'Result', 'percent' => '% of finished', 'empty' => 'No finished numbers yet.'],
+    'agent_dispositions' => ['title' => "Agents' dispositions", 'role' => 'agent-dispositions', 'total' => 'agent_tagged', 'unit' => 'tagged calls',
+        'column' => 'Disposition', 'percent' => '% of tagged', 'empty' => 'No call tagged by an agent yet.'],
+];
 pd_page_start('Dashboard', '<script src="asset.php?f=chart.js" defer></script><script src="assets/dashboard.js" defer></script>');
 ?>
 <p id="pd-engine" aria-live="polite">
@@ -51,16 +59,22 @@ pd_page_start('Dashboard', '<script src="asset.php?f=chart.js" defer></script><s
           <dt class="col-7">Time left today</dt><dd class="col-5" data-role="time-left"><?= h($c['time_left_today']) ?></dd>
           <dt class="col-7">Active calls</dt><dd class="col-5" data-role="active-calls"><?= h($c['active_calls']) ?></dd>
         </dl>
-        <table class="table table-sm mb-2">
-          <caption class="visually-hidden">Dispositions of <?= h($c['name']) ?></caption>
-          <thead><tr><th scope="col">Disposition</th><th scope="col">Count</th><th scope="col">%</th></tr></thead>
-          <tbody data-role="dispositions">
-          <?php foreach ($c['dispositions'] as $d): ?>
-            <tr><td><?= h($d['disposition']) ?></td><td><?= h($d['count']) ?></td><td><?= h(number_format($d['percent'], 1)) ?>%</td></tr>
-          <?php endforeach; ?>
-          </tbody>
-        </table>
-        <canvas class="pd-chart" role="img" aria-label="Dispositions chart of <?= h($c['name']) ?>"></canvas>
+        <?php foreach (PD_BREAKDOWNS as $key => $b): ?>
+        <section class="pd-breakdown" data-breakdown="<?= h($key) ?>" aria-labelledby="c-<?= h($key) ?>-<?= h($c['id']) ?>">
+          <h3 class="h6 mb-1" id="c-<?= h($key) ?>-<?= h($c['id']) ?>"><?= h($b['title']) ?> <small class="text-body-secondary">(<span data-role="<?= h($b['role']) ?>-total"><?= h($c[$b['total']]) ?></span> <?= h($b['unit']) ?>)</small></h3>
+          <p class="small text-body-secondary mb-1" data-role="<?= h($b['role']) ?>-empty"<?= $c[$key] === [] ? '' : ' hidden' ?>><?= h($b['empty']) ?></p>
+          <table class="table table-sm mb-2">
+            <caption class="visually-hidden"><?= h($b['title']) ?> of <?= h($c['name']) ?></caption>
+            <thead><tr><th scope="col"><?= h($b['column']) ?></th><th scope="col">Count</th><th scope="col"><?= h($b['percent']) ?></th></tr></thead>
+            <tbody data-role="<?= h($b['role']) ?>">
+            <?php foreach ($c[$key] as $d): ?>
+              <tr><td><span class="pd-swatch" data-colour="<?= h($d['colour']) ?>" aria-hidden="true"></span><?= h($d['disposition']) ?></td><td><?= h($d['count']) ?></td><td><?= h(number_format($d['percent'], 1)) ?>%</td></tr>
+            <?php endforeach; ?>
+            </tbody>
+          </table>
+          <canvas class="pd-chart" data-chart="<?= h($key) ?>" role="img" aria-label="<?= h($b['title']) ?> chart of <?= h($c['name']) ?>"></canvas>
+        </section>
+        <?php endforeach; ?>
       </div>
       <div class="card-footer">
         <form method="post" action="index.php" class="d-inline">

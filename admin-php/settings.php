@@ -5,7 +5,7 @@ require __DIR__ . '/lib/preview_check.php';
 
 pd_admin_page();
 
-const PD_DIALER_SETTINGS = ['dial_timeout', 'dial_context', 'extensions_conf', 'preview_template', 'ok_disposition', 'calls_per_second'];
+const PD_DIALER_SETTINGS = ['dial_timeout', 'dial_context', 'extensions_conf', 'preview_template', 'preview_allow_raw_html', 'ok_disposition', 'calls_per_second', 'admin_time_zone'];
 
 $config = pd_database_config();
 $dbUp = pd_db_or_null() !== null;
@@ -51,12 +51,21 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['action'] ?? '') === 'datab
         'dial_context' => $dialerForm->check('dial_context', 'Dial context', '/^[A-Za-z0-9_-]{1,80}$/', 'letters, digits, _ or - (a dialplan context name).'),
         'extensions_conf' => $dialerForm->check('extensions_conf', 'Extensions file', '/^\/[A-Za-z0-9_.\/-]{1,250}\.conf$/', 'an absolute path ending in .conf (letters, digits, _ . / -).'),
         'preview_template' => $dialerForm->plain('preview_template', 'Preview template', 65535, true),
+        // An explicit choice: unticked (the default), a raw placeholder is refused below.
+        'preview_allow_raw_html' => (string) $dialerForm->value('preview_allow_raw_html') === '1' ? '1' : '0',
         'ok_disposition' => $dialerForm->check('ok_disposition', 'Ok disposition', '/^[\p{L}\p{N} _.\-]{1,80}$/u', '1 to 80 letters, digits, spaces or _ . -'),
         'calls_per_second' => (string) $dialerForm->integer('calls_per_second', 'Calls per second', 1, 1000),
+        // The day the Agents page counts in; '' = the server's zone (PHP's date.timezone).
+        'admin_time_zone' => $dialerForm->rule('admin_time_zone', 'Admin time zone',
+            fn (string $zone) => in_array($zone, DateTimeZone::listIdentifiers(), true) ? null : 'Pick a time zone from the list.', false),
     ];
     $problem = pd_preview_template_problem($values['preview_template']);
     if ($problem !== null) {
         $dialerForm->error('preview_template', $problem);
+    }
+    $rawProblem = pd_preview_raw_problem($values['preview_template'], $values['preview_allow_raw_html'] === '1');
+    if ($rawProblem !== null) {
+        $dialerForm->error('preview_template', $rawProblem);
     }
     if ($dialerForm->ok()) {
         pd_transaction(function (PDO $pdo) use ($values): void {
@@ -70,6 +79,12 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['action'] ?? '') === 'datab
     }
 }
 
+// Raw HTML allowed (saved, or ticked on a form shown again): say what that means.
+// Not allowed while the saved template has raw placeholders (written before
+// this rule, or straight into the database): say the agents' cards refuse it.
+$rawAllowed = (string) $dialerForm->value('preview_allow_raw_html') === '1';
+$rawInTemplate = pd_preview_raw_placeholders((string) $dialerForm->value('preview_template'));
+$savedRawRefused = $_SERVER['REQUEST_METHOD'] !== 'POST' && !$rawAllowed && $rawInTemplate !== [];
 pd_page_start('Settings', '<script src="assets/settings.js" defer></script>');
 ?>
 <div class="row g-4">
@@ -109,9 +124,19 @@ pd_page_start('Settings', '<script src="assets/settings.js" defer></script>');
         <div class="col-sm-6"><?= $dialerForm->input('dial_context', 'Dial context', ['help' => 'Where Local/ channels dial out, e.g. from-internal.']) ?></div>
         <div class="col-sm-6"><?= $dialerForm->input('ok_disposition', 'Ok disposition', ['help' => 'The result that counts as a successful call.']) ?></div>
       </div>
+      <?= $dialerForm->select('admin_time_zone', 'Admin time zone', ['' => 'The server\'s (' . date_default_timezone_get() . ')'] + array_combine(DateTimeZone::listIdentifiers(), DateTimeZone::listIdentifiers()),
+          ['help' => 'The day the Agents page counts calls in.']) ?>
       <?= $dialerForm->input('extensions_conf', 'Extensions file', ['help' => 'The helper contexts are written between ; BEGIN paneldialer / ; END paneldialer markers.']) ?>
       <?= $dialerForm->textarea('preview_template', 'Preview template', ['rows' => 8, 'spellcheck' => 'false',
           'help' => 'Placeholders: {NAME}, {NUMBER}, any {VARIABLE}; the Dial button: {DIALBUTTON|s} or {DIALERBUTTON|s} (required).']) ?>
+      <?= $dialerForm->checkbox('preview_allow_raw_html', 'Allow raw HTML from contact data in the preview card ({NAME|s}, {VARIABLE|s})') ?>
+      <?php if ($rawAllowed): ?>
+      <div class="alert alert-warning" id="pd-raw-html-warning" role="alert">Raw HTML is allowed in the preview card<?= $rawInTemplate !== [] ? ': ' . h(implode(', ', $rawInTemplate)) . ' put' . (count($rawInTemplate) === 1 ? 's' : '') . ' contact data into the agent\'s card unescaped' : '' ?>.
+        Markup in a contact's name or variables, from an import or a CRM, then runs in the agent's browser. Keep this only if every contact's data is trusted.</div>
+      <?php elseif ($savedRawRefused): ?>
+      <div class="alert alert-danger" id="pd-raw-html-refused" role="alert">The saved template shows contact data unescaped (<?= h(implode(', ', $rawInTemplate)) ?>) and raw HTML is not allowed:
+        the agent panel refuses to show this card. Remove the |s, or allow raw HTML.</div>
+      <?php endif; ?>
       <div class="alert alert-warning" id="pd-dialbutton-warning" role="alert" hidden>This template has no dial button ({DIALBUTTON|s} or {DIALERBUTTON|s}): agents could not place the call.</div>
       <button class="btn btn-primary" type="submit">Save dialer settings</button>
     </form>

@@ -3,19 +3,23 @@
   'use strict';
   const POLL_MS = 3000;
   const STATE_CLASS = { active: 'text-bg-success', inactive: 'text-bg-warning', expired: 'text-bg-danger' };
-  const COLORS = ['#0d6efd', '#dc3545', '#198754', '#ffc107', '#6f42c1', '#20c997', '#fd7e14', '#6c757d'];
+  // The card's two breakdowns: data field -> data-role of its table.
+  const BREAKDOWNS = { dispositions: 'dispositions', agent_dispositions: 'agent-dispositions' };
+  const TOTALS = { dispositions: 'finished', agent_dispositions: 'agent_tagged' };
   const charts = new Map();
 
-  function drawChart(card, dispositions) {
-    const canvas = card.querySelector('canvas');
+  // Colours come from the server (pd_disposition_colour): fixed per name, so a
+  // name has the same colour in every campaign and after every refresh.
+  function drawChart(canvas, rows) {
     if (!canvas || typeof Chart === 'undefined') return;
-    const labels = dispositions.map((d) => d.disposition);
-    const values = dispositions.map((d) => d.count);
+    const labels = rows.map((d) => d.disposition);
+    const values = rows.map((d) => d.count);
+    const colours = rows.map((d) => d.colour);
     let chart = charts.get(canvas);
     if (!chart) {
       chart = new Chart(canvas, {
         type: 'doughnut',
-        data: { labels, datasets: [{ data: values, backgroundColor: COLORS }] },
+        data: { labels, datasets: [{ data: values, backgroundColor: colours }] },
         options: { animation: false, plugins: { legend: { position: 'bottom' } } },
       });
       charts.set(canvas, chart);
@@ -23,7 +27,40 @@
     }
     chart.data.labels = labels;
     chart.data.datasets[0].data = values;
+    chart.data.datasets[0].backgroundColor = colours;
     chart.update();
+  }
+
+  function paintSwatches(root) {
+    for (const el of root.querySelectorAll('.pd-swatch[data-colour]')) el.style.backgroundColor = el.dataset.colour;
+  }
+
+  function breakdownRow(d) {
+    const tr = document.createElement('tr');
+    const name = document.createElement('td');
+    const swatch = document.createElement('span');
+    swatch.className = 'pd-swatch';
+    swatch.dataset.colour = d.colour;
+    swatch.setAttribute('aria-hidden', 'true');
+    name.append(swatch, d.disposition);
+    tr.append(name);
+    for (const v of [d.count, `${d.percent.toFixed(1)}%`]) {
+      const td = document.createElement('td');
+      td.textContent = String(v);
+      tr.append(td);
+    }
+    return tr;
+  }
+
+  function updateBreakdown(card, key, rows, total) {
+    const section = card.querySelector(`[data-breakdown="${key}"]`);
+    if (!section) return;
+    const role = BREAKDOWNS[key];
+    section.querySelector(`[data-role="${role}"]`).replaceChildren(...rows.map(breakdownRow));
+    section.querySelector(`[data-role="${role}-total"]`).textContent = String(total);
+    section.querySelector(`[data-role="${role}-empty"]`).hidden = rows.length > 0;
+    paintSwatches(section);
+    drawChart(section.querySelector('canvas'), rows);
   }
 
   function text(card, role, value) {
@@ -41,17 +78,7 @@
     text(card, 'problem-text', c.problem);
     text(card, 'problem-since', c.problem_since);
     card.querySelector('[data-role="problem"]').hidden = c.problem === '';
-    const body = card.querySelector('[data-role="dispositions"]');
-    body.replaceChildren(...c.dispositions.map((d) => {
-      const tr = document.createElement('tr');
-      for (const v of [d.disposition, d.count, `${d.percent.toFixed(1)}%`]) {
-        const td = document.createElement('td');
-        td.textContent = String(v);
-        tr.append(td);
-      }
-      return tr;
-    }));
-    drawChart(card, c.dispositions);
+    for (const key of Object.keys(BREAKDOWNS)) updateBreakdown(card, key, c[key], c[TOTALS[key]]);
   }
 
   function render(data) {
@@ -99,6 +126,7 @@
   }
 
   document.addEventListener('DOMContentLoaded', () => {
+    paintSwatches(document);
     fetch('dashboard-data.php', { headers: { Accept: 'application/json' } })
       .then((r) => r.json()).then(render).catch(() => {});
     setTimeout(poll, POLL_MS);

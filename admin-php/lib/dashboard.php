@@ -1,7 +1,23 @@
 <?php
 declare(strict_types=1);
 
+require_once __DIR__ . '/colours.php';
+
 const PD_ENGINE_FRESH_SECONDS = 15;
+
+/** The states a number ends in: the engine's results are counted over these. */
+const PD_FINISHED_STATES = ['done', 'failed', 'closed', 'dnc', 'unknown'];
+
+/**
+ * The result a finished number is counted under: its disposition, or for a
+ * number that has none, what its state says. A number the engine refused before
+ * dialing it (a bad number or variable, migration 0005) ends 'failed' with
+ * disposition 'Refused'; rows written before that have no disposition and 0
+ * attempts, and count as 'Refused' too. Numbers found on the do-not-call list
+ * and numbers closed (group by name, disabled) have none either.
+ */
+const PD_RESULT_LABEL_SQL = "COALESCE(disposition, CASE state WHEN 'dnc' THEN 'Do-not-call' WHEN 'closed' THEN 'Closed'
+    WHEN 'unknown' THEN 'Unknown' WHEN 'failed' THEN IF(attempts = 0, 'Refused', 'Failed') ELSE 'Done' END)";
 
 /** 'active' (enabled, within its dates), 'inactive' (disabled or not started) or 'expired'. */
 function pd_campaign_state(array $campaign, DateTimeImmutable $now): string
@@ -127,9 +143,19 @@ function pd_dashboard_data(): array
     $campaigns = pd_query('SELECT id, name, mode, enabled, start_date, end_date, start_hour, end_hour, week_days, time_zone FROM dialer_campaigns ORDER BY name')->fetchAll();
     $totals = pd_query('SELECT campaign_id, COUNT(*) AS n FROM dialer_numbers GROUP BY campaign_id')->fetchAll(PDO::FETCH_KEY_PAIR);
     $active = pd_query("SELECT campaign_id, COUNT(*) AS n FROM dialer_numbers WHERE state IN ('dialing','answered') GROUP BY campaign_id")->fetchAll(PDO::FETCH_KEY_PAIR);
-    $dispositions = [];
-    foreach (pd_query('SELECT campaign_id, disposition, COUNT(*) AS n FROM dialer_numbers WHERE disposition IS NOT NULL GROUP BY campaign_id, disposition') as $row) {
-        $dispositions[$row['campaign_id']][$row['disposition']] = (int) $row['n'];
+    // The engine's results: every finished number once, refused ones included,
+    // so the percentages add up to 100 % of the finished numbers.
+    $results = [];
+    $finished = "'" . implode("','", PD_FINISHED_STATES) . "'";
+    foreach (pd_query('SELECT campaign_id, ' . PD_RESULT_LABEL_SQL . " AS result, COUNT(*) AS n FROM dialer_numbers WHERE state IN ($finished) GROUP BY campaign_id, result") as $row) {
+        $results[$row['campaign_id']][$row['result']] = (int) $row['n'];
+    }
+    // What the agents chose (the agent tags, dialer_calls.agent_disposition):
+    // one per tagged call, the campaign's outbound calls and the inbound calls
+    // of its queue alike.
+    $agentChoices = [];
+    foreach (pd_query('SELECT campaign_id, agent_disposition, COUNT(*) AS n FROM dialer_calls WHERE agent_disposition IS NOT NULL GROUP BY campaign_id, agent_disposition') as $row) {
+        $agentChoices[$row['campaign_id']][$row['agent_disposition']] = (int) $row['n'];
     }
     // What running engines report (fresh rows only): their own schedule arithmetic
     // and why a campaign cannot run. Without an engine the page computes the time itself.
@@ -140,13 +166,8 @@ function pd_dashboard_data(): array
     }
     $rows = [];
     foreach ($campaigns as $campaign) {
-        $counts = $dispositions[$campaign['id']] ?? [];
-        $sum = array_sum($counts);
-        ksort($counts);
-        $percent = [];
-        foreach ($counts as $name => $count) {
-            $percent[] = ['disposition' => (string) $name, 'count' => $count, 'percent' => round(100 * $count / $sum, 1)];
-        }
+        $engineResults = pd_breakdown($results[$campaign['id']] ?? []);
+        $agentDispositions = pd_breakdown($agentChoices[$campaign['id']] ?? []);
         $engine = $status[$campaign['id']] ?? null;
         $left = $engine !== null ? (int) $engine['left_s'] : pd_seconds_left_today($campaign, $now);
         $rows[] = [
@@ -159,7 +180,10 @@ function pd_dashboard_data(): array
             'active_calls' => (int) ($active[$campaign['id']] ?? 0),
             'seconds_left_today' => $left,
             'time_left_today' => pd_format_duration($left),
-            'dispositions' => $percent,
+            'dispositions' => $engineResults,
+            'finished' => array_sum(array_column($engineResults, 'count')),
+            'agent_dispositions' => $agentDispositions,
+            'agent_tagged' => array_sum(array_column($agentDispositions, 'count')),
             'problem' => $engine !== null ? (string) $engine['problem'] : '',
             'problem_since' => $engine !== null ? pd_problem_since($engine['problem_since'], $now) : '',
         ];

@@ -42,6 +42,7 @@ const PD_NAV = [
     'calls.php' => 'Calls',
     'dispositions.php' => 'Dispositions',
     'dnc.php' => 'Do-not-call',
+    'agents.php' => 'Agents',
     'settings.php' => 'Settings',
 ];
 

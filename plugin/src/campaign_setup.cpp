@@ -56,6 +56,7 @@ EngineSettings read_settings(const pd::store::Settings& settings) {
     out.problems.push_back("calls_per_second must be 0..1000; using 10");
   }
   out.preview_template = settings.get("preview_template", "");
+  out.preview_allow_raw_html = settings.get("preview_allow_raw_html", "0") == "1";
   return out;
 }
 

@@ -24,6 +24,9 @@ struct EngineSettings {
   std::string ok_disposition = "ANSWER";
   double calls_per_second = 10;
   std::string preview_template;
+  // preview_allow_raw_html = '1': the admin allowed raw placeholders ({X|s}) in
+  // the preview card; anything else keeps them refused (pd::preview::render).
+  bool preview_allow_raw_html = false;
   std::vector<std::string> problems;
 };
 

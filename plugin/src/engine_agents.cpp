@@ -129,7 +129,8 @@ std::optional<std::string> Engine::render_card(const CampaignRun& run, const std
   data.lead_id = std::to_string(lead.id);
   const std::string& template_text =
       settings_.preview_template.empty() ? preview_default_ : settings_.preview_template;
-  auto html = pd::preview::render(template_text, data);
+  auto html = pd::preview::render(template_text, data,
+                                  {.allow_raw_html = settings_.preview_allow_raw_html});
   if (!html) {
     host_.log(PD_LOG_ERROR, "preview card not shown: " + html.error().message);
     host_.panel_send(agent, error_json("The preview template is broken; ask the admin to fix it "

@@ -607,8 +607,10 @@ describe('admin pages', { timeout: 170_000 }, () => {
     await page.click('#pd-dialer-settings button[type=submit]');
     assert.match(await flash(), /Dialer settings saved/);
     assert.deepEqual(db.sql("SELECT name, REPLACE(value, '\\n', '/') FROM dialer_settings ORDER BY name"), [
+      ['admin_time_zone', ''],
       ['calls_per_second', '25'], ['dial_context', 'from-internal-custom'], ['dial_timeout', '45'],
-      ['extensions_conf', '/etc/asterisk/extensions_paneldialer.conf'], ['ok_disposition', 'Agent'], ['preview_template', '<div>{NAME}</div>/{DIALERBUTTON|s}']]);
+      ['extensions_conf', '/etc/asterisk/extensions_paneldialer.conf'], ['ok_disposition', 'Agent'], ['preview_allow_raw_html', '0'],
+      ['preview_template', '<div>{NAME}</div>/{DIALERBUTTON|s}']]);
     await shot('settings');
   });
 

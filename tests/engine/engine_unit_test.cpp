@@ -5,6 +5,7 @@
 // reconciliation, milestones after a restart, lease loss.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <memory>
 
 #include "engine.h"
@@ -105,6 +106,7 @@ struct Harness {
     tick();  // migrate
     pd::store::ConfigSnapshot snapshot;
     snapshot.settings.values["calls_per_second"] = "100";
+    for (const auto& [name, value] : settings) snapshot.settings.values[name] = value;
     snapshot.campaigns = std::move(campaigns);
     store->push_config(std::move(snapshot));
     host.run_posted();
@@ -134,6 +136,8 @@ struct Harness {
     return host.panel_count(agent, R"("type":"preview.card")") > 0;
   }
 
+  // dialer_settings the next start() hands the engine, besides calls_per_second.
+  std::map<std::string, std::string> settings;
   FakeHost host;
   pd::core::ManualClock clock{kStart};
   FakeStore* store = nullptr;  // owned by the engine
@@ -405,6 +409,26 @@ TEST_CASE("engine: a preview card goes back to the campaign when the panel close
   h.panel("201", R"({"type":"preview.dial","lead":1})");
   CHECK(h.originates().empty());
   CHECK(h.host.panel_count("201", "no longer yours to dial") == 1);
+}
+
+TEST_CASE("engine: a preview template with raw contact data shows no card unless raw HTML is allowed") {
+  for (const bool allowed : {false, true}) {
+    CAPTURE(allowed);
+    Harness h;
+    h.settings["preview_template"] = "<h2>{NAME|s}</h2>{DIALBUTTON|s}";
+    h.settings["preview_allow_raw_html"] = allowed ? "1" : "0";
+    h.store->add_lead(1, 1, "5550001").name = "<img src=x onerror=alert(1)>";
+    h.start({preview_campaign(1, "pv")});
+    h.agent_ready("201");
+    if (allowed) {
+      REQUIRE(h.card_shown("201"));
+      CHECK(h.host.panel_count("201", "<img src=x") > 0);  // the admin's explicit choice
+    } else {
+      CHECK_FALSE(h.card_shown("201"));
+      CHECK(h.host.panel_count("201", "The preview template is broken") > 0);
+      CHECK(h.host.panel_count("201", "<img") == 0);
+    }
+  }
 }
 
 namespace {

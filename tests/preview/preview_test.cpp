@@ -30,13 +30,14 @@ TEST_CASE("the dial button check accepts both spellings and the native form") {
   CHECK_FALSE(has_dial_button("{DIALBUTTON}"));  // escaped: it would show as text
 }
 
-TEST_CASE("names are escaped, raw placeholders are not, the button is live") {
+TEST_CASE("names are escaped, raw placeholders are not when allowed, the button is live") {
   PreviewData data;
   data.name = "<b>Bob</b> & Co";
   data.number = "5551000";
   data.lead_id = "42";
   data.variables = parse_variables("note=<i>vip</i>|city=Paris");
-  auto html = render("<h2>{NAME}</h2><p>{NUMBER}</p>{note}|{NOTE|s}|{CITY}{DIALBUTTON|s}", data);
+  auto html = render("<h2>{NAME}</h2><p>{NUMBER}</p>{note}|{NOTE|s}|{CITY}{DIALBUTTON|s}", data,
+                     {.allow_raw_html = true});
   REQUIRE(html);
   CHECK(html->find("<h2>&lt;b&gt;Bob&lt;/b&gt; &amp; Co</h2>") != std::string::npos);
   CHECK(html->find("<p>5551000</p>") != std::string::npos);
@@ -86,5 +87,39 @@ TEST_CASE("the dial button check agrees with the shared cases the admin page use
   for (const Json::Value& c : root["cases"]) {
     CHECK_MESSAGE(has_dial_button(c["template"].asString()) == c["has_dial_button"].asBool(),
                   c["template"].asString());
+  }
+}
+
+TEST_CASE("a raw contact placeholder is refused unless raw HTML is allowed, naming it") {
+  PreviewData data;
+  data.name = "<script>alert(1)</script>";
+  data.variables = parse_variables("note=<i>vip</i>");
+  for (const char* text : {"<h2>{NAME|s}</h2>{DIALBUTTON|s}", "{{NOTE:none}}{{DIALBUTTON:none}}"}) {
+    auto refused = render(text, data);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == pd::ErrorCode::kInvalidArgument);
+    CHECK(refused.error().message.find(raw_placeholders(text).at(0)) != std::string::npos);
+    CHECK(refused.error().message.find("raw HTML is not allowed") != std::string::npos);
+  }
+  auto allowed = render("<h2>{NAME|s}</h2>{DIALBUTTON|s}", data, {.allow_raw_html = true});
+  REQUIRE(allowed);
+  CHECK(allowed->find("<h2><script>") != std::string::npos);
+  // The dial button is ours, not contact data: always rendered live.
+  auto button = render("<h2>{NAME}</h2>{DIALBUTTON|s}", data);
+  REQUIRE(button);
+  CHECK(button->find("data-pd-action=\"dial\"") != std::string::npos);
+  CHECK(button->find("<script>") == std::string::npos);
+}
+
+TEST_CASE("raw placeholders agree with the shared cases the admin page uses") {
+  std::ifstream in(PD_PREVIEW_CHECK_CASES);
+  REQUIRE(in);
+  Json::Value root;
+  in >> root;
+  REQUIRE(root["raw_placeholder_cases"].size() >= 5);
+  for (const Json::Value& c : root["raw_placeholder_cases"]) {
+    std::vector<std::string> expected;
+    for (const Json::Value& marker : c["raw_placeholders"]) expected.push_back(marker.asString());
+    CHECK_MESSAGE(raw_placeholders(c["template"].asString()) == expected, c["template"].asString());
   }
 }

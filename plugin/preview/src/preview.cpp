@@ -4,6 +4,7 @@
 
 #include "pd/template_cache.h"
 
+#include <algorithm>
 #include <cctype>
 #include <mutex>
 #include <unordered_set>
@@ -101,6 +102,43 @@ bool has_dial_button(std::string_view text) {
   return false;
 }
 
+std::vector<std::string> raw_placeholders(std::string_view text) {
+  std::vector<std::string> found;
+  auto add = [&found](std::string_view marker) {
+    if (std::find(found.begin(), found.end(), marker) == found.end()) found.emplace_back(marker);
+  };
+  const bool native = text.find("{{") != std::string_view::npos;
+  const std::string_view open = native ? "{{" : "{";
+  for (size_t i = text.find(open); i != std::string_view::npos; i = text.find(open, i + 1)) {
+    size_t j = i + open.size();
+    while (j < text.size() && is_name_char(text[j])) ++j;
+    const std::string_view name = text.substr(i + open.size(), j - i - open.size());
+    if (name.empty() || is_dial_button_name(name)) continue;
+    if (!native) {
+      if (text.substr(j, 3) == "|s}") add(text.substr(i, j + 3 - i));
+      continue;
+    }
+    // {{NAME:mod:mod=value}}: raw when one of the modifiers is none.
+    const size_t close = text.find("}}", j);
+    if (close == std::string_view::npos) continue;
+    const std::string_view modifiers = text.substr(j, close - j);
+    if (modifiers.empty() || modifiers[0] != ':' ||
+        modifiers.find_first_of("{}") != std::string_view::npos) {
+      continue;
+    }
+    bool raw = false;
+    for (size_t at = 1; at <= modifiers.size();) {
+      size_t next = modifiers.find(':', at);
+      if (next == std::string_view::npos) next = modifiers.size();
+      const std::string_view modifier = modifiers.substr(at, next - at);
+      raw = raw || modifier.substr(0, modifier.find('=')) == "none";
+      at = next + 1;
+    }
+    if (raw) add(text.substr(i, close + 2 - i));
+  }
+  return found;
+}
+
 std::vector<std::pair<std::string, std::string>> parse_variables(std::string_view text) {
   std::vector<std::pair<std::string, std::string>> variables;
   while (!text.empty()) {
@@ -123,7 +161,18 @@ std::string dial_button_html(std::string_view lead_id) {
          escape_attribute(lead_id) + "\">Dial</button>";
 }
 
-pd::Result<std::string> render(std::string_view template_text, const PreviewData& data) {
+pd::Result<std::string> render(std::string_view template_text, const PreviewData& data,
+                               const RenderOptions& options) {
+  if (!options.allow_raw_html) {
+    const auto raw = raw_placeholders(template_text);
+    if (!raw.empty()) {
+      std::string list;
+      for (const auto& marker : raw) list += (list.empty() ? "" : ", ") + marker;
+      return pd::fail(pd::Error::invalid(
+          "the preview template shows contact data unescaped (" + list +
+          ") and raw HTML is not allowed (Settings: \"Allow raw HTML\")"));
+    }
+  }
   const std::string ctemplate_text =
       "{{%AUTOESCAPE context=\"HTML\"}}" + translate_template(template_text);
   auto key = cache_key_for(ctemplate_text);

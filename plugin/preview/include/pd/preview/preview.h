@@ -10,6 +10,11 @@
 //    dictionary (`{{NAME}}`, `{{DIALBUTTON:none}}`, sections ...).
 // Either way the card is rendered in ctemplate's HTML auto-escape mode.
 //
+// Raw placeholders ({X|s}, {{X:none}}) put contact data into the card as
+// markup, so render() refuses a template that has one (the dial button aside)
+// unless the admin has allowed raw HTML (setting preview_allow_raw_html); the
+// admin Settings page applies the same rule (templates/preview-check-cases.json).
+//
 // Threads: every function is safe from any thread (ctemplate's cache is
 // thread-safe); rendering is meant for the plugin's worker, not the host loop.
 #pragma once
@@ -32,6 +37,12 @@ std::string translate_template(std::string_view text);
 // dial. The admin settings page runs the same check.
 bool has_dial_button(std::string_view text);
 
+// The placeholders that show contact data unescaped, as written, each once, in
+// the order they first appear: {X|s} for any X but the dial button's names,
+// or in native ctemplate text a marker whose modifiers include :none
+// ({{NOTE:none}}). Empty when the template escapes everything.
+std::vector<std::string> raw_placeholders(std::string_view text);
+
 struct PreviewData {
   std::string name;    // the contact's name, as stored
   std::string number;  // the number the engine will dial
@@ -47,8 +58,17 @@ std::vector<std::pair<std::string, std::string>> parse_variables(std::string_vie
 // The HTML of the dial button put in place of {DIALBUTTON|s}.
 std::string dial_button_html(std::string_view lead_id);
 
+struct RenderOptions {
+  // The admin's explicit choice (setting preview_allow_raw_html = '1'): raw
+  // placeholders are rendered as markup. Off: a template with one is refused.
+  bool allow_raw_html = false;
+};
+
 // Renders the card. kInvalidArgument when the template does not parse
-// (message from ctemplate's rules: unclosed section, bad modifier ...).
-pd::Result<std::string> render(std::string_view template_text, const PreviewData& data);
+// (message from ctemplate's rules: unclosed section, bad modifier ...), or
+// when it has raw placeholders and options.allow_raw_html is off (the message
+// names them).
+pd::Result<std::string> render(std::string_view template_text, const PreviewData& data,
+                               const RenderOptions& options = {});
 
 }  // namespace pd::preview
