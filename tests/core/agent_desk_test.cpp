@@ -90,6 +90,7 @@ TEST_CASE("agent desk: panels open and close, idempotently") {
   desk.open_panel("201");
   desk.open_panel("201");
   CHECK(desk.panel_open("201"));
+  CHECK(desk.open_agents() == std::vector<std::string>{"201"});
   CHECK_FALSE(desk.close_panel("201").has_value());  // no card to give back
   CHECK_FALSE(desk.panel_open("201"));
   CHECK_FALSE(desk.close_panel("201").has_value());

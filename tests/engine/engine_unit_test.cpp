@@ -607,6 +607,20 @@ TEST_CASE("engine: stored prompts are loaded when the panel opens, oldest first,
   CHECK(last_pending(h, "201").find(R"("count":1)") != std::string::npos);
 }
 
+TEST_CASE(
+    "engine: a panel open before the configuration loads gets the stored calls with options") {
+  Harness h;
+  h.store->prompt_rows["201"] = {stored_row("old-1", kStart - 5000, 3)};
+  h.panel("201", R"({"type":"panel.open"})");  // the engine has no campaigns yet
+  CHECK(last_pending(h, "201").find(R"("options":[])") != std::string::npos);
+  h.start({preview_campaign(1, "pv")});
+  const std::string pending = last_pending(h, "201");
+  CHECK(pending.find(R"("campaign":"pv")") != std::string::npos);
+  CHECK(pending.find(R"("name":"Sale")") != std::string::npos);
+  CHECK(pending.find(R"("count":1)") != std::string::npos);
+  CHECK(h.store->prompt_loads == 2);
+}
+
 TEST_CASE("engine: a prompt both listed and stored is shown once") {
   Harness h;
   const std::string call_id = preview_call_ended(h);

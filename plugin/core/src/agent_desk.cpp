@@ -51,6 +51,12 @@ bool AgentDesk::panel_open(const std::string& agent) const {
   return open_panels_.contains(agent);
 }
 
+std::vector<std::string> AgentDesk::open_agents() const {
+  std::vector<std::string> agents(open_panels_.begin(), open_panels_.end());
+  std::sort(agents.begin(), agents.end());
+  return agents;
+}
+
 // ---- queue interfaces ------------------------------------------------------
 
 void AgentDesk::note_interface(const std::string& agent, std::string_view interface,

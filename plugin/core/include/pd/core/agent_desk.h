@@ -124,6 +124,8 @@ class AgentDesk {
   // until its call ends. Nothing when there was no card.
   std::optional<PreviewCard> close_panel(const std::string& agent);
   bool panel_open(const std::string& agent) const;
+  // Agents with a panel open, sorted.
+  std::vector<std::string> open_agents() const;
 
   // ---- queue interfaces --------------------------------------------------
   // A queue member event about `interface` of `agent`, after `queues`
