@@ -344,7 +344,16 @@ void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCamp
     const auto& campaign = run.prepared.campaign;
     if (!campaign.queue_name.empty()) campaigns_by_queue_[campaign.queue_name].push_back(id);
   }
+  const bool first_config = !config_loaded_;
   config_loaded_ = true;
+  // The calls to tag name their campaign and its options: lists sent before
+  // (a panel that opened while the engine started) are sent again. The first
+  // time the database is known to be up and migrated, so a load that failed
+  // then is made again.
+  for (const auto& agent : desk_.open_agents()) {
+    send_pending(agent);
+    if (first_config) load_prompts(agent);
+  }
   const int64_t now = now_ms();
   if (!reload_checks_all) {
     for (int64_t id : to_check) {

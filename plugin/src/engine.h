@@ -235,7 +235,13 @@ class Engine {
                        const std::string& disposition);
   void disposition_written(const std::string& agent, const std::string& call_id,
                            const std::string& disposition, const pd::Result<size_t>& written);
+  // Stores the prompt (PendingPrompt write), lists it on the desk, tells the panel.
   void prompt_disposition(const std::string& agent, pd::core::DispositionPrompt prompt);
+  // Reads the agent's stored prompts; the desk merges them (prompts_loaded).
+  void load_prompts(const std::string& agent);
+  void prompts_loaded(const std::string& agent, pd::Result<pd::store::PendingPrompts> loaded);
+  // disposition.pending: the desk's list and count, to an open panel.
+  void send_pending(const std::string& agent);
   void inbound_completed(const pd::core::AmiEvent& event);
   void send_agent_state(const std::string& agent);
   void send_progress(const LiveCall& call, const std::string& call_id, std::string_view state,
@@ -275,6 +281,9 @@ class Engine {
   // Panels, queue interfaces, preview cards, prompts and live calls per agent
   // (pd/core/agent_desk.h): engine_agents.cpp carries out its decisions.
   pd::core::AgentDesk desk_;
+  // Agents whose stored prompts are being read: at most one load per agent,
+  // so bounded by the agents with a panel open.
+  std::unordered_set<std::string> prompt_loads_;
 
   // While pacing runs for a queue event: when that event arrived (steady
   // clock, µs), carried to the Originates it leads to; 0 otherwise.

@@ -55,7 +55,10 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
         send_agent_state(agent);  // no longer "preview"
       }
     }
-    for (const auto& prompt : desk_.prompts(agent)) host_.panel_send(agent, prompt.shown);
+    // The calls to tag: what the desk lists now, then what the database
+    // holds (after a restart of the engine, a prompt past the desk's bound).
+    send_pending(agent);
+    load_prompts(agent);
     return;
   }
   if (request.type == "panel.close") {
@@ -256,23 +259,98 @@ void Engine::prompt_disposition(const std::string& agent, pd::core::DispositionP
   const std::string_view direction = pd::core::to_string(prompt.direction);
   const auto& options = options_of(run->second.prepared, direction);
   if (options.empty()) return;
-  prompt.shown = disposition_prompt_json(prompt.call_id, direction,
-                                         run->second.prepared.campaign.name, options);
-  host_.panel_send(agent, prompt.shown);
-  if (auto dropped = desk_.add_prompt(agent, std::move(prompt))) {
-    host_.log(PD_LOG_INFO, "agent " + agent + " left " +
-                               std::to_string(pd::core::AgentDesk::kMaxPromptsPerAgent) +
-                               " calls untagged; call " + dropped->call_id +
-                               " is no longer offered for a disposition");
+  prompt.created_ms = now_ms();
+  // Stored first, in the write queue after the call's result: it survives a
+  // restart of the host; the tag's write removes it.
+  pd::store::PendingPrompt row;
+  row.call_id = prompt.call_id;
+  row.agent = agent;
+  row.campaign_id = uint32_t(prompt.campaign_id);
+  row.inbound = prompt.direction == pd::core::CallDirection::kInbound;
+  row.number_id = prompt.number_id;
+  row.number = prompt.number;
+  row.created_at = time_of(prompt.created_ms);
+  if (auto queued = store_->submit(std::move(row)); !queued) {
+    host_.log(PD_LOG_ERROR, "prompt of call " + prompt.call_id + " for agent " + agent +
+                                " not stored: " + queued.error().message);
   }
+  const std::string shown = disposition_prompt_json(prompt.call_id, direction,
+                                                    run->second.prepared.campaign.name, options);
+  if (!desk_.add_prompt(agent, std::move(prompt))) return;
+  if (!desk_.panel_open(agent)) return;
+  host_.panel_send(agent, shown);
+  send_pending(agent);
+}
+
+void Engine::load_prompts(const std::string& agent) {
+  // One load per agent at a time: a second open while one is under way is
+  // answered by the first (the desk merges, so nothing is missed).
+  if (!prompt_loads_.insert(agent).second) return;
+  std::weak_ptr<bool> alive = alive_;
+  store_->load_prompts(agent, pd::core::AgentDesk::kMaxPromptsPerAgent,
+                       [this, alive, agent](pd::Result<pd::store::PendingPrompts> loaded) {
+                         if (alive.expired() || !*alive.lock()) return;
+                         prompts_loaded(agent, std::move(loaded));
+                       });
+}
+
+void Engine::prompts_loaded(const std::string& agent,
+                            pd::Result<pd::store::PendingPrompts> loaded) {
+  prompt_loads_.erase(agent);
+  if (!loaded) {
+    // The desk's own prompts are listed already; the next open tries again.
+    host_.log(PD_LOG_WARN,
+              "pending dispositions of agent " + agent + " not loaded: " + loaded.error().message);
+    return;
+  }
+  pd::core::StoredPrompts stored;
+  stored.total = loaded->total;
+  stored.oldest.reserve(loaded->oldest.size());
+  for (auto& row : loaded->oldest) {
+    pd::core::DispositionPrompt prompt;
+    prompt.call_id = std::move(row.call_id);
+    prompt.direction =
+        row.inbound ? pd::core::CallDirection::kInbound : pd::core::CallDirection::kOutbound;
+    prompt.campaign_id = row.campaign_id;
+    prompt.number_id = row.number_id;
+    prompt.number = std::move(row.number);
+    prompt.name = std::move(row.name);
+    prompt.created_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(row.created_at.time_since_epoch())
+            .count();
+    stored.oldest.push_back(std::move(prompt));
+  }
+  if (!desk_.merge_loaded(agent, std::move(stored))) return;
+  send_pending(agent);
+  send_agent_state(agent);  // "wrapup" when there are calls to tag
+  if (desk_.needs_load(agent)) load_prompts(agent);
+}
+
+void Engine::send_pending(const std::string& agent) {
+  if (!desk_.panel_open(agent)) return;
+  std::vector<PendingDisposition> calls;
+  for (const auto& prompt : desk_.prompts(agent)) {
+    PendingDisposition call;
+    call.call_id = prompt.call_id;
+    call.direction = std::string(pd::core::to_string(prompt.direction));
+    if (auto run = campaigns_.find(prompt.campaign_id); run != campaigns_.end()) {
+      call.campaign = run->second.prepared.campaign.name;
+      call.options = options_of(run->second.prepared, call.direction);
+    }
+    call.number = prompt.number;
+    call.name = prompt.name;
+    call.ended_ms = prompt.created_ms;
+    calls.push_back(std::move(call));
+  }
+  host_.panel_send(agent, disposition_pending_json(calls, desk_.pending_count(agent)));
 }
 
 void Engine::set_disposition(const std::string& agent, const std::string& call_id,
                              const std::string& disposition) {
   const pd::core::DispositionPrompt* prompt = desk_.find_prompt(agent, call_id);
   if (prompt == nullptr) {
-    host_.panel_send(
-        agent, error_json("There is no call " + call_id + " of yours to tag.", "disposition.set"));
+    host_.panel_send(agent, error_json("There is no call " + call_id + " of yours to tag.",
+                                       "disposition.set", call_id));
     return;
   }
   auto run = campaigns_.find(prompt->campaign_id);
@@ -283,7 +361,7 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
     host_.panel_send(agent, error_json("'" + disposition +
                                            "' is not a disposition of this "
                                            "campaign.",
-                                       "disposition.set"));
+                                       "disposition.set", call_id));
     return;
   }
   // The agent hears "saved" once it is written, and keeps the prompt if not.
@@ -292,6 +370,7 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
     if (alive.expired() || !*alive.lock()) return;
     disposition_written(agent, call_id, disposition, result);
   };
+  // Either write also removes the stored prompt, in the same transaction.
   if (prompt->direction == pd::core::CallDirection::kOutbound) {
     // After the call's own result in the write queue (the tag overwrites the
     // disposition the result wrote).
@@ -299,12 +378,13 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
     tag.call_id = call_id;
     tag.number_id = prompt->number_id;
     tag.disposition = disposition;
+    tag.agent = agent;
     store_->submit_confirmed(std::move(tag), std::move(written));
   } else {
     // Inbound calls have no lead: the call-log row carries the choice.
     pd::store::InboundTag tag{call_id, uint32_t(prompt->campaign_id), prompt->number, agent,
                               disposition};
-    store_->record_inbound_tag(std::move(tag), std::move(written));
+    store_->submit_confirmed(std::move(tag), std::move(written));
   }
 }
 
@@ -312,17 +392,27 @@ void Engine::disposition_written(const std::string& agent, const std::string& ca
                                  const std::string& disposition,
                                  const pd::Result<size_t>& written) {
   if (!written) {
-    host_.panel_send(agent, error_json("Not saved: " + written.error().message, "disposition.set"));
+    host_.panel_send(
+        agent, error_json("Not saved: " + written.error().message, "disposition.set", call_id));
     return;
   }
   desk_.remove_prompt(agent, call_id);
   host_.panel_send(agent, disposition_saved_json(call_id, disposition));
+  send_pending(agent);
   send_agent_state(agent);
+  // Calls past the desk's bound wait in the database: list them now.
+  if (desk_.needs_load(agent)) load_prompts(agent);
 }
 
 // A queue with a campaign's name delivered a call that is not ours: the agent
 // tags it with the campaign's inbound dispositions.
 void Engine::inbound_completed(const pd::core::AmiEvent& event) {
+  // A call of this instance whose end was handled already (its AgentComplete
+  // comes after the customer's Hangup): its linkedid is the call id the
+  // Originate chose. It is no inbound call, and the agent was prompted for it
+  // as a dialer call if they took it.
+  const std::string own_prefix = config_.instance_id + "-";
+  if (event.linkedid.starts_with(own_prefix) || event.uniqueid.starts_with(own_prefix)) return;
   const CampaignRun* run = campaign_by_name(event.queue);
   if (run == nullptr || run->prepared.campaign.inbound_dispositions.empty()) return;
   const std::string agent = pd::core::extension_of(event.interface);

@@ -174,7 +174,11 @@ void Engine::finish_call(const std::string& call_id) {
   send_progress(live, call_id, "ended", dial_status);
   if (!agent.empty()) {
     desk_.call_ended(agent, call_id);
-    const bool reached_agent = result.disposition == "Agent" || live.preview;
+    // Only a call the agent took: the queue connected them (AgentConnect,
+    // answered), or the agent dialed it from a card and the customer answered.
+    const bool customer_answered = result.dial_status == pd::core::DialStatus::kAnswer ||
+                                   result.dial_status == pd::core::DialStatus::kMachine;
+    const bool reached_agent = result.disposition == "Agent" || (live.preview && customer_answered);
     if (run != nullptr && reached_agent && !run->prepared.campaign.outbound_dispositions.empty()) {
       pd::core::DispositionPrompt prompt;
       prompt.call_id = call_id;
@@ -182,6 +186,7 @@ void Engine::finish_call(const std::string& call_id) {
       prompt.campaign_id = live.campaign_id;
       prompt.number_id = live.lead.id;
       prompt.number = live.lead.number;
+      prompt.name = live.lead.name;
       prompt_disposition(agent, std::move(prompt));
     }
     send_agent_state(agent);

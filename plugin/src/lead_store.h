@@ -86,7 +86,7 @@ class LeadStore {
   // an earlier run of this instance left in flight.
   virtual void recover(Done<std::vector<OpenCall>> done) = 0;
 
-  // Queues a call write (start, answer, result, agent tag), in order.
+  // Queues a call write (start, answer, result, prompt, agent tag), in order.
   virtual pd::Status submit(pd::store::WriteOp op) = 0;
   // Queues a call write like submit(), in the same order (after every op
   // submitted before it), and answers once it is done: 1 when it is
@@ -107,7 +107,13 @@ class LeadStore {
   virtual void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
                                       Done<size_t> done) = 0;
   virtual void record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) = 0;
-  virtual void record_inbound_tag(pd::store::InboundTag tag, Done<size_t> done) = 0;
+
+  // An agent's pending dispositions (written and removed by call writes:
+  // PendingPrompt, AgentTag, InboundTag): the oldest `limit`, oldest first,
+  // and the total. Read on the query thread, so writes still queued are not
+  // in it yet.
+  virtual void load_prompts(std::string agent, size_t limit,
+                            Done<pd::store::PendingPrompts> done) = 0;
 };
 
 }  // namespace pd::plugin

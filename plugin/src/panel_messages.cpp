@@ -144,6 +144,30 @@ std::string disposition_prompt_json(std::string_view call_id, std::string_view d
   return compact(m);
 }
 
+std::string disposition_pending_json(const std::vector<PendingDisposition>& calls, uint64_t count) {
+  Json::Value m = message("disposition.pending");
+  m["count"] = Json::UInt64(count);
+  m["calls"] = Json::Value(Json::arrayValue);
+  for (const auto& call : calls) {
+    Json::Value c(Json::objectValue);
+    c["call_id"] = text(call.call_id);
+    c["direction"] = text(call.direction);
+    c["campaign"] = text(call.campaign);
+    c["number"] = text(call.number);
+    c["name"] = text(call.name);
+    c["ended_at"] = Json::Int64(call.ended_ms);
+    c["options"] = Json::Value(Json::arrayValue);
+    for (const auto& name : call.options) {
+      Json::Value option;
+      option["id"] = text(name);
+      option["name"] = text(name);
+      c["options"].append(option);
+    }
+    m["calls"].append(c);
+  }
+  return compact(m);
+}
+
 std::string disposition_saved_json(std::string_view call_id, std::string_view disposition) {
   Json::Value m = message("disposition.saved");
   m["call_id"] = text(call_id);
@@ -151,10 +175,12 @@ std::string disposition_saved_json(std::string_view call_id, std::string_view di
   return compact(m);
 }
 
-std::string error_json(std::string_view message_text, std::string_view request) {
+std::string error_json(std::string_view message_text, std::string_view request,
+                       std::string_view call_id) {
   Json::Value m = message("error");
   m["message"] = text(message_text);
   if (!request.empty()) m["request"] = text(request);
+  if (!call_id.empty()) m["call_id"] = text(call_id);
   return compact(m);
 }
 

@@ -34,8 +34,23 @@ std::string call_progress_json(std::string_view call_id, uint64_t lead, std::str
 std::string disposition_prompt_json(std::string_view call_id, std::string_view direction,
                                     std::string_view campaign,
                                     const std::vector<std::string>& options);
+// One call of a disposition.pending list.
+struct PendingDisposition {
+  std::string call_id;
+  std::string direction;  // "outbound" | "inbound"
+  std::string campaign;   // its name ("" when the campaign is gone)
+  std::string number;
+  std::string name;
+  int64_t ended_ms = 0;  // epoch ms
+  std::vector<std::string> options;
+};
+// Every call the agent has to tag, oldest first (at most the desk's bound),
+// and how many there are in all (`count` >= the list's length).
+std::string disposition_pending_json(const std::vector<PendingDisposition>& calls, uint64_t count);
 std::string disposition_saved_json(std::string_view call_id, std::string_view disposition);
-std::string error_json(std::string_view message, std::string_view request);
+// `call_id`: the call a failed disposition.set was about (empty: none).
+std::string error_json(std::string_view message, std::string_view request,
+                       std::string_view call_id = {});
 
 // A message from a panel. `type` empty when the text is not a JSON object
 // with a string "type" (the host already checks that; be safe anyway).

@@ -218,13 +218,11 @@ void WorkerLeadStore::record_queues(std::vector<pd::store::QueueSeen> queues, Do
       std::move(done));
 }
 
-void WorkerLeadStore::record_inbound_tag(pd::store::InboundTag tag, Done<size_t> done) {
-  store_->call<size_t>(
-      [tag = std::move(tag)](pd::store::Store& store) -> pd::Result<size_t> {
-        if (auto written = store.record_inbound_tag(tag); !written) {
-          return pd::fail(written.error());
-        }
-        return 1;
+void WorkerLeadStore::load_prompts(std::string agent, size_t limit,
+                                   Done<pd::store::PendingPrompts> done) {
+  store_->call<pd::store::PendingPrompts>(
+      [agent = std::move(agent), limit](pd::store::Store& store) {
+        return store.pending_prompts(agent, limit);
       },
       std::move(done));
 }

@@ -50,7 +50,7 @@ class WorkerLeadStore final : public LeadStore {
   void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
                               Done<size_t> done) override;
   void record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) override;
-  void record_inbound_tag(pd::store::InboundTag tag, Done<size_t> done) override;
+  void load_prompts(std::string agent, size_t limit, Done<pd::store::PendingPrompts> done) override;
 
  private:
   // "" when given back, else why not.

@@ -1,11 +1,14 @@
 // PanelDialer's agent panel: agent state, the preview card with Dial / Skip,
-// call progress and the disposition prompt. Loaded by the host's shell, which
+// call progress and the calls left to tag (disposition.pending). Loaded by the host's shell, which
 // calls mount(container, client, session); messages follow docs/panel-protocol.md.
 //
 // Rules that keep it hard to misuse:
 // - one preview.dial per card: the first click disables Dial (and Skip) until
 //   the card changes, or the plugin answers the dial with an error;
-// - while a disposition is asked for, a new card waits behind it;
+// - while a call is left to tag, a new card waits behind it;
+// - the calls to tag are the plugin's list (oldest first, with the count):
+//   a call leaves it only when the plugin says it is saved; an error keeps
+//   it and shows the message beside it;
 // - card HTML comes escaped from the plugin and is inserted as markup; every
 //   other text (names, numbers, script, errors) goes in as textContent.
 
@@ -34,14 +37,11 @@ const TEMPLATE = `
       <ol id="pd-call-steps" class="pd-steps"></ol>
       <p id="pd-call-result" class="pd-muted" hidden></p>
     </section>
-    <form id="pd-disposition" class="pd-disposition" hidden novalidate>
-      <label for="pd-disposition-select" class="pd-title">How did the call go?</label>
-      <div class="pd-row">
-        <select id="pd-disposition-select" required></select>
-        <button id="pd-disposition-save" type="submit">Save</button>
-      </div>
-      <p id="pd-disposition-note" class="pd-muted" role="status"></p>
-    </form>
+    <section id="pd-pending" class="pd-pending" aria-labelledby="pd-pending-count" hidden>
+      <h2 id="pd-pending-count" class="pd-title"></h2>
+      <ol id="pd-pending-list" class="pd-pending-list"></ol>
+      <p id="pd-pending-more" class="pd-muted" hidden></p>
+    </section>
     <section id="pd-card-area" class="pd-card-area" aria-label="Preview card" hidden>
       <div id="pd-card" class="pd-card"></div>
       <details id="pd-script-box" class="pd-script-box" hidden open>
@@ -71,14 +71,16 @@ export function mount(container, client) {
     skipSentFor: null,  // lead whose preview.skip went out
     heldCard: null,     // a card that arrived while a disposition is asked for
     call: null,         // last call.progress
-    prompt: null,       // disposition.prompt waiting for an answer
-    saving: false,
+    pending: [],        // disposition.pending's calls, oldest first
+    count: 0,           // disposition.pending's count (may exceed the list)
+    saving: new Set(),  // call ids whose disposition.set went out
+    failed: new Map(),  // call id -> why its last save failed
   };
 
   // ---- what the plugin says ------------------------------------------------
   client.on('agent.state', (msg) => renderAgentState(msg));
   client.on('preview.card', (msg) => {
-    if (view.prompt) {
+    if (hasPending()) {
       view.heldCard = msg;
       return render();
     }
@@ -97,34 +99,41 @@ export function mount(container, client) {
     view.call = msg;
     renderCall();
   });
-  client.on('disposition.prompt', (msg) => {
-    const first = !view.prompt || view.prompt.call_id !== msg.call_id;
-    view.prompt = msg;
-    view.saving = false;
-    if (first) fillDispositionOptions(msg.options || []);
-    render();
-    if (first) $('pd-disposition-select').focus();
+  client.on('disposition.pending', (msg) => {
+    view.pending = Array.isArray(msg.calls) ? msg.calls : [];
+    view.count = Math.max(Number(msg.count) || 0, view.pending.length);
+    const listed = new Set(view.pending.map((call) => call.call_id));
+    for (const id of [...view.saving]) if (!listed.has(id)) view.saving.delete(id);
+    for (const id of [...view.failed.keys()]) if (!listed.has(id)) view.failed.delete(id);
+    renderPending();
+    releaseHeldCard();
   });
   client.on('disposition.saved', (msg) => {
-    if (!view.prompt || view.prompt.call_id !== msg.call_id) return;
-    view.prompt = null;
-    view.saving = false;
-    view.call = null;
-    renderCall();
-    if (view.heldCard) {
-      const held = view.heldCard;
-      view.heldCard = null;
-      showCard(held);
-    } else {
-      render();
+    view.saving.delete(msg.call_id);
+    view.failed.delete(msg.call_id);
+    const before = view.pending.length;
+    view.pending = view.pending.filter((call) => call.call_id !== msg.call_id);
+    if (view.pending.length < before) view.count = Math.max(view.count - 1, view.pending.length);
+    if (view.call && view.call.call_id === msg.call_id) {
+      view.call = null;
+      renderCall();
     }
+    renderPending();
+    releaseHeldCard();
   });
   client.on('error', (msg) => {
     if (msg.request === 'preview.dial') view.dialSentFor = null;
     if (msg.request === 'preview.skip') view.skipSentFor = null;
-    if (msg.request === 'disposition.set') view.saving = false;
+    if (msg.request === 'disposition.set' && msg.call_id && view.saving.has(msg.call_id)) {
+      // Kept in the list, with the reason beside it.
+      view.saving.delete(msg.call_id);
+      view.failed.set(msg.call_id, msg.message || 'Not saved.');
+      renderPending();
+      return;
+    }
+    if (msg.request === 'disposition.set') view.saving.clear();
     showError(msg.message || 'Something went wrong.');
-    render();
+    renderPending();
   });
 
   // ---- what the agent does -------------------------------------------------
@@ -152,21 +161,19 @@ export function mount(container, client) {
   });
   $('pd-skip-return').addEventListener('click', () => skip(false));
   $('pd-skip-close').addEventListener('click', () => skip(true));
-  $('pd-disposition').addEventListener('submit', (event) => {
-    event.preventDefault();
-    if (!view.prompt || view.saving) return;
-    const choice = $('pd-disposition-select').value;
-    if (!choice) {
-      $('pd-disposition-note').textContent = 'Choose a disposition first.';
-      $('pd-disposition-select').focus();
-      return;
-    }
-    view.saving = true;
-    render();
-    if (!client.send({ type: 'disposition.set', call_id: view.prompt.call_id, disposition: choice })) {
-      view.saving = false;
-      showError('Not connected to the host: the disposition was not saved. Try again when connected.');
-      render();
+  $('pd-pending-list').addEventListener('click', (event) => {
+    const button = event.target.closest('button.pd-dispo');
+    if (!button) return;
+    const item = button.closest('li[data-call]');
+    const callId = item && item.dataset.call;
+    if (!callId || view.saving.has(callId)) return;
+    view.saving.add(callId);
+    view.failed.delete(callId);
+    renderPending();
+    if (!client.send({ type: 'disposition.set', call_id: callId, disposition: button.dataset.disposition })) {
+      view.saving.delete(callId);
+      view.failed.set(callId, 'Not connected to the host: not saved. Try again when connected.');
+      renderPending();
     }
   });
   $('pd-errors').addEventListener('click', (event) => {
@@ -208,11 +215,22 @@ export function mount(container, client) {
     render();
   }
 
+  function hasPending() {
+    return view.pending.length > 0;
+  }
+
+  function releaseHeldCard() {
+    if (hasPending() || !view.heldCard) return render();
+    const held = view.heldCard;
+    view.heldCard = null;
+    showCard(held);
+  }
+
   function render() {
-    const hasCard = Boolean(view.card) && !view.prompt;
+    const hasCard = Boolean(view.card) && !hasPending();
     $('pd-card-area').hidden = !hasCard;
-    $('pd-waiting').hidden = hasCard || Boolean(view.prompt) || isCallActive();
-    $('pd-held').hidden = !(view.prompt && view.heldCard);
+    $('pd-waiting').hidden = hasCard || hasPending() || isCallActive();
+    $('pd-held').hidden = !(hasPending() && view.heldCard);
     if (view.card) {
       const busy = view.dialSentFor === view.card.lead || view.skipSentFor === view.card.lead;
       for (const dial of $('pd-card').querySelectorAll('.pd-dial')) {
@@ -222,10 +240,69 @@ export function mount(container, client) {
       }
       for (const id of ['pd-skip', 'pd-skip-return', 'pd-skip-close']) $(id).disabled = busy;
     }
-    $('pd-disposition').hidden = !view.prompt;
-    $('pd-disposition-select').disabled = view.saving;
-    $('pd-disposition-save').disabled = view.saving;
-    $('pd-disposition-note').textContent = view.saving ? 'Saving…' : '';
+    $('pd-pending').hidden = !hasPending();
+  }
+
+  function renderPending() {
+    const count = view.count;
+    $('pd-pending-count').textContent = count === 1 ? '1 call to tag' : `${count} calls to tag`;
+    $('pd-pending').dataset.count = String(count);
+    const more = count - view.pending.length;
+    $('pd-pending-more').hidden = more <= 0;
+    $('pd-pending-more').textContent = more > 0 ? `${more} more after these.` : '';
+    $('pd-pending-list').replaceChildren(...view.pending.map(pendingItem));
+    render();
+  }
+
+  function pendingItem(call) {
+    const item = document.createElement('li');
+    item.className = 'pd-pending-call';
+    item.dataset.call = call.call_id;
+    const saving = view.saving.has(call.call_id);
+    if (saving) item.setAttribute('aria-busy', 'true');
+    const who = document.createElement('div');
+    who.className = 'pd-pending-who';
+    who.textContent = [call.name, call.number].filter(Boolean).join(' · ') ||
+      (call.direction === 'inbound' ? 'Inbound call' : 'Call');
+    const about = document.createElement('div');
+    about.className = 'pd-muted pd-pending-about';
+    const when = call.ended_at ? new Date(call.ended_at) : null;
+    about.textContent = [
+      call.campaign || 'campaign gone',
+      call.direction === 'inbound' ? 'inbound' : 'outbound',
+      when && !Number.isNaN(when.getTime()) ? when.toLocaleString() : '',
+    ].filter(Boolean).join(' · ');
+    const buttons = document.createElement('div');
+    buttons.className = 'pd-row pd-pending-options';
+    buttons.setAttribute('role', 'group');
+    buttons.setAttribute('aria-label', 'Disposition');
+    for (const option of call.options || []) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'pd-dispo secondary';
+      button.dataset.disposition = option.name;
+      button.textContent = option.name;
+      button.disabled = saving;
+      buttons.append(button);
+    }
+    if (!(call.options || []).length) {
+      const none = document.createElement('span');
+      none.className = 'pd-muted';
+      none.textContent = 'No dispositions for this campaign now.';
+      buttons.append(none);
+    }
+    item.append(who, about, buttons);
+    const note = document.createElement('p');
+    note.className = 'pd-pending-note';
+    note.setAttribute('role', 'status');
+    if (saving) {
+      note.textContent = 'Saving…';
+    } else if (view.failed.has(call.call_id)) {
+      note.textContent = view.failed.get(call.call_id);
+      note.classList.add('pd-pending-error');
+    }
+    item.append(note);
+    return item;
   }
 
   function isCallActive() {
@@ -256,14 +333,6 @@ export function mount(container, client) {
     $('pd-call-result').textContent = result;
     $('pd-call-result').hidden = !result;
     render();
-  }
-
-  function fillDispositionOptions(options) {
-    const select = $('pd-disposition-select');
-    const placeholder = new Option('Choose…', '');
-    placeholder.disabled = true;
-    placeholder.selected = true;
-    select.replaceChildren(placeholder, ...options.map((option) => new Option(option.name, option.name)));
   }
 
   function renderAgentState(msg) {

@@ -21,12 +21,20 @@ Lead lead(uint64_t id) {
   return l;
 }
 
-DispositionPrompt prompt(const std::string& call_id) {
+DispositionPrompt prompt(const std::string& call_id, int64_t created_ms = 0) {
   DispositionPrompt p;
   p.call_id = call_id;
   p.campaign_id = 1;
-  p.shown = "{\"call\":\"" + call_id + "\"}";
+  p.number = "555" + call_id;
+  p.created_ms = created_ms;
   return p;
+}
+
+StoredPrompts stored(std::vector<DispositionPrompt> oldest, uint64_t total) {
+  StoredPrompts s;
+  s.oldest = std::move(oldest);
+  s.total = total;
+  return s;
 }
 
 void remove_member(QueueView& view, const char* queue, const char* interface) {
@@ -82,6 +90,7 @@ TEST_CASE("agent desk: panels open and close, idempotently") {
   desk.open_panel("201");
   desk.open_panel("201");
   CHECK(desk.panel_open("201"));
+  CHECK(desk.open_agents() == std::vector<std::string>{"201"});
   CHECK_FALSE(desk.close_panel("201").has_value());  // no card to give back
   CHECK_FALSE(desk.panel_open("201"));
   CHECK_FALSE(desk.close_panel("201").has_value());
@@ -297,33 +306,79 @@ TEST_CASE("agent desk: the live call ends only by its own id") {
 TEST_CASE("agent desk: prompts are kept oldest first, found, and removed after save") {
   AgentDesk desk;
   CHECK(desk.prompts("101").empty());
-  CHECK_FALSE(desk.add_prompt("101", prompt("c-1")).has_value());
-  CHECK_FALSE(desk.add_prompt("101", prompt("c-2")).has_value());
+  CHECK(desk.add_prompt("101", prompt("c-2", 2000)));
+  CHECK(desk.add_prompt("101", prompt("c-1", 1000)));        // older, arrives later
+  CHECK_FALSE(desk.add_prompt("101", prompt("c-1", 1000)));  // no call twice
   REQUIRE(desk.prompts("101").size() == 2);
   CHECK(desk.prompts("101")[0].call_id == "c-1");
+  CHECK(desk.pending_count("101") == 2);
   REQUIRE(desk.find_prompt("101", "c-2") != nullptr);
-  CHECK(desk.find_prompt("101", "c-2")->shown == "{\"call\":\"c-2\"}");
+  CHECK(desk.find_prompt("101", "c-2")->number == "555c-2");
   CHECK(desk.find_prompt("101", "c-3") == nullptr);
   CHECK(desk.find_prompt("102", "c-1") == nullptr);  // another agent's call
   CHECK(desk.remove_prompt("101", "c-1"));
   CHECK_FALSE(desk.remove_prompt("101", "c-1"));
   CHECK(desk.remove_prompt("101", "c-2"));
   CHECK(desk.prompts("101").empty());
+  CHECK(desk.pending_count("101") == 0);
   CHECK_FALSE(desk.remove_prompt("102", "c-9"));
 }
 
-TEST_CASE("agent desk: prompts are bounded per agent, the oldest dropped") {
+TEST_CASE("agent desk: past the bound a prompt is counted, not listed, and none is dropped") {
   AgentDesk desk;
   for (size_t i = 0; i < AgentDesk::kMaxPromptsPerAgent; ++i) {
-    CHECK_FALSE(desk.add_prompt("101", prompt("c-" + std::to_string(i))).has_value());
+    CHECK(desk.add_prompt("101", prompt("c-" + std::to_string(1000 + i), int64_t(i))));
   }
-  auto dropped = desk.add_prompt("101", prompt("c-new"));
-  REQUIRE(dropped.has_value());
-  CHECK(dropped->call_id == "c-0");
+  CHECK(desk.add_prompt("101", prompt("c-new", 99999)));
   CHECK(desk.prompts("101").size() == AgentDesk::kMaxPromptsPerAgent);
-  CHECK(desk.prompts("101").front().call_id == "c-1");
-  CHECK(desk.prompts("101").back().call_id == "c-new");
+  CHECK(desk.pending_count("101") == AgentDesk::kMaxPromptsPerAgent + 1);
+  CHECK(desk.prompts("101").front().call_id == "c-1000");
+  CHECK(desk.prompts("101").back().call_id != "c-new");  // the newest waits in the store
+  CHECK_FALSE(desk.needs_load("101"));                   // no room yet
+  CHECK(desk.remove_prompt("101", "c-1000"));
+  CHECK(desk.needs_load("101"));       // room again: load the rest from the store
   CHECK(desk.prompts("102").empty());  // per agent
+  CHECK(desk.pending_count("102") == 0);
+}
+
+TEST_CASE("agent desk: loaded prompts merge with the listed ones, oldest first, no call twice") {
+  AgentDesk desk;
+  desk.open_panel("101");
+  CHECK(desk.add_prompt("101", prompt("c-3", 3000)));  // not written yet when the store read
+  CHECK(desk.merge_loaded("101", stored({prompt("c-1", 1000), prompt("c-2", 2000)}, 2)));
+  REQUIRE(desk.prompts("101").size() == 3);
+  CHECK(desk.prompts("101")[0].call_id == "c-1");
+  CHECK(desk.prompts("101")[1].call_id == "c-2");
+  CHECK(desk.prompts("101")[2].call_id == "c-3");
+  CHECK(desk.pending_count("101") == 3);
+  // The same rows again (a second tab's state.request): nothing changes.
+  CHECK_FALSE(desk.merge_loaded(
+      "101", stored({prompt("c-1", 1000), prompt("c-2", 2000), prompt("c-3", 3000)}, 3)));
+  CHECK(desk.prompts("101").size() == 3);
+}
+
+TEST_CASE("agent desk: a load read before a save does not list the saved call again") {
+  AgentDesk desk;
+  desk.open_panel("101");
+  CHECK(desk.add_prompt("101", prompt("c-1", 1000)));
+  CHECK(desk.remove_prompt("101", "c-1"));
+  desk.merge_loaded("101", stored({prompt("c-1", 1000)}, 1));
+  CHECK(desk.prompts("101").empty());
+  CHECK(desk.pending_count("101") == 0);
+  CHECK_FALSE(desk.add_prompt("101", prompt("c-1", 1000)));
+}
+
+TEST_CASE("agent desk: a load beyond the bound lists the oldest and counts the rest") {
+  AgentDesk desk;
+  std::vector<DispositionPrompt> oldest;
+  for (size_t i = 0; i < AgentDesk::kMaxPromptsPerAgent; ++i) {
+    oldest.push_back(prompt("c-" + std::to_string(1000 + i), int64_t(i)));
+  }
+  CHECK(desk.add_prompt("101", prompt("c-late", 99999)));
+  desk.merge_loaded("101", stored(std::move(oldest), 120));
+  CHECK(desk.prompts("101").size() == AgentDesk::kMaxPromptsPerAgent);
+  CHECK(desk.prompts("101").front().call_id == "c-1000");
+  CHECK(desk.pending_count("101") == 120);
 }
 
 TEST_CASE("agent desk: status from the live call's phase, then card, prompts, idle") {

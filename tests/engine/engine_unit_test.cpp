@@ -433,26 +433,88 @@ TEST_CASE("engine: a preview template with raw contact data shows no card unless
 
 namespace {
 
-// A preview call of agent 201 placed and ended (the Originate failed): the
-// agent is asked for its disposition. Returns the call id.
-std::string preview_call_ended(Harness& h) {
-  h.store->add_lead(1, 1, "5550001");
-  h.start({preview_campaign(1, "pv")});
-  h.agent_ready("201");
-  REQUIRE(h.card_shown("201"));
-  h.panel("201", R"({"type":"preview.dial","lead":1})");
-  REQUIRE(h.originates().size() == 1);
-  const auto originate = h.originates()[0];
+// A preview call of agent 201 placed and ended: answered by the customer
+// (the agent is asked for its disposition), or not (the Originate failed:
+// no prompt). Returns the call id.
+std::string preview_call_ended(Harness& h, bool answered = true, uint64_t lead = 1) {
+  if (lead == 1) {
+    h.store->add_lead(1, 1, "5550001");
+    h.start({preview_campaign(1, "pv")});
+    h.agent_ready("201");
+    REQUIRE(h.card_shown("201"));
+  } else {
+    h.store->add_lead(1, lead, "555000" + std::to_string(lead));
+    // jsoncpp sorts the keys: only a preview.card has "lead" before "script".
+    const std::string card = R"("lead":)" + std::to_string(lead) + R"(,"script")";
+    for (int i = 0; i < 40 && h.host.panel_count("201", card) == 0; ++i) h.tick();
+    REQUIRE(h.host.panel_count("201", card) == 1);
+  }
+  const size_t before = h.originates().size();
+  h.panel("201", R"({"type":"preview.dial","lead":)" + std::to_string(lead) + "}");
+  REQUIRE(h.originates().size() == before + 1);
+  const auto originate = h.originates().back();
   const std::string call_id = originate.get("ChannelId");
+  const std::string trunk = "trunk-" + call_id;
   h.feed({{"Event", "Newchannel"}, {"Uniqueid", call_id}, {"Linkedid", call_id}});
-  h.feed({{"Event", "OriginateResponse"},
-          {"ActionID", originate.action_id},
-          {"Response", "Failure"},
-          {"Reason", "1"}});
+  if (answered) {
+    h.feed({{"Event", "OriginateResponse"},
+            {"ActionID", originate.action_id},
+            {"Response", "Success"},
+            {"Reason", "4"},
+            {"Uniqueid", call_id}});
+    h.feed({{"Event", "DialBegin"},
+            {"Uniqueid", call_id},
+            {"Linkedid", call_id},
+            {"DestUniqueid", trunk},
+            {"DestLinkedid", call_id}});
+    h.feed({{"Event", "Newchannel"}, {"Uniqueid", trunk}, {"Linkedid", call_id}});
+    h.feed({{"Event", "DialEnd"},
+            {"Uniqueid", call_id},
+            {"Linkedid", call_id},
+            {"DestUniqueid", trunk},
+            {"DestLinkedid", call_id},
+            {"DialStatus", "ANSWER"}});
+    h.feed({{"Event", "Hangup"}, {"Uniqueid", trunk}, {"Linkedid", call_id}, {"Cause", "16"}});
+  } else {
+    h.feed({{"Event", "OriginateResponse"},
+            {"ActionID", originate.action_id},
+            {"Response", "Failure"},
+            {"Reason", "1"}});
+  }
   h.feed({{"Event", "Hangup"}, {"Uniqueid", call_id}, {"Linkedid", call_id}, {"Cause", "16"}});
-  REQUIRE(h.store->writes_of<pd::store::AttemptResult>().size() == 1);
-  REQUIRE(h.host.panel_count("201", R"("type":"disposition.prompt")") == 1);
+  REQUIRE(h.store->writes_of<pd::store::AttemptResult>().size() >= 1);
+  CHECK(h.store->writes_of<pd::store::AttemptResult>().back().call_id == call_id);
   return call_id;
+}
+
+// The stored prompt the engine wrote for `call_id`, or null.
+const pd::store::PendingPrompt* stored_prompt(Harness& h, const std::string& agent,
+                                              const std::string& call_id) {
+  for (const auto& row : h.store->prompt_rows[agent]) {
+    if (row.call_id == call_id) return &row;
+  }
+  return nullptr;
+}
+
+// The last disposition.pending the agent's panel got, or "".
+std::string last_pending(Harness& h, const std::string& agent) {
+  std::string last;
+  for (const auto& m : h.host.panel(agent)) {
+    if (m.find(R"("type":"disposition.pending")") != std::string::npos) last = m;
+  }
+  return last;
+}
+
+pd::store::PendingPrompt stored_row(const std::string& call_id, int64_t at_ms, uint64_t lead) {
+  pd::store::PendingPrompt row;
+  row.call_id = call_id;
+  row.agent = "201";
+  row.campaign_id = 1;
+  row.number_id = lead;
+  row.number = "555000" + std::to_string(lead);
+  row.name = "Lead " + row.number;
+  row.created_at = pd::plugin::time_of(at_ms);
+  return row;
 }
 
 }  // namespace
@@ -460,27 +522,33 @@ std::string preview_call_ended(Harness& h) {
 TEST_CASE("engine: an outbound disposition is saved only once the store has written it") {
   Harness h;
   const std::string call_id = preview_call_ended(h);
+  REQUIRE(h.host.panel_count("201", R"("type":"disposition.prompt")") == 1);
   h.panel("201",
           R"({"type":"disposition.set","call_id":")" + call_id + R"(","disposition":"Sale"})");
-  // Queued after the call's result, not yet written: no "saved" yet.
+  // Queued after the call's result and its prompt, not yet written: no "saved" yet.
   const auto& writes = h.store->writes;
-  REQUIRE(writes.size() >= 2);
-  CHECK(std::holds_alternative<pd::store::AttemptResult>(writes[writes.size() - 2]));
+  REQUIRE(writes.size() >= 3);
+  CHECK(std::holds_alternative<pd::store::AttemptResult>(writes[writes.size() - 3]));
+  CHECK(std::holds_alternative<pd::store::PendingPrompt>(writes[writes.size() - 2]));
   REQUIRE(std::holds_alternative<pd::store::AgentTag>(writes.back()));
   CHECK(std::get<pd::store::AgentTag>(writes.back()).disposition == "Sale");
   CHECK(std::get<pd::store::AgentTag>(writes.back()).number_id == 1);
+  CHECK(std::get<pd::store::AgentTag>(writes.back()).agent == "201");
   CHECK(h.store->unconfirmed() == 1);
   CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 0);
-  // A reload meanwhile still shows the prompt.
+  // A reload meanwhile still lists the call.
   h.panel("201", R"({"type":"state.request"})");
-  CHECK(h.host.panel_count("201", R"("type":"disposition.prompt")") == 2);
+  CHECK(last_pending(h, "201").find(call_id) != std::string::npos);
+  CHECK(last_pending(h, "201").find(R"("count":1)") != std::string::npos);
   h.store->confirm_writes();
   h.host.run_posted();
   CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 1);
   CHECK(h.host.panel_count("201", R"("status":"idle")") > 0);
-  // The prompt is gone: a reload does not show it, a second tag is refused.
+  CHECK(stored_prompt(h, "201", call_id) == nullptr);  // removed by the tag's write
+  // The prompt is gone: a reload does not list it, a second tag is refused.
   h.panel("201", R"({"type":"state.request"})");
-  CHECK(h.host.panel_count("201", R"("type":"disposition.prompt")") == 2);
+  CHECK(last_pending(h, "201").find(call_id) == std::string::npos);
+  CHECK(last_pending(h, "201").find(R"("count":0)") != std::string::npos);
   h.panel("201",
           R"({"type":"disposition.set","call_id":")" + call_id + R"(","disposition":"NoSale"})");
   CHECK(h.host.panel_count("201", "of yours to tag") == 1);
@@ -496,15 +564,146 @@ TEST_CASE("engine: an outbound disposition the store could not write is reported
   h.host.run_posted();
   CHECK(h.host.panel_count("201", "Not saved: the store stopped before writing it") == 1);
   CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 0);
-  // The prompt stays: shown again on a reload, and the agent may try again.
+  CHECK(stored_prompt(h, "201", call_id) != nullptr);
+  // The prompt stays: listed again on a reload, and the agent may try again.
   h.panel("201", R"({"type":"state.request"})");
-  CHECK(h.host.panel_count("201", R"("type":"disposition.prompt")") == 2);
+  CHECK(last_pending(h, "201").find(call_id) != std::string::npos);
   CHECK(h.host.panel_count("201", R"("status":"wrapup")") > 0);
   h.panel("201", set);
   h.store->confirm_writes();
   h.host.run_posted();
   CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 1);
   CHECK(h.store->writes_of<pd::store::AgentTag>().size() == 2);
+}
+
+TEST_CASE("engine: a prompt is stored when it is created, with the call, agent and lead") {
+  Harness h;
+  const std::string call_id = preview_call_ended(h);
+  const auto prompts = h.store->writes_of<pd::store::PendingPrompt>();
+  REQUIRE(prompts.size() == 1);
+  CHECK(prompts[0].call_id == call_id);
+  CHECK(prompts[0].agent == "201");
+  CHECK(prompts[0].campaign_id == 1);
+  CHECK_FALSE(prompts[0].inbound);
+  CHECK(prompts[0].number_id == 1);
+  CHECK(prompts[0].number == "5550001");
+  CHECK(prompts[0].created_at == pd::plugin::time_of(h.clock.now_ms()));
+  const std::string pending = last_pending(h, "201");
+  CHECK(pending.find(R"("count":1)") != std::string::npos);
+  CHECK(pending.find(R"("campaign":"pv")") != std::string::npos);
+  CHECK(pending.find(R"("number":"5550001")") != std::string::npos);
+}
+
+TEST_CASE("engine: no prompt for a preview call the customer did not answer") {
+  Harness h;
+  preview_call_ended(h, /*answered=*/false);
+  CHECK(h.store->writes_of<pd::store::PendingPrompt>().empty());
+  CHECK(h.host.panel_count("201", R"("type":"disposition.prompt")") == 0);
+  CHECK(last_pending(h, "201").find(R"("count":0)") != std::string::npos);
+}
+
+TEST_CASE("engine: stored prompts are loaded when the panel opens, oldest first, after a restart") {
+  Harness h;
+  // What an earlier run of the engine stored for agent 201 and never saw tagged.
+  h.store->prompt_rows["201"] = {stored_row("old-2", kStart - 2000, 2),
+                                 stored_row("old-1", kStart - 5000, 3)};
+  h.store->add_lead(1, 1, "5550001");
+  h.start({preview_campaign(1, "pv")});
+  h.agent_ready("201");
+  CHECK(h.store->prompt_loads == 1);
+  const std::string pending = last_pending(h, "201");
+  CHECK(pending.find(R"("count":2)") != std::string::npos);
+  const size_t first = pending.find("old-1");
+  const size_t second = pending.find("old-2");
+  REQUIRE(first != std::string::npos);
+  REQUIRE(second != std::string::npos);
+  CHECK(first < second);
+  CHECK(pending.find(R"("name":"Lead 5550003")") != std::string::npos);
+  CHECK(h.host.panel_count("201", R"("status":"wrapup")") > 0);
+  // The agent tags a loaded one: the tag names the lead and removes the row.
+  h.panel("201", R"({"type":"disposition.set","call_id":"old-1","disposition":"Sale"})");
+  REQUIRE(h.store->writes_of<pd::store::AgentTag>().size() == 1);
+  CHECK(h.store->writes_of<pd::store::AgentTag>()[0].number_id == 3);
+  h.store->confirm_writes();
+  h.host.run_posted();
+  CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 1);
+  CHECK(stored_prompt(h, "201", "old-1") == nullptr);
+  CHECK(last_pending(h, "201").find(R"("count":1)") != std::string::npos);
+}
+
+TEST_CASE(
+    "engine: a panel open before the configuration loads gets the stored calls with options") {
+  Harness h;
+  h.store->prompt_rows["201"] = {stored_row("old-1", kStart - 5000, 3)};
+  h.panel("201", R"({"type":"panel.open"})");  // the engine has no campaigns yet
+  CHECK(last_pending(h, "201").find(R"("options":[])") != std::string::npos);
+  h.start({preview_campaign(1, "pv")});
+  const std::string pending = last_pending(h, "201");
+  CHECK(pending.find(R"("campaign":"pv")") != std::string::npos);
+  CHECK(pending.find(R"("name":"Sale")") != std::string::npos);
+  CHECK(pending.find(R"("count":1)") != std::string::npos);
+  CHECK(h.store->prompt_loads == 2);
+}
+
+TEST_CASE("engine: a prompt both listed and stored is shown once") {
+  Harness h;
+  const std::string call_id = preview_call_ended(h);
+  h.panel("201", R"({"type":"panel.open"})");
+  h.panel("201", R"({"type":"state.request"})");
+  const std::string pending = last_pending(h, "201");
+  CHECK(pending.find(R"("count":1)") != std::string::npos);
+  const size_t at = pending.find(call_id);
+  REQUIRE(at != std::string::npos);
+  CHECK(pending.find(call_id, at + 1) == std::string::npos);
+}
+
+TEST_CASE("engine: several calls in a row without tagging are all listed, oldest first") {
+  Harness h;
+  const std::string first = preview_call_ended(h);
+  h.tick(1000);
+  const std::string second = preview_call_ended(h, true, 2);
+  const std::string pending = last_pending(h, "201");
+  CHECK(pending.find(R"("count":2)") != std::string::npos);
+  REQUIRE(pending.find(first) != std::string::npos);
+  REQUIRE(pending.find(second) != std::string::npos);
+  CHECK(pending.find(first) < pending.find(second));
+  CHECK(h.store->prompt_rows["201"].size() == 2);
+}
+
+TEST_CASE("engine: the AgentComplete of a dialer call that ended already is not an inbound call") {
+  Harness h;
+  pd::store::Campaign c = preview_campaign(1, "support");  // the queue's name
+  c.inbound_dispositions = {"Question"};
+  h.start({c});
+  h.agent_ready("201");
+  // After the customer's Hangup ended one of this instance's calls.
+  h.feed({{"Event", "AgentComplete"},
+          {"Queue", "support"},
+          {"Interface", "PJSIP/201"},
+          {"Uniqueid", "t-abc-7;2"},
+          {"Linkedid", "t-abc-7"},
+          {"CallerIDNum", "5550007"}});
+  CHECK(h.store->writes_of<pd::store::PendingPrompt>().empty());
+  CHECK(h.host.panel_count("201", R"("type":"disposition.prompt")") == 0);
+  // A real inbound call of the queue is prompted, and stored as inbound.
+  h.feed({{"Event", "AgentComplete"},
+          {"Queue", "support"},
+          {"Interface", "PJSIP/201"},
+          {"Uniqueid", "1795608000.12"},
+          {"Linkedid", "1795608000.12"},
+          {"CallerIDNum", "5550099"}});
+  const auto prompts = h.store->writes_of<pd::store::PendingPrompt>();
+  REQUIRE(prompts.size() == 1);
+  CHECK(prompts[0].inbound);
+  CHECK(prompts[0].agent == "201");
+  h.panel("201", R"({"type":"disposition.set","call_id":")" + prompts[0].call_id +
+                     R"(","disposition":"Question"})");
+  REQUIRE(h.store->writes_of<pd::store::InboundTag>().size() == 1);
+  CHECK(h.store->writes_of<pd::store::InboundTag>()[0].agent == "201");
+  h.store->confirm_writes();
+  h.host.run_posted();
+  CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 1);
+  CHECK(h.store->prompt_rows["201"].empty());
 }
 
 TEST_CASE("engine: a call write the server refused shows in the next heartbeat with its error") {

@@ -58,15 +58,25 @@ class FakeStore final : public pd::plugin::LeadStore {
   int renewals = 0;
   std::vector<uint64_t> given_back;
   std::vector<pd::store::Heartbeat> heartbeats;  // every one written, in order
+  // dialer_pending_dispositions by agent: what load_prompts() reads. A
+  // PendingPrompt write adds its row at once; a tag's write removes it when
+  // it is confirmed (confirm_writes), as the real store does in one write.
+  std::map<std::string, std::vector<pd::store::PendingPrompt>> prompt_rows;
+  int prompt_loads = 0;
 
   // submit_confirmed writes not answered yet.
   size_t unconfirmed() const { return unconfirmed_.size(); }
   // Answers them: written, or `error`.
   void confirm_writes() {
+    for (auto& [agent, call_id] : unconfirmed_tags_) {
+      std::erase_if(prompt_rows[agent], [&](const auto& row) { return row.call_id == call_id; });
+    }
+    unconfirmed_tags_.clear();
     for (auto& done : unconfirmed_) answer(std::move(done), size_t(1));
     unconfirmed_.clear();
   }
   void fail_writes(pd::Error error) {
+    unconfirmed_tags_.clear();
     for (auto& done : unconfirmed_) answer(std::move(done), pd::Result<size_t>(pd::fail(error)));
     unconfirmed_.clear();
   }
@@ -150,12 +160,20 @@ class FakeStore final : public pd::plugin::LeadStore {
     answer(std::move(done), open_calls);
   }
   pd::Status submit(pd::store::WriteOp op) override {
+    if (const auto* prompt = std::get_if<pd::store::PendingPrompt>(&op)) {
+      prompt_rows[prompt->agent].push_back(*prompt);
+    }
     writes.push_back(std::move(op));
     return {};
   }
   // Recorded in `writes` at once, in order; answered when the test says
   // (confirm_writes / fail_writes), as the real store answers after its batch.
   void submit_confirmed(pd::store::WriteOp op, Done<size_t> done) override {
+    if (const auto* tag = std::get_if<pd::store::AgentTag>(&op)) {
+      unconfirmed_tags_.emplace_back(tag->agent, tag->call_id);
+    } else if (const auto* tag = std::get_if<pd::store::InboundTag>(&op)) {
+      unconfirmed_tags_.emplace_back(tag->agent, tag->call_id);
+    }
     writes.push_back(std::move(op));
     unconfirmed_.push_back(std::move(done));
   }
@@ -174,8 +192,18 @@ class FakeStore final : public pd::plugin::LeadStore {
   void record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) override {
     answer(std::move(done), queues.size());
   }
-  void record_inbound_tag(pd::store::InboundTag, Done<size_t> done) override {
-    answer(std::move(done), size_t(1));
+  void load_prompts(std::string agent, size_t limit,
+                    Done<pd::store::PendingPrompts> done) override {
+    ++prompt_loads;
+    if (!is_healthy) return fail(std::move(done));
+    pd::store::PendingPrompts out;
+    auto rows = prompt_rows[agent];
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.created_at != b.created_at ? a.created_at < b.created_at : a.call_id < b.call_id;
+    });
+    out.total = rows.size();
+    for (size_t i = 0; i < rows.size() && i < limit; ++i) out.oldest.push_back(rows[i]);
+    answer(std::move(done), std::move(out));
   }
 
  private:
@@ -198,6 +226,7 @@ class FakeStore final : public pd::plugin::LeadStore {
   std::map<uint32_t, std::deque<pd::core::Lead>> pending_;
   std::function<void(pd::store::ConfigSnapshot)> on_config_;
   std::vector<Done<size_t>> unconfirmed_;
+  std::vector<std::pair<std::string, std::string>> unconfirmed_tags_;  // agent, call id
   std::function<void(const pd::Error&)> on_refused_;
 };
 

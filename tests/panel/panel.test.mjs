@@ -179,13 +179,13 @@ describe('agent panel', () => {
     // Two quick clicks place one call.
     await card.locator('.pd-dial').dblclick();
     await page.locator('#pd-call').waitFor({ state: 'visible' });
-    await page.locator('#pd-disposition').waitFor({ state: 'visible', timeout: 30000 });
+    await page.locator('#pd-pending').waitFor({ state: 'visible', timeout: 30000 });
     await page.screenshot({ path: path.join(artifacts, 'disposition-prompt.png'), fullPage: true });
-    const options = await page.locator('#pd-disposition-select option').allTextContents();
+    assert.equal((await page.locator('#pd-pending-count').textContent()).trim(), '1 call to tag');
+    const options = await page.locator('#pd-pending-list button.pd-dispo').allTextContents();
     assert.ok(options.includes('Sale') && options.includes('Callback'), `options: ${options}`);
-    await page.selectOption('#pd-disposition-select', 'Sale');
-    await page.click('#pd-disposition-save');
-    await page.locator('#pd-disposition').waitFor({ state: 'hidden' });
+    await page.click('#pd-pending-list button.pd-dispo[data-disposition="Sale"]');
+    await page.locator('#pd-pending').waitFor({ state: 'hidden' });
 
     await waitFor(() => db.value("SELECT agent_disposition FROM dialer_numbers WHERE number = '5556000'") === 'Sale',
       'the disposition on the number');
@@ -236,14 +236,13 @@ describe('agent panel', () => {
       });
       socket.on('error', reject);
     });
-    await page.locator('#pd-disposition').waitFor({ state: 'visible', timeout: 30000 });
-    const options = await page.locator('#pd-disposition-select option').allTextContents();
+    await page.locator('#pd-pending').waitFor({ state: 'visible', timeout: 30000 });
+    const options = await page.locator('#pd-pending-list button.pd-dispo').allTextContents();
     assert.ok(options.includes('Support request'), `options: ${options}`);
     assert.ok(!options.includes('Sale'), `inbound options, not the outbound ones: ${options}`);
     await page.screenshot({ path: path.join(artifacts, 'inbound-disposition.png'), fullPage: true });
-    await page.selectOption('#pd-disposition-select', 'Support request');
-    await page.click('#pd-disposition-save');
-    await page.locator('#pd-disposition').waitFor({ state: 'hidden' });
+    await page.click('#pd-pending-list button.pd-dispo[data-disposition="Support request"]');
+    await page.locator('#pd-pending').waitFor({ state: 'hidden' });
     await waitFor(() => db.value("SELECT agent_disposition FROM dialer_calls WHERE direction = 'inbound'") === 'Support request',
       'the inbound call row');
     assert.equal(db.value("SELECT number FROM dialer_calls WHERE direction = 'inbound'"), '5559999');

@@ -134,6 +134,47 @@ TEST_CASE("disposition.prompt lists every option with id and name") {
   CHECK(m["options"][1]["name"] == "No answer");
 }
 
+TEST_CASE("disposition.pending lists the calls in order with their count and options") {
+  PendingDisposition first;
+  first.call_id = "c-1";
+  first.direction = "outbound";
+  first.campaign = "Spring sale";
+  first.number = "5550001";
+  first.name = "Anna";
+  first.ended_ms = 1795608000000;
+  first.options = {"Sale", "Callback"};
+  PendingDisposition second = first;
+  second.call_id = "in-2";
+  second.direction = "inbound";
+  second.name.clear();
+  second.options = {};
+  const auto m = read(disposition_pending_json({first, second}, 7));
+  CHECK(m["type"] == "disposition.pending");
+  CHECK(keys(m) == std::vector<std::string>{"calls", "count", "type"});
+  CHECK(m["count"].asUInt64() == 7);
+  REQUIRE(m["calls"].size() == 2);
+  CHECK(m["calls"][0]["call_id"] == "c-1");
+  CHECK(m["calls"][0]["campaign"] == "Spring sale");
+  CHECK(m["calls"][0]["number"] == "5550001");
+  CHECK(m["calls"][0]["name"] == "Anna");
+  CHECK(m["calls"][0]["ended_at"].asInt64() == 1795608000000);
+  REQUIRE(m["calls"][0]["options"].size() == 2);
+  CHECK(m["calls"][0]["options"][1]["name"] == "Callback");
+  CHECK(m["calls"][1]["direction"] == "inbound");
+  CHECK(m["calls"][1]["options"].isArray());
+  CHECK(m["calls"][1]["options"].empty());
+  const auto none = read(disposition_pending_json({}, 0));
+  CHECK(none["calls"].isArray());
+  CHECK(none["count"].asUInt64() == 0);
+}
+
+TEST_CASE("an error about a disposition names its call") {
+  const auto m = read(error_json("Not saved: gone", "disposition.set", "c-9"));
+  CHECK(m["call_id"] == "c-9");
+  CHECK(m["request"] == "disposition.set");
+  CHECK_FALSE(read(error_json("x", "preview.dial")).isMember("call_id"));
+}
+
 TEST_CASE("disposition.prompt without options has an empty array") {
   const auto m = read(disposition_prompt_json("c-2", "inbound", "", {}));
   CHECK(m["direction"] == "inbound");

@@ -43,11 +43,18 @@ void AgentDesk::open_panel(const std::string& agent) {
 
 std::optional<PreviewCard> AgentDesk::close_panel(const std::string& agent) {
   open_panels_.erase(agent);
+  forget_if_idle(agent);
   return give_back(agent);
 }
 
 bool AgentDesk::panel_open(const std::string& agent) const {
   return open_panels_.contains(agent);
+}
+
+std::vector<std::string> AgentDesk::open_agents() const {
+  std::vector<std::string> agents(open_panels_.begin(), open_panels_.end());
+  std::sort(agents.begin(), agents.end());
+  return agents;
 }
 
 // ---- queue interfaces ------------------------------------------------------
@@ -218,21 +225,66 @@ const std::string* AgentDesk::live_call(const std::string& agent) const {
 
 // ---- disposition prompts ---------------------------------------------------
 
-std::optional<DispositionPrompt> AgentDesk::add_prompt(const std::string& agent,
-                                                       DispositionPrompt prompt) {
-  auto& pending = prompts_[agent];
-  pending.push_back(std::move(prompt));
-  if (pending.size() <= kMaxPromptsPerAgent) return std::nullopt;
-  DispositionPrompt dropped = std::move(pending.front());
-  pending.erase(pending.begin());
-  return dropped;
+namespace {
+
+bool older(const DispositionPrompt& a, const DispositionPrompt& b) {
+  if (a.created_ms != b.created_ms) return a.created_ms < b.created_ms;
+  return a.call_id < b.call_id;
+}
+
+bool lists(const std::vector<DispositionPrompt>& list, std::string_view call_id) {
+  return std::any_of(list.begin(), list.end(),
+                     [&](const DispositionPrompt& p) { return p.call_id == call_id; });
+}
+
+}  // namespace
+
+bool AgentDesk::add_prompt(const std::string& agent, DispositionPrompt prompt) {
+  auto& mine = prompts_[agent];
+  if (lists(mine.listed, prompt.call_id) ||
+      std::find(mine.saved.begin(), mine.saved.end(), prompt.call_id) != mine.saved.end()) {
+    forget_if_idle(agent);
+    return false;
+  }
+  auto at = std::upper_bound(mine.listed.begin(), mine.listed.end(), prompt, older);
+  mine.listed.insert(at, std::move(prompt));
+  if (mine.listed.size() > kMaxPromptsPerAgent) {
+    mine.listed.pop_back();  // the newest waits in the database
+    ++mine.unlisted;
+  }
+  return true;
+}
+
+bool AgentDesk::merge_loaded(const std::string& agent, StoredPrompts stored) {
+  auto& mine = prompts_[agent];
+  const size_t listed_before = mine.listed.size();
+  const uint64_t count_before = mine.listed.size() + mine.unlisted;
+  uint64_t total = stored.total;
+  bool changed = false;
+  for (auto& prompt : stored.oldest) {
+    if (std::find(mine.saved.begin(), mine.saved.end(), prompt.call_id) != mine.saved.end()) {
+      if (total > 0) --total;  // read before its tag's write removed it
+      continue;
+    }
+    if (lists(mine.listed, prompt.call_id)) continue;
+    auto at = std::upper_bound(mine.listed.begin(), mine.listed.end(), prompt, older);
+    mine.listed.insert(at, std::move(prompt));
+    changed = true;
+  }
+  if (mine.listed.size() > kMaxPromptsPerAgent) mine.listed.resize(kMaxPromptsPerAgent);
+  // Listed prompts whose write is still queued are not in the store's total.
+  mine.unlisted = total > mine.listed.size() ? total - mine.listed.size() : 0;
+  changed = changed || mine.listed.size() != listed_before ||
+            mine.listed.size() + mine.unlisted != count_before;
+  forget_if_idle(agent);
+  return changed;
 }
 
 const DispositionPrompt* AgentDesk::find_prompt(const std::string& agent,
                                                 std::string_view call_id) const {
   auto it = prompts_.find(agent);
   if (it == prompts_.end()) return nullptr;
-  for (const auto& prompt : it->second) {
+  for (const auto& prompt : it->second.listed) {
     if (prompt.call_id == call_id) return &prompt;
   }
   return nullptr;
@@ -241,16 +293,44 @@ const DispositionPrompt* AgentDesk::find_prompt(const std::string& agent,
 bool AgentDesk::remove_prompt(const std::string& agent, std::string_view call_id) {
   auto it = prompts_.find(agent);
   if (it == prompts_.end()) return false;
+  auto& mine = it->second;
   const size_t removed =
-      std::erase_if(it->second, [&](const DispositionPrompt& p) { return p.call_id == call_id; });
-  if (it->second.empty()) prompts_.erase(it);
+      std::erase_if(mine.listed, [&](const DispositionPrompt& p) { return p.call_id == call_id; });
+  if (removed > 0) {
+    mine.saved.emplace_back(call_id);
+    if (mine.saved.size() > kMaxSavedPerAgent) mine.saved.erase(mine.saved.begin());
+  }
+  forget_if_idle(agent);
   return removed > 0;
 }
 
 const std::vector<DispositionPrompt>& AgentDesk::prompts(const std::string& agent) const {
   static const std::vector<DispositionPrompt> kNone;
   auto it = prompts_.find(agent);
-  return it == prompts_.end() ? kNone : it->second;
+  return it == prompts_.end() ? kNone : it->second.listed;
+}
+
+uint64_t AgentDesk::pending_count(const std::string& agent) const {
+  auto it = prompts_.find(agent);
+  return it == prompts_.end() ? 0 : it->second.listed.size() + it->second.unlisted;
+}
+
+bool AgentDesk::needs_load(const std::string& agent) const {
+  auto it = prompts_.find(agent);
+  return it != prompts_.end() && it->second.unlisted > 0 &&
+         it->second.listed.size() < kMaxPromptsPerAgent;
+}
+
+void AgentDesk::forget_if_idle(const std::string& agent) {
+  // The saved ids matter only while a load may be under way, i.e. while the
+  // panel is open; an agent with nothing listed, counted or open is dropped.
+  auto it = prompts_.find(agent);
+  if (it == prompts_.end()) return;
+  const auto& mine = it->second;
+  if (mine.listed.empty() && mine.unlisted == 0 &&
+      (mine.saved.empty() || !open_panels_.contains(agent))) {
+    prompts_.erase(it);
+  }
 }
 
 // ---- status ----------------------------------------------------------------
@@ -268,7 +348,7 @@ AgentStatus AgentDesk::status(const std::string& agent, std::optional<CallPhase>
     }
   }
   if (cards_.contains(agent)) return AgentStatus::kPreview;
-  if (prompts_.contains(agent)) return AgentStatus::kWrapup;
+  if (pending_count(agent) > 0) return AgentStatus::kWrapup;
   return AgentStatus::kIdle;
 }
 

@@ -1,6 +1,6 @@
 // The engine's remaining bookkeeping: leads that end without a call, recovery
-// after a restart, and what the engine reports (queues, campaign status,
-// inbound dispositions).
+// after a restart, what the engine reports (queues, campaign status), and the
+// agents' pending dispositions.
 #include <algorithm>
 
 #include "id_chunks.h"
@@ -110,17 +110,37 @@ pd::Status Store::record_campaign_status(std::span<const CampaignStatus> rows) {
   return {};
 }
 
-pd::Status Store::record_inbound_tag(const InboundTag& tag) {
-  const TimePoint now = now_ms();
-  auto done = conn_.execute(
-      "INSERT INTO dialer_calls (call_id, campaign_id, number_id, number, attempt, instance,"
-      " direction, started_at, ended_at, agent, agent_disposition, unique_id)"
-      " VALUES (?,?,NULL,?,1,?,'inbound',?,?,?,?,?) ON DUPLICATE KEY UPDATE"
-      " agent_disposition = VALUES(agent_disposition)",
-      {tag.call_id, tag.campaign_id, tag.number, instance_, now, now, tag.agent, tag.disposition,
-       tag.call_id});
-  if (!done) return pd::fail(done.error());
-  return {};
+pd::Result<PendingPrompts> Store::pending_prompts(std::string_view agent, std::size_t limit) {
+  PendingPrompts out;
+  auto rows = conn_.query(
+      "SELECT p.call_id, p.campaign_id, p.direction = 'inbound', COALESCE(p.number_id, 0),"
+      " p.number, p.created_at, COALESCE(n.name, '')"
+      " FROM dialer_pending_dispositions p LEFT JOIN dialer_numbers n ON n.id = p.number_id"
+      " WHERE p.agent = ? ORDER BY p.created_at, p.call_id LIMIT ?",
+      {agent, static_cast<std::uint64_t>(limit)});
+  if (!rows) return pd::fail(rows.error());
+  out.oldest.reserve(rows->rows.size());
+  for (const auto& row : rows->rows) {
+    PendingPrompt p;
+    p.call_id = std::string(row.str(0));
+    p.agent = std::string(agent);
+    p.campaign_id = static_cast<std::uint32_t>(row.u64(1));
+    p.inbound = row.i64(2) != 0;
+    p.number_id = row.u64(3);
+    p.number = std::string(row.str(4));
+    p.created_at = row.time(5).value_or(TimePoint{});
+    p.name = std::string(row.str(6));
+    out.oldest.push_back(std::move(p));
+  }
+  if (out.oldest.size() < limit) {
+    out.total = out.oldest.size();
+    return out;
+  }
+  auto count =
+      conn_.query("SELECT COUNT(*) FROM dialer_pending_dispositions WHERE agent = ?", {agent});
+  if (!count) return pd::fail(count.error());
+  out.total = std::max<std::uint64_t>(count->rows.at(0).u64(0), out.oldest.size());
+  return out;
 }
 
 }  // namespace pd::store

@@ -1,4 +1,4 @@
-// Call writes (attempt start, answer, result, agent tag), in order, one
+// Call writes (attempt start, answer, result, prompts and tags), in order, one
 // transaction per batch. Each op is guarded so that writing a batch again
 // after an unknown COMMIT outcome changes nothing (see write_ops.h).
 #include <variant>
@@ -139,7 +139,38 @@ class Writer {
     auto lead = conn_.execute("UPDATE dialer_numbers SET agent_disposition = ? WHERE id = ?",
                               {t.disposition, t.number_id});
     if (!lead) return pd::fail(lead.error());
-    ++(*call + *lead ? report_.applied : report_.duplicates);
+    auto prompt = delete_prompt(t.agent, t.call_id);
+    if (!prompt) return pd::fail(prompt.error());
+    ++(*call + *lead + *prompt ? report_.applied : report_.duplicates);
+    return {};
+  }
+
+  pd::Status operator()(const PendingPrompt& p) {
+    auto inserted = conn_.execute(
+        "INSERT IGNORE INTO dialer_pending_dispositions (agent, call_id, campaign_id, direction,"
+        " number_id, number, created_at) VALUES (?,?,?,?,?,?,?)",
+        {p.agent, p.call_id, p.campaign_id, p.inbound ? "inbound" : "outbound",
+         p.inbound || p.number_id == 0 ? std::optional<std::uint64_t>{}
+                                       : std::optional<std::uint64_t>{p.number_id},
+         p.number, p.created_at});
+    if (!inserted) return pd::fail(inserted.error());
+    ++(*inserted ? report_.applied : report_.duplicates);
+    return {};
+  }
+
+  pd::Status operator()(const InboundTag& t) {
+    const TimePoint now = now_ms();
+    auto done = conn_.execute(
+        "INSERT INTO dialer_calls (call_id, campaign_id, number_id, number, attempt, instance,"
+        " direction, started_at, ended_at, agent, agent_disposition, unique_id)"
+        " VALUES (?,?,NULL,?,1,?,'inbound',?,?,?,?,?) ON DUPLICATE KEY UPDATE"
+        " agent_disposition = VALUES(agent_disposition)",
+        {t.call_id, t.campaign_id, t.number, instance_, now, now, t.agent, t.disposition,
+         t.call_id});
+    if (!done) return pd::fail(done.error());
+    auto prompt = delete_prompt(t.agent, t.call_id);
+    if (!prompt) return pd::fail(prompt.error());
+    ++report_.applied;
     return {};
   }
 
@@ -161,6 +192,14 @@ class Writer {
         {name->rows[0].u64(0), lead_name, r.number_id});
     if (!closed) return pd::fail(closed.error());
     return {};
+  }
+
+  pd::Result<std::uint64_t> delete_prompt(const std::string& agent, const std::string& call_id) {
+    auto deleted =
+        conn_.execute("DELETE FROM dialer_pending_dispositions WHERE agent = ? AND call_id = ?",
+                      {agent, call_id});
+    if (!deleted) return pd::fail(deleted.error());
+    return std::uint64_t(*deleted);
   }
 
   Connection& conn_;

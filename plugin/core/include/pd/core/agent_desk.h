@@ -14,8 +14,15 @@
 //
 // Bounds: every map is keyed by agent and holds only agents that have a
 // panel open, a queue interface, a card, a prompt or a live call; each is
-// bounded per agent (kMaxInterfacesPerAgent, one card, kMaxPromptsPerAgent,
-// one live call), so the whole desk is bounded by the PBX's agents.
+// bounded per agent (kMaxInterfacesPerAgent, one card, kMaxPromptsPerAgent
+// prompts listed, kMaxSavedPerAgent saved call ids remembered, one live
+// call), so the whole desk is bounded by the PBX's agents.
+//
+// Prompts are stored (the engine writes each to the database when it is
+// created and removes it in the write that saves the tag): the desk lists the
+// oldest kMaxPromptsPerAgent of an agent and counts the rest, which stay in
+// the database until the listed ones are tagged and the engine loads again
+// (merge_loaded()). None is ever dropped.
 //
 // Pointers and references returned by the accessors are valid until the next
 // call that changes the desk.
@@ -76,9 +83,15 @@ struct DispositionPrompt {
   int64_t campaign_id = 0;
   uint64_t number_id = 0;  // outbound: the lead's id; inbound: 0
   std::string number;      // inbound: the caller's number when dialable, else empty
-  // What the panel was sent, so a reopened panel gets the same prompt again
-  // even if the campaign's options changed meanwhile. Opaque to the desk.
-  std::string shown;
+  std::string name;        // outbound: the contact's name; may be empty
+  int64_t created_ms = 0;  // when the call ended (epoch ms): the list's order
+};
+
+// An agent's stored prompts as the store found them: the oldest (at most the
+// limit asked for, oldest first) and how many there are in all.
+struct StoredPrompts {
+  std::vector<DispositionPrompt> oldest;
+  uint64_t total = 0;
 };
 
 // An agent who may get a preview card now, and the interface it goes through.
@@ -92,10 +105,14 @@ class AgentDesk {
   // An agent with more queue interfaces than this keeps the first ones;
   // real agents have one or two (a phone, a softphone).
   static constexpr size_t kMaxInterfacesPerAgent = 8;
-  // Calls left untagged per agent: past this the oldest prompt is dropped
-  // (its call keeps its result, without an agent disposition), so an agent
-  // who never tags cannot grow memory without bound.
-  static constexpr size_t kMaxPromptsPerAgent = 20;
+  // Prompts listed per agent (the oldest ones). Past this a new prompt is
+  // only counted: it stays in the database and is listed once older ones
+  // are tagged (needs_load()). The engine asks the store for this many.
+  static constexpr size_t kMaxPromptsPerAgent = 50;
+  // Saved call ids remembered per agent, so that a load answered after a
+  // save (the query read the row before the tag's write removed it) does
+  // not list the saved call again.
+  static constexpr size_t kMaxSavedPerAgent = 64;
 
   // ---- panels ------------------------------------------------------------
   // A panel of `agent` opened (or asked for everything again). Idempotent.
@@ -107,6 +124,8 @@ class AgentDesk {
   // until its call ends. Nothing when there was no card.
   std::optional<PreviewCard> close_panel(const std::string& agent);
   bool panel_open(const std::string& agent) const;
+  // Agents with a panel open, sorted.
+  std::vector<std::string> open_agents() const;
 
   // ---- queue interfaces --------------------------------------------------
   // A queue member event about `interface` of `agent`, after `queues`
@@ -175,16 +194,29 @@ class AgentDesk {
   const std::string* live_call(const std::string& agent) const;
 
   // ---- disposition prompts -----------------------------------------------
-  // Keeps `prompt` (oldest first). Returns the oldest prompt when the agent
-  // had kMaxPromptsPerAgent already: it was dropped to make room.
-  std::optional<DispositionPrompt> add_prompt(const std::string& agent, DispositionPrompt prompt);
+  // A new prompt for a call the agent took. Listed in order (created_ms,
+  // then call_id) when the agent has fewer than kMaxPromptsPerAgent listed,
+  // else only counted (the newest listed one is unlisted to keep the oldest
+  // first). False when `prompt.call_id` was listed or saved already.
+  bool add_prompt(const std::string& agent, DispositionPrompt prompt);
+  // What the store holds for the agent: merged with the listed prompts, no
+  // call twice, calls saved meanwhile left out; the count becomes the
+  // store's total (less those saved), or more when prompts not written yet
+  // are listed. Returns whether the list or the count changed.
+  bool merge_loaded(const std::string& agent, StoredPrompts stored);
   // The agent's prompt for `call_id`, or null (never prompted, already
-  // saved, dropped).
+  // saved, not listed).
   const DispositionPrompt* find_prompt(const std::string& agent, std::string_view call_id) const;
-  // The disposition was saved: the prompt goes. False when it was not there.
+  // The disposition was saved: the prompt goes (and is remembered as saved).
+  // False when it was not listed.
   bool remove_prompt(const std::string& agent, std::string_view call_id);
-  // The agent's prompts, oldest first.
+  // The agent's listed prompts, oldest first (at most kMaxPromptsPerAgent).
   const std::vector<DispositionPrompt>& prompts(const std::string& agent) const;
+  // The agent's calls to tag: listed and only counted.
+  uint64_t pending_count(const std::string& agent) const;
+  // More prompts are stored than listed and there is room to list them:
+  // the engine should load the agent's prompts again.
+  bool needs_load(const std::string& agent) const;
 
   // ---- status ------------------------------------------------------------
   // The agent's status. `live_phase` is the phase of the agent's live call
@@ -196,7 +228,13 @@ class AgentDesk {
   std::unordered_set<std::string> open_panels_;
   std::unordered_map<std::string, std::vector<std::string>> interfaces_;  // sorted, bounded
   std::unordered_map<std::string, PreviewCard> cards_;
-  std::unordered_map<std::string, std::vector<DispositionPrompt>> prompts_;  // oldest first
+  struct AgentPrompts {
+    std::vector<DispositionPrompt> listed;  // oldest first, <= kMaxPromptsPerAgent
+    uint64_t unlisted = 0;                  // stored, not listed (newer than the listed)
+    std::vector<std::string> saved;         // newest last, <= kMaxSavedPerAgent
+  };
+  void forget_if_idle(const std::string& agent);
+  std::unordered_map<std::string, AgentPrompts> prompts_;
   std::unordered_map<std::string, std::string> live_calls_;
 };
 

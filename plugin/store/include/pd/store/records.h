@@ -161,6 +161,25 @@ struct InboundTag {
   std::string disposition;
 };
 
+// A call an agent took and has yet to tag (dialer_pending_dispositions): a
+// write op when the engine creates it, a row of pending_prompts() when read.
+struct PendingPrompt {
+  std::string call_id;
+  std::string agent;
+  std::uint32_t campaign_id = 0;
+  bool inbound = false;
+  std::uint64_t number_id = 0;  // outbound: the lead; inbound: 0
+  std::string number;           // may be empty (an inbound caller's number not dialable)
+  TimePoint created_at{};
+  std::string name;  // read only: the lead's contact name ("" inbound or unknown)
+};
+
+// One agent's stored prompts: the oldest (oldest first) and how many in all.
+struct PendingPrompts {
+  std::vector<PendingPrompt> oldest;
+  std::uint64_t total = 0;
+};
+
 // One engine instance's heartbeat row.
 struct Heartbeat {
   std::string version;

@@ -117,8 +117,11 @@ class Store {
   pd::Status record_queues(std::span<const QueueSeen> queues);
   // Upserts this instance's dialer_campaign_status rows, updated_at = now.
   pd::Status record_campaign_status(std::span<const CampaignStatus> rows);
-  // Writes (or re-tags) the inbound call-log row of an agent's disposition.
-  pd::Status record_inbound_tag(const InboundTag& tag);
+  // The agent's pending dispositions (dialer_pending_dispositions, written
+  // and removed by write()): the oldest `limit`, oldest first (created_at,
+  // then call_id), each outbound one with its lead's name, and how many there
+  // are in all. Two index reads (the count only when the limit is reached).
+  pd::Result<PendingPrompts> pending_prompts(std::string_view agent, std::size_t limit);
 
   // Count of numbers by state, of one campaign or (nullopt) of all.
   pd::Result<std::map<NumberState, std::uint64_t>> count_numbers(

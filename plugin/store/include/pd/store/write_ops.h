@@ -10,7 +10,12 @@
 //                  then updates the lead (state, attempts + 1 when the
 //                  attempt counts, next_try_at…): the end of a call is
 //                  applied exactly once, and so is its attempt.
-//   AgentTag       sets the agent's disposition (a plain overwrite).
+//   PendingPrompt  INSERT IGNORE of the agent's prompt (unique agent + call).
+//   AgentTag       sets the agent's disposition (a plain overwrite) and
+//                  deletes the agent's prompt for the call, in the same
+//                  transaction.
+//   InboundTag     writes (or re-tags) the inbound call-log row and deletes
+//                  the agent's prompt, in the same transaction.
 // A lead is changed only while claim_owner is this instance; if its lease
 // expired and another instance took it, the call row is still written and
 // the lead is left alone (counted as `stale`).
@@ -81,9 +86,12 @@ struct AgentTag {
   std::string call_id;
   std::uint64_t number_id = 0;
   std::string disposition;
+  std::string agent;  // whose prompt (dialer_pending_dispositions) the tag ends
 };
 
-using WriteOp = std::variant<AttemptStart, AttemptAnswer, AttemptResult, AgentTag>;
+// PendingPrompt and InboundTag: pd/store/records.h.
+using WriteOp =
+    std::variant<AttemptStart, AttemptAnswer, AttemptResult, AgentTag, PendingPrompt, InboundTag>;
 
 // What one written batch did.
 struct WriteReport {
