@@ -9,10 +9,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ScratchDatabase, startPhp, launchBrowser, createAdmin, artifactsFor } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession } from '../support/harness.mjs';
 
-const ADMIN = 'admin';
-const PASSWORD = 'correct-horse-42';
 // Far from UTC, so that a day counted in UTC would differ from the admin's day for hours.
 const ADMIN_ZONE = 'Pacific/Kiritimati';
 
@@ -43,19 +41,7 @@ describe("admin: the agents' desk", { timeout: 180_000 }, () => {
   const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
   before(async () => {
-    const dsn = process.env.PD_MYSQL_DSN;
-    assert.ok(dsn, 'PD_MYSQL_DSN must name the MariaDB server (scripts/test sets it)');
-    db = new ScratchDatabase(dsn, 'desk');
-    db.create();
-    createAdmin(db.dsn, ADMIN, PASSWORD);
-    php = await startPhp(db.dsn, { logName: 'php-agent-desk.log' });
-    browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-    await page.goto(url('login.php'));
-    await page.fill('#f-username', ADMIN);
-    await page.fill('#f-password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/index\.php$/);
+    ({ db, php, browser, page } = await startAdminSession('desk', { logName: 'php-agent-desk.log', viewport: { width: 1400, height: 1000 } }));
   });
 
   after(async () => {

@@ -11,10 +11,8 @@ import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ScratchDatabase, startPhp, launchBrowser, createAdmin, artifactsFor } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession } from '../support/harness.mjs';
 
-const ADMIN = 'admin';
-const PASSWORD = 'correct-horse-42';
 
 /** RFC 4180 rows (quoted cells, doubled quotes, CRLF or LF). */
 function parseCsv(text) {
@@ -69,21 +67,14 @@ describe("admin: the agent's disposition, the calls log, exports and recycling b
   };
 
   before(async () => {
-    const dsn = process.env.PD_MYSQL_DSN;
-    assert.ok(dsn, 'PD_MYSQL_DSN must name the MariaDB server (scripts/test sets it)');
-    db = new ScratchDatabase(dsn, 'calls');
-    db.create();
-    createAdmin(db.dsn, ADMIN, PASSWORD);
-    php = await startPhp(db.dsn, { logName: 'php-calls.log' });
-    browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })).newPage();
-    page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`); });
-    page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
-    await page.goto(url('login.php'));
-    await page.fill('#f-username', ADMIN);
-    await page.fill('#f-password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/index\.php$/);
+    ({ db, php, browser, page } = await startAdminSession('calls', {
+      viewport: { width: 1400, height: 900 },
+      context: { acceptDownloads: true },
+      onPage: (p) => {
+        p.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(`${p.url()}: ${message.text()}`); });
+        p.on('pageerror', (error) => consoleErrors.push(`${p.url()}: ${error.message}`));
+      },
+    }));
   });
 
   // Each page this suite opened ran without a script error or a CSP violation.

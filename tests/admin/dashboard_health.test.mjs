@@ -6,10 +6,8 @@
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ScratchDatabase, startPhp, launchBrowser, createAdmin, artifactsFor } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession } from '../support/harness.mjs';
 
-const ADMIN = 'admin';
-const PASSWORD = 'correct-horse-42';
 
 describe('admin: engine health on the dashboard', { timeout: 120_000 }, () => {
   const artifactsDir = artifactsFor('admin-dashboard-health');
@@ -32,19 +30,7 @@ describe('admin: engine health on the dashboard', { timeout: 120_000 }, () => {
        last_write_error = VALUES(last_write_error), last_write_error_at = VALUES(last_write_error_at)`);
 
   before(async () => {
-    const dsn = process.env.PD_MYSQL_DSN;
-    assert.ok(dsn, 'PD_MYSQL_DSN must name the MariaDB server (scripts/test sets it)');
-    db = new ScratchDatabase(dsn, 'health');
-    db.create();
-    createAdmin(db.dsn, ADMIN, PASSWORD);
-    php = await startPhp(db.dsn, { logName: 'php-dashboard-health.log' });
-    browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(url('login.php'));
-    await page.fill('#f-username', ADMIN);
-    await page.fill('#f-password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/index\.php$/);
+    ({ db, php, browser, page } = await startAdminSession('health', { logName: 'php-dashboard-health.log' }));
   });
 
   beforeEach(() => {

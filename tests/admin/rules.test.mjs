@@ -5,10 +5,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ScratchDatabase, startPhp, launchBrowser, createAdmin, artifactsFor } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession } from '../support/harness.mjs';
 
-const ADMIN = 'admin';
-const PASSWORD = 'correct-horse-42';
 const NUMBER_RULE = 'Number: a phone number is 1 to 32 digits, optionally starting with + (also * and #; spaces, dashes, dots and parentheses are removed).';
 const UNCLOSED = 'unclosed quote: a field opened with " is not closed on this line (fields may not go on over lines); the line is skipped.';
 
@@ -34,19 +32,7 @@ describe('admin rules shared with the engine', { timeout: 120_000 }, () => {
   };
 
   before(async () => {
-    const dsn = process.env.PD_MYSQL_DSN;
-    assert.ok(dsn, 'PD_MYSQL_DSN must name the MariaDB server (scripts/test sets it)');
-    db = new ScratchDatabase(dsn, 'rules');
-    db.create();
-    createAdmin(db.dsn, ADMIN, PASSWORD);
-    php = await startPhp(db.dsn, { logName: 'php-rules.log' });
-    browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(url('login.php'));
-    await page.fill('#f-username', ADMIN);
-    await page.fill('#f-password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/index\.php$/);
+    ({ db, php, browser, page } = await startAdminSession('rules', { logName: 'php-rules.log' }));
   });
 
   after(async () => {

@@ -7,10 +7,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ScratchDatabase, startPhp, launchBrowser, createAdmin, artifactsFor } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession } from '../support/harness.mjs';
 
-const ADMIN = 'admin';
-const PASSWORD = 'correct-horse-42';
 const zoneError = (shown) => `Time zone: ${shown} is not a known time zone; write an IANA name such as Europe/Madrid or America/New_York`
   + " (letter case matters); leave it empty for the campaign's zone.";
 
@@ -52,19 +50,7 @@ describe('admin: a number\'s own time zone', { timeout: 120_000 }, () => {
   };
 
   before(async () => {
-    const dsn = process.env.PD_MYSQL_DSN;
-    assert.ok(dsn, 'PD_MYSQL_DSN must name the MariaDB server (scripts/test sets it)');
-    db = new ScratchDatabase(dsn, 'zones');
-    db.create();
-    createAdmin(db.dsn, ADMIN, PASSWORD);
-    php = await startPhp(db.dsn, { logName: 'php-time-zones.log' });
-    browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(url('login.php'));
-    await page.fill('#f-username', ADMIN);
-    await page.fill('#f-password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/index\.php$/);
+    ({ db, php, browser, page } = await startAdminSession('zones', { logName: 'php-time-zones.log' }));
   });
 
   after(async () => {

@@ -8,14 +8,9 @@
 
 using namespace pd::core;
 using pd::core::testing::utc;
+using pd::core::testing::zone;
 
 namespace {
-
-std::shared_ptr<const TimeZone> zone(const char* name) {
-  auto z = TimeZone::load(name);
-  REQUIRE(z.has_value());
-  return *z;
-}
 
 // 09:00-18:00 every day, New York time.
 Campaign new_york_campaign() {

@@ -8,8 +8,8 @@
 #include "test_events.h"
 
 using namespace pd::core;
-using pd::core::testing::load_raw;
 using pd::core::testing::add_free_member;
+using pd::core::testing::load_raw;
 using pd::core::testing::msg;
 using pd::core::testing::to_event;
 

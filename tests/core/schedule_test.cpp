@@ -7,14 +7,9 @@
 
 using namespace pd::core;
 using pd::core::testing::utc;
+using pd::core::testing::zone;
 
 namespace {
-
-std::shared_ptr<const TimeZone> zone(const char* name) {
-  auto z = TimeZone::load(name);
-  REQUIRE(z.has_value());
-  return *z;
-}
 
 std::chrono::year_month_day ymd(int y, unsigned m, unsigned d) {
   return std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d};

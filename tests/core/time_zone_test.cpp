@@ -11,14 +11,9 @@ using pd::core::PosixTzRule;
 using pd::core::TimeZone;
 using pd::core::TimeZoneCache;
 using pd::core::testing::utc;
+using pd::core::testing::zone;
 
 namespace {
-
-std::shared_ptr<const TimeZone> zone(const char* name) {
-  auto z = TimeZone::load(name);
-  REQUIRE_MESSAGE(z.has_value(), (z ? std::string() : z.error().describe()));
-  return *z;
-}
 
 // A v2 TZif file with no transitions at all: every time goes through the footer.
 std::string footer_only_tzif(const std::string& footer) {

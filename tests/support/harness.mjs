@@ -142,3 +142,31 @@ export function createAdmin(dsn, user, password) {
     env: { ...process.env, PD_MYSQL_DSN: dsn }, encoding: 'utf8',
   });
 }
+
+/**
+ * An admin signed in on a scratch database of its own: the database (created
+ * and migrated), an admin account, the PHP server and a Chromium page logged
+ * in. The caller closes the browser, stops PHP and drops the database.
+ * `name` names the database; `onPage(page)` runs before the first page loads
+ * (e.g. to collect console errors).
+ */
+export async function startAdminSession(name, {
+  logName = `php-${name}.log`, viewport = { width: 1280, height: 900 }, context = {}, onPage = null,
+  user = 'admin', password = 'correct-horse-42',
+} = {}) {
+  const dsn = process.env.PD_MYSQL_DSN;
+  if (!dsn) throw new Error('PD_MYSQL_DSN must name the MariaDB server (scripts/test sets it)');
+  const db = new ScratchDatabase(dsn, name);
+  db.create();
+  createAdmin(db.dsn, user, password);
+  const php = await startPhp(db.dsn, { logName });
+  const browser = await launchBrowser();
+  const page = await (await browser.newContext({ viewport, ...context })).newPage();
+  if (onPage) onPage(page);
+  await page.goto(`${php.base}/login.php`);
+  await page.fill('#f-username', user);
+  await page.fill('#f-password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/index\.php$/);
+  return { db, php, browser, page };
+}
