@@ -8,6 +8,12 @@
 // through take() (to be dialed or shown), drain() (given back) or
 // close_same_name() (closed), so none is forgotten.
 //
+// A preview campaign keeps no standing hopper: it claims one lead per agent
+// who can take a card, at the moment the card is made, so the card is the
+// best lead by priority at that moment (Engine::pace_preview). Its hopper only
+// ever holds a lead put back after a refused Originate, and that goes back to
+// the store at the next pacing.
+//
 // Threads: the host loop only (it is the engine's).
 #pragma once
 
@@ -25,6 +31,8 @@ namespace pd::plugin {
 
 // Most leads asked for in one claim.
 inline constexpr size_t kMaxClaimBatch = 200;
+// After a claim that found nothing ready (or failed), ask again after this.
+inline constexpr int64_t kEmptyClaimPauseMs = 2000;
 
 struct CampaignRun {
   PreparedCampaign prepared;

@@ -458,6 +458,7 @@ void Engine::on_tick(uint64_t) {
     publish_queues();
   }
   if (may_pace()) pace(now);
+  check_card_numbers(now);
 }
 
 void Engine::heartbeat() {

@@ -16,8 +16,9 @@
 //   engine_originate.cpp the Originate, the call table entry, the start row;
 //   engine_calls.cpp     the call's AMI events, its answer and its result
 //                        (retry rules), the agent's prompt;
-//   engine_agents.cpp    preview cards, panels and dispositions (the
-//                        decisions are pd::core::AgentDesk's).
+//   engine_agents.cpp    preview cards (a lead claimed per free agent as its
+//                        card is made, no hopper), panels and dispositions
+//                        (the decisions are pd::core::AgentDesk's).
 // Around them: engine.cpp (life, configuration, link, ticks, housekeeping),
 // engine_recovery.cpp (adopted calls, reconciliation, milestones:
 // docs/milestones.md), engine_checks.cpp (dialplan checks, dashboard problems).
@@ -70,6 +71,11 @@ struct LatencySamples {
   // The p-th percentile in milliseconds (0 when empty).
   double percentile_ms(double p) const;
 };
+
+// How often the numbers of the preview cards on screen are checked against
+// the do-not-call list: a number listed while its card is shown is withdrawn
+// within this (plus the lookup's own time).
+inline constexpr int64_t kCardDncCheckMs = 3000;
 
 // Call writes the server refused since the engine started (the store dropped
 // them); the heartbeat carries them to the dashboard.
@@ -217,10 +223,28 @@ class Engine {
 
   // engine_agents.cpp: panels, preview cards, dispositions, inbound calls.
   // The decisions are desk_'s; these carry them out.
+  // Preview pacing: a card per agent who can take one (desk_.preview_seats),
+  // no lead claimed ahead of a seat. Claims one lead for each such agent not
+  // already waiting for a claim (preview_claims_), at most kMaxClaimBatch in
+  // one claim, so the leads in flight never outnumber the seats.
   void pace_preview(CampaignRun& run, int64_t now_ms);
-  // Shows a hopper lead on the seat's agent's panel and reserves it; when the
-  // card cannot be rendered the lead goes back to the front of the hopper.
+  // A preview claim made for `agents` answered: each of them still free gets
+  // the next lead that passes the gate, in the store's (priority) order;
+  // leads left over (the agent left, paused or closed the panel meanwhile)
+  // go back at once.
+  void preview_claimed(int64_t campaign_id, const std::vector<std::string>& agents,
+                       pd::Result<std::vector<pd::core::Lead>> leads);
+  // Shows a claimed lead on the seat's agent's panel and reserves it; when the
+  // card cannot be rendered or reserved the lead goes back to the store.
   void show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead);
+  // Every kCardDncCheckMs: one do-not-call lookup for the numbers of all
+  // shown cards not being dialed (at most one card per agent, one lookup in
+  // flight). A listed card is withdrawn (preview.clear "do-not-call") and its
+  // lead finished as dnc.
+  void check_card_numbers(int64_t now_ms);
+  // `shown`: (agent, lead id) of the cards whose numbers were looked up.
+  void card_numbers_checked(const std::vector<std::pair<std::string, uint64_t>>& shown,
+                            pd::Result<std::vector<std::string>> listed);
   // The card's panel message, or nothing (the agent was told, the error logged).
   std::optional<std::string> render_card(const CampaignRun& run, const std::string& agent,
                                          const pd::core::Lead& lead);
@@ -284,6 +308,13 @@ class Engine {
   // Agents whose stored prompts are being read: at most one load per agent,
   // so bounded by the agents with a panel open.
   std::unordered_set<std::string> prompt_loads_;
+  // Agents waiting for the answer of a preview claim made for them, and the
+  // campaign it is for: one claim per agent at most, so bounded by the agents
+  // with a panel open; an entry goes when its claim answers.
+  std::unordered_map<std::string, int64_t> preview_claims_;
+  // The do-not-call check of the shown cards (check_card_numbers).
+  bool card_check_in_flight_ = false;
+  int64_t next_card_check_ms_ = 0;
 
   // While pacing runs for a queue event: when that event arrived (steady
   // clock, µs), carried to the Originates it leads to; 0 otherwise.

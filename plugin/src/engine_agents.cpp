@@ -1,5 +1,8 @@
 // Agents: panels, preview cards (Dial / Skip), dispositions, inbound calls.
 #include <algorithm>
+#include <deque>
+#include <iterator>
+#include <unordered_set>
 
 #include "engine.h"
 #include "panel_messages.h"
@@ -92,35 +95,131 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
 }
 
 void Engine::pace_preview(CampaignRun& run, int64_t now) {
-  const pd::core::Campaign& campaign = run.prepared.campaign;
-  const auto seats = desk_.preview_seats(queues_, campaign.queue_name);
-  if (seats.empty() && queues_.member_count(campaign.queue_name) == 0 && !run.hopper.empty()) {
-    host_.log(PD_LOG_DEBUG, "preview '" + campaign.name + "': queue '" + campaign.queue_name +
-                                "' has no members");
+  // No standing hopper: a lead put back (a refused Originate) goes to the
+  // store and is claimed again in its priority order.
+  if (!run.hopper.empty()) release_leads(run.drain());
+  if (now < run.next_claim_ms) return;
+  std::vector<std::string> agents;
+  for (const auto& seat : desk_.preview_seats(queues_, run.prepared.campaign.queue_name)) {
+    if (agents.size() >= kMaxClaimBatch) break;
+    if (!preview_claims_.contains(seat.agent)) agents.push_back(seat.agent);
   }
-  for (const auto& seat : seats) {
-    auto next = run.take(1);
-    if (next.empty()) break;
-    pd::core::Lead lead = std::move(next.front());
-    // A card only for a lead that may be dialed now (its own hours too).
-    const auto gate = pd::core::may_offer(lead, campaign, *run.prepared.schedule, now / 1000);
-    if (!gate.dial()) {
-      turn_away(run, std::move(lead), gate);
-      continue;
+  if (agents.empty()) return;
+  const int64_t id = run.id();
+  for (const auto& agent : agents) preview_claims_[agent] = id;
+  const size_t n = agents.size();
+  std::weak_ptr<bool> alive = alive_;
+  // The store drops (and closes) what is on the do-not-call list, and hands
+  // out the best leads by priority at this moment.
+  store_->claim(id, n, config_.lease,
+                [this, alive, id, agents = std::move(agents)](
+                    pd::Result<std::vector<pd::core::Lead>> leads) mutable {
+                  if (alive.expired() || !*alive.lock()) return;
+                  preview_claimed(id, agents, std::move(leads));
+                });
+}
+
+void Engine::preview_claimed(int64_t campaign_id, const std::vector<std::string>& agents,
+                             pd::Result<std::vector<pd::core::Lead>> leads) {
+  for (const auto& agent : agents) {
+    if (auto it = preview_claims_.find(agent);
+        it != preview_claims_.end() && it->second == campaign_id) {
+      preview_claims_.erase(it);
     }
-    show_card(run, seat, std::move(lead));
   }
-  if (!seats.empty() || run.hopper.size() < size_t(config_.hopper_size) / 2) refill(run, now);
+  const int64_t now = now_ms();
+  auto run = campaigns_.find(campaign_id);
+  if (!leads) {
+    if (run != campaigns_.end()) run->second.next_claim_ms = now + kEmptyClaimPauseMs;
+    return;
+  }
+  ++stats_.claims;
+  std::deque<pd::core::Lead> claimed(std::make_move_iterator(leads->begin()),
+                                     std::make_move_iterator(leads->end()));
+  if (run != campaigns_.end() && claimed.empty()) {
+    run->second.next_claim_ms = now + kEmptyClaimPauseMs;
+  }
+  const bool showing = run != campaigns_.end() && may_pace() && run->second.dialable() &&
+                       run->second.prepared.schedule->is_open(now / 1000);
+  if (showing) {
+    CampaignRun& campaign = run->second;
+    for (const auto& seat : desk_.preview_seats(queues_, campaign.prepared.campaign.queue_name)) {
+      if (claimed.empty()) break;
+      // Only the seats this claim was made for (another may be waiting for its own).
+      if (std::find(agents.begin(), agents.end(), seat.agent) == agents.end()) continue;
+      while (!claimed.empty()) {
+        pd::core::Lead lead = std::move(claimed.front());
+        claimed.pop_front();
+        // A card only for a lead that may be dialed now (its own hours too).
+        const auto gate = pd::core::may_offer(lead, campaign.prepared.campaign,
+                                              *campaign.prepared.schedule, now / 1000);
+        if (gate.dial()) {
+          show_card(campaign, seat, std::move(lead));
+          break;
+        }
+        turn_away(campaign, std::move(lead), gate);
+      }
+    }
+  }
+  // Not needed any more: back to the store at once, for anyone to claim.
+  std::vector<uint64_t> unused;
+  for (const auto& lead : claimed) unused.push_back(lead.id);
+  if (!unused.empty()) release_leads(std::move(unused));
 }
 
 void Engine::show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead) {
   auto shown = render_card(run, seat.agent, lead);
   if (!shown || !desk_.reserve(seat, run.id(), lead)) {
-    run.put_back({std::move(lead)});
+    release_leads({lead.id});
+    // A broken template is not claimed against on every tick.
+    if (!shown) run.next_claim_ms = now_ms() + kEmptyClaimPauseMs;
     return;
   }
   host_.panel_send(seat.agent, *shown);
   send_agent_state(seat.agent);
+}
+
+void Engine::check_card_numbers(int64_t now) {
+  if (card_check_in_flight_ || now < next_card_check_ms_ || !migrated_) return;
+  next_card_check_ms_ = now + kCardDncCheckMs;
+  std::vector<std::pair<std::string, uint64_t>> shown;
+  std::vector<std::string> numbers;
+  for (const auto& agent : desk_.undialed_cards()) {
+    const pd::core::PreviewCard* card = desk_.card(agent);
+    if (card == nullptr) continue;
+    shown.emplace_back(agent, card->lead.id);
+    numbers.push_back(card->lead.number);
+  }
+  if (numbers.empty()) return;
+  card_check_in_flight_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  store_->dnc_lookup(std::move(numbers), [this, alive, shown = std::move(shown)](
+                                             pd::Result<std::vector<std::string>> listed) {
+    if (alive.expired() || !*alive.lock()) return;
+    card_numbers_checked(shown, std::move(listed));
+  });
+}
+
+void Engine::card_numbers_checked(const std::vector<std::pair<std::string, uint64_t>>& shown,
+                                  pd::Result<std::vector<std::string>> listed) {
+  card_check_in_flight_ = false;
+  // A failed lookup: the next period asks again (Dial checks the list anyway).
+  if (!listed || listed->empty()) return;
+  const std::unordered_set<std::string> dnc(listed->begin(), listed->end());
+  for (const auto& [agent, lead_id] : shown) {
+    const pd::core::PreviewCard* card = desk_.card(agent);
+    if (card == nullptr || card->lead.id != lead_id || !dnc.contains(card->lead.number)) continue;
+    // A card being dialed stays: the dial's own check refuses it.
+    auto withdrawn = desk_.give_back(agent);
+    if (!withdrawn) continue;
+    ++stats_.dnc_skipped;
+    finish_unused({lead_id}, pd::store::NumberState::kDnc);
+    host_.panel_send(agent, error_json("This number was put on the do-not-call list; its card "
+                                       "was withdrawn.",
+                                       "preview.card"));
+    host_.panel_send(agent, preview_clear_json(lead_id, "do-not-call"));
+    send_agent_state(agent);
+  }
 }
 
 std::optional<std::string> Engine::render_card(const CampaignRun& run, const std::string& agent,

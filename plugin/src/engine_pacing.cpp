@@ -11,8 +11,6 @@ namespace pd::plugin {
 
 namespace {
 
-constexpr int64_t kEmptyClaimPauseMs = 2000;  // nothing ready: ask again after this
-
 int64_t steady_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())

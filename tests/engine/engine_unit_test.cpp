@@ -411,7 +411,82 @@ TEST_CASE("engine: a preview card goes back to the campaign when the panel close
   CHECK(h.host.panel_count("201", "no longer yours to dial") == 1);
 }
 
-TEST_CASE("engine: a preview template with raw contact data shows no card unless raw HTML is allowed") {
+TEST_CASE("engine: two free preview agents - exactly two leads are claimed, two cards shown") {
+  Harness h;
+  for (uint64_t id = 1; id <= 104; ++id) h.store->add_lead(1, id, std::to_string(5550000 + id));
+  h.start({preview_campaign(1, "pv")});
+  CHECK(h.store->claimed.empty());  // no agent, no lead reserved
+  h.agent_ready("201");
+  h.agent_ready("202");
+  REQUIRE(h.card_shown("201"));
+  REQUIRE(h.card_shown("202"));
+  for (int i = 0; i < 10; ++i) h.tick();  // more pacing claims nothing more
+  CHECK(h.store->claimed == std::vector<uint64_t>{1, 2});
+  CHECK(h.store->released.empty());
+  CHECK(h.host.panel_count("201", R"("type":"preview.card")") == 1);
+  CHECK(h.host.panel_count("202", R"("type":"preview.card")") == 1);
+  CHECK(h.host.panel_count("201", R"("lead":2)") + h.host.panel_count("202", R"("lead":2)") == 1);
+}
+
+TEST_CASE("engine: a lead added with a higher priority after the first card is the next card") {
+  Harness h;
+  h.store->add_lead(1, 1, "5550001");
+  h.store->add_lead(1, 2, "5550002");
+  h.start({preview_campaign(1, "pv")});
+  h.agent_ready("201");
+  REQUIRE(h.card_shown("201"));
+  CHECK(h.store->claimed == std::vector<uint64_t>{1});
+  h.store->add_lead(1, 3, "5550003", {}, 1000);
+  h.panel("201", R"({"type":"preview.skip","lead":1,"close":false})");
+  for (int i = 0; i < 20 && h.host.panel_count("201", R"("type":"preview.card")") < 2; ++i) {
+    h.tick();
+  }
+  REQUIRE(h.host.panel_count("201", R"("type":"preview.card")") == 2);
+  CHECK(h.store->claimed == std::vector<uint64_t>{1, 3});
+  CHECK(h.host.panel_count("201", R"("lead":3)") > 0);
+  CHECK(h.host.panel_count("201", R"("lead":2)") == 0);
+}
+
+TEST_CASE("engine: a lead claimed for an agent who left meanwhile goes back at once") {
+  Harness h;
+  h.store->add_lead(1, 1, "5550001");
+  h.start({preview_campaign(1, "pv")});
+  h.agent_ready("201");
+  // The claim is made; the panel closes before its answer comes.
+  h.clock.advance(50);
+  h.engine->on_tick(h.monotonic += 50);
+  REQUIRE(h.store->claims > 0);
+  h.engine->on_panel_message("201", R"({"type":"panel.close"})");
+  h.host.run_posted();
+  CHECK(h.store->claimed == std::vector<uint64_t>{1});
+  CHECK(h.store->released == std::vector<uint64_t>{1});
+  CHECK(h.host.panel_count("201", R"("type":"preview.card")") == 0);
+}
+
+TEST_CASE("engine: a number put on the do-not-call list while its card is shown is withdrawn") {
+  Harness h;
+  h.store->add_lead(1, 1, "5550001");
+  h.start({preview_campaign(1, "pv")});
+  h.agent_ready("201");
+  REQUIRE(h.card_shown("201"));
+  h.store->dnc.insert("5550001");
+  const int64_t listed_at = h.clock.now_ms();
+  for (int i = 0; i < 200 && h.host.panel_count("201", R"("reason":"do-not-call")") == 0; ++i) {
+    h.tick();
+  }
+  REQUIRE(h.host.panel_count("201", R"("reason":"do-not-call")") == 1);
+  CHECK(h.clock.now_ms() - listed_at <= pd::plugin::kCardDncCheckMs + 100);
+  CHECK(std::count(h.store->finished.begin(), h.store->finished.end(),
+                   std::pair<uint64_t, pd::store::NumberState>(1, pd::store::NumberState::kDnc)) ==
+        1);
+  CHECK(h.store->released.empty());
+  h.panel("201", R"({"type":"preview.dial","lead":1})");
+  CHECK(h.originates().empty());
+  CHECK(h.host.panel_count("201", "no longer yours to dial") == 1);
+}
+
+TEST_CASE(
+    "engine: a preview template with raw contact data shows no card unless raw HTML is allowed") {
   for (const bool allowed : {false, true}) {
     CAPTURE(allowed);
     Harness h;

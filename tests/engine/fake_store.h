@@ -23,8 +23,10 @@ class FakeStore final : public pd::plugin::LeadStore {
   // ---- what the test sets up ----
   // A lead with its own time zone when `time_zone` is set (loaded from the
   // system's zoneinfo, as the real store does; an unknown one stays null).
+  // Claims hand out the highest `priority` first, then in the order added, as
+  // the real store's claim orders by priority at claim time.
   pd::core::Lead& add_lead(uint32_t campaign, uint64_t id, std::string number,
-                           std::string time_zone = {}) {
+                           std::string time_zone = {}, int priority = 0) {
     pd::core::Lead lead;
     lead.id = id;
     lead.campaign_id = campaign;
@@ -34,8 +36,11 @@ class FakeStore final : public pd::plugin::LeadStore {
       lead.time_zone = time_zone;
       if (auto zone = pd::core::TimeZone::load(time_zone)) lead.zone = *zone;
     }
-    pending_[campaign].push_back(std::move(lead));
-    return pending_[campaign].back();
+    auto& pending = pending_[campaign];
+    // After the last lead of at least the same priority.
+    auto at = std::find_if(pending.begin(), pending.end(),
+                           [&](const Pending& p) { return p.priority < priority; });
+    return pending.insert(at, Pending{priority, std::move(lead)})->lead;
   }
   std::set<std::string> dnc;
   bool is_healthy = true;
@@ -55,6 +60,7 @@ class FakeStore final : public pd::plugin::LeadStore {
   std::vector<pd::store::WriteOp> writes;
   std::map<uint32_t, pd::store::CampaignStatus> statuses;  // the latest per campaign
   int claims = 0;
+  std::vector<uint64_t> claimed;  // every lead a claim handed out, in order
   int renewals = 0;
   std::vector<uint64_t> given_back;
   std::vector<pd::store::Heartbeat> heartbeats;  // every one written, in order
@@ -117,11 +123,12 @@ class FakeStore final : public pd::plugin::LeadStore {
     auto& pending = pending_[uint32_t(campaign_id)];
     std::vector<pd::core::Lead> out;
     while (!pending.empty() && out.size() < n) {
-      pd::core::Lead lead = std::move(pending.front());
-      pending.erase(pending.begin());
+      pd::core::Lead lead = std::move(pending.front().lead);
+      pending.pop_front();
       if (dnc.contains(lead.number)) {
         finished.emplace_back(lead.id, pd::store::NumberState::kDnc);
       } else {
+        claimed.push_back(lead.id);
         out.push_back(std::move(lead));
       }
     }
@@ -222,8 +229,12 @@ class FakeStore final : public pd::plugin::LeadStore {
     answer(std::move(done), pd::Result<T>(pd::fail(pd::Error::unavailable("database away"))));
   }
 
+  struct Pending {
+    int priority = 0;
+    pd::core::Lead lead;
+  };
   pd::plugin::HostLink host_;
-  std::map<uint32_t, std::deque<pd::core::Lead>> pending_;
+  std::map<uint32_t, std::deque<Pending>> pending_;  // highest priority first
   std::function<void(pd::store::ConfigSnapshot)> on_config_;
   std::vector<Done<size_t>> unconfirmed_;
   std::vector<std::pair<std::string, std::string>> unconfirmed_tags_;  // agent, call id
