@@ -4,6 +4,7 @@
 // engine_calls.cpp.
 #include "engine.h"
 #include "pd/core/agent_desk.h"
+#include "pd/core/names.h"
 #include "pd/core/originate_builder.h"
 
 namespace pd::plugin {
@@ -90,7 +91,7 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::L
 }
 
 std::string Engine::next_call_id() {
-  return call_id_prefix_ + "-" + std::to_string(++call_sequence_);
+  return pd::core::make_call_id(call_id_prefix_, ++call_sequence_);
 }
 
 }  // namespace pd::plugin

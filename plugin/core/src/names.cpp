@@ -1,6 +1,7 @@
 #include "pd/core/names.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace pd::core {
 namespace {
@@ -68,6 +69,15 @@ bool is_variable_name(std::string_view name) noexcept {
 
 bool is_call_id(std::string_view id) noexcept {
   return all_of(id, 1, 64, [](char c) { return is_alnum(c) || in(c, "_.-"); });
+}
+
+std::string make_call_id(std::string_view prefix, uint64_t sequence) {
+  char digits[24];
+  std::snprintf(digits, sizeof digits, "%010llu", static_cast<unsigned long long>(sequence));
+  std::string id;
+  id.reserve(prefix.size() + 1 + 10);
+  id.append(prefix).append("-").append(digits);
+  return id;
 }
 
 bool is_interface(std::string_view interface) noexcept {

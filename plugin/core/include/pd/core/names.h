@@ -4,6 +4,7 @@
 // Threads: stateless; safe from any thread.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,15 @@ bool is_variable_name(std::string_view name) noexcept;
 // 1 to 64 bytes. ';' is refused because Asterisk names the second half of a
 // Local channel "<id>;2".
 bool is_call_id(std::string_view id) noexcept;
+
+// The id of a run's n-th call: "<prefix>-<n as 10 digits>". Fixed width
+// because Asterisk 22 refuses an Originate whose ChannelId is a *prefix* of a
+// live channel's unique id (main/channelstorage_ao2_legacy.c, called from
+// do_ids_conflict in main/channel.c): with a counter of varying length, a new
+// "...-9" collided with a live "...-93;2". Ids of one prefix are then all the
+// same length, so none is a prefix of another; `prefix` should itself be of a
+// fixed length per instance (the engine's is "<instance>-<start time, base 36>").
+std::string make_call_id(std::string_view prefix, uint64_t sequence);
 
 // A queue member interface or agent channel ("PJSIP/101", "Local/101@agents/n"):
 // [A-Za-z0-9_.@/:+*#-], 1 to 128 bytes. '&' (parallel dial) and ',' (option
