@@ -11,7 +11,7 @@ import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { artifactsFor, startAdminSession } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession, flashMatching } from '../support/harness.mjs';
 
 
 /** RFC 4180 rows (quoted cells, doubled quotes, CRLF or LF). */
@@ -41,11 +41,7 @@ describe("admin: the agent's disposition, the calls log, exports and recycling b
 
   const url = (p) => `${php.base}/${p}`;
   const shot = (name) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
-  const flash = async (pattern) => {
-    await page.waitForFunction((source) => [...document.querySelectorAll('.alert[role=status]')].some((e) => new RegExp(source).test(e.textContent)),
-      pattern.source);
-    return page.locator('.alert[role=status]').allTextContents().then((all) => all.join(' | '));
-  };
+  const flash = (pattern) => flashMatching(page, pattern);
   // The cells of a table's rows under the named headers, row by row.
   const columns = async (table, names) => {
     await page.locator(`${table} tbody`).waitFor();

@@ -5,7 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { artifactsFor, startAdminSession } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession, flashMatching, fieldErrorOf } from '../support/harness.mjs';
 
 const NUMBER_RULE = 'Number: a phone number is 1 to 32 digits, optionally starting with + (also * and #; spaces, dashes, dots and parentheses are removed).';
 const UNCLOSED = 'unclosed quote: a field opened with " is not closed on this line (fields may not go on over lines); the line is skipped.';
@@ -20,16 +20,8 @@ describe('admin rules shared with the engine', { timeout: 120_000 }, () => {
   const url = (p) => `${php.base}/${p}`;
   const shot = (name) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
   // The error shown next to a field once the page the submit led to has it.
-  const fieldError = async (name) => {
-    const locator = page.locator(`#e-${name}`);
-    await locator.waitFor();
-    return (await locator.textContent()).trim();
-  };
-  const flash = async (pattern) => {
-    await page.waitForFunction((source) => [...document.querySelectorAll('.alert[role=status]')].some((e) => new RegExp(source).test(e.textContent)),
-      pattern.source);
-    return page.locator('.alert[role=status]').allTextContents().then((all) => all.join(' | '));
-  };
+  const fieldError = (name) => fieldErrorOf(page, name);
+  const flash = (pattern) => flashMatching(page, pattern);
 
   before(async () => {
     ({ db, php, browser, page } = await startAdminSession('rules', { logName: 'php-rules.log' }));

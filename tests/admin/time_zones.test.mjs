@@ -7,7 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { artifactsFor, startAdminSession } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession, flashMatching, fieldErrorOf } from '../support/harness.mjs';
 
 const zoneError = (shown) => `Time zone: ${shown} is not a known time zone; write an IANA name such as Europe/Madrid or America/New_York`
   + " (letter case matters); leave it empty for the campaign's zone.";
@@ -21,16 +21,8 @@ describe('admin: a number\'s own time zone', { timeout: 120_000 }, () => {
 
   const url = (p) => `${php.base}/${p}`;
   const shot = (name) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
-  const fieldError = async (name) => {
-    const locator = page.locator(`#e-${name}`);
-    await locator.waitFor();
-    return (await locator.textContent()).trim();
-  };
-  const flash = async (pattern) => {
-    await page.waitForFunction((source) => [...document.querySelectorAll('.alert[role=status]')].some((e) => new RegExp(source).test(e.textContent)),
-      pattern.source);
-    return page.locator('.alert[role=status]').allTextContents().then((all) => all.join(' | '));
-  };
+  const fieldError = (name) => fieldErrorOf(page, name);
+  const flash = (pattern) => flashMatching(page, pattern);
   const importCsv = async (name, text) => {
     await page.goto(url('groups.php'));
     await page.setInputFiles('#f-csv', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });

@@ -3,12 +3,14 @@
 // the disposition prompt, Skip, a wrong secret.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot } from '../support/harness.mjs';
+import {
+  ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot, startChild, waitFor, waitForPort,
+} from '../support/harness.mjs';
 
 const artifacts = artifactsFor('panel');
 const bin = (name) => path.join(buildDir, 'bin', name);
@@ -30,41 +32,6 @@ const scenario = {
   },
   number_rules: [{ pattern: '_X.', outcome: 'answer', answer_after_s: 2, talk_s: 4 }],
 };
-
-function startChild(command, args, logName) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (chunk) => { log += chunk; });
-  child.stderr.on('data', (chunk) => { log += chunk; });
-  return {
-    child,
-    log: () => log,
-    stop() {
-      child.kill('SIGTERM');
-      writeFileSync(path.join(artifacts, logName), log);
-    },
-  };
-}
-
-async function waitFor(condition, what, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function waitForPort(port) {
-  await waitFor(async () => {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      return true;
-    } catch {
-      return false;
-    }
-  }, `port ${port}`);
-}
 
 describe('agent panel', () => {
   const db = new ScratchDatabase(process.env.PD_MYSQL_DSN || 'mysql://missing@localhost/none', 'panel');
@@ -122,8 +89,8 @@ describe('agent panel', () => {
       plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: 'panel-test',
         extensions_conf: path.join(dir, 'extensions_custom.conf') } },
     }));
-    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], 'pbx-sim.log');
-    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], 'panelhost.log');
+    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], path.join(artifacts, 'pbx-sim.log'));
+    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost.log'));
     await waitForPort(panelPort);
     panelUrl = `http://127.0.0.1:${panelPort}/`;
     browser = await launchBrowser();
@@ -131,8 +98,8 @@ describe('agent panel', () => {
 
   after(async () => {
     await browser?.close();
-    host?.stop();
-    sim?.stop();
+    await host?.stop();
+    await sim?.stop();
     db.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

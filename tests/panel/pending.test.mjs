@@ -5,11 +5,13 @@
 // restarts (they are stored: dialer_pending_dispositions).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot } from '../support/harness.mjs';
+import {
+  ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot, startChild, waitForPort,
+} from '../support/harness.mjs';
 
 const artifacts = artifactsFor('panel-pending');
 const bin = (name) => path.join(buildDir, 'bin', name);
@@ -33,43 +35,6 @@ const scenario = {
   },
   number_rules: [{ pattern: '_X.', outcome: 'answer', answer_after_s: 1, talk_s: 3 }],
 };
-
-function startChild(command, args, logName) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (chunk) => { log += chunk; });
-  child.stderr.on('data', (chunk) => { log += chunk; });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  return {
-    child,
-    log: () => log,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-      writeFileSync(path.join(artifacts, logName), log);
-    },
-  };
-}
-
-async function waitFor(condition, what, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function waitForPort(port) {
-  await waitFor(async () => {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      return true;
-    } catch {
-      return false;
-    }
-  }, `port ${port}`);
-}
 
 // The numbers of the listed calls, in the panel's order.
 async function listedNumbers(page) {
@@ -122,8 +87,8 @@ describe('agent panel: calls to tag', () => {
       plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: 'pending-test',
         extensions_conf: path.join(dir, 'extensions_custom.conf') } },
     }));
-    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], 'pbx-sim.log');
-    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], 'panelhost.log');
+    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], path.join(artifacts, 'pbx-sim.log'));
+    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost.log'));
     await waitForPort(panelPort);
     panelUrl = `http://127.0.0.1:${panelPort}/`;
     browser = await launchBrowser();
@@ -154,8 +119,7 @@ describe('agent panel: calls to tag', () => {
     const first = await login();
     const { page } = first;
     // The agent takes the three calls in a row (the simulator's agent answers) without tagging.
-    await waitFor(async () => (await page.locator('#pd-pending').getAttribute('data-count')) === '3',
-      'three calls to tag', 90000);
+    await page.locator('#pd-pending[data-count="3"]').waitFor({ timeout: 90000 });
     assert.equal((await page.locator('#pd-pending-count').textContent()).trim(), '3 calls to tag');
     assert.deepEqual(await listedNumbers(page), NUMBERS, 'oldest first');
     assert.equal(db.value("SELECT COUNT(*) FROM dialer_pending_dispositions WHERE agent = '101'"), '3');
@@ -174,11 +138,11 @@ describe('agent panel: calls to tag', () => {
 
     // panelhost restarts on the same port: the untagged calls are still there.
     await host.stop();
-    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], 'panelhost-2.log');
+    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost-2.log'));
     await waitForPort(new URL(panelUrl).port);
     const second = await login();
-    await waitFor(async () => (await second.page.locator('#pd-pending').getAttribute('data-count')) === '2',
-      'the two untagged calls after the restart', 30000);
+    // The two untagged calls, listed again after the restart.
+    await second.page.locator('#pd-pending[data-count="2"]').waitFor({ timeout: 30000 });
     assert.deepEqual(await listedNumbers(second.page), NUMBERS.slice(1));
     await second.page.screenshot({ path: path.join(artifacts, 'after-restart.png'), fullPage: true });
     for (const number of NUMBERS.slice(1)) {

@@ -170,3 +170,66 @@ export async function startAdminSession(name, {
   await page.waitForURL(/index\.php$/);
   return { db, php, browser, page };
 }
+
+/**
+ * A child process whose output is kept and saved to `logFile` when it stops.
+ * stop() sends SIGTERM and resolves once the process has exited (a restart
+ * on the same port may follow at once).
+ */
+export function startChild(command, args, logFile) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (chunk) => { log += chunk; });
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return {
+    child,
+    log: () => log,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      mkdirSync(path.dirname(logFile), { recursive: true });
+      writeFileSync(logFile, log);
+    },
+  };
+}
+
+/**
+ * Waits until `condition()` (sync or async) is true, asking again every
+ * 100 ms, for what nothing announces (a database row, a port opening); fails
+ * naming `what` after `timeoutMs`. In a page, wait on a locator instead.
+ */
+export async function waitFor(condition, what, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Waits until an HTTP server answers on 127.0.0.1:`port`. */
+export async function waitForPort(port) {
+  await waitFor(async () => {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      return true;
+    } catch {
+      return false;
+    }
+  }, `port ${port}`);
+}
+
+/** The page's status messages, joined with " | ", once one of them matches `pattern`. */
+export async function flashMatching(page, pattern) {
+  await page.waitForFunction((source) => [...document.querySelectorAll('.alert[role=status]')].some((e) => new RegExp(source).test(e.textContent)),
+    pattern.source);
+  return page.locator('.alert[role=status]').allTextContents().then((all) => all.join(' | '));
+}
+
+/** The error shown next to the form field `name`, once the page has it. */
+export async function fieldErrorOf(page, name) {
+  const locator = page.locator(`#e-${name}`);
+  await locator.waitFor();
+  return (await locator.textContent()).trim();
+}
