@@ -159,7 +159,7 @@ if ($edit !== null) {
             pd_flash('No such campaign.', 'danger');
             pd_redirect('campaigns.php');
         }
-        $form = new Form($loaded);
+        $form = new Form(pd_restored_input('') ?? $loaded);
     }
     $zones = array_combine(DateTimeZone::listIdentifiers(), DateTimeZone::listIdentifiers());
     pd_page_start($id > 0 ? 'Edit campaign' : 'New campaign', '<script src="assets/campaigns.js" defer></script>');

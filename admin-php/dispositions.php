@@ -4,7 +4,8 @@ require __DIR__ . '/lib/bootstrap.php';
 
 pd_admin_page();
 
-$form = new Form();
+$restored = pd_restored_input('');
+$form = new Form($restored ?? []);
 $editId = (int) ($_GET['edit'] ?? 0);
 if ($_SERVER['REQUEST_METHOD'] === 'POST') {
     $id = (int) ($_POST['id'] ?? 0);
@@ -29,7 +30,7 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
         pd_redirect('dispositions.php');
     }
     $editId = $id;
-} elseif ($editId > 0) {
+} elseif ($editId > 0 && $restored === null) {
     $row = pd_query('SELECT id, name, description FROM dialer_dispositions WHERE id = ?', [$editId])->fetch();
     $form = new Form($row === false ? [] : $row);
 }

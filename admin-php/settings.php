@@ -15,9 +15,9 @@ $dbUp = pd_db_or_null() !== null;
 // admin pages to a database of their own).
 $dbEditable = $config['source'] !== 'env' && ($dbUp || $config['source'] !== 'file');
 $pbx = pd_pbx_database_config();
-$dbForm = new Form(['db_host' => $config['host'] ?? $pbx['host'] ?? 'localhost', 'db_port' => (string) ($config['port'] ?? $pbx['port'] ?? 3306),
+$dbForm = new Form(pd_restored_input('database') ?? ['db_host' => $config['host'] ?? $pbx['host'] ?? 'localhost', 'db_port' => (string) ($config['port'] ?? $pbx['port'] ?? 3306),
     'db_user' => $config['user'] ?? $pbx['user'] ?? '', 'db_name' => $config['name'] ?? $pbx['name'] ?? '', 'db_socket' => $config['socket'] ?? '']);
-$dialerForm = new Form($dbUp ? pd_query('SELECT name, value FROM dialer_settings WHERE name IN (' . pd_placeholders(count(PD_DIALER_SETTINGS)) . ')', PD_DIALER_SETTINGS)->fetchAll(PDO::FETCH_KEY_PAIR) : []);
+$dialerForm = new Form(pd_restored_input('dialer') ?? ($dbUp ? pd_query('SELECT name, value FROM dialer_settings WHERE name IN (' . pd_placeholders(count(PD_DIALER_SETTINGS)) . ')', PD_DIALER_SETTINGS)->fetchAll(PDO::FETCH_KEY_PAIR) : []));
 
 if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['action'] ?? '') === 'database' && $dbEditable) {
     $dbForm = new Form($_POST);
