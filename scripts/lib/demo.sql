@@ -21,6 +21,8 @@ INSERT IGNORE INTO dialer_dispositions (name, description) VALUES
   ('Not interested', ''),
   ('Wrong number', ''),
   ('Support request', 'inbound: a question answered');
+-- Choosing it asks the agent for a time agreed with the customer.
+UPDATE dialer_dispositions SET is_callback = 1 WHERE name = 'Callback';
 
 INSERT IGNORE INTO dialer_campaigns
   (name, destination_kind, destination, queue_name, destination_amd, mode, initial_leg,

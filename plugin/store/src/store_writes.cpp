@@ -51,7 +51,8 @@ class Writer {
       return {};
     }
     auto lead = conn_.execute(
-        "UPDATE dialer_numbers SET state = 'dialing', unique_id = COALESCE(?, unique_id)"
+        "UPDATE dialer_numbers SET state = 'dialing', unique_id = COALESCE(?, unique_id),"
+        " callback_at = NULL, callback_agent = NULL, callback_until = NULL"
         " WHERE id = ? AND claim_owner = ? AND state = 'reserved'",
         {s.unique_id, s.number_id, instance_});
     if (!lead) return pd::fail(lead.error());
@@ -141,6 +142,22 @@ class Writer {
     if (!lead) return pd::fail(lead.error());
     auto prompt = delete_prompt(t.agent, t.call_id);
     if (!prompt) return pd::fail(prompt.error());
+    if (t.callback) {
+      const ScheduledCallback& c = *t.callback;
+      auto scheduled = conn_.execute(
+          "UPDATE dialer_numbers SET state = IF(? = '', 'pending', 'callback'), next_try_at = ?,"
+          " attempts = 0, callback_at = ?, callback_agent = NULLIF(?, ''), callback_until = ?"
+          " WHERE id = ? AND claim_owner IS NULL AND state NOT IN "
+          "('dnc','reserved','dialing','answered')",
+          {c.agent, c.due, c.due, c.agent,
+           c.agent.empty() ? std::optional<TimePoint>{} : c.personal_until, t.number_id});
+      if (!scheduled) return pd::fail(scheduled.error());
+      if (*scheduled == 0) {
+        // In a call of some instance, or on the do-not-call list: not scheduled.
+        ++report_.stale;
+        return {};
+      }
+    }
     ++(*call + *lead + *prompt ? report_.applied : report_.duplicates);
     return {};
   }

@@ -29,13 +29,14 @@ enum class NumberState {
   kClosed,
   kDnc,
   kUnknown,
+  kCallback,  // a personal callback waiting for its agent (migration 0015)
 };
 std::string_view to_string(NumberState s);
 std::optional<NumberState> parse_number_state(std::string_view text);
 inline constexpr NumberState kAllNumberStates[] = {
     NumberState::kPending, NumberState::kReserved, NumberState::kDialing, NumberState::kAnswered,
     NumberState::kRetry,   NumberState::kDone,     NumberState::kFailed,  NumberState::kClosed,
-    NumberState::kDnc,     NumberState::kUnknown};
+    NumberState::kDnc,     NumberState::kUnknown,  NumberState::kCallback};
 
 // dialer_settings as name -> value text, with the schema's defaults already
 // in the table.
@@ -111,6 +112,12 @@ struct Lead {
   NumberState previous_state = NumberState::kPending;  // before the claim
   TimePoint next_try_at{};
   TimePoint claim_expires_at{};
+};
+
+// A personal callback due now, claimed for its agent (Store::claim_callbacks).
+struct PersonalCallback {
+  std::string agent;  // dialer_numbers.callback_agent
+  Lead lead;          // reserved for this instance, like a claimed lead
 };
 
 // A number to add to a campaign (add_numbers).

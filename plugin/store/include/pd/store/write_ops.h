@@ -13,7 +13,8 @@
 //   PendingPrompt  INSERT IGNORE of the agent's prompt (unique agent + call).
 //   AgentTag       sets the agent's disposition (a plain overwrite) and
 //                  deletes the agent's prompt for the call, in the same
-//                  transaction.
+//                  transaction; with a callback, schedules the number again
+//                  (the same values each time it is written).
 //   InboundTag     writes (or re-tags) the inbound call-log row and deletes
 //                  the agent's prompt, in the same transaction.
 // A lead is changed only while claim_owner is this instance; if its lease
@@ -82,11 +83,24 @@ struct AttemptResult {
   bool counts_attempt = true;
 };
 
+// A callback the agent scheduled with a callback disposition (migration 0015;
+// pd::core::plan_callback checked the time).
+struct ScheduledCallback {
+  TimePoint due;                            // callback_at, UTC
+  std::string agent;                        // personal: the agent; empty: anyone
+  std::optional<TimePoint> personal_until;  // personal: from then on anyone
+};
+
 struct AgentTag {
   std::string call_id;
   std::uint64_t number_id = 0;
   std::string disposition;
   std::string agent;  // whose prompt (dialer_pending_dispositions) the tag ends
+  // With a callback the number is scheduled again in the same transaction:
+  // personal -> state callback, anyone -> pending, due at `due`, attempts
+  // reset. Only a number no instance holds and that is not on the do-not-call
+  // list; otherwise it keeps its state and the op counts as `stale`.
+  std::optional<ScheduledCallback> callback;
 };
 
 // PendingPrompt and InboundTag: pd/store/records.h.
