@@ -217,7 +217,7 @@ TEST_CASE("a corrupt, wrong-ABI or library-less package is refused and the plugi
   CHECK(has(rig.run_host("plugin 'paneldialer' started"), "plugins_loaded: 1"));
 }
 
-TEST_CASE("upgrade runs the new migration and keeps the settings; a downgrade needs --force") {
+TEST_CASE("upgrade runs the new migration and keeps the settings - a downgrade needs --force") {
   InstallRig rig;
   rig.install_release();
   const fs::path installed = rig.plugins() / "paneldialer";
@@ -248,7 +248,7 @@ TEST_CASE("upgrade runs the new migration and keeps the settings; a downgrade ne
   CHECK(has(downgrade.output, "downgrade refused"));
 }
 
-TEST_CASE("a disabled plugin is not loaded; enabled it is; removed it is gone") {
+TEST_CASE("a disabled plugin is not loaded - enabled it is - removed it is gone") {
   InstallRig rig;
   rig.install_release();
   CliRun run = rig.cli({"disable", "paneldialer"});
