@@ -576,7 +576,14 @@ ManagerResult<std::vector<PluginRow>> list_plugins(const ManagerOptions& options
     const std::string name = dirent.path().filename().string();
     if (name.starts_with(".") || !dirent.is_directory(ec)) continue;
     auto manifest = read_manifest(dirent.path().string());
-    if (!manifest || registry->find(manifest->id) != nullptr) continue;
+    if (!manifest) {
+      // Not loadable as it is: shown, so that it is not a mystery.
+      if (fs::exists(dirent.path() / "manifest.json", ec)) {
+        rows.push_back({name, "", "", "damaged", dirent.path().string()});
+      }
+      continue;
+    }
+    if (registry->find(manifest->id) != nullptr) continue;
     rows.push_back({manifest->id, manifest->version, "", "unregistered", dirent.path().string()});
   }
   std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.id < b.id; });

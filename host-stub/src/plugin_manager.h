@@ -85,7 +85,8 @@ ManagerResult<std::string> set_plugin_enabled(const std::string& id, bool enable
                                               const ManagerOptions& options);
 
 struct PluginRow {
-  std::string id, version, installed_at, status;  // status: enabled|disabled|unregistered|missing
+  std::string id, version, installed_at,
+      status;  // status: enabled|disabled|unregistered|missing|damaged
   std::string folder;
 };
 ManagerResult<std::vector<PluginRow>> list_plugins(const ManagerOptions& options);
