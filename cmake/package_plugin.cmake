@@ -2,6 +2,7 @@
 # (plugin/CMakeLists.txt) as cmake -P with
 #   SOURCE_DIR  the source tree        LIBRARY  the built libpaneldialer.so
 #   OUT_DIR     the build folder       VERSION  the project version
+#   STRIP       strip(1), optional: the packed library loses its debug info
 # Writes OUT_DIR/paneldialer-VERSION.tar.gz holding one folder
 # paneldialer-VERSION/ with what manifest.json lists (docs/manifest.md):
 # manifest.json, libpaneldialer.so, web/, templates/, sql/, admin-php/.
@@ -11,6 +12,13 @@ file(REMOVE_RECURSE ${OUT_DIR}/package)
 file(MAKE_DIRECTORY ${stage})
 file(COPY ${SOURCE_DIR}/manifest.json DESTINATION ${stage})
 file(COPY ${LIBRARY} DESTINATION ${stage} FOLLOW_SYMLINK_CHAIN)
+if(STRIP)
+  get_filename_component(library_name ${LIBRARY} NAME)
+  execute_process(COMMAND ${STRIP} --strip-debug ${stage}/${library_name} RESULT_VARIABLE stripped)
+  if(NOT stripped EQUAL 0)
+    message(FATAL_ERROR "${STRIP} --strip-debug failed on ${library_name}")
+  endif()
+endif()
 file(COPY ${SOURCE_DIR}/plugin/web/ DESTINATION ${stage}/web)
 file(COPY ${SOURCE_DIR}/templates/ DESTINATION ${stage}/templates)
 file(COPY ${SOURCE_DIR}/sql/ DESTINATION ${stage}/sql)
