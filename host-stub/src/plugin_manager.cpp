@@ -52,6 +52,7 @@ ManagerResult<fs::path> make_temp_folder(const fs::path& parent, const std::stri
 struct ToolRun {
   int status = -1;  // exit status; -1 when it could not run or was killed
   std::string output;
+  bool truncated = false;  // more than kMaxToolOutput bytes: the rest was dropped
 };
 
 // Runs argv (no shell) with stdin closed, stdout and stderr captured.
@@ -81,7 +82,11 @@ ToolRun run_tool(const std::vector<std::string>& argv) {
     const ssize_t n = read(fds[0], buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    if (run.output.size() < kMaxToolOutput) run.output.append(buffer, size_t(n));
+    if (!run.truncated && run.output.size() + size_t(n) <= kMaxToolOutput) {
+      run.output.append(buffer, size_t(n));
+    } else {
+      run.truncated = true;
+    }
   }
   close(fds[0]);
   int status = 0;
@@ -109,6 +114,11 @@ ManagerResult<void> extract_archive(const fs::path& archive, const fs::path& int
     return std::unexpected(fail_with(
         kExitBadPackage, "package " + archive.string() +
                              " is not a readable tar archive: " + first_lines(listing.output)));
+  }
+  if (listing.truncated) {
+    return std::unexpected(fail_with(
+        kExitBadPackage, "package " + archive.string() + ": its list of entries is longer than " +
+                             std::to_string(kMaxToolOutput) + " bytes: refused"));
   }
   size_t entries = 0;
   size_t start = 0;
