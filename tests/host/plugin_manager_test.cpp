@@ -287,6 +287,15 @@ TEST_CASE("failed installs leave the plugins folder as it was and the old versio
     CHECK(why.exit_code == kExitDependency);
     CHECK(has(why.message, "requires plugin queue-stats 2.0.0 or later"));
   }
+  SUBCASE("a shared library the plugin needs is missing") {
+    PackageSpec spec;
+    spec.version = "1.1.0";
+    spec.library_file = PD_PROBE_NEEDS_GONE_PLUGIN;
+    why = refused(upgrade_plugin(make_package(s.root / "v2", spec).string(), options));
+    CHECK(why.exit_code == kExitDependency);
+    CHECK(has(why.message, "dlopen failed"));
+    CHECK(has(why.message, "libpd_test_gone.so"));
+  }
   SUBCASE("a migration error") {
     PackageSpec spec;
     spec.version = "1.1.0";
