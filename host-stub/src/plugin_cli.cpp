@@ -225,6 +225,7 @@ int run_plugin_command(std::span<const std::string_view> args) {
                  options.plugins_dir.c_str());
     return kExitFailed;
   }
+  for (const std::string& line : recover_interrupted(options)) std::cerr << line << "\n";
   auto report = [](const ManagerResult<std::string>& result) {
     if (!result) {
       std::fprintf(stderr, "panelhost plugin: %s\n", result.error().message.c_str());

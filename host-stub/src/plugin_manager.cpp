@@ -568,6 +568,36 @@ ManagerResult<std::string> set_plugin_enabled(const std::string& id, bool enable
          " (takes effect at panelhost's next start)";
 }
 
+std::vector<std::string> recover_interrupted(const ManagerOptions& options) {
+  std::vector<std::string> done;
+  std::error_code ec;
+  std::vector<fs::path> leftovers;
+  for (const auto& entry : fs::directory_iterator(options.plugins_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(".staging-") || name.starts_with(".old-")) {
+      leftovers.push_back(entry.path());
+    }
+  }
+  for (const fs::path& path : leftovers) {
+    const std::string name = path.filename().string();
+    // ".old-<id>-XXXXXX": mkdtemp's six characters after the last '-'.
+    if (name.starts_with(".old-") && name.size() > 12) {
+      const std::string id = name.substr(5, name.size() - 5 - 7);
+      const fs::path target = path.parent_path() / id;
+      if (is_contained_path(id) && !fs::exists(target, ec)) {
+        fs::rename(path, target, ec);
+        if (!ec) {
+          done.push_back("restored " + id + " from an interrupted upgrade or remove");
+          continue;
+        }
+      }
+    }
+    fs::remove_all(path, ec);
+    done.push_back("deleted " + name + ", left by an interrupted command");
+  }
+  return done;
+}
+
 ManagerResult<std::vector<PluginRow>> list_plugins(const ManagerOptions& options) {
   auto registry = load_registry(options);
   if (!registry) return std::unexpected(registry.error());

@@ -84,6 +84,13 @@ ManagerResult<std::string> remove_plugin(const std::string& id, const ManagerOpt
 ManagerResult<std::string> set_plugin_enabled(const std::string& id, bool enabled,
                                               const ManagerOptions& options);
 
+// Cleans up after a `panelhost plugin` that was killed half-way (call with
+// the lock held, before any command): a ".staging-*" folder is deleted; an
+// ".old-<id>-XXXXXX" folder is renamed back to <id> when <id> is missing (an
+// upgrade or remove stopped between its renames), else deleted. Returns one
+// line per action.
+std::vector<std::string> recover_interrupted(const ManagerOptions& options);
+
 struct PluginRow {
   std::string id, version, installed_at,
       status;  // status: enabled|disabled|unregistered|missing|damaged

@@ -409,3 +409,24 @@ TEST_CASE("a damaged registry is refused with its name") {
   auto why = refused(list_plugins(options_for(plugins, recorded)));
   CHECK(has(why.message, "plugins.json is damaged"));
 }
+
+TEST_CASE("what a killed command left behind is cleaned up or restored") {
+  Scratch s;
+  Recorded recorded;
+  const fs::path plugins = s.root / "plugins";
+  const auto options = options_for(plugins, recorded);
+  accepted(install_plugin(make_package(s.root / "v1", {}).string(), options));
+  // Killed between "move the installed aside" and "move the new one in":
+  fs::rename(plugins / "probe", plugins / ".old-probe-Ab12Cd");
+  fs::create_directories(plugins / ".staging-Xy34Zw" / "package");
+  const auto done = recover_interrupted(options);
+  CHECK(done.size() == 2);
+  CHECK(fs::is_regular_file(plugins / "probe" / "probe.so"));
+  CHECK_FALSE(fs::exists(plugins / ".old-probe-Ab12Cd"));
+  CHECK_FALSE(fs::exists(plugins / ".staging-Xy34Zw"));
+  // An old copy beside an installed plugin is only deleted.
+  fs::create_directories(plugins / ".old-probe-Qq11Rr");
+  CHECK(recover_interrupted(options).size() == 1);
+  CHECK_FALSE(fs::exists(plugins / ".old-probe-Qq11Rr"));
+  CHECK(fs::is_regular_file(plugins / "probe" / "probe.so"));
+}
