@@ -907,3 +907,47 @@ TEST_CASE("engine: pause and unpause from the panel with a reason from the list"
   CHECK_FALSE(periods.back().wrapup);
   CHECK(periods.back().ended_at.has_value());
 }
+
+TEST_CASE("engine: after a restart a wrap-up pause is kept while a call waits for its tag") {
+  Harness h;
+  // The earlier run left agent 201 paused for wrap-up with one call to tag.
+  h.store->prompt_rows["201"].push_back(stored_row("c-old", 1000, 7));
+  h.start({preview_campaign(1, "pv")});
+  h.feed({{"Event", "QueueMember"},
+          {"Queue", "support"},
+          {"Location", "PJSIP/201"},
+          {"Status", "1"},
+          {"Paused", "1"},
+          {"PausedReason", "wrap-up"},
+          {"InCall", "0"}});
+  h.panel("201", R"({"type":"panel.open"})");
+  CHECK(queue_pauses(h).empty());  // adopted: still paused
+  CHECK(h.host.panel_count("201", R"("call_id":"c-old","campaign":"pv")") > 0);
+  // Its tag ends the wrap-up: unpaused.
+  h.panel("201", R"({"type":"disposition.set","call_id":"c-old","disposition":"Sale"})");
+  h.store->confirm_writes();
+  h.host.run_posted();
+  CHECK(queue_pauses(h) == std::vector<std::string>{"support|PJSIP/201|false|"});
+}
+
+TEST_CASE("engine: after a restart a wrap-up pause with no call to tag is lifted") {
+  Harness h;
+  h.start({preview_campaign(1, "pv")});
+  h.feed({{"Event", "QueueMember"},
+          {"Queue", "support"},
+          {"Location", "PJSIP/201"},
+          {"Status", "1"},
+          {"Paused", "1"},
+          {"PausedReason", "wrap-up"},
+          {"InCall", "0"}});
+  CHECK(queue_pauses(h) == std::vector<std::string>{"support|PJSIP/201|false|"});
+  // Once: another event of the agent sends nothing more.
+  h.feed({{"Event", "QueueMemberStatus"},
+          {"Queue", "support"},
+          {"Interface", "PJSIP/201"},
+          {"Status", "1"},
+          {"Paused", "1"},
+          {"PausedReason", "wrap-up"},
+          {"InCall", "0"}});
+  CHECK(queue_pauses(h).size() == 1);
+}
