@@ -62,6 +62,7 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
     // holds (after a restart of the engine, a prompt past the desk's bound).
     send_pending(agent);
     load_prompts(agent);
+    load_agent_day(agent);
     return;
   }
   if (request.type == "panel.close") {
@@ -91,6 +92,7 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
     set_disposition(agent, request.call_id, request.disposition);
     return;
   }
+  if (on_agent_control(agent, request)) return;
   host_.panel_send(agent, error_json("unknown request '" + request.type + "'", request.type));
 }
 
@@ -102,6 +104,7 @@ void Engine::pace_preview(CampaignRun& run, int64_t now) {
   std::vector<std::string> agents;
   for (const auto& seat : desk_.preview_seats(queues_, run.prepared.campaign.queue_name)) {
     if (agents.size() >= kMaxClaimBatch) break;
+    if (pauses_.busy(seat.agent)) continue;  // in wrap-up or paused (the view may lag)
     if (!preview_claims_.contains(seat.agent)) agents.push_back(seat.agent);
   }
   if (agents.empty()) return;
@@ -147,6 +150,7 @@ void Engine::preview_claimed(int64_t campaign_id, const std::vector<std::string>
       if (claimed.empty()) break;
       // Only the seats this claim was made for (another may be waiting for its own).
       if (std::find(agents.begin(), agents.end(), seat.agent) == agents.end()) continue;
+      if (pauses_.busy(seat.agent)) continue;
       while (!claimed.empty()) {
         pd::core::Lead lead = std::move(claimed.front());
         claimed.pop_front();
@@ -497,6 +501,7 @@ void Engine::disposition_written(const std::string& agent, const std::string& ca
   }
   desk_.remove_prompt(agent, call_id);
   host_.panel_send(agent, disposition_saved_json(call_id, disposition));
+  wrapup_saved(agent, call_id);
   send_pending(agent);
   send_agent_state(agent);
   // Calls past the desk's bound wait in the database: list them now.
@@ -566,6 +571,7 @@ void Engine::send_agent_state(const std::string& agent) {
   }
   host_.panel_send(agent,
                    agent_state_json(campaigns, queues, pd::core::to_string(agent_status(agent))));
+  send_agent_controls(agent);
 }
 
 void Engine::send_progress(const LiveCall& call, const std::string& call_id, std::string_view state,

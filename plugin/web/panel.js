@@ -12,6 +12,8 @@
 // - card HTML comes escaped from the plugin and is inserted as markup; every
 //   other text (names, numbers, script, errors) goes in as textContent.
 
+import { mountControls } from './controls.js';
+
 const STEPS = ['dialing', 'ringing', 'connected', 'ended'];
 const STEP_LABEL = { dialing: 'Dialing', ringing: 'Ringing', connected: 'Connected', ended: 'Ended' };
 const STATUS_LABEL = {
@@ -64,6 +66,7 @@ const TEMPLATE = `
 
 export function mount(container, client) {
   container.innerHTML = TEMPLATE;
+  mountControls(container.querySelector('.pd-state'), client);  // wrap-up, pause, queues, today
   const $ = (id) => container.querySelector(`#${id}`);
   const view = {
     card: null,         // the preview.card shown

@@ -44,6 +44,11 @@ VALUES
 UPDATE dialer_campaigns SET enabled = 0
  WHERE @pd_demo_real_pbx = 1 AND name IN ('demo_progressive', 'demo_automatic', 'demo_preview');
 
+-- Wrap-up: the simulated agents without a panel never tag, so the demo's
+-- wrap-ups end after 15 s (0, the default, would hold them until a tag).
+UPDATE dialer_campaigns SET wrapup_seconds = 15
+ WHERE name IN ('demo_progressive', 'demo_preview') AND wrapup_seconds = 0;
+
 INSERT IGNORE INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction, sort_order)
 SELECT c.id, d.id, 'outbound', d.id FROM dialer_campaigns c JOIN dialer_dispositions d
  WHERE c.name IN ('demo_progressive', 'demo_preview') AND d.name IN ('Sale', 'Callback', 'Not interested', 'Wrong number');

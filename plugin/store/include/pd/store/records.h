@@ -75,6 +75,7 @@ struct Campaign {
   std::uint16_t dial_attempts = 3;
   std::uint16_t concurrent_calls = 10;
   std::uint16_t retry_minutes = 30;
+  std::uint16_t wrapup_seconds = 0;  // 0: until the disposition is saved
   std::string valid_dtmf;
   std::string script;
   bool enabled = false;
@@ -185,6 +186,19 @@ struct PendingPrompt {
 struct PendingPrompts {
   std::vector<PendingPrompt> oldest;
   std::uint64_t total = 0;
+};
+
+// What an agent did in a time range (the panel's "today"): the calls they
+// took (started in the range), talk time, their tags by name, and their
+// finished wrap-ups and pauses (dialer_agent_events) that started in it.
+struct AgentDay {
+  std::uint64_t calls = 0;
+  std::int64_t talk_seconds = 0;
+  std::uint64_t wrapups = 0;
+  std::int64_t wrapup_seconds = 0;
+  std::uint64_t pauses = 0;
+  std::int64_t pause_seconds = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> dispositions;  // most chosen first
 };
 
 // One engine instance's heartbeat row.

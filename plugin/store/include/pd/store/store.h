@@ -137,6 +137,10 @@ class Store {
   // are in all. Two index reads (the count only when the limit is reached).
   pd::Result<PendingPrompts> pending_prompts(std::string_view agent, std::size_t limit);
 
+  // What `agent` did from `from` (inclusive) to `to` (exclusive): calls,
+  // talk time, tags, finished wrap-ups and pauses. Four index range reads.
+  pd::Result<AgentDay> agent_day(std::string_view agent, TimePoint from, TimePoint to);
+
   // Count of numbers by state, of one campaign or (nullopt) of all.
   pd::Result<std::map<NumberState, std::uint64_t>> count_numbers(
       std::optional<std::uint32_t> campaign_id);
