@@ -187,14 +187,6 @@ struct Heartbeat {
   std::string hostname;
   TimePoint started_at{};
   std::uint32_t active_calls = 0;  // calls on the wire
-  // Migration 0014: calls handed to panelhost not yet written to the AMI
-  // socket; all of this engine's AMI actions waiting there; the host's cap
-  // (ami.rate) and the calls a second it carries, both absent when the host
-  // does not report them (ABI before 2.2).
-  std::uint32_t calls_queued = 0;
-  std::uint32_t ami_queued = 0;
-  std::optional<double> ami_rate;
-  std::optional<double> cps_ceiling;
   bool ami_up = false;
   // Result writes the server refused since this instance started (each was
   // dropped after being written alone; see StoreWorkerOptions::on_write_error),
@@ -203,6 +195,14 @@ struct Heartbeat {
   std::uint32_t writes_refused = 0;
   std::string last_write_error;
   std::optional<TimePoint> last_write_error_at;
+  // Migration 0014: calls handed to panelhost not yet written to the AMI
+  // socket; all of this engine's AMI actions waiting there; the host's cap
+  // (ami.rate) and the calls a second it carries, both absent when the host
+  // does not report them (ABI before 2.2).
+  std::uint32_t calls_queued = 0;
+  std::uint32_t ami_queued = 0;
+  std::optional<double> ami_rate;
+  std::optional<double> cps_ceiling;
 };
 
 }  // namespace pd::store
