@@ -124,6 +124,11 @@ describe('admin: engine health on the dashboard', { timeout: 120_000 }, () => {
     assert.equal(await card.locator('[data-role=queued-calls]').isVisible(), true);
     assert.equal(await card.locator('[data-role=queued-calls]').textContent(), '12');
     await shot('dashboard-calls-queued');
+    // The Settings page's field says what the cap carries.
+    await page.goto(url('settings.php'));
+    assert.match(await page.textContent('#pd-dialer-settings'),
+      /panelhost caps AMI actions at 100 a second \(ami\.rate\), about 50 calls a second; above that calls wait queued in panelhost\./);
+    await page.goto(url('index.php'));
 
     // The queue drains and the setting comes within the cap: both lines go, without a reload.
     await page.evaluate(() => { window.pdNotReloaded = true; });
