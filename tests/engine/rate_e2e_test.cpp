@@ -166,7 +166,7 @@ TEST_CASE(
     const long delay_ms = long(row.i64(1));
     INFO("number " << row.str(0) << ": answer delay " << delay_ms << " ms");
     CHECK(delay_ms >= 450);
-    CHECK(delay_ms <= 750);
+    CHECK(delay_ms <= 900);  // timed from the hand-off, the waits (up to ~1 s) would show
     longest = std::max(longest, delay_ms);
   }
   MESSAGE("answer delay recorded: at most " << longest << " ms (pbx-sim: 500 ms)");
