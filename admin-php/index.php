@@ -39,6 +39,9 @@ pd_page_start('Dashboard', '<script src="asset.php?f=chart.js" defer></script><s
 <div id="pd-engine-health">
   <p class="text-warning-emphasis fw-semibold" role="status" data-role="pbx-down"<?= $health['pbx_down'] ? '' : ' hidden' ?>>PBX link down</p>
   <!-- The time ago changes on every refresh: not read out again for that alone. -->
+  <!-- Calls handed to panelhost and waiting behind its AMI rate cap (docs/rates.md). -->
+  <p class="text-warning-emphasis" role="status" data-role="calls-queued"<?= $health['calls_queued'] > 0 ? '' : ' hidden' ?>><span data-role="calls-queued-count"><?= h($health['calls_queued_label']) ?></span> queued in panelhost behind its AMI rate cap (ami.rate <span data-role="ami-rate"><?= h($health['ami_rate']) ?></span> a second): not dialed yet, not counted as live</p>
+  <p class="alert alert-warning py-1 px-2" role="note" data-role="rate-note"<?= $health['rate_note'] === '' ? ' hidden' : '' ?>><?= h($health['rate_note']) ?></p>
   <p class="alert alert-danger py-1 px-2" role="alert" data-role="writes-refused"<?= $health['writes_refused'] > 0 ? '' : ' hidden' ?>><span data-role="writes-refused-count"><?= h($health['writes_refused_label']) ?></span> could not be saved (last: <span data-role="write-error"><?= h($health['last_write_error']) ?></span>, <span data-role="write-error-ago" aria-live="off"><?= h($health['last_write_error_ago']) ?></span>) — see the engine log</p>
 </div>
 <?php if ($data['campaigns'] === []): ?>
@@ -58,6 +61,7 @@ pd_page_start('Dashboard', '<script src="asset.php?f=chart.js" defer></script><s
           <dt class="col-7">Total entries</dt><dd class="col-5" data-role="total"><?= h($c['total']) ?></dd>
           <dt class="col-7">Time left today</dt><dd class="col-5" data-role="time-left"><?= h($c['time_left_today']) ?></dd>
           <dt class="col-7">Active calls</dt><dd class="col-5" data-role="active-calls"><?= h($c['active_calls']) ?></dd>
+          <dt class="col-7" data-role="queued-calls-label"<?= $c['queued_calls'] > 0 ? '' : ' hidden' ?>>Queued in panelhost</dt><dd class="col-5" data-role="queued-calls"<?= $c['queued_calls'] > 0 ? '' : ' hidden' ?>><?= h($c['queued_calls']) ?></dd>
         </dl>
         <?php foreach (PD_BREAKDOWNS as $key => $b): ?>
         <section class="pd-breakdown" data-breakdown="<?= h($key) ?>" aria-labelledby="c-<?= h($key) ?>-<?= h($c['id']) ?>">

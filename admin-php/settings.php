@@ -90,6 +90,15 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['action'] ?? '') === 'datab
 $rawAllowed = (string) $dialerForm->value('preview_allow_raw_html') === '1';
 $rawInTemplate = pd_preview_raw_placeholders((string) $dialerForm->value('preview_template'));
 $savedRawRefused = $_SERVER['REQUEST_METHOD'] !== 'POST' && !$rawAllowed && $rawInTemplate !== [];
+// The cap the running engines' panelhost reports (migration 0014): the
+// calls a second it carries, for the calls-per-second field's help.
+$hostCeiling = null;
+if ($dbUp) {
+    $cap = pd_query('SELECT MIN(ami_rate) AS ami_rate, MIN(cps_ceiling) AS cps FROM dialer_heartbeat WHERE cps_ceiling IS NOT NULL AND last_beat >= UTC_TIMESTAMP(3) - INTERVAL 15 SECOND')->fetch();
+    if ($cap !== false && $cap['cps'] !== null) {
+        $hostCeiling = ['ami_rate' => rtrim(rtrim((string) $cap['ami_rate'], '0'), '.'), 'cps' => rtrim(rtrim((string) $cap['cps'], '0'), '.')];
+    }
+}
 pd_page_start('Settings', '<script src="assets/settings.js" defer></script>');
 ?>
 <div class="row g-4">
@@ -125,7 +134,10 @@ pd_page_start('Settings', '<script src="assets/settings.js" defer></script>');
       <?= $dialerForm->summary() ?>
       <div class="row">
         <div class="col-sm-6"><?= $dialerForm->input('dial_timeout', 'Dial timeout (seconds)', ['type' => 'number', 'min' => 5, 'max' => 600]) ?></div>
-        <div class="col-sm-6"><?= $dialerForm->input('calls_per_second', 'Calls per second limit', ['type' => 'number', 'min' => 1, 'max' => 1000]) ?></div>
+        <div class="col-sm-6"><?= $dialerForm->input('calls_per_second', 'Calls per second limit', ['type' => 'number', 'min' => 1, 'max' => 1000,
+            'help' => 'All campaigns together: the dialing rate. ' . ($hostCeiling !== null
+                ? 'panelhost caps AMI actions at ' . $hostCeiling['ami_rate'] . ' a second (ami.rate), about ' . $hostCeiling['cps'] . ' calls a second; above that calls wait queued in panelhost.'
+                : 'panelhost\'s AMI cap (ami.rate, default 2,500 actions a second) carries up to 1,250.')]) ?></div>
         <div class="col-sm-6"><?= $dialerForm->input('dial_context', 'Dial context', ['help' => 'Where Local/ channels dial out, e.g. from-internal.']) ?></div>
         <div class="col-sm-6"><?= $dialerForm->input('ok_disposition', 'Ok disposition', ['help' => 'The result that counts as a successful call.']) ?></div>
       </div>

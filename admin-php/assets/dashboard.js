@@ -75,6 +75,11 @@
     text(card, 'total', c.total);
     text(card, 'time-left', c.time_left_today);
     text(card, 'active-calls', c.active_calls);
+    text(card, 'queued-calls', c.queued_calls);
+    for (const role of ['queued-calls', 'queued-calls-label']) {
+      const el = card.querySelector(`[data-role="${role}"]`);
+      if (el) el.hidden = !(c.queued_calls > 0);
+    }
     text(card, 'problem-text', c.problem);
     text(card, 'problem-since', c.problem_since);
     card.querySelector('[data-role="problem"]').hidden = c.problem === '';
@@ -99,6 +104,18 @@
       if (el.textContent !== value) el.textContent = value;
     }
     health.querySelector('[data-role="writes-refused"]').hidden = data.engine_health.writes_refused === 0;
+    // Calls queued behind panelhost's AMI rate cap, and a cap below the setting.
+    const queue = {
+      'calls-queued-count': data.engine_health.calls_queued_label,
+      'ami-rate': data.engine_health.ami_rate,
+      'rate-note': data.engine_health.rate_note,
+    };
+    for (const [role, value] of Object.entries(queue)) {
+      const el = health.querySelector(`[data-role="${role}"]`);
+      if (el.textContent !== value) el.textContent = value;
+    }
+    health.querySelector('[data-role="calls-queued"]').hidden = data.engine_health.calls_queued === 0;
+    health.querySelector('[data-role="rate-note"]').hidden = data.engine_health.rate_note === '';
     const known = new Set();
     for (const c of data.campaigns) {
       const card = document.querySelector(`[data-campaign-id="${c.id}"]`);

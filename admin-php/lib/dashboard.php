@@ -114,20 +114,46 @@ function pd_time_ago(?string $at, DateTimeImmutable $now): string
  * records the database refused since each started (summed), with the newest
  * refusal's error and how long ago it came. Plain text: the page escapes it.
  */
+/** "2500", "12.5": a rate without trailing zeros. */
+function pd_number(float $value): string
+{
+    return rtrim(rtrim(number_format($value, 1, '.', ''), '0'), '.');
+}
+
 function pd_engine_health(DateTimeImmutable $now): array
 {
-    $beats = pd_query('SELECT ami_up, writes_refused, last_write_error, last_write_error_at FROM dialer_heartbeat WHERE last_beat >= UTC_TIMESTAMP(3) - INTERVAL ' . PD_ENGINE_FRESH_SECONDS . ' SECOND')->fetchAll();
+    $beats = pd_query('SELECT ami_up, writes_refused, last_write_error, last_write_error_at, calls_queued, ami_rate, cps_ceiling FROM dialer_heartbeat WHERE last_beat >= UTC_TIMESTAMP(3) - INTERVAL ' . PD_ENGINE_FRESH_SECONDS . ' SECOND')->fetchAll();
     $pbxDown = false;
     $refused = 0;
     $last = null;
+    // Calls queued behind panelhost's AMI rate cap (migration 0014,
+    // docs/rates.md), and the lowest cap any engine's host reports.
+    $queued = 0;
+    $capped = null;
     foreach ($beats as $beat) {
         $pbxDown = $pbxDown || !$beat['ami_up'];
         $refused += (int) $beat['writes_refused'];
+        $queued += (int) $beat['calls_queued'];
+        if ($beat['cps_ceiling'] !== null && ($capped === null || (float) $beat['cps_ceiling'] < (float) $capped['cps_ceiling'])) {
+            $capped = $beat;
+        }
         if ((int) $beat['writes_refused'] > 0 && ($last === null || (string) $beat['last_write_error_at'] > (string) $last['last_write_error_at'])) {
             $last = $beat;
         }
     }
+    $cps = (int) (pd_query("SELECT value FROM dialer_settings WHERE name = 'calls_per_second'")->fetchColumn() ?: 0);
+    $ceiling = $capped !== null ? (float) $capped['cps_ceiling'] : null;
+    $rateNote = '';
+    if ($ceiling !== null && ($cps <= 0 || $cps > $ceiling)) {
+        $rateNote = 'Calls per second is set to ' . ($cps <= 0 ? 'unlimited' : $cps) . ', but panelhost\'s AMI rate cap (ami.rate '
+            . pd_number((float) $capped['ami_rate']) . ' actions a second, 2 a call) carries about ' . pd_number($ceiling)
+            . ' calls a second: raise ami.rate in panelhost\'s configuration, or lower the setting.';
+    }
     return [
+        'calls_queued' => $queued,
+        'calls_queued_label' => $queued . ($queued === 1 ? ' call' : ' calls'),
+        'ami_rate' => $capped !== null ? pd_number((float) $capped['ami_rate']) : '',
+        'rate_note' => $rateNote,
         'pbx_down' => $pbxDown,
         'writes_refused' => $refused,
         'writes_refused_label' => $refused . ($refused === 1 ? ' call record' : ' call records'),
@@ -160,7 +186,7 @@ function pd_dashboard_data(): array
     // What running engines report (fresh rows only): their own schedule arithmetic
     // and why a campaign cannot run. Without an engine the page computes the time itself.
     $status = [];
-    $fresh = pd_query("SELECT campaign_id, MAX(seconds_left_today) AS left_s, MAX(problem) AS problem, MIN(CASE WHEN problem <> '' THEN problem_since END) AS problem_since FROM dialer_campaign_status WHERE updated_at >= UTC_TIMESTAMP(3) - INTERVAL " . PD_ENGINE_FRESH_SECONDS . ' SECOND GROUP BY campaign_id');
+    $fresh = pd_query("SELECT campaign_id, MAX(seconds_left_today) AS left_s, MAX(problem) AS problem, MIN(CASE WHEN problem <> '' THEN problem_since END) AS problem_since, SUM(queued_calls) AS queued FROM dialer_campaign_status WHERE updated_at >= UTC_TIMESTAMP(3) - INTERVAL " . PD_ENGINE_FRESH_SECONDS . ' SECOND GROUP BY campaign_id');
     foreach ($fresh as $row) {
         $status[$row['campaign_id']] = $row;
     }
@@ -178,6 +204,8 @@ function pd_dashboard_data(): array
             'state' => pd_campaign_state($campaign, $now),
             'total' => (int) ($totals[$campaign['id']] ?? 0),
             'active_calls' => (int) ($active[$campaign['id']] ?? 0),
+            // Handed to panelhost, waiting behind its AMI rate cap: not live yet.
+            'queued_calls' => $engine !== null ? (int) $engine['queued'] : 0,
             'seconds_left_today' => $left,
             'time_left_today' => pd_format_duration($left),
             'dispositions' => $engineResults,

@@ -188,8 +188,8 @@ void AmiClient::send_own(std::string_view action, std::initializer_list<FieldVie
   write_raw(bytes);
 }
 
-int AmiClient::send(std::span<const FieldView> fields, std::string_view action_id,
-                    std::string* why) {
+int AmiClient::send(std::span<const FieldView> fields, std::string_view action_id, std::string* why,
+                    uint32_t owner) {
   auto refuse = [&](int code, std::string text) {
     ++stats_.actions_refused;
     if (why) *why = std::move(text);
@@ -199,7 +199,8 @@ int AmiClient::send(std::span<const FieldView> fields, std::string_view action_i
     return refuse(PD_EINVAL, "the first field must be Action");
   }
   if (state_ != State::kUp) return refuse(PD_ENOLINK, "AMI link is down");
-  if (queue_.size() >= options_.queue_max) {
+  if (owner != kNoOwner && owner >= kMaxOwners) return refuse(PD_EINVAL, "bad owner");
+  if (queued() >= options_.queue_max) {
     return refuse(PD_EAGAIN, "AMI send queue full (" + std::to_string(options_.queue_max) + ")");
   }
   std::vector<FieldView> with_id;
@@ -214,9 +215,37 @@ int AmiClient::send(std::span<const FieldView> fields, std::string_view action_i
   if (auto ok = pd::ami::append_message(bytes, with_id); !ok) {
     return refuse(PD_EINVAL, ok.error().message);
   }
-  queue_.push_back(std::move(bytes));
+  queue_.push_back({std::move(bytes), std::string(action_id), owner, now_ms()});
+  if (owner != kNoOwner) {
+    if (queued_by_owner_.size() <= owner) queued_by_owner_.resize(owner + 1, 0);
+    ++queued_by_owner_[owner];
+  }
   pump_queue();
   return PD_OK;
+}
+
+void AmiClient::uncount(uint32_t owner) {
+  if (owner < queued_by_owner_.size() && queued_by_owner_[owner] > 0) --queued_by_owner_[owner];
+}
+
+int64_t AmiClient::oldest_wait_ms(uint32_t owner) const {
+  // The reports are older than the queue; both are in send order.
+  for (const Report& report : outgoing_reports_) {
+    if (report.owner == owner) return std::max<int64_t>(0, now_ms() - report.queued_ms);
+  }
+  if (queued(owner) == 0) return 0;
+  for (const Queued& action : queue_) {
+    if (action.owner == owner) return std::max<int64_t>(0, now_ms() - action.queued_ms);
+  }
+  return 0;
+}
+
+// At a link loss or a stop: what still waits is never written.
+void AmiClient::discard_queue() {
+  stats_.actions_dropped += queue_.size() + outgoing_reports_.size();
+  queue_.clear();
+  outgoing_reports_.clear();
+  std::fill(queued_by_owner_.begin(), queued_by_owner_.end(), 0);
 }
 
 void AmiClient::pump_queue() {
@@ -228,7 +257,9 @@ void AmiClient::pump_queue() {
       break;
     }
     ++stats_.actions_sent;
-    outgoing_ += queue_.front();
+    Queued& action = queue_.front();
+    outgoing_ += action.bytes;
+    outgoing_reports_.push_back({std::move(action.action_id), action.owner, action.queued_ms});
     queue_.pop_front();
   }
   flush();
@@ -256,6 +287,19 @@ void AmiClient::flush() {
   write_in_flight_ = true;
   writing_.swap(outgoing_);
   outgoing_.clear();
+  if (!outgoing_reports_.empty()) {
+    // The bytes go to the socket now: each action leaves the host.
+    std::vector<Report> reports;
+    reports.swap(outgoing_reports_);
+    const int64_t written =
+        std::chrono::duration_cast<Millis>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    for (const Report& report : reports) {
+      if (report.owner == kNoOwner) continue;
+      uncount(report.owner);
+      if (callbacks_.on_written) callbacks_.on_written(report.owner, report.action_id, written);
+    }
+  }
   const uint64_t generation = generation_;
   asio::async_write(socket_, asio::buffer(writing_),
                     [this, generation](const error_code& error, size_t) {
@@ -299,10 +343,7 @@ void AmiClient::link_lost(std::string_view why) {
   const auto wait = backoff_.next();
   log(was_up ? PD_LOG_WARN : PD_LOG_ERROR,
       std::string(why) + "; retrying in " + std::to_string(wait.count()) + " ms");
-  if (!queue_.empty()) {
-    stats_.actions_dropped += queue_.size();
-    queue_.clear();
-  }
+  discard_queue();
   state_ = State::kIdle;
   if (was_up) {
     ++stats_.link_losses;
@@ -330,6 +371,11 @@ void AmiClient::close_socket() {
   outgoing_.clear();
   writing_.clear();
   ping_outstanding_.clear();
+  // Plugin actions in outgoing_ were never handed to the socket: they go
+  // with the queue (link_lost / stop discard them).
+  for (const Report& report : outgoing_reports_) uncount(report.owner);
+  stats_.actions_dropped += outgoing_reports_.size();
+  outgoing_reports_.clear();
   if (state_ == State::kStopping) {
     state_ = State::kStopped;
     stop_timer_.cancel();
@@ -344,9 +390,9 @@ void AmiClient::stop(std::function<void()> done, Millis grace) {
   const bool was_up = state_ == State::kUp;
   callbacks_.on_link = nullptr;
   callbacks_.on_message = nullptr;
+  callbacks_.on_written = nullptr;
   retry_timer_.cancel();
-  stats_.actions_dropped += queue_.size();
-  queue_.clear();
+  discard_queue();
   stop_done_ = std::move(done);
   state_ = State::kStopping;
   if (!was_up) {

@@ -9,7 +9,11 @@
 //
 // Actions of plugins are paced by a token bucket (`rate` a second) and wait
 // in a bounded queue beyond it; the client's own Login/Events/Ping/Logoff
-// bypass the bucket. Actions still queued when the link drops are discarded
+// bypass the bucket. Each queued action carries its sender (an owner index)
+// and its ActionID: queued(owner) counts what an owner has waiting, and
+// on_written reports each one when its bytes are handed to the socket write
+// (the moment it leaves the host, to within the kernel's send buffer).
+// Actions still queued when the link drops are discarded, never reported
 // (their senders learn of it through on_link(false)).
 //
 // Threads: everything — construction, every method, every callback — runs on
@@ -24,6 +28,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -41,7 +46,7 @@ struct AmiClientOptions {
   uint16_t port = 5038;
   std::string user;
   std::string secret;
-  double rate = 50;          // plugin actions a second
+  double rate = 2500;        // plugin actions a second (config.h: ami.rate)
   size_t queue_max = 10000;  // plugin actions waiting for the bucket
   std::chrono::seconds ping_interval{20};
   Millis backoff_first{500};
@@ -69,7 +74,13 @@ class AmiClient {
     // The view is valid only during the call.
     std::function<void(const pd::ami::MessageView& message)> on_message;
     std::function<void(pd_log_level level, std::string_view line)> log;
+    // An action queued by send() is being written to the socket now
+    // (`epoch_ms`: wall clock). Called from inside send() too (an action
+    // that need not wait is written at once): the receiver must not call
+    // back into the sender there (PluginRuntime defers it).
+    std::function<void(uint32_t owner, std::string_view action_id, int64_t epoch_ms)> on_written;
   };
+  static constexpr uint32_t kNoOwner = UINT32_MAX;
 
   // ActionIDs starting with this belong to the client itself.
   static constexpr std::string_view kOwnActionPrefix = "pdhost-";
@@ -85,8 +96,10 @@ class AmiClient {
   // Queues one action: `fields` (fields[0] is Action; no ActionID) plus
   // "ActionID: action_id". Returns PD_OK, PD_EINVAL (bad key/value; *why says
   // which), PD_ENOLINK (link down) or PD_EAGAIN (queue full).
+  // `owner` < kMaxOwners: whose action it is (queued(owner), on_written);
+  // kNoOwner: nobody counts it.
   int send(std::span<const pd::ami::FieldView> fields, std::string_view action_id,
-           std::string* why = nullptr);
+           std::string* why = nullptr, uint32_t owner = kNoOwner);
 
   // Logs off when up (waits at most `grace` for the answer), closes, and then
   // calls `done` on the loop. No other callback is made after stop().
@@ -94,7 +107,17 @@ class AmiClient {
 
   bool up() const { return state_ == State::kUp; }
   const AmiClientStats& stats() const { return stats_; }
-  size_t queued() const { return queue_.size(); }
+  // Actions waiting for the bucket (or for the write in flight), in all and
+  // of one owner; how long the owner's oldest has waited (0 when none).
+  size_t queued() const { return queue_.size() + outgoing_reports_.size(); }
+  size_t queued(uint32_t owner) const {
+    return owner < queued_by_owner_.size() ? queued_by_owner_[owner] : 0;
+  }
+  int64_t oldest_wait_ms(uint32_t owner) const;
+  double rate() const { return options_.rate; }
+  size_t queue_max() const { return options_.queue_max; }
+  // Owners are small indexes (PluginRuntime's plugin index); at most this many.
+  static constexpr uint32_t kMaxOwners = 1024;
 
  private:
   enum class State { kIdle, kConnecting, kBanner, kLogin, kEvents, kUp, kStopping, kStopped };
@@ -132,9 +155,27 @@ class AmiClient {
   pd::ami::Parser parser_;
   std::array<char, 64 * 1024> read_buffer_{};
 
-  std::deque<std::string> queue_;  // serialised plugin actions waiting for the bucket
-  std::string outgoing_;           // bytes to write next
-  std::string writing_;            // bytes of the write in flight
+  // A plugin action waiting for the bucket, serialised.
+  struct Queued {
+    std::string bytes;
+    std::string action_id;
+    uint32_t owner = kNoOwner;
+    int64_t queued_ms = 0;  // monotonic, for oldest_wait_ms
+  };
+  // What to report when the bytes now in outgoing_ are handed to the socket.
+  struct Report {
+    std::string action_id;
+    uint32_t owner = kNoOwner;
+    int64_t queued_ms = 0;
+  };
+  void discard_queue();
+  void uncount(uint32_t owner);
+
+  std::deque<Queued> queue_;               // bounded by options_.queue_max
+  std::vector<Report> outgoing_reports_;   // the plugin actions in outgoing_
+  std::vector<uint32_t> queued_by_owner_;  // indexes < kMaxOwners
+  std::string outgoing_;                   // bytes to write next
+  std::string writing_;                    // bytes of the write in flight
   bool write_in_flight_ = false;
   bool pace_timer_armed_ = false;
 

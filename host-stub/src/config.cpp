@@ -93,7 +93,9 @@ const Setting kSettings[] = {
        c.ami_secret = v;
        return {};
      }},
-    {"--ami-rate", "ami.rate", "50", "AMI actions per second at most (token bucket)",
+    {"--ami-rate", "ami.rate", "2500",
+     "AMI actions per second at most, all plugins together (token bucket): a safety ceiling "
+     "above the dialer's calls_per_second (2 actions a call); see docs/rates.md",
      [](std::string_view where, std::string_view v, HostConfig& c) -> pd::Status {
        auto rate = parse_rate(where, v);
        if (!rate) return pd::fail(rate.error());

@@ -19,7 +19,13 @@ struct HostConfig {
   uint16_t ami_port = 5038;
   std::string ami_user;
   std::string ami_secret;
-  double ami_rate = 50;          // actions per second handed to Asterisk
+  // Actions per second handed to Asterisk at most, all plugins together: a
+  // safety ceiling, not the dialing rate (that is the engine's
+  // calls_per_second). The default carries the Settings page's maximum, 1,000
+  // calls a second, at 2 actions a call (Originate, DBDelTree), plus 25 %
+  // for the rest (docs/rates.md).
+  static constexpr double kDefaultAmiRate = 2500;
+  double ami_rate = kDefaultAmiRate;
   size_t ami_queue_max = 10000;  // actions waiting for the rate limit
   int ping_interval_s = 20;  // AMI keep-alive period; no answer within min(it, 10 s) drops the link
   std::string plugins_dir = "plugins";

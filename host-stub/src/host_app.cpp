@@ -95,7 +95,15 @@ pd::Result<RunSummary> run_host(const HostConfig& config, double duration_s) {
 
   RuntimeSinks sinks;
   sinks.ami_send = [&](std::span<const pd::ami::FieldView> fields, std::string_view action_id,
-                       std::string* why) { return ami->send(fields, action_id, why); };
+                       std::string* why,
+                       uint32_t owner) { return ami->send(fields, action_id, why, owner); };
+  sinks.ami_pacing = [&](uint32_t owner, pd_ami_pacing& out) {
+    out.queued = uint32_t(ami->queued(owner));
+    out.queued_all = uint32_t(ami->queued());
+    out.queue_max = uint32_t(std::min<size_t>(ami->queue_max(), UINT32_MAX));
+    out.rate_per_s = ami->rate();
+    out.oldest_wait_ms = uint64_t(ami->oldest_wait_ms(owner));
+  };
   sinks.panel_send = [&](std::string_view agent, std::string_view json) {
     return panel ? panel->send(agent, json) : PD_ENOTFOUND;
   };
@@ -128,7 +136,13 @@ pd::Result<RunSummary> run_host(const HostConfig& config, double duration_s) {
     runtime->dispatch_ami(message);
   };
   ami_callbacks.log = [](pd_log_level level, std::string_view line) { log(level, "ami", line); };
+  ami_callbacks.on_written = [&](uint32_t owner, std::string_view action_id, int64_t epoch_ms) {
+    runtime->action_written(owner, action_id, epoch_ms);
+  };
   ami = std::make_unique<AmiClient>(io, ami_options, std::move(ami_callbacks));
+  log_info("host", "AMI actions capped at " + std::to_string(int64_t(config.ami_rate)) +
+                       " a second (ami.rate), at most " + std::to_string(config.ami_queue_max) +
+                       " waiting (ami.queue_max); see docs/rates.md");
 
   // Plugins: one broken plugin is logged and skipped; the others run.
   std::error_code dir_error;

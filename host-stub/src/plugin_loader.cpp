@@ -135,6 +135,10 @@ pd::Result<LoadedPlugin> load_plugin(const std::string& folder) {
   if (PD_HAS_FIELD(pd_plugin_v1, table, description) && table->description != nullptr) {
     loaded.description = table->description;
   }
+  // Added in 2.2, the same way.
+  if (PD_HAS_FIELD(pd_plugin_v1, table, on_ami_written)) {
+    loaded.on_ami_written = table->on_ami_written;
+  }
   return loaded;
 }
 

@@ -40,6 +40,9 @@ struct LoadedPlugin {
   const pd_plugin_v1* table = nullptr;
   uint32_t abi_version = 0;  // the table's, MAJOR.MINOR (PD_ABI_MAKE_VERSION)
   std::string description;   // since 2.1; empty when absent
+  // Since 2.2; null when absent (an older table) or not given.
+  void (*on_ami_written)(pd_plugin_state* state, const char* action_id,
+                         int64_t written_epoch_ms) = nullptr;
 };
 
 // read_manifest (manifest.h), check_compatible, then dlopen,

@@ -1,5 +1,7 @@
 #include "plugin_runtime.h"
 
+#include <algorithm>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <utility>
@@ -35,6 +37,7 @@ struct pd_host {
   boost::asio::io_context* io = nullptr;
   pd::host::RuntimeSinks* sinks = nullptr;
   std::string action_prefix;  // "p<index>-"
+  uint32_t index = 0;
   uint64_t next_action = 0;
   std::shared_ptr<PostQueue> posted = std::make_shared<PostQueue>();
   pd::host::LoadedPlugin plugin;
@@ -75,7 +78,7 @@ int service_ami_send(pd_host* host, const pd_ami_field* fields, size_t n_fields,
   }
   std::string action_id = host->action_prefix + std::to_string(++host->next_action);
   std::string why;
-  const int result = host->sinks->ami_send(host->field_views, action_id, &why);
+  const int result = host->sinks->ami_send(host->field_views, action_id, &why, host->index);
   if (result == PD_EINVAL) {
     log_warn(id_of(host), "ami_send refused: " + why);
   }
@@ -90,6 +93,25 @@ int service_ami_send(pd_host* host, const pd_ami_field* fields, size_t n_fields,
   return PD_EINTERNAL;
 } catch (...) {
   log_service_failure(host, "ami_send", "unknown exception");
+  return PD_EINTERNAL;
+}
+
+int service_ami_pacing(pd_host* host, pd_ami_pacing* out) noexcept try {
+  if (host == nullptr || out == nullptr || out->struct_size < 8) return PD_EINVAL;
+  pd_ami_pacing full{};
+  full.struct_size = sizeof full;
+  if (host->sinks->ami_pacing) host->sinks->ami_pacing(host->index, full);
+  // Only what the caller's table holds: an older caller's is smaller.
+  const size_t size = std::min<size_t>(out->struct_size, sizeof full);
+  const uint32_t caller_size = out->struct_size;
+  std::memcpy(out, &full, size);
+  out->struct_size = caller_size;
+  return PD_OK;
+} catch (const std::exception& e) {
+  log_service_failure(host, "ami_pacing", e.what());
+  return PD_EINTERNAL;
+} catch (...) {
+  log_service_failure(host, "ami_pacing", "unknown exception");
   return PD_EINTERNAL;
 }
 
@@ -205,6 +227,7 @@ pd::Status PluginRuntime::start(LoadedPlugin plugin, const std::string& config_j
   host.io = &io_;
   host.sinks = &sinks_;
   host.action_prefix = "p" + std::to_string(instances_.size()) + "-";
+  host.index = uint32_t(instances_.size());
   host.plugin = std::move(plugin);
   host.services.struct_size = sizeof(pd_host_services_v1);
   host.services.abi_version = PD_ABI_VERSION;
@@ -214,6 +237,7 @@ pd::Status PluginRuntime::start(LoadedPlugin plugin, const std::string& config_j
   host.services.post = service_post;
   host.services.log = service_log;
   host.services.plugin_dir = host.plugin.manifest.dir.c_str();
+  host.services.ami_pacing = service_ami_pacing;
 
   const pd_plugin_v1* table = host.plugin.table;
   pd_plugin_state* state = nullptr;
@@ -232,8 +256,34 @@ pd::Status PluginRuntime::start(LoadedPlugin plugin, const std::string& config_j
   return {};
 }
 
+void PluginRuntime::action_written(uint32_t owner, std::string_view action_id, int64_t epoch_ms) {
+  if (owner >= instances_.size() || instances_[owner]->host.state == nullptr ||
+      instances_[owner]->host.plugin.on_ami_written == nullptr) {
+    return;  // a plugin of 2.1 or before, or one that does not care
+  }
+  written_.push_back({owner, std::string(action_id), epoch_ms});
+  if (written_scheduled_) return;
+  written_scheduled_ = true;
+  boost::asio::post(io_, [this] { deliver_written(); });
+}
+
+void PluginRuntime::deliver_written() {
+  written_scheduled_ = false;
+  if (written_.empty()) return;
+  std::vector<Written> reports;
+  reports.swap(written_);
+  for (const Written& report : reports) {
+    if (report.owner >= instances_.size()) continue;
+    pd_host& host = instances_[report.owner]->host;
+    if (host.state == nullptr || host.plugin.on_ami_written == nullptr) continue;
+    host.plugin.on_ami_written(host.state, report.action_id.c_str(), report.epoch_ms);
+  }
+}
+
 void PluginRuntime::dispatch_ami(const pd::ami::MessageView& message) {
   if (instances_.empty()) return;
+  // A response never overtakes the report that its action was written.
+  if (!written_.empty()) deliver_written();
   ++stats_.messages_dispatched;
   // One NUL-terminated copy of the message for the C callers.
   const auto views = message.fields();
@@ -281,6 +331,7 @@ void PluginRuntime::dispatch_ami(const pd::ami::MessageView& message) {
 }
 
 void PluginRuntime::link_changed(bool up) {
+  if (!written_.empty()) deliver_written();
   for (auto& instance : instances_) {
     pd_host& host = instance->host;
     if (host.state != nullptr) host.plugin.table->on_ami_link(host.state, up ? 1 : 0);
@@ -305,6 +356,7 @@ void PluginRuntime::tick(uint64_t now_ms) {
 }
 
 void PluginRuntime::stop_all() {
+  written_.clear();  // stopped plugins hear nothing more
   for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
     pd_host& host = (*it)->host;
     if (host.state == nullptr) continue;

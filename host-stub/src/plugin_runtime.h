@@ -30,10 +30,14 @@
 namespace pd::host {
 
 struct RuntimeSinks {
-  // Queue an AMI action (fields[0] Action) with this ActionID; PD_* code.
+  // Queue an AMI action (fields[0] Action) with this ActionID for plugin
+  // number `owner`; PD_* code.
   std::function<int(std::span<const pd::ami::FieldView> fields, std::string_view action_id,
-                    std::string* why)>
+                    std::string* why, uint32_t owner)>
       ami_send;
+  // The AMI queue's figures for plugin number `owner` (ami_pacing); every
+  // field of `out` but struct_size. May be empty: then zeros.
+  std::function<void(uint32_t owner, pd_ami_pacing& out)> ami_pacing;
   // Deliver a JSON text to an agent's panels; PD_* code.
   std::function<int(std::string_view agent, std::string_view json)> panel_send;
 };
@@ -55,6 +59,11 @@ class PluginRuntime {
   pd::Status start(LoadedPlugin plugin, const std::string& config_json);
 
   void dispatch_ami(const pd::ami::MessageView& message);
+  // Plugin number `owner`'s action `action_id` was written to the AMI
+  // socket at `epoch_ms`. May be called from inside that plugin's ami_send:
+  // kept, and passed to its on_ami_written from a handler of its own, or
+  // before the next AMI message or link change, whichever comes first.
+  void action_written(uint32_t owner, std::string_view action_id, int64_t epoch_ms);
   void link_changed(bool up);
   void panel_message(std::string_view agent, std::string_view json);
   void tick(uint64_t now_ms);
@@ -68,6 +77,19 @@ class PluginRuntime {
   struct Instance;  // internal; public for the C trampolines
 
  private:
+  // Passes the kept write reports to their plugins, in order.
+  void deliver_written();
+  struct Written {
+    uint32_t owner;
+    std::string action_id;
+    int64_t epoch_ms;
+  };
+  // Reports not passed on yet: at most one per action written since the last
+  // delivery, which follows at once (a posted handler), so bounded by the AMI
+  // queue's bound (ami.queue_max) plus what one handler writes.
+  std::vector<Written> written_;
+  bool written_scheduled_ = false;
+
   boost::asio::io_context& io_;
   RuntimeSinks sinks_;
   std::vector<std::unique_ptr<Instance>> instances_;

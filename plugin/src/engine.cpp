@@ -206,12 +206,15 @@ void Engine::stop() {
         stats_.agent_to_originate.percentile_ms(0.99), stats_.agent_to_originate.us.size());
     host_.log(PD_LOG_INFO, line);
   }
-  host_.log(PD_LOG_INFO, "engine stopped: " + std::to_string(stats_.claims) + " claims, " +
-                             std::to_string(stats_.originates) + " originates (" +
-                             std::to_string(stats_.originate_refusals) + " refused by the host), " +
-                             std::to_string(stats_.calls_ended) + " calls ended, " +
-                             std::to_string(stats_.dnc_skipped) +
-                             " numbers skipped as do-not-call");
+  host_.log(PD_LOG_INFO,
+            "engine stopped: " + std::to_string(stats_.claims) + " claims, " +
+                std::to_string(stats_.originates) + " originates (" +
+                std::to_string(stats_.originate_refusals) + " refused by the host, " +
+                std::to_string(stats_.originates_queued) + " waited in its queue, longest " +
+                std::to_string(stats_.host_wait_max_ms) + " ms, " +
+                std::to_string(stats_.queued_dropped) + " dropped there with the link), " +
+                std::to_string(stats_.calls_ended) + " calls ended, " +
+                std::to_string(stats_.dnc_skipped) + " numbers skipped as do-not-call");
 }
 
 // Leads claimed but not dialed: the store gives them back at stop, so another
@@ -293,8 +296,11 @@ void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCamp
                                std::string dialplan_error, bool dialplan_changed) {
   for (const auto& problem : settings.problems) host_.log(PD_LOG_WARN, "setting " + problem);
   settings_ = std::move(settings);
-  pacer_.limiter().set_rate(settings_.calls_per_second, std::max(1.0, settings_.calls_per_second),
-                            now_ms());
+  // A tenth of a second's worth of burst: in any one second the PBX sees at
+  // most 1.1 times the setting (docs/rates.md), not twice it.
+  pacer_.limiter().set_rate(settings_.calls_per_second,
+                            std::max(1.0, settings_.calls_per_second / 10.0), now_ms());
+  host_rate_note_.clear();  // said again for the new setting, if it still applies
   if (!dialplan_error.empty()) host_.log(PD_LOG_ERROR, "dialplan helpers: " + dialplan_error);
   if (dialplan_changed) {
     host_.log(PD_LOG_INFO, "dialplan helpers written");
@@ -351,6 +357,7 @@ void Engine::install_campaigns(EngineSettings settings, std::vector<PreparedCamp
   }
   const bool first_config = !config_loaded_;
   config_loaded_ = true;
+  refresh_host_queue();  // says whether the host's cap carries the setting
   // The calls to tag name their campaign and its options: lists sent before
   // (a panel that opened while the engine started) are sent again. The first
   // time the database is known to be up and migrated, so a load that failed
@@ -385,6 +392,9 @@ void Engine::on_ami_link(bool up) {
   const int64_t now = now_ms();
   if (!up) {
     host_.log(PD_LOG_WARN, "AMI link down: no new calls until it is back");
+    // The host dropped what still waited in its queue: those calls never
+    // went out.
+    end_queued_calls(now);
     if (link_lost_ms_ == 0) link_lost_ms_ = now;
     // Whatever was asked is not answered on this link: the reconciliation
     // and the checks start again when it is back.
@@ -446,6 +456,7 @@ void Engine::on_tick(uint64_t) {
   }
   if (now >= next_heartbeat_ms_) {
     next_heartbeat_ms_ = now + kHeartbeatMs;
+    refresh_host_queue();
     heartbeat();
     publish_status(now);
   }
@@ -467,6 +478,23 @@ void Engine::on_tick(uint64_t) {
   expire_wrapups(now);
 }
 
+void Engine::refresh_host_queue() {
+  const auto pacing = host_.ami_pacing();
+  if (!pacing) {
+    host_queue_ = {};
+    return;
+  }
+  host_queue_.known = true;
+  host_queue_.queued = int(std::min<uint32_t>(pacing->queued, INT32_MAX));
+  host_queue_.rate_per_s = pacing->rate_per_s;
+  if (!config_loaded_) return;  // the setting is not known yet
+  std::string note = pd::core::host_rate_shortfall(settings_.calls_per_second, pacing->rate_per_s);
+  if (note != host_rate_note_) {
+    host_rate_note_ = note;
+    if (!note.empty()) host_.log(PD_LOG_WARN, note + " (see docs/rates.md)");
+  }
+}
+
 void Engine::heartbeat() {
   if (!migrated_) return;
   pd::store::Heartbeat beat;
@@ -475,7 +503,16 @@ void Engine::heartbeat() {
   ::gethostname(host, sizeof host - 1);
   beat.hostname = host;
   beat.started_at = started_at_;
-  beat.active_calls = uint32_t(calls_.size());
+  const int queued = calls_.queued_total();
+  beat.active_calls = uint32_t(calls_.size() - size_t(queued));
+  beat.calls_queued = uint32_t(queued);
+  if (host_queue_.known) {
+    beat.ami_queued = uint32_t(std::max(0, host_queue_.queued));
+    if (host_queue_.rate_per_s > 0) {
+      beat.ami_rate = host_queue_.rate_per_s;
+      beat.cps_ceiling = pd::core::host_calls_per_second(host_queue_.rate_per_s);
+    }
+  }
   beat.ami_up = ami_up_;
   beat.writes_refused = write_refusals_.count;
   if (write_refusals_.count > 0) {
@@ -552,6 +589,7 @@ void Engine::publish_status(int64_t now) {
     pd::store::CampaignStatus row;
     row.campaign_id = uint32_t(id);
     row.live_calls = uint32_t(calls_.live_calls(id));
+    row.queued_calls = uint32_t(calls_.queued_calls(id));
     int64_t since = 0;
     row.problem = current_problem(run, since, now);
     if (row.problem != run.problem) {

@@ -91,6 +91,9 @@ struct WriteRefusals {
 struct EngineStats {
   uint64_t originates = 0;
   uint64_t originate_refusals = 0;  // the host or Asterisk refused the action
+  uint64_t originates_queued = 0;   // of the originates, those that waited in the host
+  int64_t host_wait_max_ms = 0;     // the longest such wait (hand-off to write)
+  uint64_t queued_dropped = 0;      // queued calls the host dropped with the link
   uint64_t calls_ended = 0;
   uint64_t dnc_skipped = 0;
   uint64_t claims = 0;
@@ -115,6 +118,9 @@ class Engine {
 
   void on_ami_message(const pd_ami_field* fields, size_t n_fields);
   void on_ami_link(bool up);
+  // The host wrote an action of ours to the AMI socket (ABI 2.2): a queued
+  // call starts now (its start row is written with this time).
+  void on_ami_written(std::string_view action_id, int64_t written_epoch_ms);
   void on_panel_message(std::string_view agent, std::string_view json);
   void on_tick(uint64_t monotonic_ms);
   void stop();
@@ -144,7 +150,9 @@ class Engine {
     pd::store::TimePoint started_at{};
     std::string agent;  // extension of the agent on it (preview: from the start)
     bool preview = false;
-    bool adopted = false;  // started by an earlier run: its events before now are unknown
+    bool adopted = false;         // started by an earlier run: its events before now are unknown
+    int64_t handed_ms = 0;        // when the Originate was handed to the host
+    bool start_recorded = false;  // the AttemptStart was submitted
   };
 
   Engine(const pd_host_services_v1* services, PluginConfig config, std::unique_ptr<LeadStore> store,
@@ -189,6 +197,16 @@ class Engine {
                                        const std::string& agent_interface,
                                        const std::string& agent);
   std::string next_call_id();
+  // The call's start row, at live.started_at (the write time when the host
+  // reports it, else the hand-off).
+  void record_start(const std::string& call_id, LiveCall& live);
+  // Reads the host's queue and cap (ami_pacing) into host_queue_; says once
+  // when the cap cannot carry the calls-per-second setting.
+  void refresh_host_queue();
+  // Calls whose Originate the host dropped with its queue (the link went
+  // down before it was written): ended as never dialed.
+  void end_queued_calls(int64_t now_ms);
+  int starting_total() const;
 
   // engine_calls.cpp: a call's events and its result.
   static bool wanted(const pd_ami_field* fields, size_t n_fields);
@@ -329,6 +347,9 @@ class Engine {
   // requeued; at most 10,000 entries (cleared at the bound).
   std::unordered_map<uint64_t, int> requeues_;
   pd::core::Pacer pacer_{10};
+  // The host's AMI queue and cap as last read (refresh_host_queue).
+  pd::core::HostQueue host_queue_;
+  std::string host_rate_note_;  // host_rate_shortfall() as last logged
 
   // Panels, queue interfaces, preview cards, prompts and live calls per agent
   // (pd/core/agent_desk.h): engine_agents.cpp carries out its decisions.

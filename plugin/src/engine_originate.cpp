@@ -58,13 +58,17 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::L
   settings.ok_disposition = settings_.ok_disposition;
   settings.valid_dtmf = campaign.valid_dtmf;
   settings.originate_deadline_ms = now + request.timeout_ms + kOriginateMarginMs;
+  settings.originate_timeout_ms = request.timeout_ms + kOriginateMarginMs;
   pd::core::CallInfo info{campaign.id, int64_t(lead.id), lead.attempts + 1, agent_interface};
-  auto added = calls_.add(call_id, *action_id, info, settings, now);
+  // A host that reports writes (ABI 2.2): the call is queued until it is on
+  // the wire, and starts then (on_ami_written); else it starts now.
+  const bool queued = host_.reports_writes();
+  auto added = calls_.add(call_id, *action_id, info, settings, now, queued);
   if (!added) {
     host_.log(PD_LOG_ERROR, "call table refused " + call_id + ": " + added.error().message);
     return std::nullopt;
   }
-  (*added)->originate_sent(now);
+  if (!queued) (*added)->originate_sent(now);
   LiveCall live;
   live.lead = lead;
   live.campaign_id = campaign.id;
@@ -72,22 +76,59 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::L
   live.started_at = time_of(now);
   live.agent = agent;
   live.preview = request.preview;
+  live.handed_ms = now;
   if (!agent.empty()) desk_.call_started(agent, call_id);
-  live_.emplace(call_id, std::move(live));
+  LiveCall& entered = live_.emplace(call_id, std::move(live)).first->second;
   ++stats_.originates;
+  if (!queued) record_start(call_id, entered);
+  return call_id;
+}
 
+void Engine::record_start(const std::string& call_id, LiveCall& live) {
+  if (live.start_recorded) return;
+  live.start_recorded = true;
   pd::store::AttemptStart start;
   start.call_id = call_id;
-  start.campaign_id = uint32_t(campaign.id);
-  start.number_id = lead.id;
-  start.number = lead.number;
-  start.attempt = uint16_t(lead.attempts + 1);
-  start.started_at = time_of(now);
+  start.campaign_id = uint32_t(live.campaign_id);
+  start.number_id = live.lead.id;
+  start.number = live.lead.number;
+  start.attempt = uint16_t(live.lead.attempts + 1);
+  start.started_at = live.started_at;
   start.unique_id = call_id;
-  if (auto queued = store_->submit(start); !queued) {
-    host_.log(PD_LOG_ERROR, "call start not recorded: " + queued.error().message);
+  if (auto submitted = store_->submit(start); !submitted) {
+    host_.log(PD_LOG_ERROR, "call start not recorded: " + submitted.error().message);
   }
-  return call_id;
+}
+
+void Engine::on_ami_written(std::string_view action_id, int64_t written_ms) {
+  if (!store_) return;
+  pd::core::CallState* call = calls_.written(action_id, written_ms);
+  if (call == nullptr) return;  // not a queued Originate (QueueStatus, DBDelTree ...)
+  auto it = live_.find(call->call_id());
+  if (it == live_.end()) return;
+  LiveCall& live = it->second;
+  // The host's wall clock and ours are the same clock in one process; never
+  // before the hand-off all the same.
+  const int64_t at = std::max(written_ms, live.handed_ms);
+  live.started_at = time_of(at);
+  if (at > live.handed_ms) {
+    ++stats_.originates_queued;
+    stats_.host_wait_max_ms = std::max(stats_.host_wait_max_ms, at - live.handed_ms);
+  }
+  record_start(call->call_id(), live);
+}
+
+void Engine::end_queued_calls(int64_t now) {
+  for (const std::string& id : calls_.queued_ids()) {
+    pd::core::CallState* call = calls_.find(id);
+    if (call == nullptr) continue;
+    // Never written: the customer was not dialed; the lead goes back
+    // without using an attempt, as for a refused Originate.
+    const pd::core::CallChanges changes = call->originate_rejected(
+        "not sent: the AMI link went down while it waited in panelhost's queue", now);
+    ++stats_.queued_dropped;
+    if (changes & pd::core::kEnded) finish_call(id);
+  }
 }
 
 std::string Engine::next_call_id() {

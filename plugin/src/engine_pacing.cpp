@@ -20,7 +20,14 @@ int64_t steady_us() {
 }  // namespace
 
 void Engine::pace(int64_t now) {
+  refresh_host_queue();
   for (auto& [id, run] : campaigns_) pace_one(run, now);
+}
+
+int Engine::starting_total() const {
+  int total = 0;
+  for (const auto& [id, run] : campaigns_) total += run.starting;
+  return total;
 }
 
 bool Engine::may_pace() const {
@@ -50,6 +57,7 @@ void Engine::pace_queue(std::string_view queue, int64_t now) {
   auto it = campaigns_by_queue_.find(std::string(queue));
   if (it == campaigns_by_queue_.end()) return;
   pacing_trigger_us_ = steady_us();
+  refresh_host_queue();
   for (int64_t id : it->second) {
     if (auto run = campaigns_.find(id); run != campaigns_.end()) pace_one(run->second, now);
   }
@@ -61,7 +69,10 @@ void Engine::pace_campaign(CampaignRun& run, int64_t now) {
   pd::core::PacingInput input;
   input.mode = campaign.mode;
   input.concurrent_calls = campaign.concurrent_calls;
+  // Calls granted but not handed over yet (the last do-not-call lookup) count
+  // as live; calls waiting in the host's queue count too, as queued.
   input.live_calls = calls_.live_calls(campaign.id) + run.starting;
+  input.queued_calls = calls_.queued_calls(campaign.id);
   input.awaiting_agent = calls_.awaiting_agent(campaign.id) + run.starting;
   input.free_agents =
       campaign.mode == pd::core::DialMode::kAutomatic
@@ -70,7 +81,11 @@ void Engine::pace_campaign(CampaignRun& run, int64_t now) {
   const int wanted = pd::core::calls_wanted(input);
   if (int(run.hopper.size()) < std::max(config_.hopper_size / 2, wanted)) refill(run, now);
   if (wanted <= 0 || run.hopper.empty()) return;
-  const int granted = pacer_.limiter().take(std::min<int>(wanted, int(run.hopper.size())), now);
+  // No more than a second of the host's cap waits in its queue: the leads
+  // wait in the hopper instead (pd/core/pacer.h, "Queued calls").
+  const int room = pd::core::host_room(host_queue_, starting_total());
+  if (room <= 0) return;
+  const int granted = pacer_.limiter().take(std::min({wanted, int(run.hopper.size()), room}), now);
   if (granted <= 0) return;
   start_calls(run, run.take(size_t(granted)));
 }

@@ -68,6 +68,13 @@ void plugin_tick(pd_plugin_state* state, uint64_t now_ms) noexcept {
   guard_c_edge(state->host, "on_tick", [&] { state->engine->on_tick(now_ms); });
 }
 
+void plugin_ami_written(pd_plugin_state* state, const char* action_id,
+                        int64_t written_epoch_ms) noexcept {
+  if (action_id == nullptr) return;
+  guard_c_edge(state->host, "on_ami_written",
+               [&] { state->engine->on_ami_written(action_id, written_epoch_ms); });
+}
+
 void plugin_stop(pd_plugin_state* state) noexcept {
   guard_c_edge(state->host, "stop", [&] { state->engine->stop(); });
   // Freed even when stop() threw: the host never calls this instance again.
@@ -86,6 +93,7 @@ const pd_plugin_v1 kPlugin = {
     plugin_tick,
     plugin_stop,
     "PanelDialer: outbound dialing engine",
+    plugin_ami_written,
 };
 
 // An exception escaping any of these would reach the host's C frames.
@@ -95,6 +103,7 @@ static_assert(noexcept(plugin_ami_link(nullptr, 0)));
 static_assert(noexcept(plugin_panel_message(nullptr, nullptr, nullptr)));
 static_assert(noexcept(plugin_tick(nullptr, 0)));
 static_assert(noexcept(plugin_stop(nullptr)));
+static_assert(noexcept(plugin_ami_written(nullptr, nullptr, 0)));
 
 }  // namespace
 

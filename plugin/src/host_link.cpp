@@ -59,6 +59,14 @@ bool HostLink::post(std::function<void()> task) const {
   return false;
 }
 
+std::optional<pd_ami_pacing> HostLink::ami_pacing() const {
+  if (!reports_writes()) return std::nullopt;
+  pd_ami_pacing out{};
+  out.struct_size = sizeof out;
+  if (services_->ami_pacing(services_->host, &out) != PD_OK) return std::nullopt;
+  return out;
+}
+
 void HostLink::log(pd_log_level level, const std::string& message) const {
   services_->log(services_->host, level, message.c_str());
 }

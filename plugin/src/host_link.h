@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,16 @@ class HostLink {
   bool post(std::function<void()> task) const;
 
   void log(pd_log_level level, const std::string& message) const;
+
+  // The host's AMI queue and cap (ABI 2.2 ami_pacing); nothing from an
+  // older host, or when the call fails.
+  std::optional<pd_ami_pacing> ami_pacing() const;
+  // The host reports when each action is written (on_ami_written): a host
+  // of 2.2 or later, known by its services table holding ami_pacing.
+  bool reports_writes() const {
+    return PD_HAS_FIELD(pd_host_services_v1, services_, ami_pacing) &&
+           services_->ami_pacing != nullptr;
+  }
   std::string plugin_dir() const { return services_->plugin_dir ? services_->plugin_dir : "."; }
 
  private:

@@ -35,6 +35,7 @@ describe('admin: engine health on the dashboard', { timeout: 120_000 }, () => {
 
   beforeEach(() => {
     db.sql('DELETE FROM dialer_heartbeat');
+    db.sql("UPDATE dialer_settings SET value = '10' WHERE name = 'calls_per_second'");
   });
 
   after(async () => {
@@ -92,5 +93,52 @@ describe('admin: engine health on the dashboard', { timeout: 120_000 }, () => {
     await writesLine().waitFor({ state: 'hidden', timeout: 10_000 });
     await pbxLine().waitFor({ state: 'hidden', timeout: 10_000 });
     assert.equal(await page.evaluate(() => window.pdNotReloaded), true, 'updated in place, not reloaded');
+  });
+
+  // Migration 0014: calls handed to panelhost that wait behind its AMI rate
+  // cap (ami.rate) are shown apart from the live ones, and a cap below the
+  // calls-per-second setting is said (docs/rates.md).
+  it('shows calls queued behind panelhost\'s rate cap, and a cap that cannot carry the setting', async () => {
+    db.sql("UPDATE dialer_settings SET value = '200' WHERE name = 'calls_per_second'");
+    db.sql(`DELETE FROM dialer_campaigns WHERE name = 'queued_probe'`);
+    db.sql(`INSERT INTO dialer_campaigns (name, destination, queue_name) VALUES ('queued_probe', 'ext-queues,1,1', '1')`);
+    const queuedBeat = (calls) => db.sql(
+      `INSERT INTO dialer_heartbeat (instance, version, started_at, last_beat, ami_up, calls_queued, ami_queued, ami_rate, cps_ceiling)
+         VALUES ('engine-q', '0.1.0', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), 1, ${calls}, ${2 * calls}, 100, 50)
+       ON DUPLICATE KEY UPDATE last_beat = VALUES(last_beat), calls_queued = VALUES(calls_queued)`);
+    queuedBeat(12);
+    db.sql(`INSERT INTO dialer_campaign_status (campaign_id, instance, open_now, seconds_left_today, live_calls, queued_calls, updated_at)
+              SELECT id, 'engine-q', 1, 3600, 3, 12, UTC_TIMESTAMP(3) FROM dialer_campaigns WHERE name = 'queued_probe'
+            ON DUPLICATE KEY UPDATE queued_calls = VALUES(queued_calls), updated_at = VALUES(updated_at)`);
+    await page.goto(url('index.php'));
+    const queuedLine = page.locator('#pd-engine-health [data-role=calls-queued]');
+    const note = page.locator('#pd-engine-health [data-role=rate-note]');
+    assert.equal(await queuedLine.isVisible(), true);
+    assert.equal(await queuedLine.getAttribute('role'), 'status');
+    assert.equal((await queuedLine.textContent()).trim(),
+      '12 calls queued in panelhost behind its AMI rate cap (ami.rate 100 a second): not dialed yet, not counted as live');
+    assert.equal(await note.isVisible(), true);
+    assert.equal((await note.textContent()).trim(),
+      "Calls per second is set to 200, but panelhost's AMI rate cap (ami.rate 100 actions a second, 2 a call) carries about 50 calls a second: raise ami.rate in panelhost's configuration, or lower the setting.");
+    const card = page.locator('section.card', { hasText: 'queued_probe' });
+    assert.equal(await card.locator('[data-role=queued-calls]').isVisible(), true);
+    assert.equal(await card.locator('[data-role=queued-calls]').textContent(), '12');
+    await shot('dashboard-calls-queued');
+    // The Settings page's field says what the cap carries.
+    await page.goto(url('settings.php'));
+    assert.match(await page.textContent('#pd-dialer-settings'),
+      /panelhost caps AMI actions at 100 a second \(ami\.rate\), about 50 calls a second; above that calls wait queued in panelhost\./);
+    await page.goto(url('index.php'));
+
+    // The queue drains and the setting comes within the cap: both lines go, without a reload.
+    await page.evaluate(() => { window.pdNotReloaded = true; });
+    queuedBeat(0);
+    db.sql("UPDATE dialer_campaign_status SET queued_calls = 0, updated_at = UTC_TIMESTAMP(3) WHERE instance = 'engine-q'");
+    db.sql("UPDATE dialer_settings SET value = '40' WHERE name = 'calls_per_second'");
+    await queuedLine.waitFor({ state: 'hidden', timeout: 10_000 });
+    await note.waitFor({ state: 'hidden', timeout: 10_000 });
+    await card.locator('[data-role=queued-calls]').waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.equal(await page.evaluate(() => window.pdNotReloaded), true, 'updated in place, not reloaded');
+    db.sql(`DELETE FROM dialer_campaigns WHERE name = 'queued_probe'`);
   });
 });

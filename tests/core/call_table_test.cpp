@@ -187,3 +187,55 @@ TEST_CASE("custom UserEvent names") {
   REQUIRE(applied.changes == kEnded);
   CHECK(applied.call->result().dial_status == DialStatus::kMachine);
 }
+
+TEST_CASE("queued calls: counted apart until written, then live from the write time") {
+  CallTable table;
+  CallSettings settings;
+  settings.originate_deadline_ms = 1000 + 60000;
+  settings.originate_timeout_ms = 60000;
+  REQUIRE(table.add("q1", "a1", info(1, 10), settings, 1000, /*queued=*/true).has_value());
+  REQUIRE(table.add("q2", "a2", info(1, 11), settings, 1000, true).has_value());
+  REQUIRE(table.add("l1", "a3", info(1, 12), {}, 1000).has_value());
+  CHECK(table.queued_calls(1) == 2);
+  CHECK(table.live_calls(1) == 1);
+  CHECK(table.awaiting_agent(1) == 3);
+  CHECK(table.queued_total() == 2);
+  CHECK(table.queued_ids().size() == 2);
+  // Still queued long past its hand-off deadline: it never expires there.
+  CHECK(table.expire(1000 + 120000).empty());
+
+  CallState* q1 = table.written("a1", 5000);
+  REQUIRE(q1 != nullptr);
+  CHECK(q1->sent_ms() == 5000);
+  CHECK(q1->phase() == CallPhase::kOriginating);
+  CHECK(table.written("a1", 6000) == nullptr);  // once
+  CHECK(table.written("a3", 6000) == nullptr);  // not a queued call
+  CHECK(table.written("nope", 6000) == nullptr);
+  CHECK(table.queued_calls(1) == 1);
+  CHECK(table.live_calls(1) == 2);
+  // Its deadline runs from the write: 5000 + 60000.
+  CHECK(table.expire(64999).empty());
+  const auto expired = table.expire(65000);
+  REQUIRE(expired.size() == 1);
+  CHECK(expired[0] == "q1");
+  table.remove("q1");
+  CHECK(table.live_calls(1) == 1);
+
+  // An event for a queued call (the host did not report the write) starts it then.
+  auto applied = table.apply(to_event(msg({{"Event", "Newchannel"},
+                                           {"Uniqueid", "q2"},
+                                           {"Linkedid", "q2"},
+                                           {"ChannelStateDesc", "Down"}})),
+                             7000);
+  REQUIRE(applied.call != nullptr);
+  CHECK(applied.call->sent_ms() == 7000);
+  CHECK(table.queued_calls(1) == 0);
+  CHECK(table.live_calls(1) == 2);
+  CHECK(table.queued_total() == 0);
+  // Removing counts down whichever it was in.
+  REQUIRE(table.add("q3", "a4", info(2, 13), {}, 8000, true).has_value());
+  CHECK(table.queued_calls(2) == 1);
+  table.remove("q3");
+  CHECK(table.queued_calls(2) == 0);
+  CHECK(table.queued_total() == 0);
+}

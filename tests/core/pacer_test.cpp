@@ -97,3 +97,51 @@ TEST_CASE("the pacer grants min(wanted - tokens) and takes back the unused") {
   in.live_calls = 49;
   CHECK(pacer.grant(in, 100) == 1);
 }
+
+TEST_CASE("queued calls (waiting in the host) still count against the ceiling") {
+  PacingInput in;
+  in.mode = DialMode::kAutomatic;
+  in.concurrent_calls = 10;
+  in.live_calls = 3;
+  in.queued_calls = 4;
+  CHECK(calls_wanted(in) == 3);
+  in.queued_calls = 7;
+  CHECK(calls_wanted(in) == 0);  // never over-dials when they go onto the wire
+  in.mode = DialMode::kProgressive;
+  in.free_agents = 5;
+  in.awaiting_agent = 5;  // live or queued, not connected
+  CHECK(calls_wanted(in) == 0);
+}
+
+TEST_CASE("host room: a second of the host's cap at most waits in its queue") {
+  HostQueue host;
+  CHECK(host_room(host, 0) > 1000000);  // an older host: no limit known
+  host.known = true;
+  host.rate_per_s = 0;
+  CHECK(host_room(host, 0) > 1000000);  // no cap
+  host.rate_per_s = 50;
+  CHECK(host_room(host, 0) == 50);
+  host.queued = 30;
+  CHECK(host_room(host, 5) == 15);
+  host.queued = 60;  // others' actions may push it past
+  CHECK(host_room(host, 0) == 0);
+  host.rate_per_s = 0.5;  // a tiny cap still lets a couple through
+  host.queued = 0;
+  CHECK(host_room(host, 0) == kMinHostBacklog);
+  host.rate_per_s = 2500.5;
+  CHECK(host_room(host, 0) == 2501);
+}
+
+TEST_CASE("host rate shortfall: said when the cap carries fewer calls than the setting") {
+  CHECK(host_calls_per_second(2500) == doctest::Approx(1250));
+  CHECK(host_calls_per_second(0) == 0);
+  CHECK(host_rate_shortfall(1000, 2500).empty());  // the default carries the maximum
+  CHECK(host_rate_shortfall(50, 100).empty());
+  CHECK(host_rate_shortfall(200, 0).empty());  // no cap
+  CHECK(host_rate_shortfall(200, 100) ==
+        "calls_per_second 200 needs about 400 AMI actions a second; panelhost's ami.rate is 100, "
+        "so calls start at about 50 a second and the rest wait queued in panelhost");
+  CHECK(
+      host_rate_shortfall(0, 50).starts_with("calls_per_second is unlimited (0); panelhost's "
+                                             "ami.rate is 50, so calls start at about 25"));
+}

@@ -32,14 +32,24 @@ EngineRig::EngineRig(const std::string& scenario_json) {
       "UPDATE dialer_settings SET value = CASE name WHEN 'dial_context' THEN 'sim-customers' "
       "WHEN 'dial_timeout' THEN '20' WHEN 'calls_per_second' THEN '50' ELSE value END");
   REQUIRE(settings.has_value());
+  write_host_config();
+}
+
+void EngineRig::write_host_config() {
   std::ofstream(dir_ / "host.json")
       << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port_
-      << R"(, "user": "dialer", "secret": "dialersecret", "rate": 200},
+      << R"(, "user": "dialer", "secret": "dialersecret")"
+      << (ami_rate_ > 0 ? ", \"rate\": " + std::to_string(ami_rate_) : std::string()) << R"(},
              "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:0"},
              "plugins": {"paneldialer": {"mysql_dsn": ")"
       << db_->dsn().to_uri() << R"(", "instance_id": "e2e", "lease_seconds": 30,
              "extensions_conf": ")"
       << (dir_ / "extensions_custom.conf").string() << R"("}}})";
+}
+
+void EngineRig::set_ami_rate(double rate) {
+  ami_rate_ = rate;
+  write_host_config();
 }
 
 EngineRig::~EngineRig() {

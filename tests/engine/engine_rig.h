@@ -51,6 +51,9 @@ class EngineRig {
   // "calls" (up now) or "agent_connects"; -1 before the first line.
   long sim_stat(const std::string& name) const;
   long sim_calls() const { return sim_stat("calls"); }
+  // panelhost's ami.rate from the next start_host() on (default 200);
+  // 0: leave it out (panelhost's default).
+  void set_ami_rate(double rate);
   void start_host();
   // SIGTERM (0 exit expected) or SIGKILL.
   int stop_host(int signal_number);
@@ -69,6 +72,8 @@ class EngineRig {
   std::unique_ptr<ChildProcess> sim_;
   std::unique_ptr<ChildProcess> host_;
   int host_runs_ = 0;
+  double ami_rate_ = 200;
+  void write_host_config();
 };
 
 }  // namespace pd::testing

@@ -3,11 +3,21 @@
 // engine sends (giving each an ActionID "a<n>"), the panel messages and the
 // log lines, and keeps posted work until the test runs it (run_posted()), as
 // the host loop would; what is still queued when it goes away is dropped
-// (drop(arg)), as the ABI's posted-work rule says. Test-only code; one thread.
+// (drop(arg)), as the ABI's posted-work rule says.
+//
+// The host's AMI queue (ABI 2.2), when model_queue() turned it on: every
+// action ami_send accepts waits in a queue behind a rate cap until the test
+// writes it (write_queued: the host's on_ami_written report, with the time
+// the test gives), or drops it with the link (drop_queue); ami_pacing
+// reports the queue and the cap. Without it the table has no ami_pacing and
+// actions count as written at once, as with a 2.1 host. Test-only code; one
+// thread.
 #pragma once
 
+#include <cstddef>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -32,6 +42,37 @@ class FakeHost {
     services_.plugin_dir = "/nonexistent-plugin-dir";
   }
   ~FakeHost() { drop_posted(); }
+
+  // A 2.2 host with an AMI queue capped at `rate_per_s`. `written` is called
+  // for each action write_queued() writes (the test points it at the
+  // engine's on_ami_written).
+  void model_queue(double rate_per_s,
+                   std::function<void(const std::string& action_id, int64_t epoch_ms)> written) {
+    services_.ami_pacing = &FakeHost::ami_pacing;
+    queue_rate_ = rate_per_s;
+    on_written_ = std::move(written);
+  }
+  // The services table as a 2.1 host lays it out (ends before ami_pacing).
+  void shrink_to_2_1() {
+    services_.struct_size = uint32_t(offsetof(pd_host_services_v1, ami_pacing));
+    services_.abi_version = PD_ABI_MAKE_VERSION(2, 1);
+  }
+  // Writes the first `n` queued actions (all when n < 0) at `epoch_ms`, in
+  // order; returns how many.
+  int write_queued(int n, int64_t epoch_ms) {
+    int done = 0;
+    while (!queue_.empty() && (n < 0 || done < n)) {
+      const size_t index = queue_.front();
+      queue_.pop_front();
+      sent_[index].written_ms = epoch_ms;
+      ++done;
+      if (on_written_) on_written_(sent_[index].action_id, epoch_ms);
+    }
+    return done;
+  }
+  // The link went down: what waits is discarded, never reported.
+  void drop_queue() { queue_.clear(); }
+  size_t queued() const { return queue_.size(); }
 
   // What the host does before a plugin's stop(): queued work is dropped.
   void drop_posted() {
@@ -61,6 +102,7 @@ class FakeHost {
   struct Sent {
     std::string action_id;
     Action fields;
+    int64_t written_ms = 0;  // model_queue(): when written (0: waiting or dropped)
     std::string get(const std::string& key) const {
       for (const auto& [k, v] : fields) {
         if (k == key) return v;
@@ -109,6 +151,18 @@ class FakeHost {
       std::memcpy(action_id_out, sent.action_id.c_str(), sent.action_id.size() + 1);
     }
     h.sent_.push_back(std::move(sent));
+    if (h.services_.ami_pacing != nullptr) h.queue_.push_back(h.sent_.size() - 1);
+    return PD_OK;
+  }
+  static int ami_pacing(pd_host* host, pd_ami_pacing* out) {
+    FakeHost& h = self(host);
+    if (out == nullptr || out->struct_size < sizeof(pd_ami_pacing)) return PD_EINVAL;
+    out->queued = uint32_t(h.queue_.size());
+    out->queued_all = uint32_t(h.queue_.size());
+    out->queue_max = 10000;
+    out->rate_per_s = h.queue_rate_;
+    out->oldest_wait_ms = 0;
+    ++h.pacing_reads;
     return PD_OK;
   }
   static int panel_send(pd_host* host, const char* agent, const char* json) {
@@ -134,6 +188,12 @@ class FakeHost {
   std::vector<std::string> logs_;
   std::map<std::string, std::vector<std::string>> panel_;
   int next_id_ = 0;
+  std::deque<size_t> queue_;  // indexes into sent_, oldest first
+  double queue_rate_ = 0;
+  std::function<void(const std::string&, int64_t)> on_written_;
+
+ public:
+  int pacing_reads = 0;
 };
 
 }  // namespace pd::testing

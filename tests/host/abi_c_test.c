@@ -61,6 +61,22 @@ static int host_post(pd_host* host, pd_task_fn fn, void* arg, pd_drop_fn drop) {
   return PD_OK;
 }
 
+/* 2.2: the caller sizes the struct; the host fills what that size covers. */
+static int host_ami_pacing(pd_host* host, pd_ami_pacing* out) {
+  pd_ami_pacing full;
+  uint32_t size;
+  if (out == NULL || out->struct_size < 8) return PD_EINVAL;
+  memset(&full, 0, sizeof full);
+  full.queued = (uint32_t)host->sends;
+  full.queued_all = (uint32_t)host->sends;
+  full.queue_max = 10000;
+  full.rate_per_s = 2500.0;
+  size = out->struct_size < sizeof full ? out->struct_size : (uint32_t)sizeof full;
+  memcpy((char*)out + sizeof full.struct_size, (const char*)&full + sizeof full.struct_size,
+         size - sizeof full.struct_size);
+  return PD_OK;
+}
+
 static void host_log(pd_host* host, pd_log_level level, const char* message) {
   (void)level;
   (void)message;
@@ -87,6 +103,8 @@ struct pd_plugin_state {
   int links;
   int panel_messages;
   uint64_t last_tick;
+  int written;
+  int64_t written_at;
 };
 
 static int runs = 0;
@@ -140,6 +158,13 @@ static void plugin_tick(pd_plugin_state* state, uint64_t now_ms) {
   state->last_tick = now_ms;
 }
 
+static void plugin_ami_written(pd_plugin_state* state, const char* action_id,
+                               int64_t written_epoch_ms) {
+  CHECK(strcmp(action_id, "p0-1") == 0);
+  ++state->written;
+  state->written_at = written_epoch_ms;
+}
+
 static void plugin_stop(pd_plugin_state* state) {
   free(state);
 }
@@ -154,7 +179,8 @@ static const pd_plugin_v1 plugin_table = {sizeof(pd_plugin_v1),
                                           plugin_panel_message,
                                           plugin_tick,
                                           plugin_stop,
-                                          "C compile test of pd_plugin.h"};
+                                          "C compile test of pd_plugin.h",
+                                          plugin_ami_written};
 
 PD_PLUGIN_EXPORT const pd_plugin_v1* pd_plugin_entry(uint32_t host_abi) {
   return PD_ABI_MAJOR_OF(host_abi) == PD_ABI_VERSION_MAJOR ? &plugin_table : NULL;
@@ -190,6 +216,7 @@ int main(void) {
   services.post = host_post;
   services.log = host_log;
   services.plugin_dir = "/tmp";
+  services.ami_pacing = host_ami_pacing;
 
   /* Versions. */
   CHECK(PD_ABI_VERSION == PD_ABI_MAKE_VERSION(PD_ABI_VERSION_MAJOR, PD_ABI_VERSION_MINOR));
@@ -219,6 +246,25 @@ int main(void) {
   CHECK(state->links == 1 && state->events == 2 && state->panel_messages == 1);
   CHECK(state->last_tick == 1234u);
   CHECK(host.sends == 1 && host.logs == 1);
+
+  /* 2.2: the queue behind the host's cap, and the write report. */
+  CHECK(PD_HAS_FIELD(pd_host_services_v1, &services, ami_pacing));
+  CHECK(PD_HAS_FIELD(pd_plugin_v1, table, on_ami_written));
+  {
+    pd_ami_pacing pacing;
+    memset(&pacing, 0, sizeof pacing);
+    pacing.struct_size = (uint32_t)sizeof pacing;
+    CHECK(services.ami_pacing(services.host, &pacing) == PD_OK);
+    CHECK(pacing.queued == 1 && pacing.queue_max == 10000 && pacing.rate_per_s == 2500.0);
+    CHECK(pacing.struct_size == sizeof pacing);
+    /* An older caller's smaller struct: nothing past its size is written. */
+    memset(&pacing, 0xab, sizeof pacing);
+    pacing.struct_size = (uint32_t)offsetof(pd_ami_pacing, queue_max);
+    CHECK(services.ami_pacing(services.host, &pacing) == PD_OK);
+    CHECK(pacing.queued == 1 && pacing.queue_max == 0xabababab);
+  }
+  table->on_ami_written(state, "p0-1", 1795608000123);
+  CHECK(state->written == 1 && state->written_at == 1795608000123);
 
   /* Posted work: two run, three are pending when the host stops and are
    * dropped before stop(); a post while stopping is refused. */

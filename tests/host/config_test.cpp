@@ -108,3 +108,13 @@ TEST_CASE("--help wins and the usage documents every flag") {
     CHECK_MESSAGE(text.find(flag) != std::string::npos, flag);
   }
 }
+
+TEST_CASE("ami.rate defaults to a safety ceiling above the Settings page's 1,000 calls a second") {
+  const std::vector<std::string_view> args = {"--ami-user", "u"};
+  auto line = pd::host::parse_command_line(args);
+  REQUIRE(line.has_value());
+  // 2 AMI actions a call (Originate, DBDelTree) at 1,000 calls a second, plus 25 %.
+  CHECK(line->config.ami_rate == doctest::Approx(2500));
+  CHECK(pd::host::usage().find("default: 2500  [ami.rate]") != std::string::npos);
+  CHECK(pd::host::usage().find("docs/rates.md") != std::string::npos);
+}

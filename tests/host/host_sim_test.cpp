@@ -87,6 +87,11 @@ TEST_CASE("the probe plugin originates through panelhost and sees the outcome") 
   CHECK(seen.find("sent 0 p0-1") != std::string::npos);            // PD_OK and the host's ActionID
   CHECK(seen.find("response p0-1 Success") != std::string::npos);  // routed to its sender
   CHECK(seen.find("inject -1") != std::string::npos);              // CR/LF refused: PD_EINVAL
+  // ABI 2.2: the write of each action is reported, before its response.
+  CHECK(seen.find("written p0-1 ") != std::string::npos);
+  CHECK(seen.find("written p0-1 ") < seen.find("response p0-1 Success"));
+  // The default cap; what is queued then waits only for the write in flight.
+  CHECK(seen.find(" rate=2500\n") != std::string::npos);
 
   CHECK(host.stop(SIGTERM) == 0);
   const std::string summary = host.output();
@@ -147,4 +152,37 @@ TEST_CASE("one broken plugin does not stop the others") {
   CHECK(output.find("plugins_loaded: 1") != std::string::npos);
   CHECK(output.find("plugins_failed: 1") != std::string::npos);
   CHECK(rig.probe().find("link 1") != std::string::npos);
+}
+
+// panelhost's AMI rate cap (ami.rate): actions beyond it wait in its queue;
+// the plugin sees how many (ami_pacing), and each one's write time
+// (on_ami_written), a cap's interval apart.
+TEST_CASE("a low ami.rate queues the plugin's actions: it sees the queue and each write's time") {
+  const int port = pd::testing::free_loopback_port();
+  HostRig rig(port);
+  ChildProcess sim(sim_argv(port), rig.log("sim"));
+  REQUIRE(pd::testing::wait_for_port(port, 10s));
+  ChildProcess host = rig.start_host({"--ami-rate", "2"});
+  // The Originate goes at once (the bucket starts full), the two Pings wait.
+  REQUIRE(eventually(
+      [&] { return rig.probe().find("pacing queued=2 queued_all=2 rate=2") != std::string::npos; },
+      10s));
+  REQUIRE(eventually([&] { return rig.probe().find("written p0-3 ") != std::string::npos; }, 10s));
+  const std::string seen = rig.probe();
+  auto written_at = [&](const std::string& id) {
+    const size_t at = seen.find("written " + id + " ");
+    REQUIRE(at != std::string::npos);
+    return std::stoll(seen.substr(at + 9 + id.size()));
+  };
+  const long long first = written_at("p0-1");
+  const long long second = written_at("p0-2");
+  const long long third = written_at("p0-3");
+  // p0-4 is the refused injection: never queued, never reported.
+  CHECK(seen.find("written p0-4 ") == std::string::npos);
+  CHECK(second - first >= 400);  // 2 a second: about 500 ms apart
+  CHECK(third - second >= 400);
+  CHECK(seen.find("written p0-3 ") < seen.find("response p0-3 Success"));
+  CHECK(seen.find("response p0-3 Success") != std::string::npos);
+  CHECK(host.stop(SIGTERM) == 0);
+  CHECK(sim.stop(SIGTERM) == 0);
 }

@@ -100,7 +100,7 @@ TEST_CASE("a plugin of an older minor loads - the fields it lacks are absent, an
   const fs::path out = dir.path / "probe.out";
   boost::asio::io_context io;
   pd::host::RuntimeSinks sinks;
-  sinks.ami_send = [](auto, auto, std::string*) { return PD_ENOLINK; };
+  sinks.ami_send = [](auto, auto, std::string*, uint32_t) { return PD_ENOLINK; };
   sinks.panel_send = [](auto, auto) { return PD_ENOTFOUND; };
   pd::host::PluginRuntime runtime(io, std::move(sinks));
   REQUIRE(runtime.start(std::move(*loaded), R"({"out": ")" + out.string() + R"("})"));

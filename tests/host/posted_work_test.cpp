@@ -71,7 +71,7 @@ struct PosterLibrary {
 
 pd::host::RuntimeSinks no_sinks() {
   pd::host::RuntimeSinks sinks;
-  sinks.ami_send = [](auto, auto, std::string*) { return PD_ENOLINK; };
+  sinks.ami_send = [](auto, auto, std::string*, uint32_t) { return PD_ENOLINK; };
   sinks.panel_send = [](auto, auto) { return PD_ENOTFOUND; };
   return sinks;
 }

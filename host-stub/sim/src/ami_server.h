@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "originate_rate.h"
 #include "pbx.h"
 #include "pd/result.h"
 
@@ -47,6 +48,8 @@ struct ServerStats {
   uint64_t dropped = 0;  // closed for overrunning write_limit_bytes
   uint64_t actions = 0;  // actions received from all sessions
   uint64_t bytes_sent = 0;
+  // Originate actions as they arrive off the wire, by wall-clock second.
+  OriginateRate originate_rate;
 };
 
 class AmiServer final : public PbxOutput {

@@ -1,5 +1,7 @@
 #include "ami_session.h"
 
+#include <chrono>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <cinttypes>
@@ -115,6 +117,11 @@ void AmiSession::on_read(const boost::system::error_code& ec, size_t bytes) {
 void AmiSession::on_action(const ActionView& action) {
   if (closing_) return;
   ++server_.stats_.actions;
+  if (pd::ami::iequals(action.action(), "Originate")) {
+    server_.stats_.originate_rate.add(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now().time_since_epoch())
+                                          .count());
+  }
   if (blocked_) {
     backlog_.emplace_back(action);
     return;

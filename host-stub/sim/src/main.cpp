@@ -129,8 +129,11 @@ int main(int argc, char** argv) {
             << ", speed " << scenario->speed << ", seed " << scenario->seed << ")" << std::endl;
 
   StatsPrinter stats(
-      io, std::chrono::milliseconds(static_cast<int64_t>(options->stats_interval_s * 1000)),
-      [&] { return stats_line(server, timers, clock); });
+      io, std::chrono::milliseconds(static_cast<int64_t>(options->stats_interval_s * 1000)), [&] {
+        // The Originate rate on a line of its own (pbx-sim: originate_rate: ...).
+        return stats_line(server, timers, clock) +
+               "\npbx-sim: " + server.stats().originate_rate.line();
+      });
   stats.start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -147,5 +150,6 @@ int main(int argc, char** argv) {
             << " events=" << p.events << " busy=" << p.busy << " noanswer=" << p.noanswer
             << " congestion=" << p.congestion << " failed=" << p.failed
             << " max_calls=" << p.max_concurrent_calls << std::endl;
+  std::cerr << "pbx-sim: " << server.stats().originate_rate.line() << std::endl;
   return 0;
 }

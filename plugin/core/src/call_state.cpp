@@ -265,7 +265,12 @@ CallChanges CallState::mark_answered(EpochMs now) {
 }
 
 CallChanges CallState::originate_sent(EpochMs now) {
-  (void)now;
+  if (sent_ms_ == 0) {
+    sent_ms_ = now;
+    if (settings_.originate_timeout_ms > 0) {
+      settings_.originate_deadline_ms = now + settings_.originate_timeout_ms;
+    }
+  }
   return advance(CallPhase::kOriginating);
 }
 

@@ -47,7 +47,7 @@ std::string_view without_half(std::string_view uniqueid) {
 }  // namespace
 
 pd::Result<CallState*> CallTable::add(std::string call_id, std::string action_id, CallInfo info,
-                                      CallSettings settings, EpochMs now) {
+                                      CallSettings settings, EpochMs now, bool queued) {
   if (!is_call_id(call_id)) {
     return pd::fail(pd::Error::invalid("bad call id (expected 1 to 64 of A-Z a-z 0-9 _ . -)"));
   }
@@ -64,9 +64,42 @@ pd::Result<CallState*> CallTable::add(std::string call_id, std::string action_id
   calls_.emplace(std::move(call_id), std::move(entry));
   if (!action_id.empty()) by_action_.emplace(std::move(action_id), raw);
   Counts& counts = counts_[campaign];
-  ++counts.live;
+  if (queued) {
+    raw->queued = true;
+    ++counts.queued;
+    ++queued_total_;
+  } else {
+    ++counts.live;
+  }
   ++counts.awaiting_agent;
   return &raw->state;
+}
+
+void CallTable::start(Entry& entry, EpochMs at) {
+  if (!entry.queued) return;
+  entry.queued = false;
+  Counts& counts = counts_[entry.info.campaign_id];
+  --counts.queued;
+  --queued_total_;
+  if (entry.counted_live) ++counts.live;
+  entry.state.originate_sent(at);
+}
+
+CallState* CallTable::written(std::string_view action_id, EpochMs at) {
+  if (action_id.empty()) return nullptr;
+  const auto it = by_action_.find(action_id);
+  if (it == by_action_.end() || !it->second->queued) return nullptr;
+  start(*it->second, at);
+  return &it->second->state;
+}
+
+std::vector<std::string> CallTable::queued_ids() const {
+  std::vector<std::string> ids;
+  if (queued_total_ == 0) return ids;
+  for (const auto& [id, entry] : calls_) {
+    if (entry->queued) ids.push_back(id);
+  }
+  return ids;
 }
 
 CallTable::Entry* CallTable::lookup(std::string_view key) {
@@ -122,7 +155,13 @@ void CallTable::account(Entry& entry, CallChanges changes) {
   }
   if ((changes & kEnded) && entry.counted_live) {
     entry.counted_live = false;
-    --counts.live;
+    if (entry.queued) {
+      entry.queued = false;
+      --counts.queued;
+      --queued_total_;
+    } else {
+      --counts.live;
+    }
   }
 }
 
@@ -133,6 +172,7 @@ void CallTable::uncount(Entry& entry) {
 CallTable::Applied CallTable::apply(const AmiEvent& event, EpochMs now) {
   Entry* entry = route_entry(event);
   if (!entry) return {};
+  if (entry->queued) start(*entry, now);  // the host did not report the write
   const CallChanges changes = entry->state.apply(event, now, names_);
   account(*entry, changes);
   return {&entry->state, changes};
@@ -147,7 +187,8 @@ bool CallTable::remove(std::string_view call_id) {
   const int64_t campaign = entry.info.campaign_id;
   calls_.erase(it);
   if (const auto counts = counts_.find(campaign);
-      counts != counts_.end() && counts->second.live == 0 && counts->second.awaiting_agent == 0) {
+      counts != counts_.end() && counts->second.live == 0 && counts->second.queued == 0 &&
+      counts->second.awaiting_agent == 0) {
     counts_.erase(counts);
   }
   return true;
@@ -158,6 +199,11 @@ int CallTable::live_calls(int64_t campaign_id) const {
   return it == counts_.end() ? 0 : it->second.live;
 }
 
+int CallTable::queued_calls(int64_t campaign_id) const {
+  const auto it = counts_.find(campaign_id);
+  return it == counts_.end() ? 0 : it->second.queued;
+}
+
 int CallTable::awaiting_agent(int64_t campaign_id) const {
   const auto it = counts_.find(campaign_id);
   return it == counts_.end() ? 0 : it->second.awaiting_agent;
@@ -166,6 +212,7 @@ int CallTable::awaiting_agent(int64_t campaign_id) const {
 std::vector<std::string> CallTable::expire(EpochMs now) {
   std::vector<std::string> ended;
   for (auto& [id, entry] : calls_) {
+    if (entry->queued) continue;  // not sent: no deadline runs yet
     const CallChanges changes = entry->state.expire(now);
     account(*entry, changes);
     if (changes & kEnded) ended.push_back(id);

@@ -14,7 +14,7 @@ int calls_wanted(const PacingInput& in) {
   int wanted = 0;
   switch (in.mode) {
     case DialMode::kAutomatic:
-      wanted = in.concurrent_calls - in.live_calls;
+      wanted = in.concurrent_calls - in.live_calls - in.queued_calls;
       break;
     case DialMode::kProgressive:
       wanted = in.free_agents - in.awaiting_agent;
@@ -24,6 +24,36 @@ int calls_wanted(const PacingInput& in) {
       break;
   }
   return std::max(0, wanted);
+}
+
+int host_room(const HostQueue& host, int starting) {
+  if (!host.known || !(host.rate_per_s > 0) || !std::isfinite(host.rate_per_s)) return kUnlimited;
+  const double second = std::ceil(std::min(host.rate_per_s, double(kUnlimited)));
+  const int backlog = std::max(kMinHostBacklog, int(second));
+  return std::max(0, backlog - std::max(0, host.queued) - std::max(0, starting));
+}
+
+double host_calls_per_second(double host_rate_per_s) {
+  if (!(host_rate_per_s > 0) || !std::isfinite(host_rate_per_s)) return 0;
+  return host_rate_per_s / kAmiActionsPerCall;
+}
+
+namespace {
+std::string whole(double value) {
+  return std::to_string(int64_t(std::floor(value + 0.5)));
+}
+}  // namespace
+
+std::string host_rate_shortfall(double setting_cps, double host_rate_per_s) {
+  const double ceiling = host_calls_per_second(host_rate_per_s);
+  if (ceiling <= 0) return {};
+  if (setting_cps > 0 && setting_cps <= ceiling + 1e-9) return {};
+  const std::string rest = "panelhost's ami.rate is " + whole(host_rate_per_s) +
+                           ", so calls start at about " + whole(ceiling) +
+                           " a second and the rest wait queued in panelhost";
+  if (setting_cps <= 0) return "calls_per_second is unlimited (0); " + rest;
+  return "calls_per_second " + whole(setting_cps) + " needs about " +
+         whole(setting_cps * kAmiActionsPerCall) + " AMI actions a second; " + rest;
 }
 
 std::vector<std::string> preview_candidates(

@@ -27,7 +27,9 @@
  *     the table's lineage, not a version number.
  *   History: 1 (a plain integer; reads as 0.1 today and is refused): the
  *   first table. 2.0: post() gains `drop`, the posted-work rule below. 2.1:
- *   pd_plugin_v1.description.
+ *   pd_plugin_v1.description. 2.2: pd_host_services_v1.ami_pacing (the
+ *   host's AMI rate cap and how many of the plugin's actions wait behind it)
+ *   and pd_plugin_v1.on_ami_written (when each action went onto the wire).
  *
  * Threads.  The host has ONE event-loop thread ("the host loop"). It calls
  *   every plugin callback (and pd_plugin_entry) there, never two at once. The
@@ -90,7 +92,7 @@ extern "C" {
 
 /* The ABI this header describes. */
 #define PD_ABI_VERSION_MAJOR 2u
-#define PD_ABI_VERSION_MINOR 1u
+#define PD_ABI_VERSION_MINOR 2u
 #define PD_ABI_VERSION PD_ABI_MAKE_VERSION(PD_ABI_VERSION_MAJOR, PD_ABI_VERSION_MINOR)
 
 /* 1 when a table an other side wrote is big enough to hold `field`: read a field
@@ -148,6 +150,29 @@ typedef struct pd_plugin_state pd_plugin_state;
 typedef void (*pd_task_fn)(void *arg);
 typedef void (*pd_drop_fn)(void *arg);
 
+/* What ami_pacing() reports: the host's AMI rate cap and the plugin's actions
+ * waiting behind it. Sized by the CALLER: it sets struct_size to the sizeof it
+ * was built with, and the host writes only the fields that size covers (later
+ * minors append fields here too; read them only when PD_HAS_FIELD holds for
+ * the size the caller set and the host's minor has them). Since 2.2. */
+typedef struct pd_ami_pacing {
+  uint32_t struct_size;  /* set by the caller: sizeof(pd_ami_pacing) as it built it */
+  /* The plugin's actions accepted by ami_send and not yet written to the AMI
+   * socket (waiting for the rate cap). */
+  uint32_t queued;
+  /* Every plugin's actions waiting, this one's included (the queue is shared
+   * and first in, first out). */
+  uint32_t queued_all;
+  /* The queue's bound: ami_send gives PD_EAGAIN when queued_all reaches it. */
+  uint32_t queue_max;
+  /* The cap: actions a second the host writes at most, for all plugins
+   * together (panelhost: ami.rate). 0 when the host does not limit. */
+  double rate_per_s;
+  /* How long the oldest of the plugin's queued actions has waited, in
+   * milliseconds; 0 when none waits. */
+  uint64_t oldest_wait_ms;
+} pd_ami_pacing;
+
 /* ---- Services the host offers ------------------------------------------- */
 typedef struct pd_host_services_v1 {
   uint32_t struct_size;  /* sizeof(pd_host_services_v1) as the host built it */
@@ -160,7 +185,8 @@ typedef struct pd_host_services_v1 {
    * 64 bytes always suffice). action_id_out may be NULL when the caller does
    * not care. Every key and value is checked: a CR, LF or other control
    * character anywhere gives PD_EINVAL and nothing is sent. Returns PD_OK
-   * when queued (the host paces actions to its configured rate), PD_ENOLINK
+   * when queued (the host paces actions to its rate cap: ami_pacing says how
+   * many wait, on_ami_written when each was written), PD_ENOLINK
    * while the AMI link is down, PD_EAGAIN when the send queue is full.
    * The response and any list events come back through on_ami_event with
    * the same ActionID. Host loop only. */
@@ -190,6 +216,13 @@ typedef struct pd_host_services_v1 {
   /* The folder the plugin was loaded from (holds manifest.json), absolute,
    * without a trailing slash. Valid until stop() returns. */
   const char *plugin_dir;
+
+  /* Since 2.2. Fills *out (see pd_ami_pacing: the caller sets
+   * out->struct_size first) with the host's AMI rate cap and how many of the
+   * plugin's actions wait behind it. PD_OK; PD_EINVAL when out is NULL or its
+   * struct_size is below 8. Cheap (a few counters): a plugin may call it on
+   * every tick. Host loop only. */
+  int (*ami_pacing)(pd_host *host, pd_ami_pacing *out);
 
   /* Fields added in later minors go here, each with "Since 2.N"; read them
    * only when PD_HAS_FIELD says the host's table holds them. */
@@ -255,6 +288,21 @@ typedef struct pd_plugin_v1 {
    * the host's log. Static, like id. Absent from a 2.0 table (read it only
    * when PD_HAS_FIELD(pd_plugin_v1, table, description)). */
   const char *description;
+
+  /* Since 2.2. Optional (may be NULL). An action this plugin queued with
+   * ami_send was written to the AMI socket (handed to the kernel) at
+   * written_epoch_ms (the host's wall clock, UTC milliseconds since 1970).
+   * action_id is the one ami_send returned. Called once per action, in the
+   * order the actions were written, on the host loop, never from inside
+   * ami_send (a plugin may record the action id after ami_send returns), and
+   * before any response to that action is passed to on_ami_event. An action
+   * accepted by ami_send is either reported here or discarded with the queue
+   * when the link goes down: on_ami_link(state, 0) then follows, and no
+   * report for it ever comes. Lets a plugin time its calls from the moment
+   * they reach the PBX rather than from the hand-off, which can be seconds
+   * earlier when actions wait behind the host's rate cap (ami_pacing). */
+  void (*on_ami_written)(pd_plugin_state *state, const char *action_id,
+                         int64_t written_epoch_ms);
 } pd_plugin_v1;
 
 /* The size of the 2.0 plugin table: a plugin's table smaller than this is

@@ -97,14 +97,17 @@ pd::Status Store::record_campaign_status(std::span<const CampaignStatus> rows) {
     const std::string problem = row.problem.substr(0, 255);
     auto done = conn_.execute(
         "INSERT INTO dialer_campaign_status (campaign_id, instance, open_now,"
-        " seconds_left_today, next_open_at, live_calls, problem, problem_since, updated_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE open_now = VALUES(open_now),"
+        " seconds_left_today, next_open_at, live_calls, queued_calls, problem, problem_since,"
+        " updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE open_now = VALUES(open_now),"
         " seconds_left_today = VALUES(seconds_left_today), next_open_at = VALUES(next_open_at),"
-        " live_calls = VALUES(live_calls), problem = VALUES(problem),"
+        " live_calls = VALUES(live_calls), queued_calls = VALUES(queued_calls),"
+        " problem = VALUES(problem),"
         " problem_since = VALUES(problem_since), updated_at = VALUES(updated_at)",
         {row.campaign_id, instance_, row.open_now,
          std::max<std::int64_t>(0, row.seconds_left_today), row.next_open_at, row.live_calls,
-         problem, problem.empty() ? std::optional<TimePoint>{} : row.problem_since, now});
+         row.queued_calls, problem,
+         problem.empty() ? std::optional<TimePoint>{} : row.problem_since, now});
     if (!done) return pd::fail(done.error());
   }
   return {};

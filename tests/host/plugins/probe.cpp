@@ -1,7 +1,10 @@
 // A test plugin: at every AMI link-up it originates one call (target from its
 // config) and writes what it sees, one line each, to the file named by its
 // config's "out": "start", "link 1|0", "response <ActionID-prefix> <Response>",
-// "event <Name> [Reason=..]", "tick", "stop". The integration tests read it.
+// "event <Name> [Reason=..]", "tick", "stop", and (ABI 2.2) "written
+// <ActionID> <epoch ms>" when the host wrote an action, "pacing queued=N
+// queued_all=N rate=N" right after the link-up's actions. The integration
+// tests read it.
 //
 // Built several times (tests/host/CMakeLists.txt), as a plugin of another ABI
 // version would be: PROBE_ABI_VERSION is the table's abi_version and
@@ -100,6 +103,19 @@ void probe_link(pd_plugin_state* state, int up) {
       state->host->ami_send(state->host->host, originate, sizeof originate / sizeof originate[0],
                             action_id, sizeof action_id);
   note(state, "sent " + std::to_string(sent) + " " + (sent == PD_OK ? action_id : "-"));
+  // Two Pings behind it: with a low ami.rate they wait in the host's queue.
+  const pd_ami_field ping[] = {{"Action", "Ping"}};
+  for (int i = 0; i < 2; ++i) state->host->ami_send(state->host->host, ping, 1, nullptr, 0);
+  if (PD_HAS_FIELD(pd_host_services_v1, state->host, ami_pacing) &&
+      state->host->ami_pacing != nullptr) {
+    pd_ami_pacing pacing{};
+    pacing.struct_size = sizeof pacing;
+    if (state->host->ami_pacing(state->host->host, &pacing) == PD_OK) {
+      note(state, "pacing queued=" + std::to_string(pacing.queued) +
+                      " queued_all=" + std::to_string(pacing.queued_all) +
+                      " rate=" + std::to_string(int64_t(pacing.rate_per_s)));
+    }
+  }
   // An injection attempt must be refused and send nothing.
   const pd_ami_field injected[] = {{"Action", "Ping"}, {"Foo", "x\r\nAction: Logoff"}};
   note(state, "inject " + std::to_string(
@@ -110,6 +126,10 @@ void probe_tick(pd_plugin_state* state, uint64_t) {
   if (state->ticked) return;
   state->ticked = true;
   note(state, "tick");
+}
+
+void probe_written(pd_plugin_state* state, const char* action_id, int64_t written_ms) {
+  note(state, "written " + std::string(action_id) + " " + std::to_string(written_ms));
 }
 
 void probe_stop(pd_plugin_state* state) {
@@ -147,6 +167,7 @@ const ProbeTable kProbe = {
         probe_tick,
         probe_stop,
         "probe: test plugin",
+        probe_written,
     },
     nullptr,
 };

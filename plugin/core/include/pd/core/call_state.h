@@ -141,6 +141,10 @@ struct CallSettings {
   // outcome is ended as lost by expire(); 0 = never. Set it to the send time
   // + Originate Timeout + a margin.
   EpochMs originate_deadline_ms = 0;
+  // When > 0, originate_sent(t) sets originate_deadline_ms to t + this: the
+  // deadline runs from when the Originate went onto the wire, not from when
+  // it was handed to a host that queued it (CallTable::written).
+  EpochMs originate_timeout_ms = 0;
   // How long a failed Originate whose channels were not seen yet waits for
   // them (their Newchannel may follow the OriginateResponse).
   EpochMs settle_ms = 2000;
@@ -231,7 +235,10 @@ class CallState {
   CallChanges apply(const AmiEvent& event, EpochMs now, const CallEventNames& names);
 
   // ---- typed inputs (apply() calls these) ----
+  // The Originate was written to the AMI socket at `now` (see
+  // CallSettings::originate_timeout_ms). sent_ms() says when (0: not yet).
   CallChanges originate_sent(EpochMs now);
+  EpochMs sent_ms() const { return sent_ms_; }
   CallChanges originate_rejected(std::string_view message, EpochMs now);
   CallChanges originate_response(bool success, int reason, EpochMs now);
   CallChanges channel_alive(std::string_view uniqueid, bool up, EpochMs now);
@@ -302,6 +309,7 @@ class CallState {
   CallSettings settings_;
   CallPhase phase_ = CallPhase::kCreated;
   CallResult result_;
+  EpochMs sent_ms_ = 0;
 
   EpochMs answered_ms_ = 0;
   bool customer_ringing_ = false;

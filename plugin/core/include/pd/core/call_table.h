@@ -12,9 +12,20 @@
 // Events that cannot concern a call (VarSet, Newexten, queue events...) are
 // turned away by name before any lookup.
 //
-// Counts per campaign, kept up to date by apply() and remove(): live calls
-// (not ended) and calls awaiting an agent (live, no AgentConnect yet) - what
+// Counts per campaign, kept up to date by apply() and remove(): queued calls
+// (handed to the host, their Originate not yet written to the AMI socket:
+// they wait behind the host's rate cap), live calls (on the wire, not ended)
+// and calls awaiting an agent (queued or live, no AgentConnect yet) - what
 // the Pacer needs, read in O(1).
+//
+// Queued calls: add(..., queued = true) when the host reports each write
+// (ABI 2.2 on_ami_written); written() then moves the call to live, starts it
+// (CallState::originate_sent at the write time) and, when
+// CallSettings::originate_timeout_ms is set, counts its Originate deadline
+// from then. A queued call never expires (the host either writes it or drops
+// it with the link, and the engine ends it then: queued_ids()); an event
+// that routes to a queued call (a host that did not report the write) starts
+// it at the event's time first.
 //
 // Ownership: the table owns its CallStates; a CallState* stays valid until
 // remove() of that call or the table's destruction.
@@ -53,8 +64,18 @@ class CallTable {
   // (must pass is_call_id()); `action_id` the Originate's ActionID (may be
   // empty). Errors: invalid argument for a bad id, conflict for an id or
   // ActionID already in the table.
+  // `queued`: the call waits in the host until written() (see above); false:
+  // it counts as live at once (the caller calls originate_sent itself).
   pd::Result<CallState*> add(std::string call_id, std::string action_id, CallInfo info,
-                             CallSettings settings, EpochMs now);
+                             CallSettings settings, EpochMs now, bool queued = false);
+
+  // The host wrote the Originate whose ActionID is `action_id` at `at`: the
+  // call leaves the queue and is live. nullptr when no queued call has that
+  // ActionID (an action that is not an Originate, a call already started).
+  CallState* written(std::string_view action_id, EpochMs at);
+  // The calls still queued (their Originate never left the host), e.g. to
+  // end them when the host drops its queue with the link. O(calls).
+  std::vector<std::string> queued_ids() const;
 
   CallState* find(std::string_view call_id);
   const CallState* find(std::string_view call_id) const;
@@ -79,8 +100,14 @@ class CallTable {
   bool remove(std::string_view call_id);
 
   size_t size() const { return calls_.size(); }
+  // Calls of the campaign on the wire, not ended (queued ones excluded).
   int live_calls(int64_t campaign_id) const;
+  // Calls of the campaign handed to the host and not yet written.
+  int queued_calls(int64_t campaign_id) const;
+  // Live or queued calls of the campaign not connected to an agent yet.
   int awaiting_agent(int64_t campaign_id) const;
+  // Every campaign's queued calls together. O(1).
+  int queued_total() const { return queued_total_; }
 
   // Ends the calls past their Originate deadline (CallState::expire); returns
   // their ids (they stay in the table until remove()). O(calls): call it from
@@ -117,11 +144,14 @@ class CallTable {
     std::string action_id;
     bool counted_live = true;
     bool counted_awaiting = true;
+    bool queued = false;  // counted in Counts::queued, not live, until written
   };
   struct Counts {
     int live = 0;
+    int queued = 0;
     int awaiting_agent = 0;
   };
+  void start(Entry& entry, EpochMs at);
 
   Entry* lookup(std::string_view key);
   Entry* lookup_channel(std::string_view uniqueid);
@@ -133,6 +163,7 @@ class CallTable {
   Map<std::unique_ptr<Entry>> calls_;
   Map<Entry*> by_action_;
   std::unordered_map<int64_t, Counts> counts_;
+  int queued_total_ = 0;
 };
 
 }  // namespace pd::core

@@ -155,7 +155,8 @@ struct CampaignStatus {
   bool open_now = false;
   std::int64_t seconds_left_today = 0;
   std::optional<TimePoint> next_open_at;
-  std::uint32_t live_calls = 0;
+  std::uint32_t live_calls = 0;            // on the wire (migration 0014: queued ones apart)
+  std::uint32_t queued_calls = 0;          // handed to panelhost, waiting behind its AMI rate cap
   std::string problem;                     // why the engine will not dial it; empty when it will
   std::optional<TimePoint> problem_since;  // when that problem began
 };
@@ -206,7 +207,7 @@ struct Heartbeat {
   std::string version;
   std::string hostname;
   TimePoint started_at{};
-  std::uint32_t active_calls = 0;
+  std::uint32_t active_calls = 0;  // calls on the wire
   bool ami_up = false;
   // Result writes the server refused since this instance started (each was
   // dropped after being written alone; see StoreWorkerOptions::on_write_error),
@@ -215,6 +216,14 @@ struct Heartbeat {
   std::uint32_t writes_refused = 0;
   std::string last_write_error;
   std::optional<TimePoint> last_write_error_at;
+  // Migration 0014: calls handed to panelhost not yet written to the AMI
+  // socket; all of this engine's AMI actions waiting there; the host's cap
+  // (ami.rate) and the calls a second it carries, both absent when the host
+  // does not report them (ABI before 2.2).
+  std::uint32_t calls_queued = 0;
+  std::uint32_t ami_queued = 0;
+  std::optional<double> ami_rate;
+  std::optional<double> cps_ceiling;
 };
 
 }  // namespace pd::store
