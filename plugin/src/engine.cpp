@@ -203,7 +203,9 @@ void Engine::stop() {
   }
   host_.log(PD_LOG_INFO, "engine stopped: " + std::to_string(stats_.claims) + " claims, " +
                              std::to_string(stats_.originates) + " originates (" +
-                             std::to_string(stats_.originate_refusals) + " refused by the host), " +
+                             std::to_string(stats_.originate_refusals) + " refused by the host, " +
+                             std::to_string(stats_.id_refusals) +
+                             " refused by Asterisk before any channel: id in use), " +
                              std::to_string(stats_.calls_ended) + " calls ended, " +
                              std::to_string(stats_.dnc_skipped) +
                              " numbers skipped as do-not-call");

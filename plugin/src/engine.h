@@ -47,6 +47,7 @@
 #include "pd/core/clock.h"
 #include "pd/core/dial_gate.h"
 #include "pd/core/lead.h"
+#include "pd/core/originate_refusal.h"
 #include "pd/core/pacer.h"
 #include "pd/core/queue_view.h"
 #include "pd/core/retry_policy.h"
@@ -88,6 +89,7 @@ struct WriteRefusals {
 struct EngineStats {
   uint64_t originates = 0;
   uint64_t originate_refusals = 0;  // the host or Asterisk refused the action
+  uint64_t id_refusals = 0;         // refused before any channel existed (id in use)
   uint64_t calls_ended = 0;
   uint64_t dnc_skipped = 0;
   uint64_t claims = 0;
@@ -192,6 +194,8 @@ class Engine {
   void handle_call_changes(pd::core::CallState& call, pd::core::CallChanges changes,
                            const pd::core::AmiEvent& event);
   void finish_call(const std::string& call_id);
+  void withdraw_refused(const std::string& call_id, LiveCall live,
+                        const pd::core::RefusalDecision& refusal);
   void close_same_name(int64_t campaign_id, const pd::core::Lead& reached);
   void expire_calls(int64_t now_ms);
 

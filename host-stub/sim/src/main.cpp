@@ -30,13 +30,16 @@ std::string stats_line(const AmiServer& server, const pd::sim::TimerQueue& timer
   char line[512];
   std::snprintf(
       line, sizeof line,
-      "pbx-sim: sim_s=%.1f sessions=%zu originates=%llu refused=%llu answered=%llu "
+      "pbx-sim: sim_s=%.1f sessions=%zu originates=%llu refused=%llu id_conflicts=%llu "
+      "waiting=%llu answered=%llu "
       "busy=%llu noanswer=%llu congestion=%llu failed=%llu machines=%llu "
       "agent_connects=%llu calls=%llu max_calls=%llu channels=%zu timers=%zu "
       "events=%llu actions=%llu dropped=%llu",
       static_cast<double>(clock.now()) / 1000.0, server.session_count(),
       static_cast<unsigned long long>(p.originates),
       static_cast<unsigned long long>(p.originates_refused),
+      static_cast<unsigned long long>(p.id_conflicts),
+      static_cast<unsigned long long>(p.originates_waiting),
       static_cast<unsigned long long>(p.answered), static_cast<unsigned long long>(p.busy),
       static_cast<unsigned long long>(p.noanswer), static_cast<unsigned long long>(p.congestion),
       static_cast<unsigned long long>(p.failed), static_cast<unsigned long long>(p.machines),
@@ -119,6 +122,8 @@ int main(int argc, char** argv) {
   config.restarted = options->restarted;
   config.astdb = astdb ? &*astdb : nullptr;
   config.originate_response_first = options->originate_response_first;
+  config.originate_rate = options->originate_rate;
+  config.ids_in_use = options->ids_in_use;
   AmiServer server(io, *scenario, clock, timers, config);
   if (auto started = server.start(); !started) {
     std::cerr << "pbx-sim: " << started.error().message << "\n";
@@ -146,6 +151,7 @@ int main(int argc, char** argv) {
   std::cerr << "pbx-sim: originates=" << p.originates << " answered=" << p.answered
             << " events=" << p.events << " busy=" << p.busy << " noanswer=" << p.noanswer
             << " congestion=" << p.congestion << " failed=" << p.failed
-            << " max_calls=" << p.max_concurrent_calls << std::endl;
+            << " max_calls=" << p.max_concurrent_calls << " id_conflicts=" << p.id_conflicts
+            << std::endl;
   return 0;
 }

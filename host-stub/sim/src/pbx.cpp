@@ -22,6 +22,7 @@ Pbx::Pbx(const Scenario& scenario, const SimClock& clock, TimerQueue& timers, Pb
       config_(config),
       astdb_(config.astdb ? config.astdb : &own_astdb_),
       rng_(scenario.seed) {
+  for (const auto& [number, count] : config_.ids_in_use) forced_collisions_[number] += count;
   for (const auto& spec : scenario_.queues) {
     auto queue = std::make_unique<Queue>();
     queue->spec = &spec;
@@ -148,7 +149,7 @@ Channel& Pbx::new_channel(Call& call, Leg leg, const std::string& name, const st
   c.created = timers_.base_time();
   call.legs[leg] = id;
   channel_by_name_[c.name] = id;
-  uniqueids_.insert(c.uniqueid);
+  uniqueids_[lower(c.uniqueid)] = id;
   return c;
 }
 
@@ -191,7 +192,7 @@ void Pbx::drop_channel(Call& call, Leg leg) {
   auto it = channels_.find(id);
   if (it != channels_.end()) {
     channel_by_name_.erase(it->second.name);
-    uniqueids_.erase(it->second.uniqueid);
+    uniqueids_.erase(lower(it->second.uniqueid));
     channels_.erase(it);
   }
   call.legs[leg] = 0;

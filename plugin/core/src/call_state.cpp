@@ -621,6 +621,7 @@ CallChanges CallState::end(EpochMs now) {
   r.hangup_cause = customer_cause_ >= 0 ? customer_cause_ : primary_cause_;
   r.error = error_;
   r.originate_refused = rejected_;
+  r.channels_seen = channels_seen_;
   r.answered_ms =
       answered && !r.unknown ? (answered_ms_ != 0 ? answered_ms_ : local_leg_answered_ms_) : 0;
   r.ended_ms = now;

@@ -185,6 +185,7 @@ struct CallResult {
   bool unknown = false;            // ended by end_unknown(): whether it was answered is not known
   bool recovered = false;          // its end came from milestones, not from events
   bool originate_refused = false;  // Response: Error to the Originate: no channel ever existed
+  bool channels_seen = false;      // a channel of the call was seen alive (Newchannel...)
   std::string agent;               // MemberName, else Interface; empty without AgentConnect
   std::string agent_interface;
   std::string dtmf;           // valid digits received, in order
