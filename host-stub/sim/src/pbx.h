@@ -359,6 +359,15 @@ class Pbx {
   void ev_verbose_new_pair(const Call& call, const Channel& one, const Channel& two);
   void ev_newexten(const Channel& c, std::string_view app, std::string_view data);
   void ev_device_state(const Agent& agent);
+  // The read=all companions (only with the full mix): a dialplan variable,
+  // dialplan steps, a Local channel's device state, caller-id updates, the
+  // queue's variables, music on hold.
+  void ev_varset(const Channel& c, std::string_view name, std::string_view value);
+  void ev_steps(const Channel& c, std::initializer_list<std::string_view> apps);
+  void ev_channel_device_state(const Channel& c, std::string_view state);
+  void ev_queue_vars(const Channel& c, const Queue& queue);
+  void ev_member_vars(const Channel& c, const Member& m);
+  void ev_moh(std::string_view event, const Channel& c);
   void ev_context_user_event(const ContextSpec& spec, const Channel& c);
   void set_callerid(Call& call, Channel& c);
 

@@ -278,6 +278,7 @@ std::pair<Channel*, Channel*> Pbx::open_first_pair(Call& call, std::string uid1,
   ev_newchannel(*a2);
   set_callerid(call, *a1);
   set_callerid(call, *a2);
+  ev_steps(*a1, {"AppDial2"});
   ev_verbose_new_pair(call, *a1, *a2);
   return {a1, a2};
 }
