@@ -1,5 +1,6 @@
 // pbx-sim: a simulated Asterisk PBX speaking AMI over TCP. See --help and
 // ../README.md.
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -49,6 +50,20 @@ std::string stats_line(const AmiServer& server, const pd::sim::TimerQueue& timer
       timers.pending(), static_cast<unsigned long long>(p.events),
       static_cast<unsigned long long>(s.actions), static_cast<unsigned long long>(s.dropped));
   return line;
+}
+
+// " answer_delay_p50_ms=X answer_delay_p99_ms=Y" in real milliseconds; "" without answers.
+std::string answer_delay_text(std::vector<pd::sim::SimMs> delays, double speed) {
+  if (delays.empty()) return "";
+  std::sort(delays.begin(), delays.end());
+  auto at = [&](double p) {
+    const size_t i = std::min(delays.size() - 1, static_cast<size_t>(p * double(delays.size())));
+    return static_cast<double>(delays[i]) / speed;
+  };
+  char text[96];
+  std::snprintf(text, sizeof text, " answer_delay_p50_ms=%.0f answer_delay_p99_ms=%.0f", at(0.50),
+                at(0.99));
+  return text;
 }
 
 // The periodic --stats-interval line.
@@ -152,6 +167,6 @@ int main(int argc, char** argv) {
             << " events=" << p.events << " busy=" << p.busy << " noanswer=" << p.noanswer
             << " congestion=" << p.congestion << " failed=" << p.failed
             << " max_calls=" << p.max_concurrent_calls << " id_conflicts=" << p.id_conflicts
-            << std::endl;
+            << answer_delay_text(server.pbx().answer_delays(), clock.speed()) << std::endl;
   return 0;
 }

@@ -253,8 +253,8 @@ void Pbx::ev_newstate(Channel& c, ChannelState state) {
 void Pbx::ev_hangup(Channel& c, int cause) {
   FieldList f = channel_event("Hangup", c);
   f.add_int("Cause", cause).add("Cause-txt", cause_text(cause));
+  hangup_milestones(c, cause);  // the hangup handler runs before the Hangup event
   emit(event_class::kCall, f);
-  hangup_milestones(c, cause);
   ev_channel_device_state(c, "NOT_INUSE");
 }
 

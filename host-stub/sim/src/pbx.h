@@ -130,6 +130,10 @@ class Pbx {
   const SimClock& clock() const { return clock_; }
   size_t live_channels() const { return channels_.size(); }
   const AstDb& astdb() const { return *astdb_; }
+  // Time from an Originate's arrival to its first leg's answer (simulated
+  // ms), one sample per answered call, the first kMaxAnswerSamples only.
+  static constexpr size_t kMaxAnswerSamples = 1'000'000;
+  const std::vector<SimMs>& answer_delays() const { return answer_delays_; }
 
  private:
   // A: the Originate's Local pair; B: a queue agent's; C: the customer's,
@@ -204,6 +208,7 @@ class Pbx {
     SimMs dest_talk_left = 0;
     std::string amd_status;  // MACHINE, HUMAN, NOTSURE
     std::string pd_callid;   // the Originate's __PD_CALLID: AstDB milestones
+    SimMs received_at = 0;   // when the Originate action arrived
     std::string channel_id;  // the Originate's ChannelId / OtherChannelId
     std::string other_id;
     std::string pending_uid1;  // ids of channels not created yet (response first)
@@ -391,6 +396,7 @@ class Pbx {
   std::map<std::string, uint64_t, std::less<>> uniqueids_;
   std::unordered_map<std::string, int> forced_collisions_;  // --id-in-use
   double next_originate_slot_ = 0;                          // the ramp, simulated ms
+  std::vector<SimMs> answer_delays_;                        // bounded: kMaxAnswerSamples
   std::vector<std::unique_ptr<Queue>> queues_;
   std::unordered_map<std::string, std::unique_ptr<Agent>> agents_;  // by device
   // Members removed by QueueRemove: a call may still point at one, so they live

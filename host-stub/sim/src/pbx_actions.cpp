@@ -87,6 +87,7 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
   call.session = session;
   call.action_id = std::string(a.action_id());
   call.async = ast_true(a.get("Async"));
+  call.received_at = timers_.base_time();
   call.rng = rng_.split();
   call.dial_string = std::string(channel);
   call.use_app = !app.empty();

@@ -238,6 +238,8 @@ void Pbx::first_answer(Call& call) {
   a2.priority = steps.talk;
   call.first_hangup_priority = steps.hangup;
   call.answered = true;
+  if (answer_delays_.size() < kMaxAnswerSamples)
+    answer_delays_.push_back(timers_.base_time() - call.received_at);
   // Remote first: the customer answered and ;1 enters the -dest helper. In
   // local first and preview the customer is the destination's own dial.
   if (!call.use_app && call.dest && call.dest->type != ContextType::kCustomers)

@@ -191,8 +191,10 @@ struct CallResult {
   std::string dtmf;           // valid digits received, in order
   std::string amd_status;     // PanelDialerAMD Status as sent, if any
   int originate_reason = -1;  // -1: no OriginateResponse
-  int hangup_cause = -1;      // the customer channel's cause when known, else the call's
-  std::string error;          // why the Originate was refused, or why the call was lost
+  // The customer channel's cause when known and not 0, else the call id
+  // channel's when not 0, else 0 if a channel said so; -1: no Hangup seen.
+  int hangup_cause = -1;
+  std::string error;  // why the Originate was refused, or why the call was lost
   EpochMs created_ms = 0;
   EpochMs answered_ms = 0;  // 0: never answered
   EpochMs ended_ms = 0;
