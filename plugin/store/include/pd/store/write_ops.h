@@ -16,7 +16,8 @@
 //                  ended; the lead moves dialing -> reserved (the engine
 //                  originates it again under a new id) or, with `give_back`,
 //                  back to pending/retry with its claim dropped, attempts
-//                  untouched either way.
+//                  untouched either way. A retried batch ends the same
+//                  (its start is written and withdrawn again).
 //   PendingPrompt  INSERT IGNORE of the agent's prompt (unique agent + call).
 //   AgentTag       sets the agent's disposition (a plain overwrite) and
 //                  deletes the agent's prompt for the call, in the same
