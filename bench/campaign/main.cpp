@@ -10,9 +10,9 @@
 // bench-campaign --load [--ceilings 400,1600] (issue 15): for each ceiling an
 // automatic campaign against pbx-sim at speed 1 with its default (real
 // read=all) event mix and Originate ramp, customers who answer after 0.5-1.5 s
-// and talk 8-10 s, the global calls_per_second 1000 and the host's ami.rate
-// 5000; PD_BENCH_SECONDS (default 40) per ceiling. Prints per ceiling, with
-// the ceiling as suffix (e.g. cps_achieved_1600): cps_achieved (Originates
+// and talk 7.5-9.5 s (a call of ~9.5 s: 1,600 live at ~165 CPS, as on the real PBX), the global
+// calls_per_second 1000 and the host's ami.rate 5000; PD_BENCH_SECONDS (default 40) per ceiling.
+// Prints per ceiling, with the ceiling as suffix (e.g. cps_achieved_1600): cps_achieved (Originates
 // per second received by pbx-sim over the second half of the run),
 // live_calls_peak (calls up on the PBX), host_cpu_pct, host_rss_mb,
 // events_per_call (AMI events pbx-sim sent / Originates), answer_delay_p99_ms
@@ -109,7 +109,7 @@ std::string load_scenario_json() {
                  "pd-load-dest": {"type": "ivr", "hold_s": 120},
                  "ivr-1": {"type": "ivr", "hold_s": 120}},
     "number_rules": [
-      {"pattern": "_X.", "outcome": "answer", "answer_after_s": [0.5, 1.5], "talk_s": [8, 10]}]})";
+      {"pattern": "_X.", "outcome": "answer", "answer_after_s": [0.5, 1.5], "talk_s": [7.5, 9.5]}]})";
 }
 
 // The last "key=<number>" in `text`; -1 when absent.
