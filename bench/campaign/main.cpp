@@ -6,6 +6,20 @@
 // Prints: calls_completed, calls_peak_live, originate_p50_ms, originate_p99_ms
 // (a queue event freeing an agent -> the Originate that serves it, measured
 // inside the engine), host_cpu_pct (of one core), host_rss_mb (peak).
+//
+// bench-campaign --load [--ceilings 400,1600] (issue 15): for each ceiling an
+// automatic campaign against pbx-sim at speed 1 with its default (real
+// read=all) event mix and Originate ramp, customers who answer after 0.5-1.5 s
+// and talk 7.5-9.5 s (a call of ~9.5 s: 1,600 live at ~165 CPS, as on the real PBX), the global
+// calls_per_second 1000 and the host's ami.rate 5000; PD_BENCH_SECONDS (default 40) per ceiling.
+// Prints per ceiling, with the ceiling as suffix (e.g. cps_achieved_1600): cps_achieved (Originates
+// per second received by pbx-sim over the second half of the run),
+// live_calls_peak (calls up on the PBX), host_cpu_pct, host_rss_mb,
+// events_per_call (AMI events pbx-sim sent / Originates), answer_delay_p99_ms
+// (as recorded in dialer_calls: answered_at - started_at) and
+// sim_answer_delay_p99_ms (pbx-sim's own: Originate received -> answered),
+// id_collisions (Originates pbx-sim refused for an id in use). Not part of
+// scripts/test: it is heavy.
 #include <unistd.h>
 
 #include <csignal>
@@ -14,6 +28,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "bench_db.h"
 #include "pd/testing/process.h"
@@ -85,9 +100,144 @@ std::string after(const std::string& text, const std::string& marker) {
   return at == std::string::npos ? "" : text.substr(at + marker.size());
 }
 
+std::string load_scenario_json() {
+  return R"({"seed": 15, "speed": 1,
+    "users": [{"username": "dialer", "secret": "dialersecret"}],
+    "queues": [],
+    "agents": [],
+    "contexts": {"sim-customers": {"type": "customers"},
+                 "pd-load-dest": {"type": "ivr", "hold_s": 120},
+                 "ivr-1": {"type": "ivr", "hold_s": 120}},
+    "number_rules": [
+      {"pattern": "_X.", "outcome": "answer", "answer_after_s": [0.5, 1.5], "talk_s": [7.5, 9.5]}]})";
+}
+
+// The last "key=<number>" in `text`; -1 when absent.
+double last_figure(const std::string& text, const std::string& key) {
+  const size_t at = text.rfind(" " + key + "=");
+  if (at == std::string::npos) return -1;
+  return std::atof(text.c_str() + at + key.size() + 2);
+}
+
+// One automatic campaign at `ceiling` concurrent calls; prints its figures.
+void run_load(int ceiling, int seconds) {
+  pd::bench::BenchDatabase db("bench-campaign");
+  auto& conn = db.conn();
+  auto check = [&](auto result) {
+    if (!result) db.die(result.error().describe());
+  };
+  check(conn.execute(
+      "UPDATE dialer_settings SET value = CASE name WHEN 'dial_context' THEN 'sim-customers' "
+      "WHEN 'calls_per_second' THEN '1000' WHEN 'dial_timeout' THEN '30' ELSE value END"));
+  check(conn.execute(
+      "INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, "
+      "concurrent_calls, start_hour, end_hour, week_days, enabled) VALUES "
+      "('load', 'ivr', 'ivr-1,s,1', NULL, 'automatic', ?, "
+      "'00:00:00', '00:00:00', 'mon,tue,wed,thu,fri,sat,sun', 1)",
+      {ceiling}));
+  check(conn.execute(
+      "INSERT INTO dialer_numbers (campaign_id, name, number) SELECT c.id, 'Lead', "
+      "CONCAT('57', LPAD(s.seq, 8, '0')) FROM dialer_campaigns c JOIN seq_0_to_99999 s "
+      "WHERE c.name = 'load'"));
+
+  char name[] = "/tmp/pd-bench-load-XXXXXX";
+  if (mkdtemp(name) == nullptr) db.die("mkdtemp");
+  const fs::path dir = name;
+  std::ofstream(dir / "scenario.json") << load_scenario_json();
+  const fs::path plugin = dir / "plugins" / "paneldialer";
+  fs::create_directories(plugin);
+  const fs::path root = PD_SOURCE_DIR;
+  fs::create_symlink(PD_PLUGIN_LIBRARY, plugin / "libpaneldialer.so");
+  for (const char* item : {"manifest.json", "templates", "sql"})
+    fs::create_symlink(root / item, plugin / item);
+  fs::create_symlink(root / "plugin" / "web", plugin / "web");
+  const int ami_port = pd::testing::free_loopback_port();
+  std::ofstream(dir / "host.json")
+      << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port
+      << R"(, "user": "dialer", "secret": "dialersecret", "rate": 5000, "queue_max": 100000},
+      "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:0"},
+      "plugins": {"paneldialer": {"mysql_dsn": ")"
+      << db.dsn().to_uri() << R"(", "instance_id": "load", "hopper_size": 2000,
+      "extensions_conf": ")"
+      << (dir / "extensions.conf").string() << R"("}}})";
+
+  pd::testing::ChildProcess sim({PD_PBX_SIM, "--scenario", (dir / "scenario.json").string(),
+                                 "--port", std::to_string(ami_port), "--stats-interval", "0.5"},
+                                (dir / "sim.log").string());
+  if (!pd::testing::wait_for_port(ami_port, 10s)) db.die("pbx-sim did not start");
+  pd::testing::ChildProcess host({PD_PANELHOST, "--config", (dir / "host.json").string()},
+                                 (dir / "host.log").string());
+  std::fprintf(stderr, "bench-campaign: load at ceiling %d, %d s\n", ceiling, seconds);
+  const long ticks_start = cpu_ticks(host.pid());
+  const auto start = std::chrono::steady_clock::now();
+  long peak_rss = 0;
+  double peak_live = 0, originates_half = -1;
+  auto elapsed_s = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  double half_at = 0;
+  while (elapsed_s() < seconds) {
+    std::this_thread::sleep_for(500ms);
+    peak_rss = std::max(peak_rss, rss_kb(host.pid()));
+    const std::string out = sim.output();
+    peak_live = std::max(peak_live, last_figure(out, "calls"));
+    if (originates_half < 0 && elapsed_s() >= seconds / 2.0) {
+      originates_half = last_figure(out, "originates");
+      half_at = elapsed_s();
+    }
+  }
+  const double originates_end = last_figure(sim.output(), "originates");
+  const double end_at = elapsed_s();
+  const long ticks_end = cpu_ticks(host.pid());
+  if (host.stop(SIGTERM, 60s) != 0) db.die("panelhost did not stop cleanly:\n" + host.output());
+  sim.stop(SIGTERM, 10s);
+  const std::string sim_out = sim.output();
+  const double originates = last_figure(sim_out, "originates");
+  const double events = last_figure(sim_out, "events");
+
+  // As recorded: answered_at - started_at of the answered calls.
+  double recorded_p99 = 0;
+  auto delays = conn.query(
+      "SELECT TIMESTAMPDIFF(MICROSECOND, started_at, answered_at) / 1000 AS d FROM dialer_calls "
+      "WHERE answered_at IS NOT NULL ORDER BY d");
+  if (delays && !delays->rows.empty()) {
+    const size_t n = delays->rows.size();
+    recorded_p99 =
+        std::atof(std::string(delays->rows[std::min(n - 1, n * 99 / 100)].str(0)).c_str());
+  }
+  const std::string sfx = "_" + std::to_string(ceiling);
+  std::printf("cps_achieved%s: %.1f\n", sfx.c_str(),
+              (originates_end - originates_half) / std::max(1e-3, end_at - half_at));
+  std::printf("live_calls_peak%s: %.0f\n", sfx.c_str(), peak_live);
+  std::printf("host_cpu_pct%s: %.1f\n", sfx.c_str(),
+              100.0 * double(ticks_end - ticks_start) / double(sysconf(_SC_CLK_TCK)) / end_at);
+  std::printf("host_rss_mb%s: %.1f\n", sfx.c_str(), double(peak_rss) / 1024.0);
+  std::printf("events_per_call%s: %.1f\n", sfx.c_str(), originates > 0 ? events / originates : 0);
+  std::printf("answer_delay_p99_ms%s: %.0f\n", sfx.c_str(), recorded_p99);
+  std::printf("sim_answer_delay_p99_ms%s: %.0f\n", sfx.c_str(),
+              last_figure(sim_out, "answer_delay_p99_ms"));
+  std::printf("id_collisions%s: %.0f\n", sfx.c_str(), last_figure(sim_out, "id_conflicts"));
+  std::fflush(stdout);
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "--load") {
+    std::vector<int> ceilings = {400, 1600};
+    if (args.size() >= 3 && args[1] == "--ceilings") {
+      ceilings.clear();
+      std::istringstream list(args[2]);
+      for (std::string item; std::getline(list, item, ',');) ceilings.push_back(std::stoi(item));
+    }
+    const int seconds =
+        std::getenv("PD_BENCH_SECONDS") ? std::atoi(std::getenv("PD_BENCH_SECONDS")) : 40;
+    for (int ceiling : ceilings) run_load(ceiling, seconds);
+    return 0;
+  }
   pd::bench::BenchDatabase db("bench-campaign");
   auto& conn = db.conn();
   auto check = [&](auto result) {

@@ -210,6 +210,8 @@ void Engine::stop() {
             "engine stopped: " + std::to_string(stats_.claims) + " claims, " +
                 std::to_string(stats_.originates) + " originates (" +
                 std::to_string(stats_.originate_refusals) + " refused by the host, " +
+                std::to_string(stats_.id_refusals) +
+                " refused by Asterisk before any channel: id in use, " +
                 std::to_string(stats_.originates_queued) + " waited in its queue, longest " +
                 std::to_string(stats_.host_wait_max_ms) + " ms, " +
                 std::to_string(stats_.queued_dropped) + " dropped there with the link), " +

@@ -48,6 +48,7 @@
 #include "pd/core/clock.h"
 #include "pd/core/dial_gate.h"
 #include "pd/core/lead.h"
+#include "pd/core/originate_refusal.h"
 #include "pd/core/pacer.h"
 #include "pd/core/queue_view.h"
 #include "pd/core/retry_policy.h"
@@ -94,6 +95,7 @@ struct EngineStats {
   uint64_t originates_queued = 0;   // of the originates, those that waited in the host
   int64_t host_wait_max_ms = 0;     // the longest such wait (hand-off to write)
   uint64_t queued_dropped = 0;      // queued calls the host dropped with the link
+  uint64_t id_refusals = 0;         // refused before any channel existed (id in use)
   uint64_t calls_ended = 0;
   uint64_t dnc_skipped = 0;
   uint64_t claims = 0;
@@ -213,6 +215,8 @@ class Engine {
   void handle_call_changes(pd::core::CallState& call, pd::core::CallChanges changes,
                            const pd::core::AmiEvent& event);
   void finish_call(const std::string& call_id);
+  void withdraw_refused(const std::string& call_id, LiveCall live,
+                        const pd::core::RefusalDecision& refusal);
   void close_same_name(int64_t campaign_id, const pd::core::Lead& reached);
   void expire_calls(int64_t now_ms);
 

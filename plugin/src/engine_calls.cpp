@@ -7,6 +7,7 @@
 
 #include "engine.h"
 #include "pd/core/agent_desk.h"
+#include "pd/core/originate_refusal.h"
 
 namespace pd::plugin {
 
@@ -122,6 +123,18 @@ void Engine::finish_call(const std::string& call_id) {
   live_.erase(it);
   const int64_t now = now_ms();
 
+  // Refused before any channel existed (an id in use): not an attempt.
+  // Preview calls are the agent's own and adopted ones predate this run:
+  // both go the usual way (a preview refusal requeues as "never dialed").
+  if (!live.preview && !live.adopted) {
+    const auto refusal = pd::core::decide_refusal(result, live.lead.id_retries);
+    if (refusal.step != pd::core::RefusalStep::kNone) {
+      withdraw_refused(call_id, std::move(live), refusal);
+      calls_.remove(call_id);
+      return;
+    }
+  }
+
   pd::core::RetryRule rule;
   const CampaignRun* run = nullptr;
   if (auto found = campaigns_.find(live.campaign_id); found != campaigns_.end()) {
@@ -197,6 +210,44 @@ void Engine::finish_call(const std::string& call_id) {
     send_agent_state(agent);
   }
   calls_.remove(call_id);
+}
+
+// An Originate Asterisk refused before creating any channel (its ChannelId in
+// use by a live channel, compared by prefix: pd/core/originate_refusal.h).
+// The customer was not dialed: the call row goes, the attempt is not used,
+// and the lead is originated again under a new call id (next_call_id) from
+// the front of the hopper, at most kMaxIdRetries times; then it goes back to
+// the store as it was (pending/retry), to be claimed again later.
+void Engine::withdraw_refused(const std::string& call_id, LiveCall live,
+                              const pd::core::RefusalDecision& refusal) {
+  ++stats_.id_refusals;
+  auto run = campaigns_.find(live.campaign_id);
+  const bool retry = refusal.step == pd::core::RefusalStep::kRetryNewId && run != campaigns_.end();
+  pd::store::AttemptWithdrawn op;
+  op.call_id = call_id;
+  op.number_id = live.lead.id;
+  op.give_back = !retry;
+  if (auto queued = store_->submit(op); !queued) {
+    host_.log(PD_LOG_ERROR,
+              "refused call " + call_id + " not withdrawn: " + queued.error().message);
+  }
+  const std::string lead = "lead " + std::to_string(live.lead.id) + " (" + live.lead.number +
+                           ") of '" + live.campaign_name + "'";
+  if (retry) {
+    host_.log(PD_LOG_WARN, "Originate " + call_id + " refused by Asterisk before any channel " +
+                               "existed (call id in use?): " + lead + " dialed again under a " +
+                               "new id, retry " + std::to_string(refusal.retries) + " of " +
+                               std::to_string(pd::core::kMaxIdRetries) + "; no attempt used");
+    live.lead.id_retries = refusal.retries;
+    run->second.put_back({std::move(live.lead)});
+    return;
+  }
+  host_.log(PD_LOG_WARN, "Originate " + call_id + " refused by Asterisk before any channel " +
+                             "existed (call id in use?), " +
+                             std::to_string(pd::core::kMaxIdRetries) +
+                             " retries under new ids used up: " + lead +
+                             " given back to the store, attempts unchanged (" +
+                             std::to_string(live.lead.attempts) + "), not failed");
 }
 
 // Group by name: the contact has been reached, so its other numbers this

@@ -378,3 +378,43 @@ TEST_CASE("dial status words - reasons and causes") {
   CHECK(to_string(DialStatus::kChanUnavail) == "CHANUNAVAIL");
   CHECK(to_string(CallPhase::kAgentConnected) == "agent_connected");
 }
+
+// Issue 15, item 4: at 1,600 live calls a few answered calls were recorded
+// with cause 0. A Local half that is hung up by its partner can report Cause
+// 0 ("not defined") when the partner's cause was not set yet; the recorded
+// cause is the first real one, whichever half and in whatever order.
+TEST_CASE("hangup cause: a 0 on one half never hides the 16 of the other, in either order") {
+  const std::string second = std::string(kId) + ";2";
+  for (bool customer_half_first : {true, false}) {
+    CAPTURE(customer_half_first);
+    Harness h;
+    h.feed(newchannel((std::string(kId) + ";2").c_str()), 1000);
+    h.feed(originate_response("Success", "4"), 1100);
+    if (customer_half_first) {
+      h.feed(hangup(second.c_str(), "0"), 2000);
+      h.feed(hangup(kId, "16"), 2001);
+    } else {
+      h.feed(hangup(kId, "16"), 2000);
+      h.feed(hangup(second.c_str(), "0"), 2001);
+    }
+    REQUIRE(h.call.ended());
+    CHECK(h.call.result().dial_status == DialStatus::kAnswer);
+    CHECK(h.call.result().hangup_cause == 16);
+  }
+  // Trace 03 stays as it was: ;1 says 0, ;2 the real 17.
+  Harness busy;
+  busy.feed(newchannel(second.c_str()), 1000);
+  busy.feed(originate_response("Failure", "5"), 1100);
+  busy.feed(hangup(kId, "0"), 1200);
+  busy.feed(hangup(second.c_str(), "17"), 1201);
+  REQUIRE(busy.call.ended());
+  CHECK(busy.call.result().hangup_cause == 17);
+  // Both halves say 0: 0 is what is known.
+  Harness none;
+  none.feed(newchannel(second.c_str()), 1000);
+  none.feed(originate_response("Success", "4"), 1100);
+  none.feed(hangup(second.c_str(), "0"), 1200);
+  none.feed(hangup(kId, "0"), 1201);
+  REQUIRE(none.call.ended());
+  CHECK(none.call.result().hangup_cause == 0);
+}

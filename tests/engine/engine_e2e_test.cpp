@@ -158,6 +158,49 @@ TEST_CASE("group by name: once a contact answers, its other numbers are closed, 
   CHECK(rig.stop_host(SIGTERM) == 0);
 }
 
+// Asterisk 22 refuses an Originate whose ChannelId is a prefix of a live
+// channel's Uniqueid (pbx-sim models it; --id-in-use forces it for a number):
+// AMI shows OriginateResponse Failure, Reason 0, and no channel. The engine
+// dials the number again under a new call id without using an attempt; after
+// kMaxIdRetries (3) retries the lead goes back to the store untouched and is
+// claimed again later.
+TEST_CASE("an Originate refused for an id in use is dialed again under a new id, no attempt used") {
+  EngineRig rig(pd::testing::engine_scenario(20));
+  CampaignSpec spec;
+  spec.name = "collide";
+  spec.dial_attempts = 1;
+  const uint32_t campaign = rig.add_campaign(spec);
+  rig.add_numbers(campaign, {"5558000", "5558001", "5558002"});
+  // 5558000: refused once; 5558001: refused 4 times (3 retries, then given
+  // back, then claimed and dialed again); 5558002: never.
+  rig.start_sim({"--id-in-use", "5558000:1", "--id-in-use", "5558001:4"});
+  rig.start_host();
+  require_all_final(rig, campaign, 60s);
+  const auto numbers = numbers_of(rig, campaign);
+  for (const char* n : {"5558000", "5558001", "5558002"}) {
+    CHECK_MESSAGE(numbers.at(n).state == "done", n);
+    CHECK_MESSAGE(numbers.at(n).dial_status == "ANSWER", n);
+    CHECK_MESSAGE(numbers.at(n).attempts == 1, n);  // the refusals used none
+    // One call row each: the refused Originates were never calls.
+    CHECK_MESSAGE(rig.count("dialer_calls", std::string("number = '") + n + "'") == 1, n);
+  }
+  CHECK(rig.sim_stat("id_conflicts") == 5);
+  // The answered call's id is not the refused one: the engine took a new id.
+  const std::string log = rig.host_output();
+  const size_t refused_at = log.find("refused by Asterisk before any channel");
+  REQUIRE_MESSAGE(refused_at != std::string::npos, log);
+  const size_t id_at = log.rfind("Originate ", refused_at);
+  const std::string refused_id = log.substr(id_at + 10, log.find(' ', id_at + 10) - (id_at + 10));
+  CHECK(rig.count("dialer_calls", "call_id = '" + refused_id + "'") == 0);
+  CHECK(log.find("dialed again under a new id, retry 1 of 3; no attempt used") !=
+        std::string::npos);
+  CHECK(log.find("retry 3 of 3") != std::string::npos);
+  CHECK(log.find("given back to the store, attempts unchanged (0), not failed") !=
+        std::string::npos);
+  check_call_log(rig, campaign);
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}
+
 TEST_CASE("leads the Originate builder refuses end failed with their reason, never dialed") {
   EngineRig rig(pd::testing::engine_scenario(20));
   CampaignSpec spec;

@@ -232,3 +232,77 @@ TEST_CASE("Originate refusals: a missing context, a channel technology that is n
   REQUIRE(ended);
   CHECK(client.messages()[*ended].get("Reason") == "1");
 }
+
+// Asterisk 22 checks a requested ChannelId against the live channels by
+// prefix, without case (main/channelstorage_ao2_legacy.c by_uniqueid_cb):
+// "dup-9" is in use while "dup-93" lives. AMI sees what manager.c's
+// fast_originate reports for a channel it could not allocate.
+TEST_CASE("a ChannelId that is a prefix of a live Uniqueid is refused as Asterisk 22 does") {
+  SimProcess sim({"--speed", "50"});
+  AmiClient client(sim.port());
+  client.login();
+  // 5551000 answers and talks: "dup-93" and "dup-93;2" stay up a while.
+  client.request(originate("live", "5551000", "dialer-wait", "dup-93"));
+  REQUIRE(client.wait_for([](const Message& m) {
+    return m.is_event("Newchannel") && m.get("Uniqueid") == "dup-93;2";
+  }));
+  const auto refused_response = [&](const std::string& action_id) {
+    return client.wait_for([action_id](const Message& m) {
+      return m.is_event("OriginateResponse") && m.get("ActionID") == action_id;
+    });
+  };
+  for (const char* id : {"dup-9", "DUP-93", "dup-93;"}) {
+    const std::string action = std::string("prefix-") + id;
+    const Message queued = client.request(originate(action, "5551001", "dialer-wait", id));
+    CHECK(queued.get("Response") == "Success");
+    CHECK(queued.get("Message") == "Originate successfully queued");
+    auto failure = refused_response(action);
+    REQUIRE_MESSAGE(failure, id);
+    const Message& m = client.messages()[*failure];
+    CHECK(m.get("Response") == "Failure");
+    CHECK(m.get("Reason") == "0");
+    CHECK(m.get("Channel") == "Local/5551001@sim-customers");  // the dial string
+    CHECK(m.get("Uniqueid") == id);                            // the requested id
+  }
+  // Not a prefix of a live id: dialed as usual.
+  client.request(originate("longer", "5551002", "dialer-wait", "dup-930"));
+  REQUIRE(client.wait_for(
+      [](const Message& m) { return m.is_event("Newchannel") && m.get("Uniqueid") == "dup-930"; }));
+  // No channel ever had a refused id, and Asterisk's log line was written.
+  CHECK(client.count([](const Message& m) {
+    return m.is_event("Newchannel") &&
+           (m.get("Uniqueid") == "dup-9" || m.get("Uniqueid") == "DUP-93");
+  }) == 0);
+  CHECK(
+      sim.wait_for_output("Channel Unique ID 'dup-9' already in use by channel "
+                          "Local/5551000@sim-customers-"));
+  // Synchronous: the reply itself says so.
+  Fields sync = originate("sync", "5551001", "dialer-wait", "dup-9");
+  for (auto& [key, value] : sync)
+    if (key == "Async") value = "false";
+  const Message failed = client.request(sync);
+  CHECK(failed.get("Response") == "Error");
+  CHECK(failed.get("Message") == "Originate failed");
+  CHECK(sim.stop() == 0);
+  CHECK(sim.output().find("id_conflicts=4") != std::string::npos);
+}
+
+TEST_CASE("--id-in-use: a number's next Originates find their ChannelId taken") {
+  SimProcess sim({"--speed", "50", "--id-in-use", "5551001:2"});
+  AmiClient client(sim.port());
+  client.login();
+  for (const char* id : {"a-1", "a-2", "a-3"})
+    client.send(originate(std::string("o-") + id, "5551001", "dialer-wait", id));
+  size_t seen = 0;
+  REQUIRE(client.wait_for([&](const Message& m) {
+    if (m.is_event("OriginateResponse")) ++seen;
+    return seen == 3;
+  }));
+  std::map<std::string, std::string> reason;
+  for (const Message& m : client.messages())
+    if (m.is_event("OriginateResponse")) reason[m.get("ActionID")] = m.get("Reason");
+  CHECK(reason["o-a-1"] == "0");
+  CHECK(reason["o-a-2"] == "0");
+  CHECK(reason["o-a-3"] == "4");
+  CHECK(sim.wait_for_output("Channel Unique ID 'a-2' already in use by channel Local/phantom@"));
+}

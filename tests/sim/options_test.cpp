@@ -42,6 +42,19 @@ TEST_CASE("defaults and every flag") {
   CHECK_FALSE(defaults->restarted);
   CHECK(defaults->astdb_file.empty());
   CHECK_FALSE(defaults->originate_response_first.has_value());
+
+  // Issue 15: the full event mix and the Originate ramp by default.
+  CHECK(defaults->verbose_events);
+  CHECK(defaults->originate_rate == 533);
+  CHECK(defaults->ids_in_use.empty());
+  auto load = parse_options({"--lean-events", "--originate-rate", "0", "--id-in-use", "5551000",
+                             "--id-in-use=5551001:4"});
+  REQUIRE_MESSAGE(load.has_value(), load.error().describe());
+  CHECK_FALSE(load->verbose_events);
+  CHECK(load->originate_rate == 0);
+  REQUIRE(load->ids_in_use.size() == 2);
+  CHECK(load->ids_in_use[0] == std::pair<std::string, int>{"5551000", 1});
+  CHECK(load->ids_in_use[1] == std::pair<std::string, int>{"5551001", 4});
 }
 
 TEST_CASE("bad flags are named") {
@@ -60,12 +73,16 @@ TEST_CASE("bad flags are named") {
   CHECK(message({"--originate-response-first", "2"}) ==
         "--originate-response-first: must be in [0, 1]");
   CHECK(message({"--astdb", ""}) == "--astdb: needs a file name");
+  CHECK(message({"--originate-rate", "-1"}) ==
+        "--originate-rate: must be in [0, 1000000] (0: no limit)");
+  CHECK(message({"--id-in-use", ":3"}) == "--id-in-use: expected NUMBER[:COUNT], got \":3\"");
 }
 
 TEST_CASE("--help documents every flag") {
   const std::string usage = pd::sim::usage_text();
-  for (const char* flag : {"--scenario", "--speed", "--seed", "--listen", "--port",
-                           "--stats-interval", "--verbose-events", "--write-limit-mb",
-                           "--restarted", "--astdb", "--originate-response-first", "--help"})
+  for (const char* flag :
+       {"--scenario", "--speed", "--seed", "--listen", "--port", "--stats-interval",
+        "--verbose-events", "--write-limit-mb", "--restarted", "--astdb",
+        "--originate-response-first", "--lean-events", "--originate-rate", "--id-in-use", "--help"})
     CHECK_MESSAGE(usage.find(flag) != std::string::npos, flag);
 }

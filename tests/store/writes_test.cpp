@@ -106,3 +106,42 @@ TEST_CASE("write: a result row created by the result itself counts its attempt o
   CHECK(attempts_of(*db, (*leads)[1].id) == 0);
   CHECK(db->count("dialer_calls", "ended_at IS NOT NULL") == 2);
 }
+
+// An Originate Asterisk refused before any channel existed (its id in use):
+// the call row goes, the lead stays claimed for the Originate under a new id,
+// or, the retries used up, goes back to the store; attempts never change.
+TEST_CASE("write: a withdrawn attempt leaves no call row and uses no attempt") {
+  auto db = open_scratch_db();
+  if (!db) return;
+  const auto campaign = db->add_campaign("withdrawn");
+  db->add_numbers(campaign, 1);
+  Store store(db->conn(), "engine-w");
+  auto leads = store.claim(campaign, 1, 60s);
+  REQUIRE(leads.has_value());
+  REQUIRE(leads->size() == 1);
+  const Lead lead = (*leads)[0];
+  auto start = start_and_result(lead, "refused-1");
+  std::vector<WriteOp> batch = {start[0], AttemptWithdrawn{"refused-1", lead.id, false}};
+  auto first = store.write(batch);
+  REQUIRE_MESSAGE(first.has_value(), (first ? "" : first.error().describe()));
+  CHECK(first->applied == 2);
+  CHECK(db->count("dialer_calls", "call_id = 'refused-1'") == 0);
+  CHECK(db->count("dialer_numbers", "state = 'reserved' AND claim_owner = 'engine-w'") == 1);
+  // A retried batch (unknown COMMIT outcome) ends the same: the start is
+  // written again and withdrawn again.
+  auto again = store.write(batch);
+  REQUIRE(again.has_value());
+  CHECK(db->count("dialer_calls", "1") == 0);
+  CHECK(db->count("dialer_numbers", "state = 'reserved' AND claim_owner = 'engine-w'") == 1);
+
+  // The same lead under a new id, refused again: this time given back.
+  auto second = start_and_result(lead, "refused-2");
+  std::vector<WriteOp> give_back = {second[0], AttemptWithdrawn{"refused-2", lead.id, true}};
+  REQUIRE(store.write(give_back).has_value());
+  CHECK(db->count("dialer_calls", "1") == 0);
+  CHECK(db->count("dialer_numbers", "state = 'pending' AND claim_owner IS NULL") == 1);
+  CHECK(attempts_of(*db, lead.id) == 0);
+  auto reclaimed = store.claim(campaign, 1, 60s);
+  REQUIRE(reclaimed.has_value());
+  CHECK(reclaimed->size() == 1);
+}

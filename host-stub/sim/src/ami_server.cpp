@@ -21,7 +21,9 @@ AmiServer::AmiServer(asio::io_context& io, const Scenario& scenario, const SimCl
            PbxConfig{.verbose_events = config_.verbose_events,
                      .restarted = config_.restarted,
                      .astdb = config_.astdb,
-                     .originate_response_first = config_.originate_response_first}),
+                     .originate_response_first = config_.originate_response_first,
+                     .originate_rate = config_.originate_rate,
+                     .ids_in_use = config_.ids_in_use}),
       acceptor_(io) {}
 
 AmiServer::~AmiServer() {

@@ -35,10 +35,12 @@ struct ServerConfig {
   SimMs failed_login_pause = 1000;
   // manager.conf authtimeout: a connection that has not logged in is closed (real time).
   std::chrono::milliseconds auth_timeout = std::chrono::seconds(30);
-  bool verbose_events = false;  // see Pbx
-  bool restarted = false;       // see PbxConfig
-  AstDb* astdb = nullptr;       // see PbxConfig; must outlive the server
+  bool verbose_events = true;  // see PbxConfig (false: --lean-events)
+  bool restarted = false;      // see PbxConfig
+  AstDb* astdb = nullptr;      // see PbxConfig; must outlive the server
   std::optional<double> originate_response_first;
+  double originate_rate = 0;                            // see PbxConfig
+  std::vector<std::pair<std::string, int>> ids_in_use;  // see PbxConfig
 };
 
 struct ServerStats {

@@ -1,5 +1,6 @@
 // pbx-sim: a simulated Asterisk PBX speaking AMI over TCP. See --help and
 // ../README.md.
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,13 +31,16 @@ std::string stats_line(const AmiServer& server, const pd::sim::TimerQueue& timer
   char line[512];
   std::snprintf(
       line, sizeof line,
-      "pbx-sim: sim_s=%.1f sessions=%zu originates=%llu refused=%llu answered=%llu "
+      "pbx-sim: sim_s=%.1f sessions=%zu originates=%llu refused=%llu id_conflicts=%llu "
+      "waiting=%llu answered=%llu "
       "busy=%llu noanswer=%llu congestion=%llu failed=%llu machines=%llu "
       "agent_connects=%llu calls=%llu max_calls=%llu channels=%zu timers=%zu "
       "events=%llu actions=%llu dropped=%llu",
       static_cast<double>(clock.now()) / 1000.0, server.session_count(),
       static_cast<unsigned long long>(p.originates),
       static_cast<unsigned long long>(p.originates_refused),
+      static_cast<unsigned long long>(p.id_conflicts),
+      static_cast<unsigned long long>(p.originates_waiting),
       static_cast<unsigned long long>(p.answered), static_cast<unsigned long long>(p.busy),
       static_cast<unsigned long long>(p.noanswer), static_cast<unsigned long long>(p.congestion),
       static_cast<unsigned long long>(p.failed), static_cast<unsigned long long>(p.machines),
@@ -46,6 +50,20 @@ std::string stats_line(const AmiServer& server, const pd::sim::TimerQueue& timer
       timers.pending(), static_cast<unsigned long long>(p.events),
       static_cast<unsigned long long>(s.actions), static_cast<unsigned long long>(s.dropped));
   return line;
+}
+
+// " answer_delay_p50_ms=X answer_delay_p99_ms=Y" in real milliseconds; "" without answers.
+std::string answer_delay_text(std::vector<pd::sim::SimMs> delays, double speed) {
+  if (delays.empty()) return "";
+  std::sort(delays.begin(), delays.end());
+  auto at = [&](double p) {
+    const size_t i = std::min(delays.size() - 1, static_cast<size_t>(p * double(delays.size())));
+    return static_cast<double>(delays[i]) / speed;
+  };
+  char text[96];
+  std::snprintf(text, sizeof text, " answer_delay_p50_ms=%.0f answer_delay_p99_ms=%.0f", at(0.50),
+                at(0.99));
+  return text;
 }
 
 // The periodic --stats-interval line.
@@ -119,6 +137,8 @@ int main(int argc, char** argv) {
   config.restarted = options->restarted;
   config.astdb = astdb ? &*astdb : nullptr;
   config.originate_response_first = options->originate_response_first;
+  config.originate_rate = options->originate_rate;
+  config.ids_in_use = options->ids_in_use;
   AmiServer server(io, *scenario, clock, timers, config);
   if (auto started = server.start(); !started) {
     std::cerr << "pbx-sim: " << started.error().message << "\n";
@@ -149,7 +169,8 @@ int main(int argc, char** argv) {
   std::cerr << "pbx-sim: originates=" << p.originates << " answered=" << p.answered
             << " events=" << p.events << " busy=" << p.busy << " noanswer=" << p.noanswer
             << " congestion=" << p.congestion << " failed=" << p.failed
-            << " max_calls=" << p.max_concurrent_calls << std::endl;
+            << " max_calls=" << p.max_concurrent_calls << " id_conflicts=" << p.id_conflicts
+            << answer_delay_text(server.pbx().answer_delays(), clock.speed()) << std::endl;
   std::cerr << "pbx-sim: " << server.stats().originate_rate.line() << std::endl;
   return 0;
 }

@@ -53,8 +53,12 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       o.help = true;
       continue;
     }
-    if (flag == "--verbose-events") {
+    if (flag == "--verbose-events") {  // the default since the full mix is; kept for scripts
       o.verbose_events = true;
+      continue;
+    }
+    if (flag == "--lean-events") {
+      o.verbose_events = false;
       continue;
     }
     if (flag == "--restarted") {
@@ -64,7 +68,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     const bool takes_value = flag == "--scenario" || flag == "--speed" || flag == "--seed" ||
                              flag == "--listen" || flag == "--port" || flag == "--stats-interval" ||
                              flag == "--write-limit-mb" || flag == "--astdb" ||
-                             flag == "--originate-response-first";
+                             flag == "--originate-response-first" || flag == "--originate-rate" ||
+                             flag == "--id-in-use";
     if (!takes_value) return fail(Error::invalid("unknown flag \"" + args[i] + "\""));
     std::string value;
     if (inline_value) {
@@ -106,6 +111,24 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       if (*p < 0 || *p > 1)
         return fail(Error::invalid("--originate-response-first: must be in [0, 1]"));
       o.originate_response_first = *p;
+    } else if (flag == "--originate-rate") {
+      auto rate = to_double(flag, value);
+      if (!rate) return fail(rate.error());
+      if (*rate < 0 || *rate > 1e6)
+        return fail(Error::invalid("--originate-rate: must be in [0, 1000000] (0: no limit)"));
+      o.originate_rate = *rate;
+    } else if (flag == "--id-in-use") {
+      const size_t colon = value.find(':');
+      const std::string number = value.substr(0, colon);
+      uint64_t count = 1;
+      if (colon != std::string::npos) {
+        auto n = to_uint(flag, value.substr(colon + 1), 1000000);
+        if (!n) return fail(n.error());
+        count = *n;
+      }
+      if (number.empty())
+        return fail(Error::invalid("--id-in-use: expected NUMBER[:COUNT], got \"" + value + "\""));
+      o.ids_in_use.emplace_back(number, static_cast<int>(count));
     } else if (flag == "--write-limit-mb") {
       auto mb = to_uint(flag, value, 4096);
       if (!mb) return fail(mb.error());
@@ -136,8 +159,20 @@ Flags (also --flag=value):
   --port N              port to listen on, host unchanged (0: any free port)
   --stats-interval S    print a one-line stats summary to stderr every S real
                         seconds (default 0: never)
-  --verbose-events      also send VarSet, Newexten, LocalBridge and
-                        DeviceStateChange, as Asterisk does with read=all
+  --lean-events         send only the events a dialer acts on: no VarSet,
+                        Newexten, DeviceStateChange, NewCallerid,
+                        NewConnectedLine, LocalBridge, MusicOnHold* (default:
+                        the full mix of Asterisk 22 with read=all, counted
+                        per call from the real transcripts)
+  --verbose-events      the full mix (the default; kept for old scripts)
+  --originate-rate N    channel set-ups per real second (default 533: a real
+                        Asterisk 22 reached 1,600 live calls in 3 s); the
+                        Originate is answered at once, its channels come at
+                        their turn; 0: no limit
+  --id-in-use NUMBER[:COUNT]
+                        test hook: the next COUNT (default 1) Originates
+                        dialing NUMBER find their ChannelId in use, as if
+                        another client's channel had it (repeatable)
   --write-limit-mb N    unsent bytes a session may pile up before it is dropped
                         (default 64)
   --restarted           start as an Asterisk that has just restarted: scenario

@@ -22,6 +22,7 @@ Pbx::Pbx(const Scenario& scenario, const SimClock& clock, TimerQueue& timers, Pb
       config_(config),
       astdb_(config.astdb ? config.astdb : &own_astdb_),
       rng_(scenario.seed) {
+  for (const auto& [number, count] : config_.ids_in_use) forced_collisions_[number] += count;
   for (const auto& spec : scenario_.queues) {
     auto queue = std::make_unique<Queue>();
     queue->spec = &spec;
@@ -148,7 +149,7 @@ Channel& Pbx::new_channel(Call& call, Leg leg, const std::string& name, const st
   c.created = timers_.base_time();
   call.legs[leg] = id;
   channel_by_name_[c.name] = id;
-  uniqueids_.insert(c.uniqueid);
+  uniqueids_[lower(c.uniqueid)] = id;
   return c;
 }
 
@@ -191,7 +192,7 @@ void Pbx::drop_channel(Call& call, Leg leg) {
   auto it = channels_.find(id);
   if (it != channels_.end()) {
     channel_by_name_.erase(it->second.name);
-    uniqueids_.erase(it->second.uniqueid);
+    uniqueids_.erase(lower(it->second.uniqueid));
     channels_.erase(it);
   }
   call.legs[leg] = 0;
@@ -244,13 +245,17 @@ void Pbx::ev_newchannel(const Channel& c) {
 void Pbx::ev_newstate(Channel& c, ChannelState state) {
   c.state = state;
   emit(event_class::kCall, channel_event("Newstate", c));
+  ev_channel_device_state(c, state == ChannelState::kRinging ? "RINGING"
+                             : state == ChannelState::kBusy  ? "BUSY"
+                                                             : "INUSE");
 }
 
 void Pbx::ev_hangup(Channel& c, int cause) {
   FieldList f = channel_event("Hangup", c);
   f.add_int("Cause", cause).add("Cause-txt", cause_text(cause));
+  hangup_milestones(c, cause);  // the hangup handler runs before the Hangup event
   emit(event_class::kCall, f);
-  hangup_milestones(c, cause);
+  ev_channel_device_state(c, "NOT_INUSE");
 }
 
 void Pbx::ev_hangup_request(const Channel& c, int cause, bool soft) {
@@ -357,11 +362,12 @@ void Pbx::ev_bridge(std::string_view event, const std::string& bridge_id, int ch
 void Pbx::ev_verbose_new_pair(const Call& call, const Channel& one, const Channel& two) {
   if (!verbose_) return;
   for (const Channel* c : {&one, &two}) {
-    for (const auto& [name, value] : call.variables) {
-      FieldList f = channel_event("VarSet", *c, "dialplan,all");
-      f.add("Variable", name).add("Value", value);
-      emit(event_class::kDialplan, f);
-    }
+    for (const auto& [name, value] : call.variables) ev_varset(*c, name, value);
+    FieldList caller_id = channel_event("NewCallerid", *c);
+    caller_id.add("CID-CallingPres", "0 (Presentation Allowed, Not Screened)");
+    emit(event_class::kCall, caller_id);
+    FieldList connected = channel_event("NewConnectedLine", *c);
+    emit(event_class::kCall, connected);
   }
   FieldList f;
   f.add("Event", "LocalBridge").add("Privilege", "call,all");
@@ -392,6 +398,65 @@ void Pbx::ev_newexten(const Channel& c, std::string_view app, std::string_view d
   FieldList f = channel_event("Newexten", c, "dialplan,all");
   f.add("Extension", c.exten).add("Application", app).add("AppData", data);
   emit(event_class::kDialplan, f);
+}
+
+void Pbx::ev_varset(const Channel& c, std::string_view name, std::string_view value) {
+  if (!verbose_) return;
+  FieldList f = channel_event("VarSet", c, "dialplan,all");
+  f.add("Variable", name).add("Value", value);
+  emit(event_class::kDialplan, f);
+}
+
+void Pbx::ev_steps(const Channel& c, std::initializer_list<std::string_view> apps) {
+  if (!verbose_) return;
+  for (std::string_view app : apps) ev_newexten(c, app, "");
+}
+
+// The device of a channel: its name without the "-0000001f;2" sequence.
+void Pbx::ev_channel_device_state(const Channel& c, std::string_view state) {
+  if (!verbose_) return;
+  std::string_view device = c.name;
+  if (const size_t dash = device.rfind('-'); dash != std::string_view::npos && dash > 0)
+    device = device.substr(0, dash);
+  FieldList f;
+  f.add("Event", "DeviceStateChange")
+      .add("Privilege", "call,all")
+      .add("Device", device)
+      .add("State", state);
+  emit(event_class::kCall, f);
+}
+
+void Pbx::ev_queue_vars(const Channel& c, const Queue& queue) {
+  if (!verbose_) return;
+  const auto& spec = *queue.spec;
+  ev_varset(c, "QUEUENAME", spec.name);
+  ev_varset(c, "QUEUEMAX", "0");
+  ev_varset(c, "QUEUESTRATEGY", "rrmemory");
+  ev_varset(c, "QUEUECALLS", std::to_string(queue.callers));
+  ev_varset(c, "QUEUEHOLDTIME", std::to_string(queue.holdtime));
+  ev_varset(c, "QUEUETALKTIME", std::to_string(queue.talktime));
+  ev_varset(c, "QUEUECOMPLETED", std::to_string(queue.completed));
+  ev_varset(c, "QUEUEABANDONED", std::to_string(queue.abandoned));
+  ev_varset(c, "QUEUESRVLEVEL", std::to_string(spec.servicelevel_s));
+  ev_varset(c, "QUEUESRVLEVELPERF", "100.0");
+}
+
+void Pbx::ev_member_vars(const Channel& c, const Member& m) {
+  if (!verbose_) return;
+  ev_varset(c, "MEMBERINTERFACE", m.interface);
+  ev_varset(c, "MEMBERNAME", m.name);
+  ev_varset(c, "MEMBERCALLS", std::to_string(m.calls_taken));
+  ev_varset(c, "MEMBERLASTCALL", std::to_string(m.last_call));
+  ev_varset(c, "MEMBERPENALTY", std::to_string(m.penalty));
+  ev_varset(c, "MEMBERDYNAMIC", m.dynamic ? "1" : "0");
+  ev_varset(c, "MEMBERREALTIME", "0");
+}
+
+void Pbx::ev_moh(std::string_view event, const Channel& c) {
+  if (!verbose_) return;
+  FieldList f = channel_event(event, c);
+  if (event == "MusicOnHoldStart") f.add("Class", "default");
+  emit(event_class::kCall, f);
 }
 
 void Pbx::ev_device_state(const Agent& agent) {

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,14 @@
 namespace pd::sim {
 
 using SessionId = uint64_t;
+
+// ASCII lower case (Asterisk compares Uniqueids with strncasecmp).
+inline std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  return out;
+}
 
 // Asterisk's event classes (EVENT_FLAG_*), for the per-session event mask.
 namespace event_class {
@@ -58,7 +67,10 @@ class PbxOutput {
 };
 
 struct PbxConfig {
-  bool verbose_events = false;  // also VarSet, Newexten, LocalBridge, DeviceStateChange
+  // The full event mix of Asterisk with read=all (VarSet, Newexten,
+  // DeviceStateChange, NewCallerid, NewConnectedLine, LocalBridge...); false:
+  // the lean mix (--lean-events), only the events a dialer acts on.
+  bool verbose_events = true;
   // Start as an Asterisk that has just restarted: scenario agents marked
   // "dynamic" are not in their queues.
   bool restarted = false;
@@ -66,11 +78,18 @@ struct PbxConfig {
   AstDb* astdb = nullptr;
   // Overrides every unallocated rule's originate_response_first.
   std::optional<double> originate_response_first;
+  // Channel set-ups per wall-clock second (the Originate ramp); 0: no limit.
+  double originate_rate = 0;
+  // Test hook (--id-in-use): number -> how many of its next Originates find
+  // their ChannelId in use, as if another client's channel had it.
+  std::vector<std::pair<std::string, int>> ids_in_use;
 };
 
 struct PbxStats {
   uint64_t originates = 0;          // Originate actions accepted
   uint64_t originates_refused = 0;  // answered with Response: Error at once
+  uint64_t id_conflicts = 0;        // ChannelId in use (prefix of a live Uniqueid): failed
+  uint64_t originates_waiting = 0;  // accepted, channels not set up yet (the ramp)
   uint64_t answered = 0;            // Reason 4
   uint64_t busy = 0;                // Reason 5
   uint64_t noanswer = 0;            // Reason 3
@@ -111,6 +130,10 @@ class Pbx {
   const SimClock& clock() const { return clock_; }
   size_t live_channels() const { return channels_.size(); }
   const AstDb& astdb() const { return *astdb_; }
+  // Time from an Originate's arrival to its first leg's answer (simulated
+  // ms), one sample per answered call, the first kMaxAnswerSamples only.
+  static constexpr size_t kMaxAnswerSamples = 1'000'000;
+  const std::vector<SimMs>& answer_delays() const { return answer_delays_; }
 
  private:
   // A: the Originate's Local pair; B: a queue agent's; C: the customer's,
@@ -183,8 +206,11 @@ class Pbx {
     bool amd_machine = false;
     std::string amd_cause;
     SimMs dest_talk_left = 0;
-    std::string amd_status;    // MACHINE, HUMAN, NOTSURE
-    std::string pd_callid;     // the Originate's __PD_CALLID: AstDB milestones
+    std::string amd_status;  // MACHINE, HUMAN, NOTSURE
+    std::string pd_callid;   // the Originate's __PD_CALLID: AstDB milestones
+    SimMs received_at = 0;   // when the Originate action arrived
+    std::string channel_id;  // the Originate's ChannelId / OtherChannelId
+    std::string other_id;
     std::string pending_uid1;  // ids of channels not created yet (response first)
     std::string pending_uid2;
     Leg dtmf_leg = kA1;  // where a pressed key is received
@@ -198,6 +224,10 @@ class Pbx {
 
   // --- actions (pbx_actions.cpp) ---
   ActionResult originate(SessionId session, const ActionView& a);
+  void launch_originate(Call& call);
+  void launch_originate_later(Call& call);
+  const Channel* id_conflict(std::string_view requested) const;
+  bool take_forced_collision(const Call& call);
   void hangup_action(SessionId session, const ActionView& a);
   void user_event_action(SessionId session, const ActionView& a);
   void command_action(SessionId session, const ActionView& a);
@@ -334,6 +364,15 @@ class Pbx {
   void ev_verbose_new_pair(const Call& call, const Channel& one, const Channel& two);
   void ev_newexten(const Channel& c, std::string_view app, std::string_view data);
   void ev_device_state(const Agent& agent);
+  // The read=all companions (only with the full mix): a dialplan variable,
+  // dialplan steps, a Local channel's device state, caller-id updates, the
+  // queue's variables, music on hold.
+  void ev_varset(const Channel& c, std::string_view name, std::string_view value);
+  void ev_steps(const Channel& c, std::initializer_list<std::string_view> apps);
+  void ev_channel_device_state(const Channel& c, std::string_view state);
+  void ev_queue_vars(const Channel& c, const Queue& queue);
+  void ev_member_vars(const Channel& c, const Member& m);
+  void ev_moh(std::string_view event, const Channel& c);
   void ev_context_user_event(const ContextSpec& spec, const Channel& c);
   void set_callerid(Call& call, Channel& c);
 
@@ -352,7 +391,12 @@ class Pbx {
   std::unordered_map<uint64_t, Call> calls_;
   std::unordered_map<uint64_t, Channel> channels_;
   std::unordered_map<std::string, uint64_t> channel_by_name_;
-  std::unordered_set<std::string> uniqueids_;  // of live channels: ChannelId must be new
+  // Live channels by lower-case Uniqueid, sorted: a requested ChannelId is
+  // checked against them by prefix, as Asterisk does.
+  std::map<std::string, uint64_t, std::less<>> uniqueids_;
+  std::unordered_map<std::string, int> forced_collisions_;  // --id-in-use
+  double next_originate_slot_ = 0;                          // the ramp, simulated ms
+  std::vector<SimMs> answer_delays_;                        // bounded: kMaxAnswerSamples
   std::vector<std::unique_ptr<Queue>> queues_;
   std::unordered_map<std::string, std::unique_ptr<Agent>> agents_;  // by device
   // Members removed by QueueRemove: a call may still point at one, so they live

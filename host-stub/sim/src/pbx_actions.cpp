@@ -68,9 +68,8 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
   const std::string_view other_id = a.get("OtherChannelId");
   if (channel_id.size() > kMaxUniqueid || other_id.size() > kMaxUniqueid)
     return refuse("Uniqueid length exceeds maximum of 149");
-  if ((!channel_id.empty() && uniqueids_.count(std::string(channel_id))) ||
-      (!other_id.empty() && uniqueids_.count(std::string(other_id))))
-    return refuse("Uniqueid already in use");
+  // A ChannelId in use is not refused here: Asterisk finds the conflict when
+  // it allocates the channel (launch_originate).
 
   const std::string_view app = a.get("Application");
   std::string context(a.get("Context")), exten(a.get("Exten"));
@@ -88,6 +87,7 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
   call.session = session;
   call.action_id = std::string(a.action_id());
   call.async = ast_true(a.get("Async"));
+  call.received_at = timers_.base_time();
   call.rng = rng_.split();
   call.dial_string = std::string(channel);
   call.use_app = !app.empty();
@@ -122,6 +122,98 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
   stats_.max_concurrent_calls = std::max(stats_.max_concurrent_calls, stats_.current_calls);
   if (call.async) respond(session, a, "Success", "Originate successfully queued");
   const bool async = call.async;
+  call.channel_id = std::string(channel_id);
+  call.other_id = std::string(other_id);
+
+  // The Originate ramp: a real Asterisk sets up at most so many channels a
+  // second (--originate-rate); the action is answered at once, its channels
+  // come when their turn does.
+  // A burst of a tenth of a second's worth goes at once (GCRA: each set-up
+  // is due `interval` after the previous one, `burst` of them may be early).
+  SimMs delay = 0;
+  if (config_.originate_rate > 0) {
+    const double now = static_cast<double>(timers_.base_time());
+    const double interval = 1000.0 * clock_.speed() / config_.originate_rate;
+    const double burst = std::max(1.0, config_.originate_rate / 10.0);
+    const double due = std::max(now, next_originate_slot_);
+    next_originate_slot_ = due + interval;
+    delay = static_cast<SimMs>(std::max(0.0, due - (burst - 1.0) * interval - now));
+  }
+  if (delay > 0) {
+    ++stats_.originates_waiting;
+    at(call, kFirstSlot, delay, &Pbx::launch_originate_later);
+  } else {
+    launch_originate(call);  // may erase `call`
+  }
+  return async ? ActionResult::kDone : ActionResult::kDeferred;
+}
+
+void Pbx::launch_originate_later(Call& call) {
+  --stats_.originates_waiting;
+  launch_originate(call);
+}
+
+// Asterisk 22's id check (main/channel.c, main/channelstorage_ao2_legacy.c
+// by_uniqueid_cb): a requested id conflicts with a live channel whose
+// Uniqueid *starts with* it, compared without case. Null: no conflict.
+const Channel* Pbx::id_conflict(std::string_view requested) const {
+  if (requested.empty()) return nullptr;
+  const std::string key = lower(requested);
+  auto it = uniqueids_.lower_bound(key);
+  if (it == uniqueids_.end() || !it->first.starts_with(key)) return nullptr;
+  auto c = channels_.find(it->second);
+  return c == channels_.end() ? nullptr : &c->second;
+}
+
+// --id-in-use NUMBER:COUNT: the next COUNT Originates dialing NUMBER find
+// their ChannelId in use.
+bool Pbx::take_forced_collision(const Call& call) {
+  if (forced_collisions_.empty()) return false;
+  std::string_view target = call.dial_string;
+  if (const size_t slash = target.find('/'); slash != std::string_view::npos)
+    target.remove_prefix(slash + 1);
+  target = target.substr(0, target.find('@'));
+  auto it = forced_collisions_.find(std::string(target));
+  if (it == forced_collisions_.end() || it->second <= 0) return false;
+  --it->second;
+  return true;
+}
+
+// The channel allocation of an Originate, at its turn.
+void Pbx::launch_originate(Call& call) {
+  const bool async = call.async;
+  const std::string_view channel = call.dial_string;
+  const size_t slash = channel.find('/');
+  const std::string_view channel_id = call.channel_id;
+  const std::string_view other_id = call.other_id;
+
+  // A requested id in use: the channel is never allocated. Asterisk logs
+  // "Channel Unique ID 'X' already in use by channel <name>(<ptr>)" and the
+  // Originate fails as for any channel it could not create (manager.c
+  // fast_originate): OriginateResponse Failure, Reason 0, Channel = the dial
+  // string, Uniqueid = the requested id; synchronous: "Originate failed".
+  const Channel* conflict = id_conflict(channel_id);
+  std::string_view conflicting_id = channel_id;
+  if (!conflict) {
+    conflict = id_conflict(other_id);
+    conflicting_id = other_id;
+  }
+  std::string phantom;
+  if (!conflict && !channel_id.empty() && take_forced_collision(call)) {
+    // --id-in-use: as if another client's channel "<id>7;2" were up.
+    phantom = "Local/phantom@elsewhere-00000000;2";
+    conflicting_id = channel_id;
+  }
+  if (conflict || !phantom.empty()) {
+    ++stats_.id_conflicts;
+    std::cerr << "pbx-sim: ERROR: Channel Unique ID '" << conflicting_id
+              << "' already in use by channel " << (conflict ? conflict->name : phantom) << "(0x"
+              << std::hex << (conflict ? conflict->id : 0) << std::dec << ")\n";
+    call.pending_uid1 = std::string(channel_id);
+    report_originate(call, false, 0);
+    finish_call(call);  // erases `call`
+    return;
+  }
 
   const std::string_view tech = channel.substr(0, slash);
   std::string_view target = channel.substr(slash + 1);
@@ -129,7 +221,7 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
     // Trace 14: a technology this PBX has not loaded.
     report_originate(call, false, 0);
     finish_call(call);  // erases `call`
-    return async ? ActionResult::kDone : ActionResult::kDeferred;
+    return;
   }
   if (const size_t options = target.find('/'); options != std::string_view::npos)
     target = target.substr(0, options);
@@ -154,7 +246,7 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
                           : channel_id.empty() ? next_uniqueid()
                                                : call.pending_uid1 + ";2";
       at(call, kFirstSlot, rule.after.draw(call.rng), &Pbx::unallocated_response_first);
-      return ActionResult::kDone;
+      return;
     }
   }
   // Trace 14: a synchronous Originate into a missing context is answered
@@ -169,12 +261,11 @@ ActionResult Pbx::originate(SessionId session, const ActionView& a) {
     if (async) report_originate(call, false, 0);
     ev_hangup(*a1, 0);
     finish_call(call);  // erases `call`
-    return async ? ActionResult::kDone : ActionResult::kDeferred;
+    return;
   }
   ev_dial("DialBegin", nullptr, *a1, "DialString", target);
   ev_newexten(*a2, "NoOp", "");
   start_first_party(call);
-  return async ? ActionResult::kDone : ActionResult::kDeferred;
 }
 
 // The Originate's own Local pair (;1 the call id unless Asterisk names it),
@@ -188,6 +279,7 @@ std::pair<Channel*, Channel*> Pbx::open_first_pair(Call& call, std::string uid1,
   ev_newchannel(*a2);
   set_callerid(call, *a1);
   set_callerid(call, *a2);
+  ev_steps(*a1, {"AppDial2"});
   ev_verbose_new_pair(call, *a1, *a2);
   return {a1, a2};
 }

@@ -104,6 +104,15 @@ void Pbx::db_del_tree(SessionId session, const ActionView& a) {
 
 void Pbx::milestone(const Call& call, std::string_view name, std::string_view value) {
   if (call.pd_callid.empty()) return;
+  // The helper dialplan writes it with Set(DB(paneldialer/<id>/<name>)=...):
+  // one Newexten on ;1 in the full event mix.
+  if (verbose_ && call.legs[kA1] != 0) {
+    if (auto c = channels_.find(call.legs[kA1]); c != channels_.end()) {
+      ev_newexten(c->second, "Set",
+                  "DB(" + std::string(kFamily) + "/" + call.pd_callid + "/" + std::string(name) +
+                      ")=" + std::string(value));
+    }
+  }
   if (auto s = astdb_->put(kFamily, call.pd_callid + "/" + std::string(name), value); !s)
     std::cerr << "pbx-sim: AstDB milestone not saved: " << s.error().describe() << "\n";
 }

@@ -123,6 +123,13 @@ void Pbx::start_first_party(Call& call) {
     case ContextType::kCustomers: {
       const NumberRule& rule = scenario_.rule_for(spec, call.first_exten);
       call.first_rule = &rule;
+      if (verbose_) {  // the rig's [sim-customers]: Set(SIM_OUTCOME=...), Goto(d<N>)
+        Channel& a2 = chan(call, kA2);
+        ev_steps(a2, {"Set"});
+        ev_varset(a2, "SIM_OUTCOME", call.first_exten.substr(call.first_exten.size() - 1));
+        ev_steps(a2, {"Goto"});
+        if (rule.outcome == Outcome::kAnswer) ev_steps(a2, {"Goto"});
+      }
       switch (rule.outcome) {
         case Outcome::kAnswer:
         case Outcome::kDtmf:
@@ -177,6 +184,7 @@ void Pbx::start_first_party(Call& call) {
 
 void Pbx::first_ringing(Call& call) {
   Channel& a1 = chan(call, kA1);
+  if (call.first->type == ContextType::kCustomers) ev_steps(chan(call, kA2), {"Ringing", "Wait"});
   ev_newstate(a1, ChannelState::kRinging);
   ev_dial("DialState", nullptr, a1, "DialStatus", "RINGING");
 }
@@ -209,6 +217,20 @@ void Pbx::first_answer(Call& call) {
       break;
   }
   a2.priority = steps.answer;
+  if (call.first->type == ContextType::kCustomers) {
+    ev_steps(a2, {"Answer"});
+    switch (call.first_rule->outcome) {
+      case Outcome::kDtmf:
+        ev_steps(a2, {"Wait", "SendDTMF", "Wait"});
+        break;
+      case Outcome::kMachine:
+        ev_steps(a2, {"Playback"});
+        break;
+      default:
+        ev_steps(a2, {"Wait"});
+        break;
+    }
+  }
   a2.app = "Wait";
   a2.app_data = seconds_text(talk);
   ev_newstate(a2, ChannelState::kUp);
@@ -216,6 +238,8 @@ void Pbx::first_answer(Call& call) {
   a2.priority = steps.talk;
   call.first_hangup_priority = steps.hangup;
   call.answered = true;
+  if (answer_delays_.size() < kMaxAnswerSamples)
+    answer_delays_.push_back(timers_.base_time() - call.received_at);
   // Remote first: the customer answered and ;1 enters the -dest helper. In
   // local first and preview the customer is the destination's own dial.
   if (!call.use_app && call.dest && call.dest->type != ContextType::kCustomers)
@@ -241,7 +265,10 @@ void Pbx::first_answer(Call& call) {
 
 void Pbx::first_done(Call& call) {
   // The first party hangs up itself: its dialplan reached Hangup().
-  if (Channel* a2 = chan_if(call, kA2)) a2->priority = call.first_hangup_priority;
+  if (Channel* a2 = chan_if(call, kA2)) {
+    a2->priority = call.first_hangup_priority;
+    if (call.first->type == ContextType::kCustomers) ev_steps(*a2, {"Hangup"});
+  }
   end_call(call, Party::kFirst, call.first_end_cause);
 }
 
@@ -251,6 +278,7 @@ void Pbx::first_busy(Call& call) {
   Channel& a2 = chan(call, kA2);
   Channel& a1 = chan(call, kA1);
   a2.priority = customer_priority(Outcome::kBusy);
+  ev_steps(a2, {"Busy"});
   report_originate(call, false, 5);
   ev_newstate(a2, ChannelState::kBusy);
   ev_dial("DialEnd", nullptr, a1, "DialStatus", "BUSY");
@@ -267,6 +295,7 @@ void Pbx::first_congestion(Call& call) {
   Channel& a2 = chan(call, kA2);
   Channel& a1 = chan(call, kA1);
   a2.priority = customer_priority(Outcome::kCongestion);
+  ev_steps(a2, {"Congestion"});
   ev_newstate(a2, ChannelState::kBusy);
   ev_dial("DialEnd", nullptr, a1, "DialStatus", "CONGESTION");
   ev_hangup_request(a2, 0, false);
@@ -283,6 +312,7 @@ void Pbx::first_unallocated(Call& call) {
   Channel& a2 = chan(call, kA2);
   Channel& a1 = chan(call, kA1);
   a2.priority = customer_priority(Outcome::kUnallocated);
+  ev_steps(a2, {"Hangup"});
   ev_hangup_request(a2, 16, true);
   ev_hangup_request(a1, 1, false);
   ev_hangup(a2, 1);
@@ -440,6 +470,9 @@ void Pbx::start_dest_behaviour(Call& call, const ContextSpec& spec) {
           break;
       }
       a1.app_data = "1";
+      ev_steps(a1, {"NoOp", "Set", "Goto"});
+      if (rule.outcome == Outcome::kAnswer) ev_steps(a1, {"Goto"});
+      ev_steps(a1, {"Ringing"});
       ev_newexten(a1, a1.app, a1.app_data);
       break;
     }
@@ -448,6 +481,7 @@ void Pbx::start_dest_behaviour(Call& call, const ContextSpec& spec) {
 
 void Pbx::dest_customer_answered(Call& call) {
   const NumberRule& rule = *call.dest_rule;
+  ev_steps(chan(call, kA1), {"Answer", "Wait"});
   milestone_now(call, "answered");
   const SimMs talk = rule.talk.draw(call.rng);
   chan(call, kA1).app_data = seconds_text(talk);
@@ -464,11 +498,13 @@ void Pbx::dest_customer_answered(Call& call) {
 }
 
 void Pbx::dest_done(Call& call) {
+  if (call.dest_rule) ev_steps(chan(call, kA1), {"Hangup"});
   end_call(call, Party::kDest, call.dest_end_cause);
 }
 
 void Pbx::begin_amd(Call& call, const ContextSpec& spec, bool machine, const NumberRule* rule) {
   Channel& a1 = chan(call, kA1);
+  ev_steps(a1, {"Answer"});
   a1.app = "AMD";
   a1.app_data = "";
   ev_newexten(a1, a1.app, a1.app_data);
@@ -501,6 +537,9 @@ void Pbx::begin_amd(Call& call, const ContextSpec& spec, bool machine, const Num
 void Pbx::amd_done(Call& call) {
   const ContextSpec& spec = *call.amd_spec;
   Channel& a1 = chan(call, kA1);
+  ev_varset(a1, "AMDSTATUS", call.amd_status);
+  ev_varset(a1, "AMDCAUSE", call.amd_cause);
+  ev_steps(a1, {"UserEvent"});
   a1.priority += 1;
   FieldList f = channel_event("UserEvent", a1, "user,all");
   f.add("UserEvent", spec.amd_event).add("Status", call.amd_status).add("Cause", call.amd_cause);
@@ -512,6 +551,8 @@ void Pbx::amd_done(Call& call) {
     ++stats_.machines;
     if (spec.amd_destination.empty()) {
       a1.priority += 2;  // past the GotoIf() to the Hangup() of [dialer-amd]
+      ev_steps(a1, {"GotoIf", "Hangup"});
+      if (Channel* a2 = chan_if(call, kA2)) ev_varset(*a2, "PLAYBACKSTATUS", "SUCCESS");
       end_call(call, Party::kDest, 16);
       return;
     }
@@ -621,6 +662,14 @@ void Pbx::end_bridged(Call& call, Party who, int cause) {
     member.last_call = epoch_now();
     agent_free(*member.agent);
   };
+  if (verbose_) {  // Queue() returns: its variables set again on the caller
+    ev_varset(Q, "BRIDGEPEER", "");
+    ev_varset(B1, "BRIDGEPEER", "");
+    ev_queue_vars(Q, *seat.queue);
+    for (const char* name : {"ANSWEREDTIME", "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS"})
+      ev_varset(Q, name, "0");
+    ev_queue_vars(Q, *seat.queue);
+  }
   auto agent_tail = [&] {
     ev_bridge("BridgeLeave", call.bridge_id, 0, &B1);
     ev_bridge("BridgeDestroy", call.bridge_id, 0, nullptr);

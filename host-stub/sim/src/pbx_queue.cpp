@@ -116,7 +116,11 @@ void Pbx::join_queue(Call& call, Leg caller, Queue& queue, SimMs wait_timeout) {
   c.app = "Queue";
   c.app_data = queue.spec->name + ",,,," + std::to_string(wait_timeout / 1000);
   ev_newexten(c, c.app, c.app_data);
+  for (const char* name : {"ANSWEREDTIME", "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS",
+                           "QUEUEWAIT", "QUEUEWAIT_MS"})
+    ev_varset(c, name, "");
   ev_queue_caller("QueueCallerJoin", call, seat.original_position);
+  ev_moh("MusicOnHoldStart", c);
   queue.waiting.emplace(seat.ticket, call.id);
   at(call, kQueueSlot, wait_timeout, &Pbx::queue_wait_timeout);
   dispatch(queue);
@@ -145,6 +149,12 @@ void Pbx::leave_queue(Call& call, bool abandoned) {
     ev_queue_caller("QueueCallerAbandon", call, position);
   }
   ev_queue_caller("QueueCallerLeave", call, position);
+  if (!abandoned && call.seat.queue) {
+    Channel& c = chan(call, call.seat.caller);
+    ev_varset(c, "QUEUEPOSITION", std::to_string(position));
+    ev_varset(c, "QUEUEWAIT", "0");
+    ev_varset(c, "QUEUEWAIT_MS", "0");
+  }
   if (call.seat.state != SeatState::kBridged) call.seat.state = SeatState::kNone;
 }
 
@@ -234,7 +244,12 @@ void Pbx::ring_member(Call& call, Member& member) {
   ev_newchannel(*b2);
   set_callerid(call, *b1);
   set_callerid(call, *b2);
+  ev_steps(*b1, {"AppQueue"});
+  ev_varset(*b1, "DIALEDPEERNUMBER", member.interface);
+  ev_varset(*b2, "DIALEDPEERNUMBER", member.interface);
   ev_verbose_new_pair(call, *b1, *b2);
+  ev_steps(*b2, {"NoOp", "Ringing", "Wait"});
+  ev_steps(*b1, {"AppQueue"});
   Channel& caller = chan(call, seat.caller);
   // The member's ;1 is dialed as "s" once the queue owns it; DialBegin still
   // shows the extension and no connected line, as Asterisk does.
@@ -271,7 +286,19 @@ void Pbx::agent_answer(Call& call) {
   ev_newstate(b2, ChannelState::kUp);
   ev_newstate(b1, ChannelState::kUp);
   b2.priority = 5;  // [sim-agents] talks in the Wait() after Answer()
+  ev_steps(b2, {"Answer"});
   ev_dial("DialEnd", &caller, b1, "DialStatus", "ANSWER");
+  ev_moh("MusicOnHoldStop", caller);
+  if (verbose_) {
+    ev_member_vars(caller, member);
+    ev_member_vars(b1, member);
+    for (const Channel* c : {&caller, &b1}) {
+      ev_varset(*c, "QEHOLDTIME", std::to_string((now - seat.joined_at + 500) / 1000));
+      ev_varset(*c, "QEORIGINALPOS", std::to_string(seat.original_position));
+    }
+    ev_queue_vars(caller, queue);
+    ev_queue_vars(b1, queue);
+  }
   seat.state = SeatState::kBridged;  // before leave_queue: the seat stays ours
   leave_queue(call, false);
   seat.connected_at = now;
@@ -303,6 +330,9 @@ void Pbx::agent_answer(Call& call) {
   caller.bridge_id = call.bridge_id;
   ev_bridge("BridgeEnter", call.bridge_id, 1, &b1);
   ev_bridge("BridgeEnter", call.bridge_id, 2, &caller);
+  ev_varset(b1, "BRIDGEPEER", caller.name);
+  ev_varset(caller, "BRIDGEPEER", b1.name);
+  ev_steps(b2, {"Wait"});
   at(call, kAgentSlot, talk, &Pbx::agent_done);
   if (seat.caller == kA2) enter_destination(call);
 }

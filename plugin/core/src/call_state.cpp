@@ -623,9 +623,16 @@ CallChanges CallState::end(EpochMs now) {
   r.dtmf = dtmf_;
   r.amd_status = amd_status_;
   r.originate_reason = originate_reason_;
-  r.hangup_cause = customer_cause_ >= 0 ? customer_cause_ : primary_cause_;
+  // 0 ("not defined") never hides a real cause, whichever channel had it:
+  // a Local half hung up by its partner can report 0 while the partner (or
+  // the customer's other half) reports 16 (issue 15, item 4).
+  r.hangup_cause = customer_cause_ > 0    ? customer_cause_
+                   : primary_cause_ > 0   ? primary_cause_
+                   : customer_cause_ >= 0 ? customer_cause_
+                                          : primary_cause_;
   r.error = error_;
   r.originate_refused = rejected_;
+  r.channels_seen = channels_seen_;
   r.answered_ms =
       answered && !r.unknown ? (answered_ms_ != 0 ? answered_ms_ : local_leg_answered_ms_) : 0;
   r.ended_ms = now;

@@ -143,6 +143,29 @@ class Writer {
     return {};
   }
 
+  pd::Status operator()(const AttemptWithdrawn& w) {
+    auto deleted = conn_.execute("DELETE FROM dialer_calls WHERE call_id = ? AND ended_at IS NULL",
+                                 {w.call_id});
+    if (!deleted) return pd::fail(deleted.error());
+    if (*deleted == 0) {  // written before (a retried batch), or never started
+      ++report_.duplicates;
+      return {};
+    }
+    auto lead = w.give_back
+                    ? conn_.execute(
+                          "UPDATE dialer_numbers SET state = IF(attempts > 0, 'retry', 'pending'),"
+                          " claim_owner = NULL, claim_expires_at = NULL"
+                          " WHERE id = ? AND claim_owner = ? AND state IN ('reserved','dialing')",
+                          {w.number_id, instance_})
+                    : conn_.execute(
+                          "UPDATE dialer_numbers SET state = 'reserved'"
+                          " WHERE id = ? AND claim_owner = ? AND state = 'dialing'",
+                          {w.number_id, instance_});
+    if (!lead) return pd::fail(lead.error());
+    ++(*lead ? report_.applied : report_.stale);
+    return {};
+  }
+
   pd::Status operator()(const AgentTag& t) {
     auto call = conn_.execute("UPDATE dialer_calls SET agent_disposition = ? WHERE call_id = ?",
                               {t.disposition, t.call_id});

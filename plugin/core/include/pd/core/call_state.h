@@ -189,13 +189,16 @@ struct CallResult {
   bool unknown = false;            // ended by end_unknown(): whether it was answered is not known
   bool recovered = false;          // its end came from milestones, not from events
   bool originate_refused = false;  // Response: Error to the Originate: no channel ever existed
+  bool channels_seen = false;      // a channel of the call was seen alive (Newchannel...)
   std::string agent;               // MemberName, else Interface; empty without AgentConnect
   std::string agent_interface;
   std::string dtmf;           // valid digits received, in order
   std::string amd_status;     // PanelDialerAMD Status as sent, if any
   int originate_reason = -1;  // -1: no OriginateResponse
-  int hangup_cause = -1;      // the customer channel's cause when known, else the call's
-  std::string error;          // why the Originate was refused, or why the call was lost
+  // The customer channel's cause when known and not 0, else the call id
+  // channel's when not 0, else 0 if a channel said so; -1: no Hangup seen.
+  int hangup_cause = -1;
+  std::string error;  // why the Originate was refused, or why the call was lost
   EpochMs created_ms = 0;
   EpochMs answered_ms = 0;  // 0: never answered
   EpochMs ended_ms = 0;

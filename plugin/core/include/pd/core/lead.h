@@ -23,6 +23,9 @@ struct Lead {
   std::string caller_id;  // empty: the campaign's
   std::string variables;  // "a=1|b=2"
   int attempts = 0;       // calls that reached the network before this claim
+  // Originates of this claim refused before any channel existed (an id in
+  // use, pd/core/originate_refusal.h) and retried under a new id.
+  int id_retries = 0;
   // The lead's own time zone (dialer_numbers.time_zone); empty: the
   // campaign's. When set, the campaign's hours apply in this zone too.
   std::string time_zone;

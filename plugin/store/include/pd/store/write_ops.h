@@ -10,6 +10,14 @@
 //                  then updates the lead (state, attempts + 1 when the
 //                  attempt counts, next_try_at…): the end of a call is
 //                  applied exactly once, and so is its attempt.
+//   AttemptWithdrawn  an Originate the PBX refused before any channel
+//                  existed (its id in use, pd/core/originate_refusal.h): the
+//                  call row is deleted (it was never a call) if it has not
+//                  ended; the lead moves dialing -> reserved (the engine
+//                  originates it again under a new id) or, with `give_back`,
+//                  back to pending/retry with its claim dropped, attempts
+//                  untouched either way. A retried batch ends the same
+//                  (its start is written and withdrawn again).
 //   PendingPrompt  INSERT IGNORE of the agent's prompt (unique agent + call).
 //   AgentTag       sets the agent's disposition (a plain overwrite) and
 //                  deletes the agent's prompt for the call, in the same
@@ -86,6 +94,14 @@ struct AttemptResult {
   bool counts_attempt = true;
 };
 
+struct AttemptWithdrawn {
+  std::string call_id;  // the refused Originate's id
+  std::uint64_t number_id = 0;
+  // false: the lead stays claimed (reserved) for an Originate under a new id;
+  // true: it goes back to the store (pending, or retry when it has attempts).
+  bool give_back = false;
+};
+
 // A callback the agent scheduled with a callback disposition (migration 0015;
 // pd::core::plan_callback checked the time).
 struct ScheduledCallback {
@@ -120,8 +136,8 @@ struct AgentPeriod {
 };
 
 // PendingPrompt and InboundTag: pd/store/records.h.
-using WriteOp = std::variant<AttemptStart, AttemptAnswer, AttemptResult, AgentTag, PendingPrompt,
-                             InboundTag, AgentPeriod>;
+using WriteOp = std::variant<AttemptStart, AttemptAnswer, AttemptResult, AttemptWithdrawn, AgentTag,
+                             PendingPrompt, InboundTag, AgentPeriod>;
 
 // What one written batch did.
 struct WriteReport {
