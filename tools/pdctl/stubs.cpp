@@ -1,8 +1,5 @@
 #include "cli.h"
 namespace pdctl {
-Group numbers_group() {
-  return {"numbers", "todo", {}};
-}
 Group stats_group() {
   return {"stats", "todo", {}};
 }
