@@ -137,6 +137,47 @@ std::string check_plain(std::string_view text, std::string_view label, std::size
 // A time zone name the engine can load (is_time_zone_name + the zone file).
 pd::Status check_time_zone(std::string_view label, std::string_view zone);
 
+// A group or disposition name as the admin pages accept it
+// ([\p{L}\p{N} _.-]{1,80}): ASCII letters, digits, space, _ . - and any
+// other (non-ASCII) letter of valid UTF-8. Returns the reason or "".
+std::string check_label_name(std::string_view text, std::string_view label);
+
+// Contact lines of a CSV file (numbers file, groups import): the admin
+// import's format (admin-php/lib/csv_import.php) and rules.
+struct ContactLine {
+  std::size_t line = 0;
+  std::string group;
+  std::string name, number, caller_id, variables;
+  std::optional<std::string> time_zone;
+};
+struct BadLine {
+  std::size_t line = 0;
+  std::string reason;
+};
+struct ContactFile {
+  std::vector<ContactLine> good;
+  std::size_t lines = 0;  // data lines read (blank lines and the header not counted)
+  std::size_t bad = 0;
+  std::vector<BadLine> bad_lines;  // the first kMaxBadLinesListed
+};
+inline constexpr std::size_t kMaxBadLinesListed = 1000;
+// At most this many lines a file (all of it is held in memory while checked).
+inline constexpr std::size_t kMaxFileLines = 2'000'000;
+// Reads PATH ("-": stdin) as lines (CR LF or LF, a UTF-8 BOM dropped).
+pd::Result<std::vector<std::string>> read_lines(const std::string& path);
+// `columns`: the order without a header ("group", "name", "number",
+// "callerid", "variables", "time_zone"). A first line naming the columns
+// (holding every `required` one and no phone number) sets the order; a
+// header naming an unknown column or one twice is an Error (nothing read).
+pd::Result<ContactFile> parse_contact_lines(const std::vector<std::string>& lines,
+                                            std::vector<std::string> columns,
+                                            const std::vector<std::string>& required);
+// Checks one contact's fields as pd_check_contact (group when `with_group`);
+// the reason names the field, or "" (then `c` holds the clean values).
+std::string check_contact(ContactLine& c, bool with_group);
+// Prints bad lines to stderr ("pdctl: line N: reason") and adds them to `v`.
+void report_bad_lines(const ContactFile& file, Json::Value& v);
+
 // Every command group.
 Group campaign_group();
 Group numbers_group();

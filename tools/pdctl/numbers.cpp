@@ -27,13 +27,8 @@ namespace {
 using pd::store::Connection;
 using pd::store::NewNumber;
 
-// A file holds at most this many lines (all of it is held in memory while it
-// is checked; the admin's import stops at 64 MB). Split bigger files.
-constexpr std::size_t kMaxFileLines = 2'000'000;
 // Lines checked, looked up on the do-not-call list and inserted at a time.
 constexpr std::size_t kChunkLines = 10'000;
-// Bad lines listed (stderr and --json); the count covers them all.
-constexpr std::size_t kMaxBadLinesListed = 1000;
 // Rows a recycle UPDATE or a truncate DELETE takes at a time (each its own
 // short transaction, so the engine's claims wait at most for one chunk).
 constexpr int kRecycleChunk = 1000;
@@ -60,183 +55,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-// One number's fields, checked as the admin import checks a contact; the
-// reason names the field, or "" when fine. `n` gets the clean values.
-std::string check_number_fields(const std::string& number, const std::string& name,
-                                const std::string& caller_id, const std::string& variables,
-                                const std::string& time_zone, NewNumber& n) {
-  n.number = pd::core::normalize_number(trim(number));
-  n.name = trim(name);
-  n.caller_id = trim(caller_id);
-  n.variables = trim(variables);
-  const std::string zone = trim(time_zone);
-  if (auto why = check_plain(n.name, "Name", 160); !why.empty()) return why;
-  if (!pd::core::is_dialable_number(n.number)) {
-    return "Number: '" + trim(number) +
-           "': a phone number is 1 to 32 digits, optionally starting with + (also * and #; "
-           "spaces, dashes, dots and parentheses are removed)";
-  }
-  if (!pd::core::is_caller_id(n.caller_id)) {
-    return "Caller id: at most 80 bytes of UTF-8 text without control characters";
-  }
-  if (auto st = pd::core::check_variables(n.variables); !st) {
-    return "Variables: " + st.error().message;
-  }
-  if (!zone.empty()) {
-    if (auto st = check_time_zone("Time zone", zone); !st) return st.error().message;
-    n.time_zone = zone;
-  }
-  return {};
-}
-
-// The admin import's column names (pd_csv_column_name): lower case, blanks,
-// - and _ dropped.
-std::string column_name(std::string_view field) {
-  std::string key;
-  for (char c : trim(field)) {
-    if (c == ' ' || c == '-' || c == '_') continue;
-    key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (key == "group" || key == "name" || key == "number" || key == "callerid" || key == "variables")
-    return key;
-  if (key == "timezone" || key == "tz") return "time_zone";
-  return {};
-}
-
-struct BadLine {
-  std::size_t line;
-  std::string reason;
-};
-
-struct FileReport {
-  std::size_t lines = 0;       // non-blank data lines read
-  std::size_t added = 0;       // new numbers in the campaign
-  std::size_t duplicates = 0;  // already in the campaign or earlier in the file
-  std::size_t dnc = 0;         // on the do-not-call list: skipped
-  std::size_t bad = 0;
-  std::vector<BadLine> bad_lines;  // the first kMaxBadLinesListed
-};
-
-pd::Result<std::vector<std::string>> read_lines(const std::string& path) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) return pd::fail(pd::Error::io("cannot read '" + path + "'"));
-    in = &file;
-  }
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(*in, line)) {
-    if (lines.size() >= kMaxFileLines) {
-      return pd::fail(pd::Error::limit("the file has more than " + std::to_string(kMaxFileLines) +
-                                       " lines: split it"));
-    }
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
-  }
-  if (in->bad()) return pd::fail(pd::Error::io("reading '" + path + "' failed"));
-  if (!lines.empty() && lines[0].starts_with("\xEF\xBB\xBF")) lines[0].erase(0, 3);
-  return lines;
-}
-
-struct Parsed {
-  std::size_t line;
-  NewNumber number;
-};
-
-// Checks every line; returns the good ones, records the bad ones.
-pd::Result<std::vector<Parsed>> parse_file(const std::vector<std::string>& lines,
-                                           std::int16_t priority, FileReport& report) {
-  std::vector<std::string> columns = {"number", "name", "callerid", "variables", "time_zone"};
-  std::vector<Parsed> good;
-  auto bad = [&](std::size_t line, std::string reason) {
-    ++report.bad;
-    if (report.bad_lines.size() < kMaxBadLinesListed) report.bad_lines.push_back({line, reason});
-  };
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::size_t line_no = i + 1;
-    if (trim(lines[i]).empty()) continue;
-    auto fields = split_csv_line(lines[i]);
-    if (!fields) {
-      ++report.lines;
-      bad(line_no, "unclosed quote: a field opened with \" is not closed on this line");
-      continue;
-    }
-    if (i == 0) {
-      // A header names the columns: one of them "number", none a phone number.
-      bool any_number = false, has_number = false;
-      for (const auto& f : *fields) {
-        any_number |= pd::core::is_dialable_number(pd::core::normalize_number(trim(f)));
-        has_number |= column_name(f) == "number";
-      }
-      if (has_number && !any_number) {
-        while (!fields->empty() && trim(fields->back()).empty()) fields->pop_back();
-        columns.clear();
-        for (std::size_t c = 0; c < fields->size(); ++c) {
-          std::string name = column_name((*fields)[c]);
-          if (name.empty()) {
-            return pd::fail(pd::Error::invalid(
-                "line 1: the header names a column '" + trim((*fields)[c]) +
-                "' the import does not know (known: number, name, callerid, variables, "
-                "time_zone, group); nothing is loaded"));
-          }
-          if (std::find(columns.begin(), columns.end(), name) != columns.end()) {
-            return pd::fail(pd::Error::invalid("line 1: the header names the column " + name +
-                                               " twice; nothing is loaded"));
-          }
-          columns.push_back(name);
-        }
-        continue;
-      }
-    }
-    ++report.lines;
-    while (fields->size() > columns.size() && trim(fields->back()).empty()) fields->pop_back();
-    const std::size_t least =
-        static_cast<std::size_t>(std::find(columns.begin(), columns.end(), "number") -
-                                 columns.begin()) +
-        1;
-    if (fields->size() < least || fields->size() > columns.size()) {
-      std::string names;
-      for (const auto& c : columns) names += (names.empty() ? "" : ",") + c;
-      bad(line_no, "expected " + std::to_string(least) +
-                       (least == columns.size() ? "" : " to " + std::to_string(columns.size())) +
-                       " fields (" + names + "), found " + std::to_string(fields->size()));
-      continue;
-    }
-    std::map<std::string, std::string> by_name;
-    for (std::size_t c = 0; c < fields->size(); ++c) by_name[columns[c]] = (*fields)[c];
-    Parsed p{line_no, {}};
-    p.number.priority = priority;
-    std::string why = check_number_fields(by_name["number"], by_name["name"], by_name["callerid"],
-                                          by_name["variables"], by_name["time_zone"], p.number);
-    if (!why.empty()) {
-      bad(line_no, why);
-      continue;
-    }
-    good.push_back(std::move(p));
-  }
-  return good;
-}
-
-Json::Value report_json(const FileReport& r) {
-  Json::Value v;
-  v["ok"] = true;
-  v["lines"] = static_cast<Json::UInt64>(r.lines);
-  v["added"] = static_cast<Json::UInt64>(r.added);
-  v["duplicates"] = static_cast<Json::UInt64>(r.duplicates);
-  v["dnc_skipped"] = static_cast<Json::UInt64>(r.dnc);
-  v["bad"] = static_cast<Json::UInt64>(r.bad);
-  v["bad_lines"] = Json::Value(Json::arrayValue);
-  for (const auto& b : r.bad_lines) {
-    Json::Value e;
-    e["line"] = static_cast<Json::UInt64>(b.line);
-    e["reason"] = b.reason;
-    v["bad_lines"].append(e);
-  }
-  return v;
-}
-
 pd::Result<std::int16_t> priority_of(const Args& args) {
   if (auto p = args.get("--priority")) {
     auto v = parse_int("--priority", *p, -32768, 32767);
@@ -255,52 +73,58 @@ int run_file(Context& ctx, const Args& args) {
   if (!ref) return ctx.fail(ref.error());
   auto lines = read_lines(args.positional[1]);
   if (!lines) return ctx.fail(lines.error());
-  FileReport report;
-  auto good = parse_file(*lines, *priority, report);
-  if (!good) return ctx.fail(good.error());
-  for (const auto& b : report.bad_lines) {
-    std::cerr << "pdctl: line " << b.line << ": " << b.reason << "\n";
-  }
-  if (report.bad > report.bad_lines.size()) {
-    std::cerr << "pdctl: … and " << report.bad - report.bad_lines.size() << " more bad lines\n";
-  }
-  if (report.bad > 0 && args.has("--strict")) {
+  auto file = parse_contact_lines(*lines, {"number", "name", "callerid", "variables", "time_zone"},
+                                  {"number"});
+  if (!file) return ctx.fail(file.error());
+  Json::Value v;
+  v["ok"] = true;
+  v["campaign"] = ref->name;
+  report_bad_lines(*file, v);
+  if (file->bad > 0 && args.has("--strict")) {
     return ctx.fail(kExitRefused,
-                    std::to_string(report.bad) + " bad lines and --strict: nothing is loaded");
+                    std::to_string(file->bad) + " bad lines and --strict: nothing is loaded");
   }
   pd::store::Store store(**conn, "pdctl");
   std::unordered_set<std::string> seen;
-  for (std::size_t at = 0; at < good->size(); at += kChunkLines) {
-    const std::size_t end = std::min(good->size(), at + kChunkLines);
+  std::size_t added = 0, duplicates = 0, dnc_skipped = 0;
+  for (std::size_t at = 0; at < file->good.size(); at += kChunkLines) {
+    const std::size_t end = std::min(file->good.size(), at + kChunkLines);
     std::vector<NewNumber> chunk;
     std::vector<std::string> numbers;
     for (std::size_t i = at; i < end; ++i) {
-      auto& n = (*good)[i].number;
-      if (!seen.insert(n.number).second) {
-        ++report.duplicates;
+      ContactLine& c = file->good[i];
+      if (!seen.insert(c.number).second) {
+        ++duplicates;
         continue;
       }
-      numbers.push_back(n.number);
+      numbers.push_back(c.number);
+      NewNumber n;
+      n.number = std::move(c.number);
+      n.name = std::move(c.name);
+      n.caller_id = std::move(c.caller_id);
+      n.variables = std::move(c.variables);
+      n.time_zone = std::move(c.time_zone);
+      n.priority = *priority;
       chunk.push_back(std::move(n));
     }
     auto dnc = store.dnc_lookup(numbers);
     if (!dnc) return ctx.fail(dnc.error());
     std::unordered_set<std::string> blocked(dnc->begin(), dnc->end());
     std::erase_if(chunk, [&](const NewNumber& n) { return blocked.contains(n.number); });
-    report.dnc += numbers.size() - chunk.size();
-    auto added = store.add_numbers(ref->id, chunk);
-    if (!added) return ctx.fail(added.error());
-    report.added += *added;
-    report.duplicates += chunk.size() - *added;
+    dnc_skipped += numbers.size() - chunk.size();
+    auto inserted = store.add_numbers(ref->id, chunk);
+    if (!inserted) return ctx.fail(inserted.error());
+    added += *inserted;
+    duplicates += chunk.size() - *inserted;
   }
   if (ctx.json()) {
-    Json::Value v = report_json(report);
-    v["campaign"] = ref->name;
+    v["added"] = static_cast<Json::UInt64>(added);
+    v["duplicates"] = static_cast<Json::UInt64>(duplicates);
+    v["dnc_skipped"] = static_cast<Json::UInt64>(dnc_skipped);
     ctx.print_json(v);
   } else {
-    std::cout << ref->name << ": " << report.added << " added, " << report.duplicates
-              << " duplicates, " << report.dnc << " skipped (do-not-call), " << report.bad
-              << " bad lines\n";
+    std::cout << ref->name << ": " << added << " added, " << duplicates << " duplicates, "
+              << dnc_skipped << " skipped (do-not-call), " << file->bad << " bad lines\n";
   }
   return kExitOk;
 }
@@ -308,12 +132,23 @@ int run_file(Context& ctx, const Args& args) {
 int run_insert(Context& ctx, const Args& args) {
   auto priority = priority_of(args);
   if (!priority) return ctx.fail(priority.error());
+  ContactLine c{0,
+                "",
+                args.get("--name").value_or(""),
+                args.positional[1],
+                args.get("--caller-id").value_or(""),
+                args.get("--variables").value_or(""),
+                args.get("--time-zone")};
+  if (std::string why = check_contact(c, false); !why.empty()) {
+    return ctx.fail(kExitRefused, why);
+  }
   NewNumber n;
+  n.number = c.number;
+  n.name = c.name;
+  n.caller_id = c.caller_id;
+  n.variables = c.variables;
+  n.time_zone = c.time_zone;
   n.priority = *priority;
-  std::string why = check_number_fields(
-      args.positional[1], args.get("--name").value_or(""), args.get("--caller-id").value_or(""),
-      args.get("--variables").value_or(""), args.get("--time-zone").value_or(""), n);
-  if (!why.empty()) return ctx.fail(kExitRefused, why);
   auto conn = ctx.db();
   if (!conn) return ctx.fail(conn.error());
   auto ref = find_campaign(**conn, args.positional[0]);
