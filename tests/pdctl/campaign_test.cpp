@@ -198,3 +198,32 @@ TEST_CASE("usage errors exit 2 and every command has --help") {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("campaign dispositions are set in order and an unknown one is refused") {
+  auto db = pd::store::testing::open_scratch_db();
+  if (!db) return;
+  using pd::pdctl_test::pdctl;
+  for (const char* name : {"Sale", "No interest", "Call back"}) {
+    REQUIRE(pdctl(*db, {"dispositions", "add", name}).exit == 0);
+  }
+  REQUIRE(pdctl(*db, {"campaign", "create", "c1", "--queue", "q", "--destination", "a,1,1",
+                      "--outbound-dispositions", "Call back,Sale", "--inbound-dispositions",
+                      "No interest"})
+              .exit == 0);
+  Json::Value c = pdctl(*db, {"--json", "campaign", "show", "c1"}).json();
+  REQUIRE(c["outbound_dispositions"].size() == 2);
+  CHECK(c["outbound_dispositions"][0].asString() == "Call back");
+  CHECK(c["outbound_dispositions"][1].asString() == "Sale");
+  CHECK(c["inbound_dispositions"][0].asString() == "No interest");
+  auto bad = pdctl(*db, {"campaign", "edit", "c1", "--outbound-dispositions", "Sale,Nope"});
+  CHECK(bad.exit == 4);
+  CHECK(bad.err.find("--outbound-dispositions: no disposition 'Nope'") != std::string::npos);
+  REQUIRE(pdctl(*db, {"campaign", "edit", "c1", "--outbound-dispositions", ""}).exit == 0);
+  c = pdctl(*db, {"--json", "campaign", "show", "c1"}).json();
+  CHECK(c["outbound_dispositions"].size() == 0);
+  CHECK(c["inbound_dispositions"].size() == 1);
+}
+
+}  // namespace

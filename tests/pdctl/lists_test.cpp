@@ -63,7 +63,8 @@ TEST_CASE("dispositions add with --callback, refuse a taken or bad name, remove,
   if (!db) return;
   REQUIRE(pdctl(*db, {"dispositions", "add", "Call back", "--callback", "--description", "later"})
               .exit == 0);
-  REQUIRE(pdctl(*db, {"dispositions", "add", "Venta cerrada"}).exit == 0);
+  REQUIRE(pdctl(*db, {"dispositions", "add", "Venta cerrada \xc3\xb1"}).exit == 0);
+  CHECK(pdctl(*db, {"dispositions", "add", "a \xc3\x97 b"}).exit == 4);  // U+00D7, not a letter
   CHECK(pdctl(*db, {"dispositions", "add", "Call back"}).exit == 4);
   auto bad = pdctl(*db, {"dispositions", "add", "a|b"});
   CHECK(bad.exit == 4);

@@ -19,7 +19,8 @@ namespace {
 constexpr const char* kSelect =
     "SELECT n.id, c.name, n.number, n.name, n.state, n.time_zone, n.callback_at,"
     " n.callback_agent, n.callback_until, c.time_zone, c.start_hour, c.end_hour, c.week_days,"
-    " c.start_date, c.end_date, c.callback_grace_minutes, UNIX_TIMESTAMP(n.callback_at)"
+    " c.start_date, c.end_date, c.callback_grace_minutes, UNIX_TIMESTAMP(n.callback_at),"
+    " COALESCE(n.callback_until > UTC_TIMESTAMP(3), 0)"
     " FROM dialer_numbers n JOIN dialer_campaigns c ON c.id = n.campaign_id";
 
 std::string utc_text(pd::core::EpochS t) {
@@ -122,8 +123,11 @@ int run_move(Context& ctx, const Args& args) {
   auto row = callback_row(**conn, args.positional[0]);
   if (!row) return ctx.fail(row.error());
   const auto& r = *row;
-  // No --agent: the callback keeps its agent; --agent "": for anyone.
-  std::string agent = args.get("--agent").value_or(r.is_null(7) ? "" : std::string(r.str(7)));
+  // No --agent: a personal callback still in its grace keeps its agent (as
+  // the page's form starts); --agent "": for anyone.
+  const bool personal_now = !r.is_null(7) && r.u64(17) != 0;
+  std::string agent =
+      args.get("--agent").value_or(personal_now ? std::string(r.str(7)) : std::string());
   if (!agent.empty() && !is_agent(agent)) {
     return ctx.fail(kExitRefused,
                     "--agent: an extension (letters, digits, _ . @ -), or \"\" for anyone");
@@ -242,7 +246,8 @@ Group callbacks_group() {
        "both zones; a refusal names the next opening (exit 4). A callback being\n"
        "dialed cannot be moved (exit 4).",
        {{"--at", "'YYYY-MM-DD HH:MM'", "the new time, in the customer's zone (required)"},
-        {"--agent", "AGENT", "for this agent only (\"\" for anyone; default: unchanged)"}},
+        {"--agent", "AGENT",
+         "for this agent only (\"\" for anyone; default: its agent while personal)"}},
        1,
        1,
        run_move});

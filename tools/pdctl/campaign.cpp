@@ -128,7 +128,10 @@ std::vector<Option> field_options() {
       {"--dtmf", "DIGITS", "keys recorded as DTMF results: 0-9 * #, 16 at most"},
       {"--script", "TEXT", "the script shown to agents"},
       {"--script-file", "PATH", "the script, read from a file"},
-      {"--enabled", "yes|no", "dial it (default no on create)"}};
+      {"--enabled", "yes|no", "dial it (default no on create)"},
+      {"--outbound-dispositions", "A,B",
+       "dispositions offered after its calls, in order (\"\": none)"},
+      {"--inbound-dispositions", "A,B", "dispositions offered after inbound calls of its queue"}};
 }
 
 bool is_int_column(const std::string& c) {
@@ -332,6 +335,55 @@ Json::Value json_cell(const std::string& column, const std::optional<std::string
   return Json::Value(*v);
 }
 
+// The dispositions an option names ("A,B", in order), as ids; problems name
+// the option. nullopt when the option is not given.
+std::optional<std::vector<std::uint64_t>> disposition_ids(Connection& conn, const Args& args,
+                                                          const std::string& flag,
+                                                          std::vector<std::string>& problems) {
+  auto text = args.get(flag);
+  if (!text) return std::nullopt;
+  std::vector<std::uint64_t> ids;
+  std::size_t at = 0;
+  while (at <= text->size() && !text->empty()) {
+    std::size_t comma = text->find(',', at);
+    std::string name =
+        text->substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (!name.empty()) {
+      auto rows = conn.query("SELECT id FROM dialer_dispositions WHERE name = ?", {name});
+      if (!rows) {
+        problems.push_back(flag + ": " + rows.error().message);
+      } else if (rows->rows.empty()) {
+        problems.push_back(flag + ": no disposition '" + name + "' (pdctl dispositions list)");
+      } else {
+        ids.push_back(rows->rows[0].u64(0));
+      }
+    }
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  return ids;
+}
+
+pd::Status save_dispositions(Connection& conn, std::uint32_t campaign_id,
+                             const std::string& direction,
+                             const std::optional<std::vector<std::uint64_t>>& ids) {
+  if (!ids) return {};
+  auto r = conn.execute(
+      "DELETE FROM dialer_campaign_dispositions WHERE campaign_id = ? AND direction = ?",
+      {campaign_id, direction});
+  if (!r) return pd::fail(r.error());
+  for (std::size_t i = 0; i < ids->size(); ++i) {
+    auto in = conn.execute(
+        "INSERT IGNORE INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction,"
+        " sort_order) VALUES (?, ?, ?, ?)",
+        {campaign_id, (*ids)[i], direction, static_cast<std::int64_t>(i)});
+    if (!in) return pd::fail(in.error());
+  }
+  return {};
+}
+
 int run_create(Context& ctx, const Args& args) {
   auto conn = ctx.db();
   if (!conn) return ctx.fail(conn.error());
@@ -339,7 +391,11 @@ int run_create(Context& ctx, const Args& args) {
   row["name"] = args.positional[0];
   std::vector<std::string> problems;
   apply_flags(args, row, problems);
+  auto outbound = disposition_ids(**conn, args, "--outbound-dispositions", problems);
+  auto inbound = disposition_ids(**conn, args, "--inbound-dispositions", problems);
   if (auto st = validate_row(**conn, row, 0, problems); !st) return ctx.fail(st.error());
+  auto tx = pd::store::Transaction::begin(**conn);
+  if (!tx) return ctx.fail(tx.error());
   std::string sql = "INSERT INTO dialer_campaigns (";
   std::string marks;
   for (std::size_t i = 0; i < kColumns.size(); ++i) {
@@ -352,6 +408,12 @@ int run_create(Context& ctx, const Args& args) {
   auto params = row_params(row);
   if (auto r = stmt->execute(params); !r) return ctx.fail(r.error());
   const std::uint64_t id = stmt->insert_id();
+  for (const auto& [direction, ids] : {std::pair{"outbound", &outbound}, {"inbound", &inbound}}) {
+    if (auto st = save_dispositions(**conn, static_cast<std::uint32_t>(id), direction, *ids); !st) {
+      return ctx.fail(st.error());
+    }
+  }
+  if (auto st = tx->commit(); !st) return ctx.fail(st.error());
   if (ctx.json()) {
     Json::Value v;
     v["ok"] = true;
@@ -374,13 +436,23 @@ int run_edit(Context& ctx, const Args& args) {
   if (!row) return ctx.fail(row.error());
   std::vector<std::string> problems;
   apply_flags(args, *row, problems);
+  auto outbound = disposition_ids(**conn, args, "--outbound-dispositions", problems);
+  auto inbound = disposition_ids(**conn, args, "--inbound-dispositions", problems);
   if (auto st = validate_row(**conn, *row, ref->id, problems); !st) return ctx.fail(st.error());
+  auto tx = pd::store::Transaction::begin(**conn);
+  if (!tx) return ctx.fail(tx.error());
   std::string sql = "UPDATE dialer_campaigns SET ";
   for (std::size_t i = 0; i < kColumns.size(); ++i) sql += (i ? "," : "") + kColumns[i] + " = ?";
   sql += " WHERE id = ?";
   auto params = row_params(*row);
   params.emplace_back(ref->id);
   if (auto r = (*conn)->execute(sql, params); !r) return ctx.fail(r.error());
+  for (const auto& [direction, ids] : {std::pair{"outbound", &outbound}, {"inbound", &inbound}}) {
+    if (auto st = save_dispositions(**conn, ref->id, direction, *ids); !st) {
+      return ctx.fail(st.error());
+    }
+  }
+  if (auto st = tx->commit(); !st) return ctx.fail(st.error());
   if (ctx.json()) {
     Json::Value v;
     v["ok"] = true;

@@ -137,9 +137,11 @@ std::string check_plain(std::string_view text, std::string_view label, std::size
 // A time zone name the engine can load (is_time_zone_name + the zone file).
 pd::Status check_time_zone(std::string_view label, std::string_view zone);
 
-// A group or disposition name as the admin pages accept it
-// ([\p{L}\p{N} _.-]{1,80}): ASCII letters, digits, space, _ . - and any
-// other (non-ASCII) letter of valid UTF-8. Returns the reason or "".
+// A group or disposition name. The admin pages accept [\p{L}\p{N} _.-]{1,80}
+// (any Unicode letter or digit: a PHP-only rule, no plugin/core side); pdctl
+// accepts a subset of it, so that the pages accept whatever it stores: ASCII
+// letters and digits, space, _ . -, and the Latin letters U+00C0..U+024F.
+// Returns the reason or "".
 std::string check_label_name(std::string_view text, std::string_view label);
 
 // Contact lines of a CSV file (numbers file, groups import): the admin

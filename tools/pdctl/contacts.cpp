@@ -39,12 +39,23 @@ std::string column_name(std::string_view field) {
 }  // namespace
 
 std::string check_label_name(std::string_view text, std::string_view label) {
-  const std::string rule = std::string(label) + ": 1 to 80 letters, digits, spaces or _ . -";
+  const std::string rule = std::string(label) +
+                           ": 1 to 80 letters, digits, spaces or _ . - (letters: A-Z, a-z and "
+                           "the accented Latin ones)";
   if (text.empty() || !pd::core::is_valid_utf8(text)) return rule;
   std::size_t chars = 0;
-  for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++chars;
-    if (c < 0x80 && !std::isalnum(c) && c != ' ' && c != '_' && c != '.' && c != '-') return rule;
+  for (std::size_t i = 0; i < text.size(); ++chars) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (!std::isalnum(c) && c != ' ' && c != '_' && c != '.' && c != '-') return rule;
+      ++i;
+      continue;
+    }
+    // Two-byte sequences only: U+00C0..U+024F, the Latin letters (× and ÷ are not).
+    if ((c & 0xE0) != 0xC0 || i + 1 >= text.size()) return rule;
+    const unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3Fu);
+    if (cp < 0xC0 || cp > 0x24F || cp == 0xD7 || cp == 0xF7) return rule;
+    i += 2;
   }
   return chars > 80 ? rule : "";
 }

@@ -45,6 +45,7 @@ int run_import(Context& ctx, const Args& args) {
   auto conn = ctx.db();
   if (!conn) return ctx.fail(conn.error());
   // A number a group has already (or had on an earlier line) is a duplicate.
+  // Both containers hold at most the file's lines (kMaxFileLines).
   std::set<std::pair<std::string, std::string>> seen;
   std::vector<const ContactLine*> rows;
   std::size_t duplicates = 0;

@@ -85,6 +85,7 @@ int run_file(Context& ctx, const Args& args) {
                     std::to_string(file->bad) + " bad lines and --strict: nothing is loaded");
   }
   pd::store::Store store(**conn, "pdctl");
+  // Numbers of this file so far: at most kMaxFileLines.
   std::unordered_set<std::string> seen;
   std::size_t added = 0, duplicates = 0, dnc_skipped = 0;
   for (std::size_t at = 0; at < file->good.size(); at += kChunkLines) {
