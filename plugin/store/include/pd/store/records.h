@@ -129,6 +129,9 @@ struct NewNumber {
   std::string variables;
   std::int16_t priority = 0;
   std::optional<std::uint64_t> contact_id;
+  // The number's own time zone (an IANA name the caller checked); nullopt:
+  // the campaign's.
+  std::optional<std::string> time_zone;
 };
 
 // A call this instance started and saw no end of (the process died): what
