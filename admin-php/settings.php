@@ -99,6 +99,21 @@ if ($dbUp) {
         $hostCeiling = ['ami_rate' => rtrim(rtrim((string) $cap['ami_rate'], '0'), '.'), 'cps' => rtrim(rtrim((string) $cap['cps'], '0'), '.')];
     }
 }
+// Where the running engines write the dialplan helpers (migration 0016): panelhost's plugin
+// config may override the setting (the demo and the tests do), so say so beside the field.
+$extensionsNotes = [];
+if ($dbUp) {
+    $engines = pd_query('SELECT instance, writes_dialplan, extensions_conf FROM dialer_heartbeat
+        WHERE writes_dialplan IS NOT NULL AND last_beat >= UTC_TIMESTAMP(3) - INTERVAL 15 SECOND ORDER BY instance')->fetchAll();
+    $setting = (string) ($dialerForm->values['extensions_conf'] ?? '');
+    foreach ($engines as $engine) {
+        $extensionsNotes[] = match (true) {
+            !$engine['writes_dialplan'] => "Engine {$engine['instance']} does not write the helper contexts (write_dialplan is off in panelhost's plugin config).",
+            $engine['extensions_conf'] !== $setting => "Engine {$engine['instance']} writes them to {$engine['extensions_conf']}: panelhost's plugin config overrides this setting.",
+            default => "Engine {$engine['instance']} writes them to this file.",
+        };
+    }
+}
 pd_page_start('Settings', '<script src="assets/settings.js" defer></script>');
 ?>
 <div class="row g-4">
@@ -146,6 +161,9 @@ pd_page_start('Settings', '<script src="assets/settings.js" defer></script>');
       <?= $dialerForm->input('pause_reasons', 'Pause reasons', ['maxlength' => 700,
           'help' => 'What agents pick from to pause, separated by commas (e.g. Break, Lunch, Meeting, Training). "wrap-up" is the dialer\'s own.']) ?>
       <?= $dialerForm->input('extensions_conf', 'Extensions file', ['help' => 'The helper contexts are written between ; BEGIN paneldialer / ; END paneldialer markers.']) ?>
+      <?php if ($extensionsNotes !== []): ?>
+      <div class="alert alert-info small" id="pd-extensions-in-use"><?= implode('<br>', array_map('h', $extensionsNotes)) ?></div>
+      <?php endif; ?>
       <?= $dialerForm->textarea('preview_template', 'Preview template', ['rows' => 8, 'spellcheck' => 'false',
           'help' => 'Placeholders: {NAME}, {NUMBER}, any {VARIABLE}; the Dial button: {DIALBUTTON|s} or {DIALERBUTTON|s} (required).']) ?>
       <?= $dialerForm->checkbox('preview_allow_raw_html', 'Allow raw HTML from contact data in the preview card ({NAME|s}, {VARIABLE|s})') ?>

@@ -46,6 +46,8 @@ struct PreparedConfig {
   std::vector<PreparedCampaign> campaigns;
   std::string dialplan_error;
   bool dialplan_changed = false;
+  // The extensions file the helpers go to (this engine writes them), else empty.
+  std::string dialplan_file;
   std::string preview_default;
 };
 
@@ -90,6 +92,7 @@ PreparedConfig prepare_config(const pd::store::ConfigSnapshot& snapshot,
   if (!write_dialplan) return prepared;
   const std::string file =
       extensions_override.empty() ? prepared.settings.extensions_conf : extensions_override;
+  prepared.dialplan_file = file;
   const std::string tpl = read_text_file(templates + "/dialplan.tpl");
   if (tpl.empty()) {
     prepared.dialplan_error = "cannot read " + templates + "/dialplan.tpl";
@@ -283,6 +286,7 @@ void Engine::apply_config(pd::store::ConfigSnapshot snapshot) {
     host.post([this, alive, prepared]() {
       if (alive.expired() || !*alive.lock()) return;
       preview_default_ = std::move(prepared->preview_default);
+      dialplan_file_ = std::move(prepared->dialplan_file);
       install_campaigns(std::move(prepared->settings), std::move(prepared->campaigns),
                         std::move(prepared->dialplan_error), prepared->dialplan_changed);
     });
@@ -516,6 +520,8 @@ void Engine::heartbeat() {
     }
   }
   beat.ami_up = ami_up_;
+  beat.writes_dialplan = config_.write_dialplan;
+  beat.extensions_conf = dialplan_file_;
   beat.writes_refused = write_refusals_.count;
   if (write_refusals_.count > 0) {
     beat.last_write_error = write_refusals_.last_error;

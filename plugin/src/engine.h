@@ -341,6 +341,10 @@ class Engine {
   int64_t next_migrate_ms_ = 0;
   bool reload_pending_ = false;  // dialplan written while the link was down
   std::string preview_default_;  // templates/preview.tpl, when the setting is empty
+  // The extensions file the helper contexts are written to (the settings' or
+  // the host config's override); empty when this engine does not write them.
+  // Reported in the heartbeat for the Settings page.
+  std::string dialplan_file_;
 
   std::unordered_map<int64_t, CampaignRun> campaigns_;
   std::unordered_map<std::string, std::vector<int64_t>> campaigns_by_queue_;  // queue -> ids

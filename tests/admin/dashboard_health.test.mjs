@@ -141,4 +141,24 @@ describe('admin: engine health on the dashboard', { timeout: 120_000 }, () => {
     assert.equal(await page.evaluate(() => window.pdNotReloaded), true, 'updated in place, not reloaded');
     db.sql(`DELETE FROM dialer_campaigns WHERE name = 'queued_probe'`);
   });
+  it('shows on the Settings page which extensions file each running engine writes (migration 0016)', async () => {
+    db.sql("UPDATE dialer_settings SET value = '/etc/asterisk/extensions_custom.conf' WHERE name = 'extensions_conf'");
+    const engine = (instance, writes, file, agoS = 0) => db.sql(
+      `INSERT INTO dialer_heartbeat (instance, version, started_at, last_beat, ami_up, writes_dialplan, extensions_conf)
+         VALUES ('${instance}', '0.1.0', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) - INTERVAL ${agoS} SECOND, 1, ${writes}, ${file === null ? 'NULL' : `'${file}'`})`);
+    await page.goto(url('settings.php'));
+    assert.equal(await page.locator('#pd-extensions-in-use').count(), 0, 'no engine running: nothing said');
+    engine('engine-demo', 1, '/srv/demo/.run/extensions_custom.conf');
+    engine('engine-main', 1, '/etc/asterisk/extensions_custom.conf');
+    engine('engine-pbx', 0, null);
+    engine('engine-gone', 1, '/tmp/old.conf', 3600);
+    await page.goto(url('settings.php'));
+    const notes = (await page.locator('#pd-extensions-in-use').innerText()).split('\n').map((line) => line.trim());
+    assert.deepEqual(notes, [
+      "Engine engine-demo writes them to /srv/demo/.run/extensions_custom.conf: panelhost's plugin config overrides this setting.",
+      'Engine engine-main writes them to this file.',
+      "Engine engine-pbx does not write the helper contexts (write_dialplan is off in panelhost's plugin config).",
+    ]);
+    await shot('settings-extensions-in-use');
+  });
 });

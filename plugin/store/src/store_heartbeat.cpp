@@ -68,18 +68,22 @@ pd::Status Store::heartbeat(const Heartbeat& beat) {
       "INSERT INTO dialer_heartbeat"
       " (instance, version, hostname, started_at, last_beat, active_calls, calls_queued,"
       " ami_queued, ami_rate, cps_ceiling, ami_up, writes_refused, last_write_error,"
-      " last_write_error_at)"
-      " VALUES (?,?,?,?,NOW(3),?,?,?,?,?,?,?,?,?)"
+      " last_write_error_at, writes_dialplan, extensions_conf)"
+      " VALUES (?,?,?,?,NOW(3),?,?,?,?,?,?,?,?,?,?,?)"
       " ON DUPLICATE KEY UPDATE version = VALUES(version), hostname = VALUES(hostname),"
       " started_at = VALUES(started_at), last_beat = VALUES(last_beat),"
       " active_calls = VALUES(active_calls), calls_queued = VALUES(calls_queued),"
       " ami_queued = VALUES(ami_queued), ami_rate = VALUES(ami_rate),"
       " cps_ceiling = VALUES(cps_ceiling), ami_up = VALUES(ami_up),"
       " writes_refused = VALUES(writes_refused), last_write_error = VALUES(last_write_error),"
-      " last_write_error_at = VALUES(last_write_error_at)",
+      " last_write_error_at = VALUES(last_write_error_at),"
+      " writes_dialplan = VALUES(writes_dialplan), extensions_conf = VALUES(extensions_conf)",
       {instance_, beat.version, beat.hostname, beat.started_at, beat.active_calls,
        beat.calls_queued, beat.ami_queued, beat.ami_rate, beat.cps_ceiling, beat.ami_up,
-       beat.writes_refused, error, error_at});
+       beat.writes_refused, error, error_at, beat.writes_dialplan,
+       beat.extensions_conf.empty()
+           ? std::optional<std::string>{}
+           : std::optional<std::string>{fit_column(beat.extensions_conf, 255)}});
   if (!n) return pd::fail(n.error());
   return {};
 }

@@ -227,6 +227,11 @@ struct Heartbeat {
   std::uint32_t ami_queued = 0;
   std::optional<double> ami_rate;
   std::optional<double> cps_ceiling;
+  // Migration 0016: whether this engine writes the dialplan helpers, and to
+  // which file (the host config may override the database's setting); an
+  // empty file is written as NULL.
+  bool writes_dialplan = false;
+  std::string extensions_conf;
 };
 
 }  // namespace pd::store
