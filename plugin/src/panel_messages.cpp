@@ -18,7 +18,9 @@ std::string compact_json(const Json::Value& value) {
 
 namespace {
 
-std::string compact(const Json::Value& value) { return compact_json(value); }
+std::string compact(const Json::Value& value) {
+  return compact_json(value);
+}
 
 Json::Value message(const char* type) {
   Json::Value value(Json::objectValue);
@@ -78,7 +80,9 @@ Json::Value json_text(std::string_view s) {
 
 namespace {
 
-Json::Value text(std::string_view s) { return json_text(s); }
+Json::Value text(std::string_view s) {
+  return json_text(s);
+}
 
 }  // namespace
 

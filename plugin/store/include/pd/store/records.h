@@ -172,7 +172,7 @@ struct PendingPrompt {
   std::uint64_t number_id = 0;  // outbound: the lead; inbound: 0
   std::string number;           // may be empty (an inbound caller's number not dialable)
   TimePoint created_at{};
-  std::string name;  // read only: the lead's contact name ("" inbound or unknown)
+  std::string name;       // read only: the lead's contact name ("" inbound or unknown)
   std::string variables;  // read only: the lead's variables, for its contact card
 };
 
