@@ -111,8 +111,11 @@ void Engine::handle_call_changes(pd::core::CallState& call, pd::core::CallChange
     finish_call(call_id);
     return;
   }
-  // Ringing, connected: what the events reported, when the panel's view changed.
-  report_progress(call_id);
+  // Ringing, connected: what the events reported, when the panel's view changed
+  // (progress_of reads only what these bits announce).
+  if (changes & (pd::core::kRinging | pd::core::kAnswered | pd::core::kAgentConnected)) {
+    report_progress(call_id);
+  }
 }
 
 void Engine::finish_call(const std::string& call_id) {
