@@ -76,8 +76,15 @@ export function mount(container, client) {
   const contacts = mountContacts($('pd-contact'));
 
   // ---- what the plugin says ------------------------------------------------
-  client.on('contact.card', (msg) => contacts.card(msg));
-  client.on('contact.clear', (msg) => contacts.clear(msg.call_id));
+  // A card may come after the list that names its call: the list's Contact buttons follow.
+  client.on('contact.card', (msg) => {
+    contacts.card(msg);
+    renderPending();
+  });
+  client.on('contact.clear', (msg) => {
+    contacts.clear(msg.call_id);
+    renderPending();
+  });
   client.on('agent.state', (msg) => renderAgentState(msg));
   client.on('preview.card', (msg) => {
     if (hasPending()) {
