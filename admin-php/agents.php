@@ -32,7 +32,7 @@ pd_page_start('Agents', '<script src="assets/agents.js" defer></script>');
 ?>
 <p>Calls each agent took, counted in <strong><?= h($zone->getName()) ?></strong> time by the day they started.
   Talk time runs from the answer to the hang-up; inbound calls are recorded only when the agent tags them, so they count with no talk time.
-  <span id="pd-agents-not-recorded">Wrap-up and pause time are not recorded yet.</span></p>
+  Wrap-up and pause time count the wrap-ups and pauses that ended (one still running counts once it ends), by the day they started.</p>
 <form method="get" action="agents.php" class="row g-2 align-items-end mb-3" id="pd-agents-range-form" novalidate>
   <input type="hidden" name="sort" value="<?= h($sort) ?>">
   <div class="col-auto"><label class="form-label" for="f-from">From</label>
@@ -48,13 +48,15 @@ pd_page_start('Agents', '<script src="assets/agents.js" defer></script>');
 <section class="mb-4" aria-labelledby="<?= h($table['id']) ?>-title">
   <h2 class="h5" id="<?= h($table['id']) ?>-title"><?= h($table['title']) ?></h2>
   <?php if ($table['rows'] === []): ?>
-  <p class="text-body-secondary" data-role="empty">No calls taken by an agent.</p>
+  <p class="text-body-secondary" data-role="empty">No calls taken, wrap-ups or pauses by an agent.</p>
   <?php else: ?>
   <table class="table table-sm table-striped align-middle" id="<?= h($table['id']) ?>">
     <thead><tr>
       <?php foreach (['agent' => 'Agent', 'calls' => 'Calls', 'talk' => 'Talk time'] as $by => $label): ?>
       <th scope="col"<?= $sort === $by ? ' aria-sort="' . ($by === 'agent' ? 'ascending' : 'descending') . '"' : '' ?>><a href="<?= h($link($by)) ?>"><?= h($label) ?></a></th>
       <?php endforeach; ?>
+      <th scope="col">Wrap-up</th>
+      <th scope="col">Pauses</th>
       <th scope="col">Dispositions chosen</th>
       <th scope="col">Not tagged</th>
     </tr></thead>
@@ -64,6 +66,8 @@ pd_page_start('Agents', '<script src="assets/agents.js" defer></script>');
         <td data-role="agent"><?= h($a['agent']) ?></td>
         <td data-role="calls"><?= h($a['calls']) ?></td>
         <td data-role="talk"><?= h(pd_format_talk($a['talk_seconds'])) ?></td>
+        <td data-role="wrapup"><?= h(pd_format_talk($a['wrapup_seconds'])) ?></td>
+        <td data-role="pauses"><?= h(pd_format_talk($a['pause_seconds'])) ?><?= $a['pauses'] > 0 ? ' <span class="text-body-secondary">(' . h($a['pauses']) . ')</span>' : '' ?></td>
         <td data-role="dispositions"><?php foreach ($a['dispositions'] as $i => $d): ?><?= $i > 0 ? ', ' : '' ?><span class="text-nowrap"><span class="pd-swatch" data-colour="<?= h($d['colour']) ?>" aria-hidden="true"></span><?= h($d['disposition']) ?> <?= h($d['count']) ?></span><?php endforeach; ?></td>
         <td data-role="untagged"><?= h($a['untagged']) ?></td>
       </tr>

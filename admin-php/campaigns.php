@@ -12,13 +12,13 @@ const PD_LEGS = ['remote' => 'Remote (customer) first', 'local' => 'Local (queue
 const PD_DIAL_NAME = '/^[A-Za-z0-9_-]{1,64}$/';
 const PD_COLUMNS = ['name', 'destination_kind', 'destination', 'queue_name', 'destination_amd', 'mode', 'initial_leg', 'dial_prefix', 'caller_id',
     'start_date', 'end_date', 'start_hour', 'end_hour', 'week_days', 'time_zone', 'group_by_name', 'dial_attempts', 'concurrent_calls',
-    'retry_minutes', 'valid_dtmf', 'script', 'enabled', 'crm_url_template'];
+    'retry_minutes', 'wrapup_seconds', 'valid_dtmf', 'script', 'enabled', 'callback_grace_minutes', 'crm_url_template'];
 
 function pd_campaign_defaults(): array
 {
     return ['destination_kind' => 'queue', 'mode' => 'progressive', 'initial_leg' => 'remote', 'start_hour' => '09:00', 'end_hour' => '18:00',
         'week_days' => ['mon', 'tue', 'wed', 'thu', 'fri'], 'time_zone' => 'UTC', 'dial_attempts' => '3', 'concurrent_calls' => '10',
-        'retry_minutes' => '30', 'group_by_name' => '0', 'enabled' => '0', 'inbound' => [], 'outbound' => []];
+        'retry_minutes' => '30', 'wrapup_seconds' => '0', 'group_by_name' => '0', 'enabled' => '0', 'inbound' => [], 'outbound' => [], 'callback_grace_minutes' => '15'];
 }
 
 function pd_load_campaign(int $id): ?array
@@ -93,6 +93,9 @@ function pd_validate_campaign(Form $form, int $id, array $dispositionIds): array
     $row['dial_attempts'] = $form->integer('dial_attempts', 'Dial attempts', 1, 100);
     $row['concurrent_calls'] = $form->integer('concurrent_calls', 'Concurrent calls', 1, 1000);
     $row['retry_minutes'] = $form->integer('retry_minutes', 'Retry minutes', 0, 10080);
+    $row['wrapup_seconds'] = (int) $form->rule('wrapup_seconds', 'Wrap-up seconds', 'pd_check_wrapup_seconds');
+    // pd::core::kCallbackMaxGraceMinutes: a day at most.
+    $row['callback_grace_minutes'] = $form->integer('callback_grace_minutes', 'Callback grace', 0, 1440);
     $row['valid_dtmf'] = $form->check('valid_dtmf', 'Valid DTMF digits', '/^[0-9*#]{1,16}$/', 'only 0-9, * and #.', false);
     $row['script'] = $form->plain('script', 'Script', 65535, true);
     $row['crm_url_template'] = $form->rule('crm_url_template', 'CRM link', 'pd_check_crm_url_template', false);
@@ -160,7 +163,7 @@ if ($edit !== null) {
             pd_flash('No such campaign.', 'danger');
             pd_redirect('campaigns.php');
         }
-        $form = new Form($loaded);
+        $form = new Form(pd_restored_input('') ?? $loaded);
     }
     $zones = array_combine(DateTimeZone::listIdentifiers(), DateTimeZone::listIdentifiers());
     pd_page_start($id > 0 ? 'Edit campaign' : 'New campaign', '<script src="assets/campaigns.js" defer></script>');
@@ -214,7 +217,11 @@ if ($edit !== null) {
         <div class="col-sm-4"><?= $form->input('dial_attempts', 'Dial attempts', ['type' => 'number', 'min' => 1, 'max' => 100]) ?></div>
         <div class="col-sm-4"><?= $form->input('concurrent_calls', 'Concurrent calls', ['type' => 'number', 'min' => 1, 'max' => 1000]) ?></div>
         <div class="col-sm-4"><?= $form->input('retry_minutes', 'Retry minutes', ['type' => 'number', 'min' => 0, 'max' => 10080]) ?></div>
+        <div class="col-sm-4"><?= $form->input('wrapup_seconds', 'Wrap-up seconds', ['type' => 'number', 'min' => 0, 'max' => 3600,
+            'help' => 'After a call, the agent stays paused (reason wrap-up) until the disposition is saved, at most this long; 0 = until saved.']) ?></div>
       </div>
+      <?= $form->input('callback_grace_minutes', 'Callback grace (minutes)', ['type' => 'number', 'min' => 0, 'max' => 1440,
+          'help' => 'A personal callback waits this long after its time for its agent to log in, then goes to anyone.']) ?>
       <?= $form->input('valid_dtmf', 'Valid DTMF digits', ['maxlength' => 16, 'help' => 'Digits the callee may press: 0-9, * and #, e.g. 12#.']) ?>
       <?= $form->textarea('script', 'Agent script', ['rows' => 4]) ?>
       <?= $form->input('crm_url_template', 'CRM link', ['maxlength' => 1000, 'placeholder' => 'https://crm.example.com/contact?phone={NUMBER}&id={VARIABLE:customer_id}',

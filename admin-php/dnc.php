@@ -41,8 +41,8 @@ function pd_dnc_message(int $stored, int $marked, int $bad = 0): string
     return "$stored numbers on the do-not-call list; $marked waiting campaign numbers marked dnc" . ($bad ? "; $bad bad lines skipped." : '.');
 }
 
-$addForm = new Form();
-$importForm = new Form();
+$addForm = new Form(pd_restored_input('add') ?? []);
+$importForm = new Form(pd_restored_input('import') ?? []);
 $importErrors = [];
 if ($_SERVER['REQUEST_METHOD'] === 'POST') {
     $action = $_POST['action'] ?? '';
@@ -63,11 +63,14 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
     } elseif ($action === 'import') {
         $importForm = new Form($_POST);
         $text = $importForm->text('list');
+        $fileError = pd_upload_error($_FILES['file'] ?? []);
         if (($_FILES['file']['error'] ?? UPLOAD_ERR_NO_FILE) === UPLOAD_ERR_OK) {
             $text = (string) file_get_contents($_FILES['file']['tmp_name']);
         }
         $lines = preg_split('/\r\n|\n|\r/', $text);
-        if (trim($text) === '') {
+        if ($fileError !== null) {
+            $importForm->error('file', $fileError);
+        } elseif (trim($text) === '') {
             $importForm->error('list', 'Paste numbers or choose a file.');
         } elseif (count($lines) > PD_DNC_IMPORT_MAX_LINES) {
             $importForm->error('list', 'At most ' . number_format(PD_DNC_IMPORT_MAX_LINES) . ' lines at once.');
@@ -118,7 +121,8 @@ pd_page_start('Do-not-call list');
       <?= pd_csrf_field() ?>
       <input type="hidden" name="action" value="import">
       <?= $importForm->textarea('list', 'Numbers', ['rows' => 5, 'help' => 'One number a line, or CSV number,reason,expiry (expiry YYYY-MM-DD, optional).']) ?>
-      <div class="mb-3"><label class="form-label" for="f-file">…or a file</label><input class="form-control" type="file" id="f-file" name="file" accept=".csv,.txt,text/plain,text/csv"></div>
+      <?= $importForm->input('file', '…or a file', ['type' => 'file', 'accept' => '.csv,.txt,text/plain,text/csv',
+          'help' => trim(pd_upload_limit_help() . ' At most ' . number_format(PD_DNC_IMPORT_MAX_LINES) . ' lines at once.')]) ?>
       <button class="btn btn-primary" type="submit">Import</button>
     </form>
     <?php if ($importErrors !== []): ?>

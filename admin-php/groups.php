@@ -53,9 +53,10 @@ function pd_add_group_to_campaign(int $campaignId, string $group, string $caller
 }
 
 $group = is_string($_GET['group'] ?? null) ? $_GET['group'] : '';
-$addForm = new Form(['group_name' => $group]);
-$campaignForm = new Form(['group' => $group, 'priority' => '0'], 'gc-');
-$editForm = null;
+$addForm = new Form(pd_restored_input('add') ?? ['group_name' => $group]);
+$campaignForm = new Form(pd_restored_input('to_campaign') ?? ['group' => $group, 'priority' => '0'], 'gc-');
+$restoredEdit = pd_restored_input('edit');
+$editForm = $restoredEdit === null ? null : new Form($restoredEdit);
 
 if ($_SERVER['REQUEST_METHOD'] === 'POST') {
     $action = $_POST['action'] ?? '';

@@ -6,9 +6,11 @@ if (pd_db_or_null() === null) {
     pd_redirect('settings.php');
 }
 if (pd_current_admin() !== null) {
-    pd_redirect('index.php');
+    pd_redirect(pd_local_page((string) ($_GET['next'] ?? '')) ?? 'index.php');
 }
-$form = new Form($_POST);
+$form = new Form($_SERVER['REQUEST_METHOD'] === 'POST' ? $_POST : (pd_restored_input() ?? []));
+// Where to go after logging in: the page that sent the user here (an expired session).
+$next = pd_local_page((string) ($_GET['next'] ?? '')) ?? 'index.php';
 if ($_SERVER['REQUEST_METHOD'] === 'POST') {
     $username = $form->text('username');
     if ($username === '') {
@@ -22,7 +24,7 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
         $form->error('password', "Too many failed logins for this user from your address. Try again in $wait minute" . ($wait === 1 ? '' : 's') . '.');
     } elseif ($form->ok()) {
         if (pd_login($username, (string) $form->value('password'))) {
-            pd_redirect('index.php');
+            pd_redirect($next);
         }
         $form->error('password', 'Wrong user name or password.');
     }
@@ -31,7 +33,7 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
 pd_page_start('Log in');
 ?>
 <div class="row"><div class="col-sm-8 col-md-5 col-lg-4">
-<form method="post" action="login.php" novalidate>
+<form method="post" action="login.php<?= $next === 'index.php' ? '' : '?next=' . h(rawurlencode($next)) ?>" novalidate>
   <?= pd_csrf_field() ?>
   <?= $form->input('username', 'User name', ['autocomplete' => 'username', 'required' => true, 'autofocus' => true]) ?>
   <?= $form->input('password', 'Password', ['type' => 'password', 'autocomplete' => 'current-password', 'required' => true]) ?>

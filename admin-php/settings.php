@@ -5,7 +5,7 @@ require __DIR__ . '/lib/preview_check.php';
 
 pd_admin_page();
 
-const PD_DIALER_SETTINGS = ['dial_timeout', 'dial_context', 'extensions_conf', 'preview_template', 'preview_allow_raw_html', 'ok_disposition', 'calls_per_second', 'admin_time_zone'];
+const PD_DIALER_SETTINGS = ['dial_timeout', 'dial_context', 'extensions_conf', 'preview_template', 'preview_allow_raw_html', 'ok_disposition', 'calls_per_second', 'admin_time_zone', 'pause_reasons'];
 
 $config = pd_database_config();
 $dbUp = pd_db_or_null() !== null;
@@ -15,9 +15,9 @@ $dbUp = pd_db_or_null() !== null;
 // admin pages to a database of their own).
 $dbEditable = $config['source'] !== 'env' && ($dbUp || $config['source'] !== 'file');
 $pbx = pd_pbx_database_config();
-$dbForm = new Form(['db_host' => $config['host'] ?? $pbx['host'] ?? 'localhost', 'db_port' => (string) ($config['port'] ?? $pbx['port'] ?? 3306),
+$dbForm = new Form(pd_restored_input('database') ?? ['db_host' => $config['host'] ?? $pbx['host'] ?? 'localhost', 'db_port' => (string) ($config['port'] ?? $pbx['port'] ?? 3306),
     'db_user' => $config['user'] ?? $pbx['user'] ?? '', 'db_name' => $config['name'] ?? $pbx['name'] ?? '', 'db_socket' => $config['socket'] ?? '']);
-$dialerForm = new Form($dbUp ? pd_query('SELECT name, value FROM dialer_settings WHERE name IN (' . pd_placeholders(count(PD_DIALER_SETTINGS)) . ')', PD_DIALER_SETTINGS)->fetchAll(PDO::FETCH_KEY_PAIR) : []);
+$dialerForm = new Form(pd_restored_input('dialer') ?? ($dbUp ? pd_query('SELECT name, value FROM dialer_settings WHERE name IN (' . pd_placeholders(count(PD_DIALER_SETTINGS)) . ')', PD_DIALER_SETTINGS)->fetchAll(PDO::FETCH_KEY_PAIR) : []));
 
 if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['action'] ?? '') === 'database' && $dbEditable) {
     $dbForm = new Form($_POST);
@@ -58,7 +58,12 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST' && ($_POST['action'] ?? '') === 'datab
         // The day the Agents page counts in; '' = the server's zone (PHP's date.timezone).
         'admin_time_zone' => $dialerForm->rule('admin_time_zone', 'Admin time zone',
             fn (string $zone) => in_array($zone, DateTimeZone::listIdentifiers(), true) ? null : 'Pick a time zone from the list.', false),
+        // What agents pick from to pause (pd_parse_pause_reasons; the engine checks the same rule), saved tidied.
+        'pause_reasons' => $dialerForm->rule('pause_reasons', 'Pause reasons', 'pd_check_pause_reasons'),
     ];
+    if (is_array($reasons = pd_parse_pause_reasons($values['pause_reasons']))) {
+        $values['pause_reasons'] = implode(', ', $reasons);
+    }
     $problem = pd_preview_template_problem($values['preview_template']);
     if ($problem !== null) {
         $dialerForm->error('preview_template', $problem);
@@ -126,6 +131,8 @@ pd_page_start('Settings', '<script src="assets/settings.js" defer></script>');
       </div>
       <?= $dialerForm->select('admin_time_zone', 'Admin time zone', ['' => 'The server\'s (' . date_default_timezone_get() . ')'] + array_combine(DateTimeZone::listIdentifiers(), DateTimeZone::listIdentifiers()),
           ['help' => 'The day the Agents page counts calls in.']) ?>
+      <?= $dialerForm->input('pause_reasons', 'Pause reasons', ['maxlength' => 700,
+          'help' => 'What agents pick from to pause, separated by commas (e.g. Break, Lunch, Meeting, Training). "wrap-up" is the dialer\'s own.']) ?>
       <?= $dialerForm->input('extensions_conf', 'Extensions file', ['help' => 'The helper contexts are written between ; BEGIN paneldialer / ; END paneldialer markers.']) ?>
       <?= $dialerForm->textarea('preview_template', 'Preview template', ['rows' => 8, 'spellcheck' => 'false',
           'help' => 'Placeholders: {NAME}, {NUMBER}, any {VARIABLE}; the Dial button: {DIALBUTTON|s} or {DIALERBUTTON|s} (required).']) ?>

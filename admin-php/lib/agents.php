@@ -65,10 +65,11 @@ function pd_agent_range(string $from, string $to, DateTimeImmutable $now): array
  * dispositions they chose (agent tags), ordered by $sort.
  *
  * Inbound calls are recorded only when the agent tags them (no answer time):
- * they count as calls with no talk time. Wrap-up and pause time are not
- * recorded at all.
+ * they count as calls with no talk time. Wrap-up and pause time are the
+ * finished periods the engine recorded (dialer_agent_events) that started in
+ * the range; one still running is not counted yet.
  *
- * @return list<array{agent:string,calls:int,talk_seconds:int,untagged:int,dispositions:list<array>}>
+ * @return list<array{agent:string,calls:int,talk_seconds:int,untagged:int,wrapup_seconds:int,wrapups:int,pause_seconds:int,pauses:int,dispositions:list<array>}>
  */
 function pd_agent_activity(DateTimeImmutable $from, DateTimeImmutable $to, string $sort): array
 {
@@ -81,7 +82,18 @@ function pd_agent_activity(DateTimeImmutable $from, DateTimeImmutable $to, strin
         GROUP BY agent", $range);
     foreach ($totals as $row) {
         $agents[(string) $row['agent']] = ['agent' => (string) $row['agent'], 'calls' => (int) $row['calls'],
-            'talk_seconds' => (int) $row['talk'], 'untagged' => (int) $row['calls'], 'dispositions' => []];
+            'talk_seconds' => (int) $row['talk'], 'untagged' => (int) $row['calls'], 'dispositions' => [],
+            'wrapups' => 0, 'wrapup_seconds' => 0, 'pauses' => 0, 'pause_seconds' => 0];
+    }
+    $periods = pd_query("SELECT agent, kind, COUNT(*) AS n, COALESCE(SUM(TIMESTAMPDIFF(SECOND, started_at, ended_at)), 0) AS seconds
+        FROM dialer_agent_events WHERE started_at >= ? AND started_at < ? AND ended_at IS NOT NULL GROUP BY agent, kind", $range);
+    foreach ($periods as $row) {
+        $agent = (string) $row['agent'];
+        $agents[$agent] ??= ['agent' => $agent, 'calls' => 0, 'talk_seconds' => 0, 'untagged' => 0, 'dispositions' => [],
+            'wrapups' => 0, 'wrapup_seconds' => 0, 'pauses' => 0, 'pause_seconds' => 0];
+        $prefix = $row['kind'] === 'wrapup' ? 'wrapup' : 'pause';
+        $agents[$agent][$prefix . 's'] = (int) $row['n'];
+        $agents[$agent][$prefix . '_seconds'] = (int) $row['seconds'];
     }
     $chosen = [];
     $tags = pd_query("SELECT agent, agent_disposition, COUNT(*) AS n

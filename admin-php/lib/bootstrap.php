@@ -9,6 +9,7 @@ require_once __DIR__ . '/view.php';
 require_once __DIR__ . '/db.php';
 require_once __DIR__ . '/auth.php';
 require_once __DIR__ . '/csrf.php';
+require_once __DIR__ . '/limits.php';
 require_once __DIR__ . '/validate.php';
 
 set_exception_handler(function (Throwable $e): void {
@@ -21,6 +22,7 @@ set_exception_handler(function (Throwable $e): void {
 });
 
 pd_session_start();
+pd_post_size_enforce();
 pd_csrf_enforce();
 
 /** For pages that need a logged-in admin and a working database. */

@@ -6,7 +6,7 @@ declare(strict_types=1);
 // same rows. Each builds SQL conditions on its table's alias from a Form of
 // the request's values and records a message per bad value in the Form.
 
-const PD_NUMBER_STATES = ['pending', 'reserved', 'dialing', 'answered', 'retry', 'done', 'failed', 'closed', 'dnc', 'unknown'];
+const PD_NUMBER_STATES = ['pending', 'reserved', 'dialing', 'answered', 'retry', 'done', 'failed', 'closed', 'dnc', 'unknown', 'callback'];
 
 /** The agent's-disposition filter's two special values beside the names. */
 const PD_TAG_ANY = '(any)';

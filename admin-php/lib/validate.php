@@ -331,3 +331,61 @@ function pd_mark_dnc_leads(PDO $pdo, array $numbers): int
     }
     return $marked;
 }
+
+/** The longest wrap-up a campaign may have (seconds), as pd::core::kMaxWrapupSeconds. */
+const PD_MAX_WRAPUP_SECONDS = 3600;
+
+/** A campaign's wrap-up seconds as the form sends it, as pd::core::is_wrapup_seconds: 0 (until the disposition is saved) to 3600. */
+function pd_check_wrapup_seconds(string $text): ?string
+{
+    return preg_match('/^[0-9]{1,4}\z/', $text) === 1 && (int) $text <= PD_MAX_WRAPUP_SECONDS
+        ? null : 'Wrap-up seconds: a whole number from 0 (until the disposition is saved) to ' . PD_MAX_WRAPUP_SECONDS . '.';
+}
+
+/**
+ * The setting pause_reasons, as pd::core::parse_pause_reasons: 1 to 20 reasons separated by commas, each (spaces
+ * around it removed) 1 to 32 characters of letters, digits, spaces and . _ ' ( ) / & + -, not "wrap-up" (the
+ * dialer's own), no two alike (case ignored). The reasons, or the message.
+ *
+ * @return list<string>|string
+ */
+function pd_parse_pause_reasons(string $text): array|string
+{
+    if (trim($text, ' ') === '') {
+        return 'Pause reasons: give at least one reason.';
+    }
+    $reasons = [];
+    $seen = [];
+    foreach (explode(',', $text) as $item) {
+        $item = trim($item, ' ');
+        if ($item === '') {
+            return 'Pause reasons: an empty reason (two commas in a row, or one at an end).';
+        }
+        if (strlen($item) > 32) {
+            return "Pause reasons: '" . substr($item, 0, 32) . "…' is longer than 32 characters.";
+        }
+        if (preg_match("~^[A-Za-z0-9 ._'()/&+-]+\\z~", $item) !== 1) {
+            return 'Pause reasons: ' . json_encode($item, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE)
+                . " may hold only letters, digits, spaces and . _ ' ( ) / & + -";
+        }
+        $key = strtolower($item);
+        if ($key === 'wrap-up') {
+            return "Pause reasons: 'wrap-up' is the dialer's own reason.";
+        }
+        if (isset($seen[$key])) {
+            return "Pause reasons: '$item' is listed twice.";
+        }
+        $seen[$key] = true;
+        $reasons[] = $item;
+        if (count($reasons) > 20) {
+            return 'Pause reasons: at most 20 reasons.';
+        }
+    }
+    return $reasons;
+}
+
+function pd_check_pause_reasons(string $text): ?string
+{
+    $parsed = pd_parse_pause_reasons($text);
+    return is_string($parsed) ? $parsed : null;
+}

@@ -39,6 +39,7 @@ const PD_NAV = [
     'campaigns.php' => 'Campaigns',
     'groups.php' => 'Call groups',
     'numbers.php' => 'Numbers',
+    'callbacks.php' => 'Callbacks',
     'calls.php' => 'Calls',
     'dispositions.php' => 'Dispositions',
     'dnc.php' => 'Do-not-call',

@@ -117,7 +117,8 @@ const Setting kSettings[] = {
        return {};
      }},
     {"--plugins-dir", "plugins_dir", "plugins",
-     "folder whose subfolders hold a plugin each (manifest.json)",
+     "folder whose subfolders hold a plugin each (manifest.json); those plugins.json marks "
+     "disabled are skipped (panelhost plugin --help)",
      [](std::string_view where, std::string_view v, HostConfig& c) -> pd::Status {
        if (v.empty()) return pd::fail(bad_value(where, v, "a folder"));
        c.plugins_dir = v;

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "pd/panel/panel_server.h"
 #include "plugin_loader.h"
+#include "plugin_registry.h"
 #include "plugin_runtime.h"
 
 namespace pd::host {
@@ -39,6 +40,8 @@ std::vector<std::string> plugin_folders(const std::string& root) {
   std::vector<std::string> folders;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(root, ec)) {
+    // ".staging-*", ".old-*": `panelhost plugin` at work, never loaded.
+    if (entry.path().filename().string().starts_with(".")) continue;
     if (entry.is_directory(ec) && fs::exists(entry.path() / "manifest.json", ec)) {
       folders.push_back(entry.path().string());
     }
@@ -132,7 +135,19 @@ pd::Result<RunSummary> run_host(const HostConfig& config, double duration_s) {
   if (!fs::is_directory(config.plugins_dir, dir_error)) {
     log_warn("host", "plugin folder " + config.plugins_dir + " does not exist: no plugins loaded");
   }
-  for (const std::string& dir : plugin_folders(config.plugins_dir)) {
+  // The registry (plugins.json, `panelhost plugin`) says which are disabled. A
+  // damaged one loads nothing: a plugin disabled on purpose must not start.
+  auto registry = read_registry(config.plugins_dir);
+  if (!registry) log_error("host", registry.error().message + ": no plugins loaded");
+  for (const std::string& dir :
+       registry ? plugin_folders(config.plugins_dir) : std::vector<std::string>{}) {
+    auto manifest = read_manifest(dir);
+    if (manifest) {
+      if (const RegistryEntry* entry = registry->find(manifest->id); entry && !entry->enabled) {
+        log_info("host", "plugin '" + manifest->id + "' is disabled (plugins.json): not loaded");
+        continue;
+      }
+    }
     auto loaded = load_plugin(dir);
     if (!loaded) {
       ++summary.plugins_failed;

@@ -8,6 +8,8 @@
 #include "config.h"
 #include "host_app.h"
 #include "log.h"
+#include "manifest.h"
+#include "plugin_cli.h"
 
 namespace {
 
@@ -47,6 +49,14 @@ bool take_duration(std::vector<std::string_view>& args, double& duration_s, std:
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "plugin") {
+    return pd::host::run_plugin_command(std::span(args).subspan(1));
+  }
+  if (!args.empty() && (args[0] == "--version" || args[0] == "-V")) {
+    std::printf("panelhost %s (plugin ABI %u.%u)\n", pd::host::host_version(), PD_ABI_VERSION_MAJOR,
+                PD_ABI_VERSION_MINOR);
+    return 0;
+  }
   double duration_s = 0;
   std::string error;
   if (!take_duration(args, duration_s, error)) {
@@ -62,7 +72,10 @@ int main(int argc, char** argv) {
     std::string text = pd::host::usage();
     text +=
         "\nRun control:\n"
-        "  --duration SECONDS     stop by itself after that long (as on SIGTERM)\n";
+        "  --duration SECONDS     stop by itself after that long (as on SIGTERM)\n"
+        "  --version              print the version and the plugin ABI, exit\n"
+        "\nPlugins: panelhost plugin install|upgrade|remove|enable|disable|list\n"
+        "  (panelhost plugin --help)\n";
     std::fputs(text.c_str(), stdout);
     return 0;
   }

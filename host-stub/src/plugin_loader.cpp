@@ -19,16 +19,6 @@ pd::Error plugin_error(pd::ErrorCode code, const std::string& dir, const std::st
   return pd::Error{code, "plugin " + dir + ": " + what};
 }
 
-pd::Result<std::string> required_string(const Json::Value& root, const char* key,
-                                        const std::string& dir) {
-  if (!root.isMember(key) || !root[key].isString() || root[key].asString().empty()) {
-    return pd::fail(
-        plugin_error(pd::ErrorCode::kInvalidArgument, dir,
-                     std::string("manifest.json lacks the string field \"") + key + "\""));
-  }
-  return root[key].asString();
-}
-
 void merge_into(Json::Value& target, const Json::Value& overrides) {
   for (const std::string& key : overrides.getMemberNames()) {
     const Json::Value& value = overrides[key];
@@ -62,69 +52,6 @@ LibraryHandle::~LibraryHandle() {
   if (handle_ != nullptr) dlclose(handle_);
 }
 
-pd::Result<PluginManifest> read_manifest(const std::string& folder) {
-  std::error_code ec;
-  const std::string dir = fs::absolute(folder, ec).lexically_normal().string();
-  const fs::path manifest_path = fs::path(dir) / "manifest.json";
-  std::ifstream in(manifest_path, std::ios::binary);
-  if (!in) {
-    return pd::fail(plugin_error(pd::ErrorCode::kNotFound, dir, "no readable manifest.json"));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  const std::string json = text.str();
-
-  Json::CharReaderBuilder builder;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value root;
-  std::string errors;
-  if (!reader->parse(json.data(), json.data() + json.size(), &root, &errors)) {
-    return pd::fail(plugin_error(pd::ErrorCode::kInvalidArgument, dir,
-                                 "manifest.json is not valid JSON: " + errors));
-  }
-  if (!root.isObject()) {
-    return pd::fail(
-        plugin_error(pd::ErrorCode::kInvalidArgument, dir, "manifest.json is not a JSON object"));
-  }
-  PluginManifest manifest;
-  manifest.dir = dir;
-  auto id = required_string(root, "id", dir);
-  if (!id) return pd::fail(id.error());
-  auto version = required_string(root, "version", dir);
-  if (!version) return pd::fail(version.error());
-  auto library = required_string(root, "library", dir);
-  if (!library) return pd::fail(library.error());
-  if (!root.isMember("abi") || !root["abi"].isUInt()) {
-    return pd::fail(plugin_error(pd::ErrorCode::kInvalidArgument, dir,
-                                 "manifest.json lacks the unsigned integer field \"abi\""));
-  }
-  manifest.id = *id;
-  manifest.version = *version;
-  manifest.abi = root["abi"].asUInt();
-  const fs::path library_path(*library);
-  manifest.library =
-      (library_path.is_absolute() ? library_path : fs::path(dir) / library_path).string();
-  if (root.isMember("settings")) {
-    if (!root["settings"].isObject()) {
-      return pd::fail(plugin_error(pd::ErrorCode::kInvalidArgument, dir,
-                                   "manifest.json field \"settings\" must be an object"));
-    }
-    manifest.settings = root["settings"];
-  }
-  if (root.isMember("panel")) {
-    const Json::Value& panel = root["panel"];
-    if (!panel.isObject() || (panel.isMember("static") && !panel["static"].isString())) {
-      return pd::fail(
-          plugin_error(pd::ErrorCode::kInvalidArgument, dir,
-                       "manifest.json field \"panel\" must be {\"static\": \"<folder>\"}"));
-    }
-    if (panel.isMember("static")) {
-      manifest.panel_static = (fs::path(dir) / panel["static"].asString()).string();
-    }
-  }
-  return manifest;
-}
-
 namespace {
 // "2.1": how every message writes a version.
 std::string abi_text(uint32_t version) {
@@ -140,11 +67,8 @@ pd::Result<LoadedPlugin> load_plugin(const std::string& folder) {
   // Which plugins this host loads, for the refusals below.
   const std::string accepted = "this host speaks ABI " + host_abi + " and loads plugins of ABI " +
                                std::to_string(PD_ABI_VERSION_MAJOR) + ".0 to " + host_abi;
-  if (manifest->abi != PD_ABI_VERSION_MAJOR) {
-    return pd::fail(plugin_error(pd::ErrorCode::kConflict, dir,
-                                 "ABI mismatch: manifest.json declares ABI " +
-                                     std::to_string(manifest->abi) + " (a major version); " +
-                                     accepted));
+  if (auto compatible = check_compatible(*manifest); !compatible) {
+    return pd::fail(compatible.error());
   }
   std::error_code ec;
   if (!fs::is_regular_file(manifest->library, ec)) {

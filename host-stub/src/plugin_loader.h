@@ -12,20 +12,11 @@
 
 #include <json/value.h>
 
+#include "manifest.h"
 #include "paneldialer/pd_plugin.h"
 #include "pd/result.h"
 
 namespace pd::host {
-
-struct PluginManifest {
-  std::string dir;  // absolute, no trailing slash
-  std::string id;
-  std::string version;
-  uint32_t abi = 0;     // "abi": the ABI MAJOR the plugin is built for
-  std::string library;  // absolute path (the manifest's "library", relative to dir)
-  Json::Value settings = Json::Value(Json::objectValue);  // defaults of the plugin's config
-  std::string panel_static;  // absolute folder to serve to panels, empty when none
-};
 
 // dlclose on destruction.
 class LibraryHandle {
@@ -51,11 +42,8 @@ struct LoadedPlugin {
   std::string description;   // since 2.1; empty when absent
 };
 
-// Reads and checks <dir>/manifest.json.
-pd::Result<PluginManifest> read_manifest(const std::string& dir);
-
-// read_manifest, then dlopen, pd_plugin_entry(PD_ABI_VERSION) and the checks
-// on the table: the manifest's "abi" must be this host's MAJOR; the table's
+// read_manifest (manifest.h), check_compatible, then dlopen,
+// pd_plugin_entry(PD_ABI_VERSION) and the checks on the table: the table's
 // abi_version this MAJOR with a MINOR at most this host's; its struct_size at
 // least the 2.0 layout. Refusals name both versions as M.m. The library is
 // unloaded again on failure.

@@ -1,5 +1,6 @@
 #include "campaign_setup.h"
 
+#include "pd/core/agent_pause.h"
 #include "pd/core/names.h"
 
 namespace pd::plugin {
@@ -57,6 +58,14 @@ EngineSettings read_settings(const pd::store::Settings& settings) {
   }
   out.preview_template = settings.get("preview_template", "");
   out.preview_allow_raw_html = settings.get("preview_allow_raw_html", "0") == "1";
+  if (auto reasons = pd::core::parse_pause_reasons(
+          settings.get("pause_reasons", "Break, Lunch, Meeting, Training"));
+      reasons) {
+    out.pause_reasons = std::move(*reasons);
+  } else {
+    out.problems.push_back(reasons.error().message + "; using Break, Lunch, Meeting, Training");
+  }
+  out.admin_time_zone = settings.get("admin_time_zone", "");
   return out;
 }
 
@@ -82,6 +91,7 @@ PreparedCampaign prepare_campaign(const pd::store::Campaign& row, pd::core::Time
   c.schedule.time_zone = row.time_zone;
   c.dial_attempts = row.dial_attempts;
   c.retry_minutes = row.retry_minutes;
+  c.wrapup_seconds = row.wrapup_seconds;
   c.concurrent_calls = row.concurrent_calls;
   c.group_by_name = row.group_by_name;
   c.valid_dtmf = row.valid_dtmf;

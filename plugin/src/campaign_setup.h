@@ -27,6 +27,12 @@ struct EngineSettings {
   // preview_allow_raw_html = '1': the admin allowed raw placeholders ({X|s}) in
   // the preview card; anything else keeps them refused (pd::preview::render).
   bool preview_allow_raw_html = false;
+  // What an agent may pause for (pause_reasons; pd::core::parse_pause_reasons).
+  std::vector<std::string> pause_reasons = {"Break", "Lunch", "Meeting", "Training"};
+  // The zone the agent's figures of "today" are counted in (admin_time_zone,
+  // as the Agents page; loaded by prepare_config, UTC when empty or unknown).
+  std::string admin_time_zone;
+  std::shared_ptr<const pd::core::TimeZone> day_zone;
   std::vector<std::string> problems;
 };
 

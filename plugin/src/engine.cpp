@@ -59,6 +59,11 @@ PreparedConfig prepare_config(const pd::store::ConfigSnapshot& snapshot,
   prepared.settings = read_settings(snapshot.settings);
   prepared.preview_default = read_text_file(templates + "/preview.tpl");
   pd::core::TimeZoneCache zones;
+  if (!prepared.settings.admin_time_zone.empty()) {
+    if (auto zone = zones.get(prepared.settings.admin_time_zone))
+      prepared.settings.day_zone = *zone;
+  }
+  if (!prepared.settings.day_zone) prepared.settings.day_zone = pd::core::TimeZone::utc();
   std::vector<pd::dialplan::HelperCampaign> helpers;
   for (const auto& row : snapshot.campaigns) {
     PreparedCampaign campaign = prepare_campaign(row, zones);
@@ -459,6 +464,7 @@ void Engine::on_tick(uint64_t) {
   }
   if (may_pace()) pace(now);
   check_card_numbers(now);
+  expire_wrapups(now);
 }
 
 void Engine::heartbeat() {

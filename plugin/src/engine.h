@@ -42,6 +42,7 @@
 #include "host_link.h"
 #include "lead_store.h"
 #include "pd/core/agent_desk.h"
+#include "pd/core/agent_pause.h"
 #include "pd/core/ami_event.h"
 #include "pd/core/call_progress.h"
 #include "pd/core/call_table.h"
@@ -56,6 +57,8 @@
 #include "plugin_config.h"
 
 namespace pd::plugin {
+
+struct PanelRequest;  // panel_messages.h
 
 // Engine time (epoch ms, from the injected clock) as the store's records hold it.
 inline pd::store::TimePoint time_of(int64_t epoch_ms) {
@@ -305,6 +308,31 @@ class Engine {
   pd::core::AgentStatus agent_status(const std::string& agent) const;
   const CampaignRun* campaign_by_name(std::string_view name) const;
 
+  // engine_wrapup.cpp: wrap-up after a call, the agent's own pauses, the
+  // controls and figures the panel shows. The decisions are pauses_'s.
+  // Handles agent.pause / agent.unpause / agent.today; false for other types.
+  bool on_agent_control(const std::string& agent, const PanelRequest& request);
+  // A dialer call `call_id` the agent took ended (`prompted`: it waits for a tag).
+  void wrapup_call_ended(const std::string& agent, const std::string& call_id,
+                         const CampaignRun* run, bool prompted);
+  // The disposition of `call_id` was saved.
+  void wrapup_saved(const std::string& agent, const std::string& call_id);
+  void expire_wrapups(int64_t now_ms);
+  // A queue event about the agent: their own pause lifted elsewhere ends;
+  // a "wrap-up" pause no wrap-up of this run explains (a restart) is
+  // adopted or lifted once (pauses_.resume).
+  void check_stale_wrapup(const std::string& agent);
+  void apply_pause_effects(const std::string& agent, pd::core::PauseEffects effects);
+  // Writes a wrap-up or pause as it starts or ends (dialer_agent_events); the agent's
+  // figures are read again once it is written.
+  void record_period(pd::store::AgentPeriod period);
+  // Free members of `queue` whose agent must get no call: on a call (desk),
+  // in wrap-up or on their own pause (pauses_) while the view lags.
+  int busy_free_members(std::string_view queue) const;
+  void send_agent_controls(const std::string& agent);
+  // Reads the agent's figures of today (store worker); agent.today follows.
+  void load_agent_day(const std::string& agent);
+
   int64_t now_ms() const;
 
   HostLink host_;
@@ -346,6 +374,19 @@ class Engine {
   // campaign it is for: one claim per agent at most, so bounded by the agents
   // with a panel open; an entry goes when its claim answers.
   std::unordered_map<std::string, int64_t> preview_claims_;
+  // Wrap-ups and the agents' own pauses (pd/core/agent_pause.h).
+  pd::core::PauseDesk pauses_;
+  // Agents whose figures are being read (one load each; at most the agents
+  // with a panel open), and agents whose figures are wanted again once it
+  // answers.
+  std::unordered_set<std::string> day_loads_;
+  std::unordered_set<std::string> day_reloads_;
+  // Agents whose "wrap-up" pauses this run has handled (started a wrap-up,
+  // or checked one it found): no stale pause is adopted for them again.
+  // Bounded by the PBX's agents. Agents in wrap_checks_ wait for their load.
+  std::unordered_set<std::string> wrapup_known_;
+  std::unordered_set<std::string> wrapup_checks_;
+  int64_t next_stale_sweep_ms_ = 0;
   // The do-not-call check of the shown cards (check_card_numbers).
   bool card_check_in_flight_ = false;
   int64_t next_card_check_ms_ = 0;

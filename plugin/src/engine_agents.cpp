@@ -52,6 +52,7 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
     // holds (after a restart of the engine, a prompt past the desk's bound).
     send_pending(agent);
     load_prompts(agent);
+    load_agent_day(agent);
     return;
   }
   if (request.type == "panel.close") {
@@ -81,6 +82,7 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
     set_disposition(agent, request.call_id, request.disposition);
     return;
   }
+  if (on_agent_control(agent, request)) return;
   host_.panel_send(agent, error_json("unknown request '" + request.type + "'", request.type));
 }
 
@@ -92,6 +94,7 @@ void Engine::pace_preview(CampaignRun& run, int64_t now) {
   std::vector<std::string> agents;
   for (const auto& seat : desk_.preview_seats(queues_, run.prepared.campaign.queue_name)) {
     if (agents.size() >= kMaxClaimBatch) break;
+    if (pauses_.busy(seat.agent)) continue;  // in wrap-up or paused (the view may lag)
     if (!preview_claims_.contains(seat.agent)) agents.push_back(seat.agent);
   }
   if (agents.empty()) return;
@@ -137,6 +140,7 @@ void Engine::preview_claimed(int64_t campaign_id, const std::vector<std::string>
       if (claimed.empty()) break;
       // Only the seats this claim was made for (another may be waiting for its own).
       if (std::find(agents.begin(), agents.end(), seat.agent) == agents.end()) continue;
+      if (pauses_.busy(seat.agent)) continue;
       while (!claimed.empty()) {
         pd::core::Lead lead = std::move(claimed.front());
         claimed.pop_front();
@@ -492,6 +496,7 @@ void Engine::disposition_written(const std::string& agent, const std::string& ca
   desk_.remove_prompt(agent, call_id);
   contact_tagged(agent, call_id);
   host_.panel_send(agent, disposition_saved_json(call_id, disposition));
+  wrapup_saved(agent, call_id);
   send_pending(agent);
   send_agent_state(agent);
   // Calls past the desk's bound wait in the database: list them now.
@@ -535,7 +540,10 @@ pd::core::AgentStatus Engine::agent_status(const std::string& agent) const {
       phase = pd::core::shown_phase(pd::core::progress_of(*call));
     }
   }
-  return desk_.status(agent, phase);
+  // The wrap-up and the own pause too (pd/core/agent_pause.h): the status
+  // pill says them, as the agent.controls' wrap-up timer and pause do.
+  return desk_.status(agent, phase,
+                      {pauses_.wrapup(agent) != nullptr, pauses_.pause_of(agent) != nullptr});
 }
 
 void Engine::send_agent_state(const std::string& agent) {
@@ -564,6 +572,7 @@ void Engine::send_agent_state(const std::string& agent) {
   }
   host_.panel_send(agent,
                    agent_state_json(campaigns, queues, pd::core::to_string(agent_status(agent))));
+  send_agent_controls(agent);
 }
 
 }  // namespace pd::plugin

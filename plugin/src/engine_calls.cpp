@@ -54,6 +54,7 @@ void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
         if (!event.queue.empty()) pace_queue(event.queue, now);
         const std::string agent = pd::core::extension_of(event.interface);
         desk_.note_interface(agent, event.interface, queues_);
+        check_stale_wrapup(agent);
         send_agent_state(agent);
         // A preview agent who paused or went away loses the card.
         if (const auto* member = queues_.find(event.queue, event.interface);
@@ -188,7 +189,9 @@ void Engine::finish_call(const std::string& call_id) {
     const bool customer_answered = result.dial_status == pd::core::DialStatus::kAnswer ||
                                    result.dial_status == pd::core::DialStatus::kMachine;
     const bool reached_agent = result.disposition == "Agent" || (live.preview && customer_answered);
-    if (run != nullptr && reached_agent && !run->prepared.campaign.outbound_dispositions.empty()) {
+    const bool prompted =
+        run != nullptr && reached_agent && !run->prepared.campaign.outbound_dispositions.empty();
+    if (prompted) {
       pd::core::DispositionPrompt prompt;
       prompt.call_id = call_id;
       prompt.direction = pd::core::CallDirection::kOutbound;
@@ -199,6 +202,8 @@ void Engine::finish_call(const std::string& call_id) {
       prompt_disposition(agent, std::move(prompt));
     }
     contact_call_ended(agent, call_id);  // kept while the call is to tag
+    // Paused for wrap-up (pd/core/agent_pause.h) before anything can pace.
+    if (reached_agent) wrapup_call_ended(agent, call_id, run, prompted);
     send_agent_state(agent);
   }
   calls_.remove(call_id);

@@ -64,7 +64,9 @@ void Engine::pace_campaign(CampaignRun& run, int64_t now) {
   input.live_calls = calls_.live_calls(campaign.id) + run.starting;
   input.awaiting_agent = calls_.awaiting_agent(campaign.id) + run.starting;
   input.free_agents =
-      campaign.mode == pd::core::DialMode::kAutomatic ? 0 : queues_.free_count(campaign.queue_name);
+      campaign.mode == pd::core::DialMode::kAutomatic
+          ? 0
+          : queues_.free_count(campaign.queue_name) - busy_free_members(campaign.queue_name);
   const int wanted = pd::core::calls_wanted(input);
   if (int(run.hopper.size()) < std::max(config_.hopper_size / 2, wanted)) refill(run, now);
   if (wanted <= 0 || run.hopper.empty()) return;

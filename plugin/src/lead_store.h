@@ -114,6 +114,10 @@ class LeadStore {
   // in it yet.
   virtual void load_prompts(std::string agent, size_t limit,
                             Done<pd::store::PendingPrompts> done) = 0;
+  // What the agent did from `from` to `to` (the panel's figures of the day;
+  // pd::store::Store::agent_day). Read on the query thread.
+  virtual void load_agent_day(std::string agent, pd::store::TimePoint from, pd::store::TimePoint to,
+                              Done<pd::store::AgentDay> done) = 0;
 };
 
 }  // namespace pd::plugin

@@ -216,6 +216,7 @@ PanelRequest parse_panel_request(std::string_view json) {
   request.close = root["close"].isBool() && root["close"].asBool();
   if (root["call_id"].isString()) request.call_id = root["call_id"].asString();
   if (root["disposition"].isString()) request.disposition = root["disposition"].asString();
+  if (root["reason"].isString()) request.reason = root["reason"].asString();
   return request;
 }
 

@@ -65,6 +65,7 @@ struct PanelRequest {
   bool close = false;            // preview.skip
   std::string call_id;           // disposition.set
   std::string disposition;       // disposition.set
+  std::string reason;            // agent.pause
 };
 
 PanelRequest parse_panel_request(std::string_view json);

@@ -227,4 +227,13 @@ void WorkerLeadStore::load_prompts(std::string agent, size_t limit,
       std::move(done));
 }
 
+void WorkerLeadStore::load_agent_day(std::string agent, pd::store::TimePoint from,
+                                     pd::store::TimePoint to, Done<pd::store::AgentDay> done) {
+  store_->call<pd::store::AgentDay>(
+      [agent = std::move(agent), from, to](pd::store::Store& store) {
+        return store.agent_day(agent, from, to);
+      },
+      std::move(done));
+}
+
 }  // namespace pd::plugin

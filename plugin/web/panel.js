@@ -11,10 +11,12 @@
 //   it and shows the message beside it;
 // - card HTML comes escaped from the plugin and is inserted as markup; every
 //   other text (names, numbers, script, errors) goes in as textContent;
-// - the status pill and the step bar are drawn from one deskView() (desk-view.js);
+// - the status pill and the step bar are drawn from one deskView() (desk-view.js),
+//   which also says the wrap-up and the pause of agent.controls (controls.js);
 // - the contact card of the call (screen pop) is contact.js's.
 import { deskView } from './desk-view.js';
 import { mountContacts } from './contact.js';
+import { mountControls } from './controls.js';
 
 const MAX_ERRORS = 3;
 
@@ -59,6 +61,7 @@ const TEMPLATE = `
 
 export function mount(container, client) {
   container.innerHTML = TEMPLATE;
+  mountControls(container.querySelector('.pd-state'), client);  // wrap-up, pause, queues, today
   const $ = (id) => container.querySelector(`#${id}`);
   const view = {
     card: null,         // the preview.card shown
@@ -67,6 +70,7 @@ export function mount(container, client) {
     heldCard: null,     // a card that arrived while a disposition is asked for
     call: null,         // last call.progress
     status: 'idle',     // agent.state's status
+    controls: null,     // last agent.controls (wrap-up, pause): the pill says them too
     pending: [],        // disposition.pending's calls, oldest first
     count: 0,           // disposition.pending's count (may exceed the list)
     saving: new Set(),  // call ids whose disposition.set went out
@@ -86,6 +90,10 @@ export function mount(container, client) {
     renderPending();
   });
   client.on('agent.state', (msg) => renderAgentState(msg));
+  client.on('agent.controls', (msg) => {  // controls.js draws them; the pill follows
+    view.controls = msg;
+    renderDesk();
+  });
   client.on('preview.card', (msg) => {
     if (hasPending()) {
       view.heldCard = msg;
@@ -261,6 +269,7 @@ export function mount(container, client) {
     $('pd-pending-more').hidden = more <= 0;
     $('pd-pending-more').textContent = more > 0 ? `${more} more after these.` : '';
     $('pd-pending-list').replaceChildren(...view.pending.map(pendingItem));
+    renderDesk();
     render();
   }
 
@@ -328,7 +337,7 @@ export function mount(container, client) {
 
   // The status pill and the step bar, from one deskView() of the same state.
   function renderDesk() {
-    const desk = deskView(view.status, view.call);
+    const desk = deskView(view.status, view.call, { controls: view.controls, pending: view.count });
     $('pd-status').textContent = desk.pill.label;
     $('pd-status').dataset.status = desk.pill.status;
     const call = desk.call;

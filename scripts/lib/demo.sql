@@ -21,6 +21,8 @@ INSERT IGNORE INTO dialer_dispositions (name, description) VALUES
   ('Not interested', ''),
   ('Wrong number', ''),
   ('Support request', 'inbound: a question answered');
+-- Choosing it asks the agent for a time agreed with the customer.
+UPDATE dialer_dispositions SET is_callback = 1 WHERE name = 'Callback';
 
 INSERT IGNORE INTO dialer_campaigns
   (name, destination_kind, destination, queue_name, destination_amd, mode, initial_leg,
@@ -46,6 +48,11 @@ UPDATE dialer_campaigns
 -- on the same database are paused too: the reset below would dial them again.
 UPDATE dialer_campaigns SET enabled = 0
  WHERE @pd_demo_real_pbx = 1 AND name IN ('demo_progressive', 'demo_automatic', 'demo_preview');
+
+-- Wrap-up: the simulated agents without a panel never tag, so the demo's
+-- wrap-ups end after 15 s (0, the default, would hold them until a tag).
+UPDATE dialer_campaigns SET wrapup_seconds = 15
+ WHERE name IN ('demo_progressive', 'demo_preview') AND wrapup_seconds = 0;
 
 INSERT IGNORE INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction, sort_order)
 SELECT c.id, d.id, 'outbound', d.id FROM dialer_campaigns c JOIN dialer_dispositions d

@@ -150,12 +150,17 @@ describe("admin: the agents' desk", { timeout: 180_000 }, () => {
               ('ag-7', @c, '7', 'outbound', @now - INTERVAL 4 DAY, @now - INTERVAL 4 DAY, @now - INTERVAL 4 DAY + INTERVAL 10 SECOND, '402', 'Sale'),
               ('ag-8', @c, '8', 'outbound', @now - INTERVAL 10 DAY, @now - INTERVAL 10 DAY, @now - INTERVAL 10 DAY + INTERVAL 500 SECOND, '401', 'Sale'),
               ('ag-9', @c, '9', 'outbound', @now, NULL, @now, NULL, NULL),
-              ('ag-10', @c, '10', 'outbound', @now, @now, @now + INTERVAL 5 SECOND, '<b>403</b>', '<i>Odd</i>');`);
+              ('ag-10', @c, '10', 'outbound', @now, @now, @now + INTERVAL 5 SECOND, '<b>403</b>', '<i>Odd</i>');
+            INSERT INTO dialer_agent_events (agent, kind, reason, campaign_id, call_id, started_at, ended_at, ended_by) VALUES
+              ('401', 'wrapup', 'wrap-up', @c, 'ag-1', @now, @now + INTERVAL 30 SECOND, 'saved'),
+              ('401', 'wrapup', 'wrap-up', @c, 'ag-2', @now + INTERVAL 1 SECOND, @now + INTERVAL 16 SECOND, 'timeout'),
+              ('401', 'pause', 'Lunch', NULL, NULL, @now + INTERVAL 2 SECOND, @now + INTERVAL 602 SECOND, 'saved'),
+              ('402', 'pause', 'Break', NULL, NULL, @now - INTERVAL 4 DAY, @now - INTERVAL 4 DAY + INTERVAL 120 SECOND, 'saved');`);
     // This test's agents only (other tests' calls may be there too), in the page's order.
     const mine = ['401', '402', '<b>403</b>'];
     const rows = (id) => page.locator(`#${id} tbody tr`).evaluateAll((trs, agents) => trs
       .filter((tr) => agents.includes(tr.dataset.agent))
-      .map((tr) => ['agent', 'calls', 'talk', 'dispositions', 'untagged'].map((role) => tr.querySelector(`[data-role=${role}]`).textContent)), mine);
+      .map((tr) => ['agent', 'calls', 'talk', 'wrapup', 'pauses', 'dispositions', 'untagged'].map((role) => tr.querySelector(`[data-role=${role}]`).textContent)), mine);
     const today = dayIn(ADMIN_ZONE);
     const daysAgo = (n) => dayIn(ADMIN_ZONE, new Date(Date.now() - n * 86_400_000));
 
@@ -164,13 +169,12 @@ describe("admin: the agents' desk", { timeout: 180_000 }, () => {
     assert.match(await page.textContent('main'), new RegExp(`counted in ${ADMIN_ZONE} time`));
     assert.equal((await page.textContent('#pd-agents-today-title')).trim(), `Today (${today})`);
     assert.deepEqual(await rows('pd-agents-today'), [
-      ['401', '3', '0:03:00', 'Callback 1, Sale 2', '0'],
-      ['402', '1', '0:00:45', '', '1'], // equal calls: by name
-      ['<b>403</b>', '1', '0:00:05', '<i>Odd</i> 1', '0'],
+      ['401', '3', '0:03:00', '0:00:45', '0:10:00 (1)', 'Callback 1, Sale 2', '0'],
+      ['402', '1', '0:00:45', '0:00:00', '0:00:00', '', '1'], // equal calls: by name
+      ['<b>403</b>', '1', '0:00:05', '0:00:00', '0:00:00', '<i>Odd</i> 1', '0'],
     ]);
     assert.equal(await page.locator('#pd-agents-today b, #pd-agents-today i').count(), 0, 'agent and disposition names are text');
-    assert.match(await page.textContent('#pd-agents-not-recorded'), /Wrap-up and pause time are not recorded yet/);
-    assert.equal(await page.locator('text=/wrap-up.*\\d+:\\d\\d/i').count(), 0, 'no wrap-up or pause figures');
+    assert.match(await page.textContent('main'), /Wrap-up and pause time count the wrap-ups and pauses that ended/);
     // The default range: the last seven days.
     assert.equal(await page.inputValue('#f-from'), daysAgo(6));
     assert.equal(await page.inputValue('#f-to'), today);
@@ -181,9 +185,9 @@ describe("admin: the agents' desk", { timeout: 180_000 }, () => {
     await page.waitForURL(/from=/);
     assert.equal((await page.textContent('#pd-agents-range-title')).trim(), `From ${daysAgo(5)} to ${today}`);
     assert.deepEqual(await rows('pd-agents-range'), [
-      ['401', '4', '0:03:30', 'Callback 1, Sale 3', '0'],
-      ['402', '3', '1:02:35', 'Sale 2', '1'],
-      ['<b>403</b>', '1', '0:00:05', '<i>Odd</i> 1', '0'],
+      ['401', '4', '0:03:30', '0:00:45', '0:10:00 (1)', 'Callback 1, Sale 3', '0'],
+      ['402', '3', '1:02:35', '0:00:00', '0:02:00 (1)', 'Sale 2', '1'],
+      ['<b>403</b>', '1', '0:00:05', '0:00:00', '0:00:00', '<i>Odd</i> 1', '0'],
     ]);
     // Ordered by talk time on request.
     await page.click('#pd-agents-range thead a:has-text("Talk time")');

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "pd/core/agent_pause.h"
 #include "pd/core/campaign.h"
 #include "pd/core/names.h"
 #include "pd/core/originate_builder.h"
@@ -134,5 +135,16 @@ TEST_CASE("shared cases: CRM link templates - what the admin stores the engine r
     // A template the check admits renders (placeholders filled), one it refuses does not.
     CHECK(render_url_template(input, {}).has_value() == checked.has_value());
     return checked.has_value();
+  });
+}
+
+TEST_CASE("shared cases: a campaign's wrap-up seconds") {
+  check_kind("wrapup_seconds", 8,
+             [](const std::string& input, const Json::Value&) { return is_wrapup_seconds(input); });
+}
+
+TEST_CASE("shared cases: the pause reasons setting") {
+  check_kind("pause_reasons", 12, [](const std::string& input, const Json::Value&) {
+    return parse_pause_reasons(input).has_value();
   });
 }

@@ -53,6 +53,7 @@ pd::store::Campaign preview_campaign(uint32_t id, const std::string& name) {
 }
 
 struct Harness {
+  uint16_t wrapup_seconds = 0;  // of the campaign preview_call_ended() starts
   Harness() {
     pd::plugin::PluginConfig config;
     config.instance_id = "t";
@@ -514,7 +515,9 @@ namespace {
 std::string preview_call_ended(Harness& h, bool answered = true, uint64_t lead = 1) {
   if (lead == 1) {
     h.store->add_lead(1, 1, "5550001");
-    h.start({preview_campaign(1, "pv")});
+    pd::store::Campaign c = preview_campaign(1, "pv");
+    c.wrapup_seconds = h.wrapup_seconds;
+    h.start({c});
     h.agent_ready("201");
     REQUIRE(h.card_shown("201"));
   } else {
@@ -600,16 +603,18 @@ TEST_CASE("engine: an outbound disposition is saved only once the store has writ
   REQUIRE(h.host.panel_count("201", R"("type":"disposition.prompt")") == 1);
   h.panel("201",
           R"({"type":"disposition.set","call_id":")" + call_id + R"(","disposition":"Sale"})");
-  // Queued after the call's result and its prompt, not yet written: no "saved" yet.
+  // Queued after the call's result, its prompt and the wrap-up's start, not
+  // yet written: no "saved" yet.
   const auto& writes = h.store->writes;
-  REQUIRE(writes.size() >= 3);
-  CHECK(std::holds_alternative<pd::store::AttemptResult>(writes[writes.size() - 3]));
-  CHECK(std::holds_alternative<pd::store::PendingPrompt>(writes[writes.size() - 2]));
+  REQUIRE(writes.size() >= 4);
+  CHECK(std::holds_alternative<pd::store::AttemptResult>(writes[writes.size() - 4]));
+  CHECK(std::holds_alternative<pd::store::PendingPrompt>(writes[writes.size() - 3]));
+  CHECK(std::holds_alternative<pd::store::AgentPeriod>(writes[writes.size() - 2]));
   REQUIRE(std::holds_alternative<pd::store::AgentTag>(writes.back()));
   CHECK(std::get<pd::store::AgentTag>(writes.back()).disposition == "Sale");
   CHECK(std::get<pd::store::AgentTag>(writes.back()).number_id == 1);
   CHECK(std::get<pd::store::AgentTag>(writes.back()).agent == "201");
-  CHECK(h.store->unconfirmed() == 1);
+  CHECK(h.store->unconfirmed() == 2);  // the wrap-up's start row and the tag
   CHECK(h.host.panel_count("201", R"("type":"disposition.saved")") == 0);
   // A reload meanwhile still lists the call.
   h.panel("201", R"({"type":"state.request"})");
@@ -734,6 +739,7 @@ TEST_CASE("engine: a prompt both listed and stored is shown once") {
 
 TEST_CASE("engine: several calls in a row without tagging are all listed, oldest first") {
   Harness h;
+  h.wrapup_seconds = 1;  // else the agent waits in wrap-up for the first tag
   const std::string first = preview_call_ended(h);
   h.tick(1000);
   const std::string second = preview_call_ended(h, true, 2);
@@ -990,4 +996,141 @@ TEST_CASE(
   CHECK(cards[0].find(R"("call_id":"old-1")") != std::string::npos);
   CHECK(cards[0].find(R"({"name":"customer_id","value":"77"})") != std::string::npos);
   CHECK(cards[0].find(R"("live":false)") != std::string::npos);
+}
+
+namespace {
+
+// The QueuePause actions the engine sent, as "Queue|Interface|Paused|Reason".
+std::vector<std::string> queue_pauses(Harness& h) {
+  std::vector<std::string> out;
+  for (const auto& s : h.host.sent_named("QueuePause")) {
+    out.push_back(s.get("Queue") + "|" + s.get("Interface") + "|" + s.get("Paused") + "|" +
+                  s.get("Reason"));
+  }
+  return out;
+}
+
+// The status of the last agent.state sent to `agent`.
+std::string last_status(Harness& h, const std::string& agent) {
+  const auto states = messages_of(h, agent, "agent.state");
+  if (states.empty()) return "";
+  const std::string key = R"("status":")";
+  const auto at = states.back().find(key);
+  if (at == std::string::npos) return "";
+  const auto from = at + key.size();
+  return states.back().substr(from, states.back().find('"', from) - from);
+}
+
+}  // namespace
+
+TEST_CASE("engine: a call the agent took pauses them for wrap-up until the save") {
+  Harness h;
+  const std::string call_id = preview_call_ended(h);
+  // Paused in the campaign's queue with the wrap-up reason, from the call's end.
+  CHECK(queue_pauses(h) == std::vector<std::string>{"support|PJSIP/201|true|wrap-up"});
+  CHECK(h.host.panel_count("201", R"("type":"agent.controls")") > 0);
+  CHECK(h.host.panel(("201")).back().find(R"("wrapup":{)") != std::string::npos);
+  CHECK(last_status(h, "201") == "wrapup");  // the pill says it with the timer
+  // A wrap-up start row is written (confirmed), then the figures are read.
+  REQUIRE(!h.store->writes_of<pd::store::AgentPeriod>().empty());
+  CHECK_FALSE(h.store->writes_of<pd::store::AgentPeriod>().back().ended_at.has_value());
+  // Time passes: no timeout (wrapup_seconds 0), no unpause, no new card.
+  for (int i = 0; i < 10; ++i) h.tick();
+  CHECK(queue_pauses(h).size() == 1);
+  h.panel("201",
+          R"({"type":"disposition.set","call_id":")" + call_id + R"(","disposition":"Sale"})");
+  h.store->confirm_writes();
+  h.host.run_posted();
+  CHECK(queue_pauses(h) ==
+        std::vector<std::string>{"support|PJSIP/201|true|wrap-up", "support|PJSIP/201|false|"});
+  const auto periods = h.store->writes_of<pd::store::AgentPeriod>();
+  REQUIRE(periods.size() == 2);
+  CHECK(periods.back().wrapup);
+  CHECK(periods.back().call_id == call_id);
+  CHECK(periods.back().ended_by == "saved");
+  REQUIRE(periods.back().ended_at.has_value());
+}
+
+TEST_CASE("engine: an agent in wrap-up is busy for pacing while the queue still shows them free") {
+  Harness h;
+  preview_call_ended(h);
+  // The member is still free in the view (the QueuePause's event has not
+  // come): no card is made for the agent.
+  const size_t cards = h.host.panel_count("201", R"("type":"preview.card")");
+  h.store->add_lead(1, 2, "5550002");
+  for (int i = 0; i < 10; ++i) h.tick();
+  CHECK(h.host.panel_count("201", R"("type":"preview.card")") == cards);
+}
+
+TEST_CASE("engine: pause and unpause from the panel with a reason from the list") {
+  Harness h;
+  h.start({preview_campaign(1, "pv")});
+  h.agent_ready("201");
+  h.panel("201", R"({"type":"agent.pause","reason":"Nap"})");
+  CHECK(h.host.panel_count("201", "is not a pause reason") == 1);
+  CHECK(queue_pauses(h).empty());
+  h.panel("201", R"({"type":"agent.pause","reason":"Lunch"})");
+  CHECK(queue_pauses(h) == std::vector<std::string>{"|PJSIP/201|true|Lunch"});
+  CHECK(last_status(h, "201") == "paused");  // with the agent.controls that say Lunch
+  h.feed({{"Event", "QueueMemberPause"},
+          {"Queue", "support"},
+          {"Interface", "PJSIP/201"},
+          {"Status", "1"},
+          {"Paused", "1"},
+          {"PausedReason", "Lunch"},
+          {"InCall", "0"}});
+  CHECK(h.host.panel("201").back().find(R"("reason":"Lunch","state":"paused")") !=
+        std::string::npos);
+  h.panel("201", R"({"type":"agent.unpause"})");
+  CHECK(queue_pauses(h).back() == "|PJSIP/201|false|");
+  CHECK(last_status(h, "201") != "paused");
+  const auto periods = h.store->writes_of<pd::store::AgentPeriod>();
+  REQUIRE(periods.size() == 2);  // its start, its end
+  CHECK(periods.back().reason == "Lunch");
+  CHECK_FALSE(periods.back().wrapup);
+  CHECK(periods.back().ended_at.has_value());
+}
+
+TEST_CASE("engine: after a restart a wrap-up pause is kept while a call waits for its tag") {
+  Harness h;
+  // The earlier run left agent 201 paused for wrap-up with one call to tag.
+  h.store->prompt_rows["201"].push_back(stored_row("c-old", 1000, 7));
+  h.start({preview_campaign(1, "pv")});
+  h.feed({{"Event", "QueueMember"},
+          {"Queue", "support"},
+          {"Location", "PJSIP/201"},
+          {"Status", "1"},
+          {"Paused", "1"},
+          {"PausedReason", "wrap-up"},
+          {"InCall", "0"}});
+  h.panel("201", R"({"type":"panel.open"})");
+  CHECK(queue_pauses(h).empty());  // adopted: still paused
+  CHECK(h.host.panel_count("201", R"("call_id":"c-old","campaign":"pv")") > 0);
+  // Its tag ends the wrap-up: unpaused.
+  h.panel("201", R"({"type":"disposition.set","call_id":"c-old","disposition":"Sale"})");
+  h.store->confirm_writes();
+  h.host.run_posted();
+  CHECK(queue_pauses(h) == std::vector<std::string>{"support|PJSIP/201|false|"});
+}
+
+TEST_CASE("engine: after a restart a wrap-up pause with no call to tag is lifted") {
+  Harness h;
+  h.start({preview_campaign(1, "pv")});
+  h.feed({{"Event", "QueueMember"},
+          {"Queue", "support"},
+          {"Location", "PJSIP/201"},
+          {"Status", "1"},
+          {"Paused", "1"},
+          {"PausedReason", "wrap-up"},
+          {"InCall", "0"}});
+  CHECK(queue_pauses(h) == std::vector<std::string>{"support|PJSIP/201|false|"});
+  // Once: another event of the agent sends nothing more.
+  h.feed({{"Event", "QueueMemberStatus"},
+          {"Queue", "support"},
+          {"Interface", "PJSIP/201"},
+          {"Status", "1"},
+          {"Paused", "1"},
+          {"PausedReason", "wrap-up"},
+          {"InCall", "0"}});
+  CHECK(queue_pauses(h).size() == 1);
 }

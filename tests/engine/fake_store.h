@@ -212,6 +212,15 @@ class FakeStore final : public pd::plugin::LeadStore {
     for (size_t i = 0; i < rows.size() && i < limit; ++i) out.oldest.push_back(rows[i]);
     answer(std::move(done), std::move(out));
   }
+  // What load_agent_day() answers (the test sets it); counted.
+  pd::store::AgentDay agent_day;
+  int agent_day_loads = 0;
+  void load_agent_day(std::string, pd::store::TimePoint, pd::store::TimePoint,
+                      Done<pd::store::AgentDay> done) override {
+    ++agent_day_loads;
+    if (!is_healthy) return fail(std::move(done));
+    answer(std::move(done), pd::store::AgentDay(agent_day));
+  }
 
  private:
   template <class T>

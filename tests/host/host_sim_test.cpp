@@ -40,9 +40,10 @@ struct HostRig {
     root = name;
     probe_out = root / "probe.out";
     fs::create_directories(root / "plugins" / "probe");
+    fs::create_symlink(PD_PROBE_PLUGIN, root / "plugins" / "probe" / "probe.so");
     std::ofstream(root / "plugins" / "probe" / "manifest.json")
-        << R"({"id": "probe", "version": "1.0.0", "abi": 2, "library": ")" PD_PROBE_PLUGIN
-           R"(", "settings": {"out": "unset"}})";
+        << R"({"id": "probe", "version": "1.0.0", "abi": 2, "library": "probe.so",)"
+           R"( "settings": {"out": "unset"}})";
     std::ofstream(root / "host.json")
         << R"({"ami": {"host": "127.0.0.1", "port": )" << port
         << R"(, "user": "dialer", "secret": ")" << secret

@@ -15,13 +15,22 @@ using pd::host::load_plugin;
 
 namespace {
 
-// A plugin folder under /tmp holding `manifest` as manifest.json.
+// A plugin folder under /tmp holding `manifest` as manifest.json. A library
+// named by an absolute path (a test plugin in the build) is linked into the
+// folder as plugin.so: a manifest's paths stay inside its folder.
 struct PluginDir {
   fs::path path;
-  explicit PluginDir(const std::string& manifest) {
+  explicit PluginDir(std::string manifest) {
     char name[] = "/tmp/pd-plugin-XXXXXX";
     REQUIRE(mkdtemp(name) != nullptr);
     path = name;
+    const std::string key = R"("library": ")";
+    if (const size_t at = manifest.find(key + "/"); at != std::string::npos) {
+      const size_t start = at + key.size();
+      const size_t end = manifest.find('"', start);
+      fs::create_symlink(manifest.substr(start, end - start), path / "plugin.so");
+      manifest.replace(start, end - start, "plugin.so");
+    }
     std::ofstream(path / "manifest.json") << manifest;
   }
   ~PluginDir() { fs::remove_all(path); }
@@ -149,7 +158,7 @@ TEST_CASE("bad manifests are refused with the reason") {
     CHECK(message_of(load_plugin(dir.path.string())).find("\"id\"") != std::string::npos);
   }
   SUBCASE("abi not a number") {
-    PluginDir dir(R"({"id": "a", "version": "1", "abi": "one", "library": "x.so"})");
+    PluginDir dir(R"({"id": "a", "version": "1.0.0", "abi": "one", "library": "x.so"})");
     CHECK(message_of(load_plugin(dir.path.string())).find("abi") != std::string::npos);
   }
   SUBCASE("no manifest at all") {

@@ -32,9 +32,9 @@ struct PosterDir {
     char name[] = "/tmp/pd-poster-XXXXXX";
     REQUIRE(mkdtemp(name) != nullptr);
     path = name;
-    std::ofstream(path / "manifest.json")
-        << R"({"id": "poster", "version": "1.0.0", "abi": )" << PD_ABI_VERSION_MAJOR
-        << R"(, "library": ")" PD_POSTER_PLUGIN R"("})";
+    fs::create_symlink(PD_POSTER_PLUGIN, path / "poster.so");
+    std::ofstream(path / "manifest.json") << R"({"id": "poster", "version": "1.0.0", "abi": )"
+                                          << PD_ABI_VERSION_MAJOR << R"(, "library": "poster.so"})";
   }
   ~PosterDir() { fs::remove_all(path); }
 };

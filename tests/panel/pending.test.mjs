@@ -2,7 +2,9 @@
 // + libpaneldialer.so + pbx-sim + a scratch database: several calls in a row
 // without tagging are all listed oldest first with their count, each is
 // tagged on its own, and the untagged ones are still listed after panelhost
-// restarts (they are stored: dialer_pending_dispositions).
+// restarts (they are stored: dialer_pending_dispositions). The campaign's
+// wrap-up ends after 1 s, so the calls come without a tag (wrapup.test.mjs
+// covers an agent held in wrap-up until the save).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -57,9 +59,9 @@ describe('agent panel: calls to tag', () => {
       UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
       INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
       INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-        start_hour, end_hour, week_days, enabled, concurrent_calls)
+        start_hour, end_hour, week_days, enabled, concurrent_calls, wrapup_seconds)
         VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
-          'mon,tue,wed,thu,fri,sat,sun', 1, 1);
+          'mon,tue,wed,thu,fri,sat,sun', 1, 1, 1);
       INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction)
         SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d
          WHERE d.name IN ('Sale', 'Callback');

@@ -73,9 +73,11 @@ function recordDesk() {
     const contact = document.querySelector('#pd-contact');
     if (!pill || !call || !contact) return;
     const text = (root, selector) => root.querySelector(selector)?.textContent.trim() ?? null;
+    const wrapup = document.querySelector('#pd-wrapup');
     const state = {
       pill: pill.dataset.status || '',
       pillText: pill.textContent.trim(),
+      wrapup: Boolean(wrapup && !wrapup.hidden),  // controls.js's wrap-up timer shown
       call: call.hidden ? null : {
         state: call.dataset.state,
         outcome: call.dataset.outcome || '',
@@ -101,7 +103,8 @@ function recordDesk() {
 }
 
 // The pill and the step bar agree in `state`: while the bar shows a live
-// call, the pill names its current step; nothing lit that was not reached.
+// call, the pill names its current step; nothing lit that was not reached;
+// in a wrap-up after the call the pill says Wrap-up.
 function checkAgreement(states) {
   for (const state of states) {
     if (!state.call) continue;
@@ -110,6 +113,12 @@ function checkAgreement(states) {
     assert.equal(current[0].step, state.call.state, JSON.stringify(state));
     if (state.call.state !== 'ended') assert.equal(state.pill, state.call.state, `pill and steps: ${JSON.stringify(state)}`);
     else assert.ok(!['dialing', 'ringing', 'connected'].includes(state.pill), `an ended call and a call pill: ${JSON.stringify(state)}`);
+  }
+  // The wrap-up timer shown and no live call: the pill says Wrap-up (never Preview or a call step).
+  for (const state of states) {
+    if (state.wrapup && (!state.call || state.call.state === 'ended')) {
+      assert.equal(state.pill, 'wrapup', `wrap-up timer and pill: ${JSON.stringify(state)}`);
+    }
   }
 }
 
@@ -124,14 +133,16 @@ describe('agent panel: screen pop and call progress', () => {
   before(async () => {
     assert.ok(process.env.PD_MYSQL_DSN, 'PD_MYSQL_DSN must name the test server (scripts/test sets it)');
     db.create();
+    // prog: a 1 s wrap-up (else the agent waits in wrap-up for the first tag and
+    // cannot take the three calls in a row).
     const sqlText = (s) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
     db.sql(`
       UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
       INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
       INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-        start_hour, end_hour, week_days, enabled, concurrent_calls, script, crm_url_template)
+        start_hour, end_hour, week_days, enabled, concurrent_calls, script, crm_url_template, wrapup_seconds)
         VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
-          'mon,tue,wed,thu,fri,sat,sun', 0, 1, ${sqlText(SCRIPT)}, ${sqlText(CRM)});
+          'mon,tue,wed,thu,fri,sat,sun', 0, 1, ${sqlText(SCRIPT)}, ${sqlText(CRM)}, 1);
       INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
         start_hour, end_hour, week_days, enabled, script)
         VALUES ('pv', 'queue', 'ext-support,502,1', 'support', 'preview', 'local', '00:00:00', '00:00:00',
@@ -226,6 +237,7 @@ describe('agent panel: screen pop and call progress', () => {
       assert.ok(connected, `the step bar says connected while ${lead.number} is on the line`);
       assert.equal(connected.pill, 'connected');
     }
+    assert.ok(states.some((s) => s.wrapup && s.pill === 'wrapup' && s.call?.state === 'ended'), 'a wrap-up after a call, said by the pill');
     checkAgreement(states);
 
     // After the calls: the card of the oldest call to tag stays, not live.

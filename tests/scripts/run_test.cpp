@@ -165,6 +165,10 @@ TEST_CASE("scripts/run --ami-host without --dsn: no demo campaign, no Originate,
   REQUIRE_MESSAGE(eventually([&] { return !run->running(); }, 60s), run->output());
   CHECK_MESSAGE(run->stop(SIGTERM) == 0, run->output());
   CHECK(read_text(rig.run_file("panelhost.summary")).find("ami_connects: 1") != std::string::npos);
+  // The addresses come once the panel answers, with the time it took.
+  CHECK_MESSAGE(run->output().find("Agent panel:  http://127.0.0.1:") != std::string::npos,
+                run->output());
+  CHECK_MESSAGE(run->output().find("ready in ") != std::string::npos, run->output());
   const auto stats = rig.final_sim_stats();
   CHECK(stats.at("originates") == "0");
   CHECK(stats.at("refused") == "0");

@@ -97,12 +97,15 @@ export function freePort() {
 
 /**
  * `php -S` on a free loopback port; resolves when it answers. `env` overrides
- * the server's environment (e.g. PD_MYSQL_DSN: '' for a first-setup server).
- * Its log is saved as build/test-artifacts/admin/<logName> when it stops.
+ * the server's environment (e.g. PD_MYSQL_DSN: '' for a first-setup server);
+ * `ini` adds PHP settings (e.g. { upload_max_filesize: '1M' }). It runs with
+ * admin-php/router.php, as scripts/run does. Its log is saved as build/test-artifacts/admin/<logName> when it stops.
  */
-export async function startPhp(dsn, { env = {}, logName = 'php.log' } = {}) {
+export async function startPhp(dsn, { env = {}, ini = {}, logName = 'php.log' } = {}) {
   const port = await freePort();
-  const child = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', path.join(repoRoot, 'admin-php')], {
+  const iniArgs = Object.entries(ini).flatMap(([name, value]) => ['-d', `${name}=${value}`]);
+  const child = spawn('php', [...iniArgs, '-S', `127.0.0.1:${port}`, '-t', path.join(repoRoot, 'admin-php'),
+    path.join(repoRoot, 'admin-php', 'router.php')], {
     env: {
       ...process.env, PD_MYSQL_DSN: dsn, PD_AMPORTAL_CONF: '/nonexistent', PD_FREEPBX_CONF: '/nonexistent',
       PD_ADMIN_CONFIG: '/nonexistent/database.php', ...env,
@@ -152,14 +155,14 @@ export function createAdmin(dsn, user, password) {
  */
 export async function startAdminSession(name, {
   logName = `php-${name}.log`, viewport = { width: 1280, height: 900 }, context = {}, onPage = null,
-  user = 'admin', password = 'correct-horse-42',
+  user = 'admin', password = 'correct-horse-42', ini = {},
 } = {}) {
   const dsn = process.env.PD_MYSQL_DSN;
   if (!dsn) throw new Error('PD_MYSQL_DSN must name the MariaDB server (scripts/test sets it)');
   const db = new ScratchDatabase(dsn, name);
   db.create();
   createAdmin(db.dsn, user, password);
-  const php = await startPhp(db.dsn, { logName });
+  const php = await startPhp(db.dsn, { logName, ini });
   const browser = await launchBrowser();
   const page = await (await browser.newContext({ viewport, ...context })).newPage();
   if (onPage) onPage(page);

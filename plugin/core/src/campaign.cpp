@@ -133,6 +133,9 @@ pd::Status validate(const Campaign& c) {
   }
   if (c.dial_attempts < 1 || c.dial_attempts > 100) problem("dial attempts must be 1 to 100");
   if (c.retry_minutes < 0 || c.retry_minutes > 65535) problem("retry minutes must be 0 to 65535");
+  if (c.wrapup_seconds < 0 || c.wrapup_seconds > 3600) {
+    problem("wrap-up seconds must be 0 (until the disposition is saved) to 3600");
+  }
   if (c.concurrent_calls < 1 || c.concurrent_calls > 65535) {
     problem("concurrent calls must be 1 to 65535");
   }

@@ -24,12 +24,8 @@ std::string_view to_string(GateVerdict verdict) noexcept {
   return "?";
 }
 
-namespace {
-
-// The first second at or after `from` when both schedules are open: each
-// step moves to the next opening of one of them, so 64 steps look at least
-// 32 windows ahead (a month of daily windows); none when they never meet
-// there, or one of them never opens again.
+// Each step moves to the next opening of one of the schedules, so 64 steps
+// look at least 32 windows ahead.
 std::optional<EpochS> first_common_opening(const Schedule& a, const Schedule& b, EpochS from) {
   EpochS t = from;
   for (int step = 0; step < 64; ++step) {
@@ -42,8 +38,6 @@ std::optional<EpochS> first_common_opening(const Schedule& a, const Schedule& b,
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 GateDecision may_offer(const Lead& lead, const Campaign& campaign, const Schedule& schedule,
                        EpochS now) {

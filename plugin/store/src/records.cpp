@@ -26,6 +26,8 @@ std::string_view to_string(NumberState s) {
       return "dnc";
     case NumberState::kUnknown:
       return "unknown";
+    case NumberState::kCallback:
+      return "callback";
   }
   return "pending";
 }

@@ -144,4 +144,43 @@ pd::Result<PendingPrompts> Store::pending_prompts(std::string_view agent, std::s
   return out;
 }
 
+pd::Result<AgentDay> Store::agent_day(std::string_view agent, TimePoint from, TimePoint to) {
+  AgentDay day;
+  auto calls = conn_.query(
+      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at > answered_at"
+      " THEN TIMESTAMPDIFF(SECOND, answered_at, ended_at) END), 0)"
+      " FROM dialer_calls WHERE started_at >= ? AND started_at < ? AND agent = ?",
+      {from, to, agent});
+  if (!calls) return pd::fail(calls.error());
+  if (!calls->rows.empty()) {
+    day.calls = calls->rows[0].u64(0);
+    day.talk_seconds = calls->rows[0].i64(1);
+  }
+  auto tags = conn_.query(
+      "SELECT agent_disposition, COUNT(*) AS n FROM dialer_calls"
+      " WHERE started_at >= ? AND started_at < ? AND agent = ? AND agent_disposition IS NOT NULL"
+      " GROUP BY agent_disposition ORDER BY n DESC, agent_disposition LIMIT 100",
+      {from, to, agent});
+  if (!tags) return pd::fail(tags.error());
+  for (const auto& row : tags->rows)
+    day.dispositions.emplace_back(std::string(row.str(0)), row.u64(1));
+  auto periods = conn_.query(
+      "SELECT kind = 'wrapup', COUNT(*),"
+      " COALESCE(SUM(TIMESTAMPDIFF(SECOND, started_at, ended_at)), 0)"
+      " FROM dialer_agent_events WHERE started_at >= ? AND started_at < ? AND agent = ?"
+      " AND ended_at IS NOT NULL GROUP BY kind",
+      {from, to, agent});
+  if (!periods) return pd::fail(periods.error());
+  for (const auto& row : periods->rows) {
+    if (row.i64(0) != 0) {
+      day.wrapups = row.u64(1);
+      day.wrapup_seconds = row.i64(2);
+    } else {
+      day.pauses = row.u64(1);
+      day.pause_seconds = row.i64(2);
+    }
+  }
+  return day;
+}
+
 }  // namespace pd::store

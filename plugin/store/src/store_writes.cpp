@@ -14,6 +14,16 @@ pd::Status validate(const WriteOp& op, std::size_t index) {
   };
   const std::string& call_id =
       std::visit([](const auto& o) -> const std::string& { return o.call_id; }, op);
+  if (const auto* period = std::get_if<AgentPeriod>(&op)) {
+    // A pause follows no call.
+    if (call_id.size() > 64) return bad("call_id must be at most 64 characters");
+    if (period->agent.empty() || period->agent.size() > 80)
+      return bad("agent must be 1..80 characters");
+    if (period->ended_at && *period->ended_at < period->started_at) {
+      return bad("a period ends before it starts");
+    }
+    return {};
+  }
   if (call_id.empty() || call_id.size() > 64) return bad("call_id must be 1..64 characters");
   if (const auto* r = std::get_if<AttemptResult>(&op)) {
     switch (r->new_state) {
@@ -51,7 +61,8 @@ class Writer {
       return {};
     }
     auto lead = conn_.execute(
-        "UPDATE dialer_numbers SET state = 'dialing', unique_id = COALESCE(?, unique_id)"
+        "UPDATE dialer_numbers SET state = 'dialing', unique_id = COALESCE(?, unique_id),"
+        " callback_at = NULL, callback_agent = NULL, callback_until = NULL"
         " WHERE id = ? AND claim_owner = ? AND state = 'reserved'",
         {s.unique_id, s.number_id, instance_});
     if (!lead) return pd::fail(lead.error());
@@ -141,6 +152,22 @@ class Writer {
     if (!lead) return pd::fail(lead.error());
     auto prompt = delete_prompt(t.agent, t.call_id);
     if (!prompt) return pd::fail(prompt.error());
+    if (t.callback) {
+      const ScheduledCallback& c = *t.callback;
+      auto scheduled = conn_.execute(
+          "UPDATE dialer_numbers SET state = IF(? = '', 'pending', 'callback'), next_try_at = ?,"
+          " attempts = 0, callback_at = ?, callback_agent = NULLIF(?, ''), callback_until = ?"
+          " WHERE id = ? AND claim_owner IS NULL AND state NOT IN "
+          "('dnc','reserved','dialing','answered')",
+          {c.agent, c.due, c.due, c.agent,
+           c.agent.empty() ? std::optional<TimePoint>{} : c.personal_until, t.number_id});
+      if (!scheduled) return pd::fail(scheduled.error());
+      if (*scheduled == 0) {
+        // In a call of some instance, or on the do-not-call list: not scheduled.
+        ++report_.stale;
+        return {};
+      }
+    }
     ++(*call + *lead + *prompt ? report_.applied : report_.duplicates);
     return {};
   }
@@ -171,6 +198,24 @@ class Writer {
     auto prompt = delete_prompt(t.agent, t.call_id);
     if (!prompt) return pd::fail(prompt.error());
     ++report_.applied;
+    return {};
+  }
+
+  pd::Status operator()(const AgentPeriod& p) {
+    // Written again after an unknown COMMIT: the same row, the same values.
+    auto inserted = conn_.execute(
+        std::string("INSERT INTO dialer_agent_events (agent, kind, reason, campaign_id, call_id,"
+                    " started_at, ended_at, ended_by) VALUES (?,?,?,?,?,?,?,?)") +
+            (p.ended_at ? " ON DUPLICATE KEY UPDATE ended_at = VALUES(ended_at),"
+                          " ended_by = VALUES(ended_by)"
+                        : " ON DUPLICATE KEY UPDATE id = id"),
+        {p.agent, p.wrapup ? "wrapup" : "pause", p.reason.substr(0, 64),
+         p.campaign_id == 0 ? std::optional<std::uint32_t>{}
+                            : std::optional<std::uint32_t>{p.campaign_id},
+         p.call_id.empty() ? std::optional<std::string>{} : std::optional<std::string>{p.call_id},
+         p.started_at, p.ended_at, p.ended_by.substr(0, 16)});
+    if (!inserted) return pd::fail(inserted.error());
+    ++(*inserted ? report_.applied : report_.duplicates);
     return {};
   }
 

@@ -57,6 +57,10 @@ struct Campaign {
   ScheduleSpec schedule;
   int dial_attempts = 3;  // calls per number, the first included
   int retry_minutes = 30;
+  // After a call an agent took: paused in the queue (reason "wrap-up") until
+  // the disposition is saved, at most this long; 0 = until saved
+  // (pd/core/agent_pause.h). 0..kMaxWrapupSeconds.
+  int wrapup_seconds = 0;
   int concurrent_calls = 10;  // automatic mode's ceiling
   bool group_by_name = false;
   std::string valid_dtmf;  // digits recorded as DTMF_<d>, e.g. "12#"

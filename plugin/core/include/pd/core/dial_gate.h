@@ -59,6 +59,11 @@ struct GateDecision {
 // `schedule` is the campaign's (its own zone); `now` in UTC seconds.
 GateDecision may_dial(const Lead& lead, const Campaign& campaign, const Schedule& schedule,
                       DncAnswer dnc, EpochS now);
+// The first second at or after `from` when both schedules are open; none
+// when they do not meet within about a month of daily windows (64 openings),
+// or one of them never opens again.
+std::optional<EpochS> first_common_opening(const Schedule& a, const Schedule& b, EpochS from);
+
 GateDecision may_offer(const Lead& lead, const Campaign& campaign, const Schedule& schedule,
                        EpochS now);
 

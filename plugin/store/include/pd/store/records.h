@@ -29,13 +29,14 @@ enum class NumberState {
   kClosed,
   kDnc,
   kUnknown,
+  kCallback,  // a personal callback waiting for its agent (migration 0015)
 };
 std::string_view to_string(NumberState s);
 std::optional<NumberState> parse_number_state(std::string_view text);
 inline constexpr NumberState kAllNumberStates[] = {
     NumberState::kPending, NumberState::kReserved, NumberState::kDialing, NumberState::kAnswered,
     NumberState::kRetry,   NumberState::kDone,     NumberState::kFailed,  NumberState::kClosed,
-    NumberState::kDnc,     NumberState::kUnknown};
+    NumberState::kDnc,     NumberState::kUnknown,  NumberState::kCallback};
 
 // dialer_settings as name -> value text, with the schema's defaults already
 // in the table.
@@ -74,6 +75,7 @@ struct Campaign {
   std::uint16_t dial_attempts = 3;
   std::uint16_t concurrent_calls = 10;
   std::uint16_t retry_minutes = 30;
+  std::uint16_t wrapup_seconds = 0;  // 0: until the disposition is saved
   std::string valid_dtmf;
   std::string script;
   std::string crm_url_template;  // the contact card's CRM link; empty: none
@@ -112,6 +114,12 @@ struct Lead {
   NumberState previous_state = NumberState::kPending;  // before the claim
   TimePoint next_try_at{};
   TimePoint claim_expires_at{};
+};
+
+// A personal callback due now, claimed for its agent (Store::claim_callbacks).
+struct PersonalCallback {
+  std::string agent;  // dialer_numbers.callback_agent
+  Lead lead;          // reserved for this instance, like a claimed lead
 };
 
 // A number to add to a campaign (add_numbers).
@@ -180,6 +188,19 @@ struct PendingPrompt {
 struct PendingPrompts {
   std::vector<PendingPrompt> oldest;
   std::uint64_t total = 0;
+};
+
+// What an agent did in a time range (the panel's "today"): the calls they
+// took (started in the range), talk time, their tags by name, and their
+// finished wrap-ups and pauses (dialer_agent_events) that started in it.
+struct AgentDay {
+  std::uint64_t calls = 0;
+  std::int64_t talk_seconds = 0;
+  std::uint64_t wrapups = 0;
+  std::int64_t wrapup_seconds = 0;
+  std::uint64_t pauses = 0;
+  std::int64_t pause_seconds = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> dispositions;  // most chosen first
 };
 
 // One engine instance's heartbeat row.

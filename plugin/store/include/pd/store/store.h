@@ -67,11 +67,25 @@ class Store {
   pd::Result<std::vector<Lead>> claim(std::uint32_t campaign_id, std::size_t n,
                                       std::chrono::seconds lease);
   // Gives reserved (not yet dialed) leads back: pending, or retry if they were
-  // tried before. Only leads this instance owns; returns how many.
+  // tried before (a personal callback whose grace is not over: to its agent
+  // again). Only leads this instance owns; returns how many.
   pd::Result<std::size_t> release(std::span<const std::uint64_t> lead_ids);
   // Gives reserved leads back like release(), not to be claimed before
   // `not_before` (a lead outside the calling hours of its own time zone).
   pd::Result<std::size_t> defer(std::span<const std::uint64_t> lead_ids, TimePoint not_before);
+  // Personal callbacks (migration 0015): the due ones (callback_at passed) of
+  // `agents`, oldest first, at most n, claimed like claim() does (reserved
+  // for this instance, lease from now). At most kMaxCallbackAgents agents a
+  // call. Given back with release(), a personal callback whose grace is not
+  // over waits for its agent again.
+  static constexpr std::size_t kMaxCallbackAgents = 500;
+  pd::Result<std::vector<PersonalCallback>> claim_callbacks(std::span<const std::string> agents,
+                                                            std::size_t n,
+                                                            std::chrono::seconds lease);
+  // Personal callbacks whose grace is over (callback_until passed) go to
+  // anyone: state pending, due at their time. At most `limit` a call (the
+  // engine asks again while it gets `limit`); returns how many.
+  pd::Result<std::size_t> open_expired_callbacks(std::size_t limit);
   // Extends the lease of leads this instance owns (reserved, dialing or
   // answered) to now + lease; returns how many were still owned.
   pd::Result<std::size_t> renew(std::span<const std::uint64_t> lead_ids,
@@ -122,6 +136,10 @@ class Store {
   // then call_id), each outbound one with its lead's name, and how many there
   // are in all. Two index reads (the count only when the limit is reached).
   pd::Result<PendingPrompts> pending_prompts(std::string_view agent, std::size_t limit);
+
+  // What `agent` did from `from` (inclusive) to `to` (exclusive): calls,
+  // talk time, tags, finished wrap-ups and pauses. Four index range reads.
+  pd::Result<AgentDay> agent_day(std::string_view agent, TimePoint from, TimePoint to);
 
   // Count of numbers by state, of one campaign or (nullopt) of all.
   pd::Result<std::map<NumberState, std::uint64_t>> count_numbers(

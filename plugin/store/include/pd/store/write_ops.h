@@ -13,9 +13,13 @@
 //   PendingPrompt  INSERT IGNORE of the agent's prompt (unique agent + call).
 //   AgentTag       sets the agent's disposition (a plain overwrite) and
 //                  deletes the agent's prompt for the call, in the same
-//                  transaction.
+//                  transaction; with a callback, schedules the number again
+//                  (the same values each time it is written).
 //   InboundTag     writes (or re-tags) the inbound call-log row and deletes
 //                  the agent's prompt, in the same transaction.
+//   AgentPeriod    a wrap-up or pause of an agent (dialer_agent_events;
+//                  unique agent + kind + start): INSERT IGNORE when it
+//                  starts (no end), the end set by an upsert when it ends.
 // A lead is changed only while claim_owner is this instance; if its lease
 // expired and another instance took it, the call row is still written and
 // the lead is left alone (counted as `stale`).
@@ -82,16 +86,42 @@ struct AttemptResult {
   bool counts_attempt = true;
 };
 
+// A callback the agent scheduled with a callback disposition (migration 0015;
+// pd::core::plan_callback checked the time).
+struct ScheduledCallback {
+  TimePoint due;                            // callback_at, UTC
+  std::string agent;                        // personal: the agent; empty: anyone
+  std::optional<TimePoint> personal_until;  // personal: from then on anyone
+};
+
 struct AgentTag {
   std::string call_id;
   std::uint64_t number_id = 0;
   std::string disposition;
   std::string agent;  // whose prompt (dialer_pending_dispositions) the tag ends
+  // With a callback the number is scheduled again in the same transaction:
+  // personal -> state callback, anyone -> pending, due at `due`, attempts
+  // reset. Only a number no instance holds and that is not on the do-not-call
+  // list; otherwise it keeps its state and the op counts as `stale`.
+  std::optional<ScheduledCallback> callback;
+};
+
+// A wrap-up or pause of an agent (dialer_agent_events), when it starts
+// (ended_at empty) and again when it ends.
+struct AgentPeriod {
+  std::string call_id;  // wrap-up: the call it followed; pause: empty (no call)
+  std::string agent;
+  bool wrapup = false;            // else a pause
+  std::string reason;             // pause: the agent's reason; wrap-up: "wrap-up"
+  std::uint32_t campaign_id = 0;  // wrap-up: its campaign; 0: none
+  TimePoint started_at{};
+  std::optional<TimePoint> ended_at;  // empty: it starts
+  std::string ended_by;               // saved, timeout, replaced, stale
 };
 
 // PendingPrompt and InboundTag: pd/store/records.h.
-using WriteOp =
-    std::variant<AttemptStart, AttemptAnswer, AttemptResult, AgentTag, PendingPrompt, InboundTag>;
+using WriteOp = std::variant<AttemptStart, AttemptAnswer, AttemptResult, AgentTag, PendingPrompt,
+                             InboundTag, AgentPeriod>;
 
 // What one written batch did.
 struct WriteReport {
