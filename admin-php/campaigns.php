@@ -12,7 +12,7 @@ const PD_LEGS = ['remote' => 'Remote (customer) first', 'local' => 'Local (queue
 const PD_DIAL_NAME = '/^[A-Za-z0-9_-]{1,64}$/';
 const PD_COLUMNS = ['name', 'destination_kind', 'destination', 'queue_name', 'destination_amd', 'mode', 'initial_leg', 'dial_prefix', 'caller_id',
     'start_date', 'end_date', 'start_hour', 'end_hour', 'week_days', 'time_zone', 'group_by_name', 'dial_attempts', 'concurrent_calls',
-    'retry_minutes', 'wrapup_seconds', 'valid_dtmf', 'script', 'enabled', 'callback_grace_minutes'];
+    'retry_minutes', 'wrapup_seconds', 'valid_dtmf', 'script', 'enabled', 'callback_grace_minutes', 'crm_url_template'];
 
 function pd_campaign_defaults(): array
 {
@@ -98,6 +98,7 @@ function pd_validate_campaign(Form $form, int $id, array $dispositionIds): array
     $row['callback_grace_minutes'] = $form->integer('callback_grace_minutes', 'Callback grace', 0, 1440);
     $row['valid_dtmf'] = $form->check('valid_dtmf', 'Valid DTMF digits', '/^[0-9*#]{1,16}$/', 'only 0-9, * and #.', false);
     $row['script'] = $form->plain('script', 'Script', 65535, true);
+    $row['crm_url_template'] = $form->rule('crm_url_template', 'CRM link', 'pd_check_crm_url_template', false);
     foreach (['inbound', 'outbound'] as $direction) {
         $picked = array_map('strval', (array) $form->value($direction, []));
         if (array_diff($picked, array_map('strval', $dispositionIds)) !== []) {
@@ -223,6 +224,8 @@ if ($edit !== null) {
           'help' => 'A personal callback waits this long after its time for its agent to log in, then goes to anyone.']) ?>
       <?= $form->input('valid_dtmf', 'Valid DTMF digits', ['maxlength' => 16, 'help' => 'Digits the callee may press: 0-9, * and #, e.g. 12#.']) ?>
       <?= $form->textarea('script', 'Agent script', ['rows' => 4]) ?>
+      <?= $form->input('crm_url_template', 'CRM link', ['maxlength' => 1000, 'placeholder' => 'https://crm.example.com/contact?phone={NUMBER}&id={VARIABLE:customer_id}',
+          'help' => 'Optional: a link on the agent\'s contact card. Placeholders {NUMBER}, {NAME}, {LEAD_ID}, {CALL_ID}, {CAMPAIGN}, {AGENT}, {VARIABLE:name}; each value is URL-encoded. http:// or https:// only.']) ?>
       <div class="row">
         <div class="col-sm-6"><?= $form->multiselect('outbound', 'Outbound dispositions', array_map('strval', $dispositions), 'Offered to agents after dialer calls.') ?></div>
         <div class="col-sm-6"><?= $form->multiselect('inbound', 'Inbound dispositions', array_map('strval', $dispositions), 'Offered after inbound calls of the queue.') ?></div>

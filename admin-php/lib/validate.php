@@ -149,6 +149,82 @@ function pd_check_variables(string $variables): ?string
     return null;
 }
 
+/**
+ * A campaign's CRM link template, as pd::core::check_url_template (plugin/core/include/pd/core/url_template.h):
+ * printable ASCII, at most 1000 bytes, http:// or https:// and a host written as is ([A-Za-z0-9.-], an optional
+ * :port, no user@, no placeholder), then RFC 3986 characters, %XX, and the placeholders {NUMBER} {NAME} {LEAD_ID}
+ * {CALL_ID} {CAMPAIGN} {AGENT} {VARIABLE:name}. The engine percent-encodes each value. Empty: no link.
+ */
+function pd_check_crm_url_template(string $text): ?string
+{
+    if ($text === '') {
+        return null;
+    }
+    if (strlen($text) > 1000) {
+        return 'CRM link: longer than 1000 characters';
+    }
+    if (preg_match('/[^\x21-\x7E]/', $text)) {
+        return 'CRM link: printable ASCII only, no spaces (write %20) or other characters';
+    }
+    if (!preg_match('~^https?://~i', $text)) {
+        return 'CRM link: must start with http:// or https://';
+    }
+    $rest = substr($text, strpos($text, '://') + 3);
+    $hostEnd = strcspn($rest, '/?#');
+    $authority = substr($rest, 0, $hostEnd);
+    if (strpbrk($authority, '{}') !== false) {
+        return 'CRM link: no placeholder in the host (the server is written as is)';
+    }
+    if (str_contains($authority, '@')) {
+        return 'CRM link: no user@ before the host';
+    }
+    $host = $authority;
+    $colon = strpos($authority, ':');
+    if ($colon !== false) {
+        $host = substr($authority, 0, $colon);
+        $port = substr($authority, $colon + 1);
+        if (!preg_match('/^\d{1,5}\z/', $port) || (int) $port > 65535) {
+            return 'CRM link: the port after the host is a number from 0 to 65535';
+        }
+    }
+    if (!preg_match('/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\z/', $host)) {
+        return "CRM link: the host is letters, digits, '.' and '-' (e.g. https://crm.example.com/)";
+    }
+    $path = substr($rest, $hostEnd);
+    $length = strlen($path);
+    for ($i = 0; $i < $length;) {
+        $c = $path[$i];
+        if ($c === '{') {
+            $close = strpos($path, '}', $i);
+            if ($close === false) {
+                return "CRM link: a '{' without its '}'";
+            }
+            $name = substr($path, $i + 1, $close - $i - 1);
+            if (!in_array($name, ['NUMBER', 'NAME', 'LEAD_ID', 'CALL_ID', 'CAMPAIGN', 'AGENT'], true)
+                && !preg_match('/^VARIABLE:[A-Za-z_][A-Za-z0-9_]{0,63}\z/', $name)) {
+                return "CRM link: unknown placeholder {{$name}}; use {NUMBER}, {NAME}, {LEAD_ID}, {CALL_ID}, {CAMPAIGN}, {AGENT} or {VARIABLE:name}";
+            }
+            $i = $close + 1;
+            continue;
+        }
+        if ($c === '}') {
+            return "CRM link: a '}' without its '{'";
+        }
+        if ($c === '%') {
+            if (!preg_match('/^%[0-9A-Fa-f]{2}/', substr($path, $i, 3))) {
+                return "CRM link: '%' is written only as %XX (two hex digits)";
+            }
+            $i += 3;
+            continue;
+        }
+        if (!preg_match("~^[A-Za-z0-9\-._\~:/?#\[\]@!$&'()*+,;=]\z~", $c)) {
+            return "CRM link: the character '$c' must be written as %XX";
+        }
+        $i++;
+    }
+    return null;
+}
+
 /** "555000-555099" → [first, last] as digit strings of equal length; or an error message. */
 function pd_parse_range(string $text): array|string|null
 {

@@ -99,6 +99,7 @@ PreparedCampaign prepare_campaign(const pd::store::Campaign& row, pd::core::Time
   c.script = row.script;
   c.outbound_dispositions = row.outbound_dispositions;
   c.inbound_dispositions = row.inbound_dispositions;
+  c.crm_url_template = row.crm_url_template;
   if (auto ok = pd::core::validate(c); !ok) {
     prepared.error = ok.error().message;
     return prepared;

@@ -44,8 +44,10 @@
 #include "pd/core/agent_desk.h"
 #include "pd/core/agent_pause.h"
 #include "pd/core/ami_event.h"
+#include "pd/core/call_progress.h"
 #include "pd/core/call_table.h"
 #include "pd/core/clock.h"
+#include "pd/core/contact_cards.h"
 #include "pd/core/dial_gate.h"
 #include "pd/core/lead.h"
 #include "pd/core/originate_refusal.h"
@@ -75,6 +77,10 @@ struct LatencySamples {
   // The p-th percentile in milliseconds (0 when empty).
   double percentile_ms(double p) const;
 };
+
+// An id for the call-log row (and contact card) of an inbound queue call:
+// "in-" and its Linkedid, kept to the characters a call id may hold.
+std::string inbound_call_id(std::string_view linkedid);
 
 // How often the numbers of the preview cards on screen are checked against
 // the do-not-call list: a number listed while its card is shown is withdrawn
@@ -155,6 +161,8 @@ class Engine {
     bool adopted = false;         // started by an earlier run: its events before now are unknown
     int64_t handed_ms = 0;        // when the Originate was handed to the host
     bool start_recorded = false;  // the AttemptStart was submitted
+    // The progress last sent to the agent's panel (engine_progress.cpp).
+    std::optional<pd::core::CallProgress> shown;
   };
 
   Engine(const pd_host_services_v1* services, PluginConfig config, std::unique_ptr<LeadStore> store,
@@ -293,8 +301,32 @@ class Engine {
   void send_pending(const std::string& agent);
   void inbound_completed(const pd::core::AmiEvent& event);
   void send_agent_state(const std::string& agent);
-  void send_progress(const LiveCall& call, const std::string& call_id, std::string_view state,
-                     std::string_view dial_status = {});
+
+  // engine_progress.cpp: the steps of the agent's call as events reported
+  // them (pd/core/call_progress.h), and the agent's status with them.
+  // Sends call.progress (and agent.state) when what the panel shows changed.
+  void report_progress(const std::string& call_id);
+  // The ended call's last progress (its result's outcome); `live` has left live_.
+  void report_ended(LiveCall& live, const pd::core::CallState& call);
+  void send_progress(const LiveCall& live, const std::string& call_id,
+                     const pd::core::CallProgress& progress, std::string_view dial_status = {});
+  // On panel.open: the live call's progress and every contact card again.
+  void resend_call_view(const std::string& agent);
+
+  // engine_screen_pop.cpp: the contact card of the calls that reach an agent
+  // (pd/core/contact_cards.h decides how long each stays).
+  void pop_contact(const std::string& agent, const std::string& call_id, const LiveCall& live);
+  // An AgentConnect of a call that is not ours, in a queue named like a campaign.
+  void pop_inbound_contact(const pd::core::AmiEvent& event);
+  // AgentComplete of such a call: its card stays only if the agent has it to tag.
+  void inbound_contact_done(const pd::core::AmiEvent& event);
+  void contact_call_ended(const std::string& agent, const std::string& call_id);
+  void contact_tagged(const std::string& agent, const std::string& call_id);
+  // Cards for stored prompts (a restart): what the store read with them,
+  // added once the desk lists the prompts (not for a call saved meanwhile).
+  std::vector<pd::core::ContactCard> stored_contacts(const pd::store::PendingPrompts& loaded) const;
+  void add_stored_contacts(const std::string& agent, std::vector<pd::core::ContactCard> cards);
+  void send_contact(const std::string& agent, const pd::core::ContactCard& card);
   pd::core::AgentStatus agent_status(const std::string& agent) const;
   const CampaignRun* campaign_by_name(std::string_view name) const;
 
@@ -365,6 +397,8 @@ class Engine {
   // Agents whose stored prompts are being read: at most one load per agent,
   // so bounded by the agents with a panel open.
   std::unordered_set<std::string> prompt_loads_;
+  // Screen pop: each agent's contact cards (bounded per agent, see the header).
+  pd::core::ContactCards contacts_;
   // Agents waiting for the answer of a preview claim made for them, and the
   // campaign it is for: one claim per agent at most, so bounded by the agents
   // with a panel open; an entry goes when its claim answers.

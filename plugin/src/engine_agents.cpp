@@ -26,17 +26,6 @@ bool offers(const PreparedCampaign& campaign, std::string_view direction,
   return std::find(options.begin(), options.end(), disposition) != options.end();
 }
 
-// An id for the call-log row of an inbound queue call: its Linkedid, kept to
-// the characters a call id may hold.
-std::string inbound_call_id(std::string_view linkedid) {
-  std::string id = "in-";
-  for (char c : linkedid) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-    id.push_back(ok ? c : '_');
-  }
-  return id.substr(0, 64);
-}
-
 }  // namespace
 
 void Engine::on_panel_message(std::string_view agent_view, std::string_view json) {
@@ -46,6 +35,7 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
   if (request.type == "panel.open" || request.type == "state.request") {
     desk_.open_panel(agent);
     send_agent_state(agent);
+    resend_call_view(agent);  // the live call's progress, the contact cards
     // Show the card again (a reload, a second tab).
     if (const pd::core::PreviewCard* card = desk_.card_to_show(agent)) {
       auto run = campaigns_.find(card->campaign_id);
@@ -337,7 +327,8 @@ void Engine::preview_dial_checked(const std::string& agent, uint64_t lead_id,
   desk_.dial_placed(agent, lead_id, *call_id);
   host_.panel_send(agent, preview_clear_json(lead_id, "dialed"));
   if (auto live = live_.find(*call_id); live != live_.end()) {
-    send_progress(live->second, *call_id, "dialing");
+    pop_contact(agent, *call_id, live->second);
+    report_progress(*call_id);
   }
   send_agent_state(agent);
 }
@@ -406,6 +397,7 @@ void Engine::prompts_loaded(const std::string& agent,
               "pending dispositions of agent " + agent + " not loaded: " + loaded.error().message);
     return;
   }
+  auto cards = stored_contacts(*loaded);
   pd::core::StoredPrompts stored;
   stored.total = loaded->total;
   stored.oldest.reserve(loaded->oldest.size());
@@ -423,7 +415,9 @@ void Engine::prompts_loaded(const std::string& agent,
             .count();
     stored.oldest.push_back(std::move(prompt));
   }
-  if (!desk_.merge_loaded(agent, std::move(stored))) return;
+  const bool changed = desk_.merge_loaded(agent, std::move(stored));
+  add_stored_contacts(agent, std::move(cards));
+  if (!changed) return;
   send_pending(agent);
   send_agent_state(agent);  // "wrapup" when there are calls to tag
   if (desk_.needs_load(agent)) load_prompts(agent);
@@ -500,6 +494,7 @@ void Engine::disposition_written(const std::string& agent, const std::string& ca
     return;
   }
   desk_.remove_prompt(agent, call_id);
+  contact_tagged(agent, call_id);
   host_.panel_send(agent, disposition_saved_json(call_id, disposition));
   wrapup_saved(agent, call_id);
   send_pending(agent);
@@ -540,9 +535,15 @@ const CampaignRun* Engine::campaign_by_name(std::string_view name) const {
 pd::core::AgentStatus Engine::agent_status(const std::string& agent) const {
   std::optional<pd::core::CallPhase> phase;
   if (const std::string* call_id = desk_.live_call(agent)) {
-    if (const pd::core::CallState* call = calls_.find(*call_id)) phase = call->phase();
+    // As the panel's step bar shows it (pd/core/call_progress.h).
+    if (const pd::core::CallState* call = calls_.find(*call_id)) {
+      phase = pd::core::shown_phase(pd::core::progress_of(*call));
+    }
   }
-  return desk_.status(agent, phase);
+  // The wrap-up and the own pause too (pd/core/agent_pause.h): the status
+  // pill says them, as the agent.controls' wrap-up timer and pause do.
+  return desk_.status(agent, phase,
+                      {pauses_.wrapup(agent) != nullptr, pauses_.pause_of(agent) != nullptr});
 }
 
 void Engine::send_agent_state(const std::string& agent) {
@@ -572,13 +573,6 @@ void Engine::send_agent_state(const std::string& agent) {
   host_.panel_send(agent,
                    agent_state_json(campaigns, queues, pd::core::to_string(agent_status(agent))));
   send_agent_controls(agent);
-}
-
-void Engine::send_progress(const LiveCall& call, const std::string& call_id, std::string_view state,
-                           std::string_view dial_status) {
-  if (call.agent.empty()) return;
-  host_.panel_send(call.agent, call_progress_json(call_id, call.lead.id, state, call.lead.number,
-                                                  call.lead.name, dial_status));
 }
 
 }  // namespace pd::plugin

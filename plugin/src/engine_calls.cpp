@@ -75,7 +75,11 @@ void Engine::on_ami_message(const pd_ami_field* fields, size_t n_fields) {
     handle_call_changes(*applied.call, applied.changes, event);
     return;
   }
-  if (event.event == "AgentComplete") inbound_completed(event);
+  if (event.event == "AgentConnect") pop_inbound_contact(event);
+  if (event.event == "AgentComplete") {
+    inbound_completed(event);
+    inbound_contact_done(event);
+  }
 }
 
 void Engine::handle_call_changes(pd::core::CallState& call, pd::core::CallChanges changes,
@@ -87,7 +91,6 @@ void Engine::handle_call_changes(pd::core::CallState& call, pd::core::CallChange
     return;
   }
   LiveCall& live = it->second;
-  if (changes & pd::core::kRinging) send_progress(live, call_id, "ringing");
   if (changes & pd::core::kAnswered) {
     pd::store::AttemptAnswer answer;
     answer.call_id = call_id;
@@ -96,7 +99,6 @@ void Engine::handle_call_changes(pd::core::CallState& call, pd::core::CallChange
     answer.answered_at = time_of(call.answered_ms() > 0 ? call.answered_ms() : now_ms());
     answer.unique_id = call_id;
     store_->submit(answer);
-    if (live.preview) send_progress(live, call_id, "connected");
   }
   if (changes & pd::core::kAgentConnected) {
     const std::string agent = pd::core::extension_of(
@@ -104,11 +106,18 @@ void Engine::handle_call_changes(pd::core::CallState& call, pd::core::CallChange
     if (live.agent.empty() && !agent.empty()) {
       live.agent = agent;
       desk_.call_started(agent, call_id);
+      pop_contact(agent, call_id, live);  // screen pop
     }
-    send_progress(live, call_id, "connected");
-    if (!live.agent.empty()) send_agent_state(live.agent);
   }
-  if (changes & pd::core::kEnded) finish_call(call_id);
+  if (changes & pd::core::kEnded) {
+    finish_call(call_id);
+    return;
+  }
+  // Ringing, connected: what the events reported, when the panel's view changed
+  // (progress_of reads only what these bits announce).
+  if (changes & (pd::core::kRinging | pd::core::kAnswered | pd::core::kAgentConnected)) {
+    report_progress(call_id);
+  }
 }
 
 void Engine::finish_call(const std::string& call_id) {
@@ -185,7 +194,7 @@ void Engine::finish_call(const std::string& call_id) {
 
   // A refused Originate never reached the dialplan: nothing was recorded.
   if (!result.originate_refused) delete_milestones(call_id, now);
-  send_progress(live, call_id, "ended", dial_status);
+  report_ended(live, *call);
   if (!agent.empty()) {
     desk_.call_ended(agent, call_id);
     // Only a call the agent took: the queue connected them (AgentConnect,
@@ -205,6 +214,7 @@ void Engine::finish_call(const std::string& call_id) {
       prompt.name = live.lead.name;
       prompt_disposition(agent, std::move(prompt));
     }
+    contact_call_ended(agent, call_id);  // kept while the call is to tag
     // Paused for wrap-up (pd/core/agent_pause.h) before anything can pace.
     if (reached_agent) wrapup_call_ended(agent, call_id, run, prompted);
     send_agent_state(agent);

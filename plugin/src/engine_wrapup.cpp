@@ -147,7 +147,7 @@ void Engine::check_stale_wrapup(const std::string& agent) {
                                    : "wrap-up resumed until " + call_id + " is tagged"));
     apply_pause_effects(agent, pauses_.resume(agent, call_id, campaign_id, seconds,
                                               desk_.interfaces(agent), queues_, now_ms()));
-    send_agent_controls(agent);
+    send_agent_state(agent);
   });
 }
 
@@ -221,7 +221,7 @@ void Engine::apply_pause_effects(const std::string& agent, pd::core::PauseEffect
     period.started_at = time_of(effects.started_pause->since_ms);
     record_period(std::move(period));
   }
-  send_agent_controls(agent);
+  send_agent_state(agent);  // the status (wrap-up, paused) and agent.controls
   // Unpaused: its campaigns may dial for it now (the queue event follows too).
   if (!effects.actions.empty() && !pauses_.busy(agent)) {
     for (const auto& queue : queues_.queue_names()) pace_queue(queue, now_ms());

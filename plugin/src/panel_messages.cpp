@@ -9,13 +9,17 @@
 
 namespace pd::plugin {
 
-namespace {
-
-std::string compact(const Json::Value& value) {
+std::string compact_json(const Json::Value& value) {
   Json::StreamWriterBuilder writer;
   writer["indentation"] = "";
   writer["emitUTF8"] = true;
   return Json::writeString(writer, value);
+}
+
+namespace {
+
+std::string compact(const Json::Value& value) {
+  return compact_json(value);
 }
 
 Json::Value message(const char* type) {
@@ -52,11 +56,13 @@ std::size_t utf8_sequence(std::string_view s) {
   return n;
 }
 
+}  // namespace
+
 // A JSON string value. JSON texts are UTF-8 and a browser fails a WebSocket
 // whose text frame is not, so any byte that does not start a well-formed
 // UTF-8 sequence (a Latin-1 template, a caller name off the wire) becomes
 // U+FFFD instead of reaching the panel raw.
-Json::Value text(std::string_view s) {
+Json::Value json_text(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   while (!s.empty()) {
@@ -70,6 +76,12 @@ Json::Value text(std::string_view s) {
     }
   }
   return Json::Value(out.data(), out.data() + out.size());
+}
+
+namespace {
+
+Json::Value text(std::string_view s) {
+  return json_text(s);
 }
 
 }  // namespace
@@ -111,19 +123,6 @@ std::string preview_clear_json(uint64_t lead, std::string_view reason) {
   Json::Value m = message("preview.clear");
   m["lead"] = Json::UInt64(lead);
   m["reason"] = text(reason);
-  return compact(m);
-}
-
-std::string call_progress_json(std::string_view call_id, uint64_t lead, std::string_view state,
-                               std::string_view number, std::string_view name,
-                               std::string_view dial_status) {
-  Json::Value m = message("call.progress");
-  m["call_id"] = text(call_id);
-  m["lead"] = Json::UInt64(lead);
-  m["state"] = text(state);
-  m["number"] = text(number);
-  m["name"] = text(name);
-  if (!dial_status.empty()) m["dial_status"] = text(dial_status);
   return compact(m);
 }
 

@@ -9,7 +9,15 @@
 #include <string_view>
 #include <vector>
 
+#include <json/value.h>
+
 namespace pd::plugin {
+
+// A JSON string of `s`, any byte that does not start well-formed UTF-8 as
+// U+FFFD (a browser fails a WebSocket whose text is not UTF-8).
+Json::Value json_text(std::string_view s);
+// One line of JSON, UTF-8 as is.
+std::string compact_json(const Json::Value& value);
 
 struct AgentQueueState {
   std::string name;
@@ -28,9 +36,6 @@ std::string agent_state_json(const std::vector<AgentCampaign>& campaigns,
 std::string preview_card_json(uint64_t lead, std::string_view campaign, std::string_view html,
                               std::string_view script);
 std::string preview_clear_json(uint64_t lead, std::string_view reason);
-std::string call_progress_json(std::string_view call_id, uint64_t lead, std::string_view state,
-                               std::string_view number, std::string_view name,
-                               std::string_view dial_status);
 std::string disposition_prompt_json(std::string_view call_id, std::string_view direction,
                                     std::string_view campaign,
                                     const std::vector<std::string>& options);

@@ -3,6 +3,7 @@
 // agent's state in each queue and the day's figures. Messages: agent.controls
 // and agent.today in, agent.pause / agent.unpause / agent.today out
 // (docs/panel-protocol.md). Every text goes in as textContent.
+import { pauseView } from './desk-view.js';
 
 const TEMPLATE = `
   <section id="pd-controls" class="pd-controls" aria-label="Pause and queues">
@@ -106,20 +107,11 @@ export function mountControls(anchor, client) {
     const memberships = Array.isArray(msg.queues) ? msg.queues : [];
     const pausedSomewhere = memberships.some((q) => q.state === 'paused');
     const own = msg.pause;
+    // The same words as the status pill's (desk-view.js).
+    const pause = pauseView(msg);
     const state = $('pd-pause-state');
-    if (own) {
-      state.textContent = `Paused (${own.reason})`;
-      state.dataset.paused = 'true';
-    } else if (msg.wrapup) {
-      state.textContent = 'Paused for wrap-up';
-      state.dataset.paused = 'wrapup';
-    } else if (pausedSomewhere) {
-      state.textContent = 'Paused';
-      state.dataset.paused = 'true';
-    } else {
-      state.textContent = 'Not paused';
-      state.dataset.paused = 'false';
-    }
+    state.textContent = pause.text;
+    state.dataset.paused = pause.state;
     $('pd-pause').hidden = Boolean(own);
     $('pd-pause-reason').hidden = Boolean(own);
     // Unpause lifts the agent's own pause (or one made elsewhere); a wrap-up

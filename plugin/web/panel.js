@@ -10,20 +10,14 @@
 //   a call leaves it only when the plugin says it is saved; an error keeps
 //   it and shows the message beside it;
 // - card HTML comes escaped from the plugin and is inserted as markup; every
-//   other text (names, numbers, script, errors) goes in as textContent.
-
+//   other text (names, numbers, script, errors) goes in as textContent;
+// - the status pill and the step bar are drawn from one deskView() (desk-view.js),
+//   which also says the wrap-up and the pause of agent.controls (controls.js);
+// - the contact card of the call (screen pop) is contact.js's.
+import { deskView } from './desk-view.js';
+import { mountContacts } from './contact.js';
 import { mountControls } from './controls.js';
 
-const STEPS = ['dialing', 'ringing', 'connected', 'ended'];
-const STEP_LABEL = { dialing: 'Dialing', ringing: 'Ringing', connected: 'Connected', ended: 'Ended' };
-const STATUS_LABEL = {
-  idle: 'Idle',
-  preview: 'Preview',
-  dialing: 'Dialing',
-  ringing: 'Ringing',
-  connected: 'On a call',
-  wrapup: 'Wrap-up',
-};
 const MAX_ERRORS = 3;
 
 const TEMPLATE = `
@@ -39,6 +33,7 @@ const TEMPLATE = `
       <ol id="pd-call-steps" class="pd-steps"></ol>
       <p id="pd-call-result" class="pd-muted" hidden></p>
     </section>
+    <section id="pd-contact" class="pd-contact" aria-label="Contact" hidden></section>
     <section id="pd-pending" class="pd-pending" aria-labelledby="pd-pending-count" hidden>
       <h2 id="pd-pending-count" class="pd-title"></h2>
       <ol id="pd-pending-list" class="pd-pending-list"></ol>
@@ -74,14 +69,31 @@ export function mount(container, client) {
     skipSentFor: null,  // lead whose preview.skip went out
     heldCard: null,     // a card that arrived while a disposition is asked for
     call: null,         // last call.progress
+    status: 'idle',     // agent.state's status
+    controls: null,     // last agent.controls (wrap-up, pause): the pill says them too
     pending: [],        // disposition.pending's calls, oldest first
     count: 0,           // disposition.pending's count (may exceed the list)
     saving: new Set(),  // call ids whose disposition.set went out
     failed: new Map(),  // call id -> why its last save failed
   };
 
+  const contacts = mountContacts($('pd-contact'));
+
   // ---- what the plugin says ------------------------------------------------
+  // A card may come after the list that names its call: the list's Contact buttons follow.
+  client.on('contact.card', (msg) => {
+    contacts.card(msg);
+    renderPending();
+  });
+  client.on('contact.clear', (msg) => {
+    contacts.clear(msg.call_id);
+    renderPending();
+  });
   client.on('agent.state', (msg) => renderAgentState(msg));
+  client.on('agent.controls', (msg) => {  // controls.js draws them; the pill follows
+    view.controls = msg;
+    renderDesk();
+  });
   client.on('preview.card', (msg) => {
     if (hasPending()) {
       view.heldCard = msg;
@@ -112,6 +124,7 @@ export function mount(container, client) {
     releaseHeldCard();
   });
   client.on('disposition.saved', (msg) => {
+    contacts.clear(msg.call_id);
     view.saving.delete(msg.call_id);
     view.failed.delete(msg.call_id);
     const before = view.pending.length;
@@ -165,6 +178,8 @@ export function mount(container, client) {
   $('pd-skip-return').addEventListener('click', () => skip(false));
   $('pd-skip-close').addEventListener('click', () => skip(true));
   $('pd-pending-list').addEventListener('click', (event) => {
+    const contact = event.target.closest('button.pd-show-contact');
+    if (contact) return contacts.pick(contact.closest('li[data-call]').dataset.call);
     const button = event.target.closest('button.pd-dispo');
     if (!button) return;
     const item = button.closest('li[data-call]');
@@ -254,6 +269,7 @@ export function mount(container, client) {
     $('pd-pending-more').hidden = more <= 0;
     $('pd-pending-more').textContent = more > 0 ? `${more} more after these.` : '';
     $('pd-pending-list').replaceChildren(...view.pending.map(pendingItem));
+    renderDesk();
     render();
   }
 
@@ -288,6 +304,13 @@ export function mount(container, client) {
       button.disabled = saving;
       buttons.append(button);
     }
+    if (contacts.has(call.call_id)) {
+      const show = document.createElement('button');
+      show.type = 'button';
+      show.className = 'pd-show-contact link';
+      show.textContent = 'Contact';
+      buttons.append(show);
+    }
     if (!(call.options || []).length) {
       const none = document.createElement('span');
       none.className = 'pd-muted';
@@ -312,36 +335,41 @@ export function mount(container, client) {
     return Boolean(view.call) && view.call.state !== 'ended';
   }
 
-  function renderCall() {
-    const call = view.call;
+  // The status pill and the step bar, from one deskView() of the same state.
+  function renderDesk() {
+    const desk = deskView(view.status, view.call, { controls: view.controls, pending: view.count });
+    $('pd-status').textContent = desk.pill.label;
+    $('pd-status').dataset.status = desk.pill.status;
+    const call = desk.call;
     $('pd-call').hidden = !call;
-    if (!call) return render();
-    $('pd-call-who').textContent = [call.name, call.number].filter(Boolean).join(' · ');
-    const reached = STEPS.indexOf(call.state);
+    if (!call) return;
+    $('pd-call').querySelector('.pd-title').firstChild.textContent = `${call.title} `;
+    $('pd-call-who').textContent = [view.call.name, view.call.number].filter(Boolean).join(' · ');
     $('pd-call-steps').replaceChildren(
-      ...STEPS.map((step, index) => {
+      ...call.steps.map((step) => {
         const item = document.createElement('li');
-        item.textContent = STEP_LABEL[step];
-        item.dataset.step = step;
-        if (index < reached) item.className = 'done';
-        if (index === reached) {
-          item.className = 'current';
-          item.setAttribute('aria-current', 'step');
-        }
+        item.textContent = step.label;
+        item.dataset.step = step.step;
+        item.dataset.state = step.state;
+        if (step.state === 'done' || step.state === 'current') item.className = step.state;
+        if (step.state === 'current') item.setAttribute('aria-current', 'step');
         return item;
       }),
     );
     $('pd-call').dataset.state = call.state;
-    const result = call.state === 'ended' && call.dial_status ? `Result: ${call.dial_status}` : '';
-    $('pd-call-result').textContent = result;
-    $('pd-call-result').hidden = !result;
+    $('pd-call').dataset.outcome = call.outcome;
+    $('pd-call-result').textContent = call.result;
+    $('pd-call-result').hidden = !call.result;
+  }
+
+  function renderCall() {
+    renderDesk();
     render();
   }
 
   function renderAgentState(msg) {
-    const status = msg.status || 'idle';
-    $('pd-status').textContent = STATUS_LABEL[status] || status;
-    $('pd-status').dataset.status = status;
+    view.status = msg.status || 'idle';
+    renderDesk();
     const campaigns = (msg.campaigns || []).map((c) => `${c.name} (${c.mode})`);
     $('pd-campaigns').textContent = campaigns.length ? campaigns.join(', ') : 'none';
     const queues = $('pd-queues');

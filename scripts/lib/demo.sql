@@ -39,6 +39,11 @@ VALUES
    'preview', 'local', '5550300', '00:00:00', '00:00:00',
    'mon,tue,wed,thu,fri,sat,sun', 'UTC', 2, 5, 5, '', 'Ask for the account holder.', @pd_demo_real_pbx = 0);
 
+-- The contact card's CRM link (screen pop); a campaign the admin changed keeps its own.
+UPDATE dialer_campaigns
+   SET crm_url_template = 'https://crm.example.com/contact?phone={NUMBER}&account={VARIABLE:account}&agent={AGENT}'
+ WHERE name IN ('demo_progressive', 'demo_preview') AND crm_url_template = '';
+
 -- Against a real PBX, demo campaigns left enabled by an earlier simulator run
 -- on the same database are paused too: the reset below would dial them again.
 UPDATE dialer_campaigns SET enabled = 0

@@ -193,6 +193,7 @@ describe('admin pages', { timeout: 170_000 }, () => {
     await page.fill('#f-end_date', '2020-01-01');
     await page.fill('#f-start_date', '2020-02-01');
     await page.fill('#f-valid_dtmf', '12a');
+    await page.fill('#f-crm_url_template', 'javascript:alert(1)');
     await page.fill('#f-wrapup_seconds', '3601');
     await page.uncheck('#f-week_days-mon');
     for (const day of ['tue', 'wed', 'thu', 'fri']) await page.uncheck(`#f-week_days-${day}`);
@@ -205,6 +206,7 @@ describe('admin pages', { timeout: 170_000 }, () => {
     assert.match(await fieldError('valid_dtmf'), /0-9, \* and #/);
     assert.match(await fieldError('wrapup_seconds'), /from 0 \(until the disposition is saved\) to 3600/);
     assert.match(await fieldError('week_days'), /at least one week day/);
+    assert.match(await fieldError('crm_url_template'), /^CRM link: must start with http:\/\/ or https:\/\//);
     assert.equal(await page.inputValue('#f-name'), 'bad name!', 'values are kept');
     await shot('campaign-errors');
 
@@ -215,6 +217,7 @@ describe('admin pages', { timeout: 170_000 }, () => {
     await page.fill('#f-end_date', '');
     await page.selectOption('#f-mode', 'progressive');
     await page.fill('#f-valid_dtmf', '12#');
+    await page.fill('#f-crm_url_template', 'https://crm.example/c?phone={NUMBER}&id={VARIABLE:customer_id}');
     await page.fill('#f-wrapup_seconds', '45');
     await page.check('#f-week_days-mon');
     await page.check('#f-week_days-sat');
@@ -224,8 +227,9 @@ describe('admin pages', { timeout: 170_000 }, () => {
     await page.selectOption('#f-outbound', ['Sale', 'Callback'].map((label) => ({ label })));
     await page.click('button:has-text("Save campaign")');
     assert.match(await flash(), /Campaign spring_sale saved/);
-    const [row] = db.sql("SELECT mode, destination, queue_name, week_days, time_zone, start_hour, valid_dtmf, enabled, wrapup_seconds FROM dialer_campaigns WHERE name = 'spring_sale'");
-    assert.deepEqual(row, ['progressive', 'ext-queues,400,1', '400', 'mon,sat', 'Europe/Madrid', '08:30:00', '12#', '0', '45']);
+    const [row] = db.sql("SELECT mode, destination, queue_name, week_days, time_zone, start_hour, valid_dtmf, enabled, wrapup_seconds, crm_url_template FROM dialer_campaigns WHERE name = 'spring_sale'");
+    assert.deepEqual(row, ['progressive', 'ext-queues,400,1', '400', 'mon,sat', 'Europe/Madrid', '08:30:00', '12#', '0', '45',
+      'https://crm.example/c?phone={NUMBER}&id={VARIABLE:customer_id}']);
     assert.equal(db.value("SELECT COUNT(*) FROM dialer_campaign_dispositions cd JOIN dialer_campaigns c ON c.id = cd.campaign_id WHERE c.name = 'spring_sale' AND direction = 'outbound'"), '2');
     await shot('campaigns');
 
@@ -235,6 +239,7 @@ describe('admin pages', { timeout: 170_000 }, () => {
     assert.equal(await page.inputValue('#f-start_hour'), '08:30');
     assert.equal(await page.inputValue('#f-dial_attempts'), '4');
     assert.equal(await page.inputValue('#f-wrapup_seconds'), '45');
+    assert.equal(await page.inputValue('#f-crm_url_template'), 'https://crm.example/c?phone={NUMBER}&id={VARIABLE:customer_id}');
     assert.equal(await page.isChecked('#f-week_days-sat'), true);
     assert.equal(await page.isChecked('#f-week_days-tue'), false);
     assert.deepEqual(await page.locator('#f-outbound option:checked').allTextContents(), ['Callback', 'Sale']);

@@ -40,6 +40,7 @@ $kinds = [
     'caller_ids' => [8, 'Caller id', fn (string $in) => pd_check_caller_id($in)],
     'destinations' => [10, 'Destination', fn (string $in) => pd_check_destination($in, 'Destination')],
     'time_zones' => [20, 'Time zone', fn (string $in) => pd_check_time_zone($in)],
+    'crm_url_templates' => [20, 'CRM link', fn (string $in) => pd_check_crm_url_template($in)],
     'wrapup_seconds' => [8, 'Wrap-up seconds', fn (string $in) => pd_check_wrapup_seconds($in)],
     'pause_reasons' => [12, 'Pause reasons', fn (string $in) => pd_check_pause_reasons($in)],
 ];

@@ -399,3 +399,23 @@ TEST_CASE("agent desk: status from the live call's phase, then card, prompts, id
   // A phase given for an agent with no live call is ignored.
   CHECK(desk.status("102", CallPhase::kRinging) == AgentStatus::kIdle);
 }
+
+TEST_CASE(
+    "agent desk: status with a wrap-up pause or the own pause - after the call and the card") {
+  AgentDesk desk;
+  const DeskPauseState wrapup{true, false};
+  const DeskPauseState paused{false, true};
+  const DeskPauseState both{true, true};
+  // A wrap-up with nothing to tag (a timeout, no dispositions offered) is still "wrapup".
+  CHECK(desk.status("101", std::nullopt, wrapup) == AgentStatus::kWrapup);
+  CHECK(desk.status("101", std::nullopt, paused) == AgentStatus::kPaused);
+  CHECK(desk.status("101", std::nullopt, both) == AgentStatus::kWrapup);
+  CHECK(to_string(AgentStatus::kPaused) == "paused");
+  // Calls to tag outrank the own pause.
+  desk.add_prompt("101", prompt("c-0"));
+  CHECK(desk.status("101", std::nullopt, paused) == AgentStatus::kWrapup);
+  // The live call outranks both: the pill says the call's step.
+  desk.call_started("101", "c-1");
+  CHECK(desk.status("101", CallPhase::kRinging, both) == AgentStatus::kRinging);
+  CHECK(desk.status("101", CallPhase::kAgentConnected, wrapup) == AgentStatus::kConnected);
+}

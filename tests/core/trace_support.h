@@ -80,6 +80,44 @@ inline SentOriginate load_sent_originate(const std::string& prefix) {
   return sent;
 }
 
+// A file of real-behaviours/: one flat JSON object a line ({"t": 0.0,
+// "Event": "...", ...}), values as
+// the strings Asterisk sent; "t" is dropped.
+inline std::vector<OwnedMessage> load_jsonl(const std::string& name) {
+  const std::string path = std::string(PD_CORE_TRACES_DIR) + "/real-behaviours/" + name;
+  std::ifstream in(path);
+  REQUIRE_MESSAGE(in.good(), "missing " << path);
+  std::vector<OwnedMessage> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    OwnedMessage message;
+    size_t at = 0;
+    auto string_at = [&](size_t& i) {
+      std::string text;
+      REQUIRE(line[i] == '"');
+      for (++i; line[i] != '"'; ++i) {
+        if (line[i] == '\\') ++i;
+        text += line[i];
+      }
+      ++i;
+      return text;
+    };
+    while ((at = line.find('"', at)) != std::string::npos) {
+      std::string key = string_at(at);
+      at = line.find(':', at) + 1;
+      while (line[at] == ' ') ++at;
+      if (line[at] == '"') {
+        std::string value = string_at(at);
+        if (key != "t") message.push_back({key, value});
+      } else {
+        at = line.find_first_of(",}", at);
+      }
+    }
+    if (!message.empty()) out.push_back(std::move(message));
+  }
+  return out;
+}
+
 inline AmiEvent to_event(const OwnedMessage& message) {
   return AmiEvent::from_fields(message);
 }

@@ -13,6 +13,7 @@
 #include "pd/core/names.h"
 #include "pd/core/originate_builder.h"
 #include "pd/core/time_zone.h"
+#include "pd/core/url_template.h"
 
 using namespace pd::core;
 
@@ -124,6 +125,16 @@ TEST_CASE("shared cases: time zones - a zone the admin stores the engine can loa
     if (!is_time_zone_name(input)) CHECK_FALSE(zone.has_value());
     if (zone) CHECK((*zone)->name() == input);
     return zone.has_value();
+  });
+}
+
+TEST_CASE("shared cases: CRM link templates - what the admin stores the engine renders") {
+  check_kind("crm_url_templates", 20, [](const std::string& input, const Json::Value&) {
+    const auto checked = check_url_template(input);
+    if (!checked) CHECK(checked.error().message.starts_with("CRM link"));
+    // A template the check admits renders (placeholders filled), one it refuses does not.
+    CHECK(render_url_template(input, {}).has_value() == checked.has_value());
+    return checked.has_value();
   });
 }
 

@@ -829,6 +829,175 @@ TEST_CASE("engine: a call write the server refused shows in the next heartbeat w
   CHECK(beat.last_write_error_at->time_since_epoch().count() == last_at);
 }
 
+// ---- screen pop and call progress (engine_screen_pop.cpp, engine_progress.cpp)
+
+namespace {
+
+// The panel messages of `agent` of one type, in order.
+std::vector<std::string> messages_of(Harness& h, const std::string& agent,
+                                     const std::string& type) {
+  std::vector<std::string> out;
+  for (const auto& m : h.host.panel(agent)) {
+    if (m.find(R"("type":")" + type + "\"") != std::string::npos) out.push_back(m);
+  }
+  return out;
+}
+
+// Agent 201 dials the preview card of lead 1 (`variables` on it); returns the
+// Originate. The campaign has a script and a CRM link.
+FakeHost::Sent dial_preview(Harness& h, const std::string& variables) {
+  h.store->add_lead(1, 1, "5550001").variables = variables;
+  pd::store::Campaign c = preview_campaign(1, "pv");
+  c.script = "Say hello.";
+  c.crm_url_template = "https://crm.example/c?id={VARIABLE:customer_id}&n={NUMBER}&a={AGENT}";
+  h.start({c});
+  h.agent_ready("201");
+  REQUIRE(h.card_shown("201"));
+  h.panel("201", R"({"type":"preview.dial","lead":1})");
+  REQUIRE(h.originates().size() == 1);
+  const auto originate = h.originates().back();
+  const std::string call_id = originate.get("ChannelId");
+  h.feed({{"Event", "Newchannel"}, {"Uniqueid", call_id}, {"Linkedid", call_id}});
+  h.feed({{"Event", "OriginateResponse"},
+          {"ActionID", originate.action_id},
+          {"Response", "Success"},
+          {"Reason", "4"},
+          {"Uniqueid", call_id}});
+  // The agent's own phone rang and answered: not the customer.
+  h.feed({{"Event", "DialState"}, {"DestUniqueid", call_id}, {"DialStatus", "RINGING"}});
+  return originate;
+}
+
+// The customer dial of the preview call: `status` at its DialEnd.
+void customer_dial(Harness& h, const std::string& call_id, const std::string& status) {
+  const std::string trunk = "trunk-" + call_id;
+  h.feed({{"Event", "DialBegin"},
+          {"Uniqueid", call_id},
+          {"Linkedid", call_id},
+          {"DestUniqueid", trunk},
+          {"DestLinkedid", call_id}});
+  h.feed({{"Event", "Newchannel"}, {"Uniqueid", trunk}, {"Linkedid", call_id}});
+  h.feed({{"Event", "DialEnd"},
+          {"Uniqueid", call_id},
+          {"Linkedid", call_id},
+          {"DestUniqueid", trunk},
+          {"DestLinkedid", call_id},
+          {"DialStatus", status}});
+  h.feed({{"Event", "Hangup"},
+          {"Uniqueid", trunk},
+          {"Linkedid", call_id},
+          {"Cause", status == "BUSY" ? "17" : "16"}});
+}
+
+}  // namespace
+
+TEST_CASE(
+    "engine: the contact card of a call - no Dial, every variable, the CRM link - stays "
+    "until the tag, and comes back on a reload") {
+  Harness h;
+  const auto originate = dial_preview(h, "customer_id=A&B 1|note=<i>x</i>");
+  const std::string call_id = originate.get("ChannelId");
+  auto cards = messages_of(h, "201", "contact.card");
+  REQUIRE(cards.size() == 1);
+  CHECK(cards[0].find(R"("call_id":")" + call_id) != std::string::npos);
+  CHECK(cards[0].find("pd-dial") == std::string::npos);  // the template without its Dial button
+  CHECK(cards[0].find(R"({"name":"customer_id","value":"A&B 1"})") != std::string::npos);
+  CHECK(cards[0].find(R"({"name":"note","value":"<i>x</i>"})") != std::string::npos);
+  CHECK(cards[0].find(R"("crm_url":"https://crm.example/c?id=A%26B%201&n=5550001&a=201")") !=
+        std::string::npos);
+  CHECK(cards[0].find(R"("script":"Say hello.")") != std::string::npos);
+  CHECK(cards[0].find(R"("live":true)") != std::string::npos);
+  customer_dial(h, call_id, "ANSWER");
+  h.feed({{"Event", "Hangup"}, {"Uniqueid", call_id}, {"Linkedid", call_id}, {"Cause", "16"}});
+  // Ended, to tag: the card stays (sent again, not live), no clear.
+  cards = messages_of(h, "201", "contact.card");
+  REQUIRE(cards.size() == 2);
+  CHECK(cards[1].find(R"("live":false)") != std::string::npos);
+  CHECK(messages_of(h, "201", "contact.clear").empty());
+  // A reload: the card again.
+  h.panel("201", R"({"type":"panel.open"})");
+  CHECK(messages_of(h, "201", "contact.card").size() == 3);
+  // Tagged: the card goes.
+  h.panel("201",
+          R"({"type":"disposition.set","call_id":")" + call_id + R"(","disposition":"Sale"})");
+  h.store->confirm_writes();
+  h.host.run_posted();
+  const auto cleared = messages_of(h, "201", "contact.clear");
+  REQUIRE(cleared.size() == 1);
+  CHECK(cleared[0].find(R"("reason":"tagged")") != std::string::npos);
+  h.panel("201", R"({"type":"panel.open"})");
+  CHECK(messages_of(h, "201", "contact.card").size() == 3);
+  // Its progress: dialing, connected (the customer's answer), ended "Answered"; never ringing.
+  const auto progress = messages_of(h, "201", "call.progress");
+  REQUIRE(progress.size() == 3);
+  CHECK(progress[0].find(R"("reached":["dialing"])") != std::string::npos);
+  CHECK(progress[1].find(R"("reached":["dialing","connected"])") != std::string::npos);
+  CHECK(progress[2].find(R"("text":"Answered")") != std::string::npos);
+}
+
+TEST_CASE(
+    "engine: a busy preview call - dialing, then ended Busy; the status never says ringing "
+    "or connected, and the card goes") {
+  Harness h;
+  const auto originate = dial_preview(h, "");
+  const std::string call_id = originate.get("ChannelId");
+  customer_dial(h, call_id, "BUSY");
+  h.feed({{"Event", "Hangup"}, {"Uniqueid", call_id}, {"Linkedid", call_id}, {"Cause", "16"}});
+  const auto progress = messages_of(h, "201", "call.progress");
+  REQUIRE(progress.size() == 2);
+  CHECK(progress[0].find(R"("state":"dialing")") != std::string::npos);
+  CHECK(progress[1].find(R"("reached":["dialing","ended"])") != std::string::npos);
+  CHECK(progress[1].find(R"("outcome":{"code":"busy","text":"Busy"})") != std::string::npos);
+  CHECK(h.host.panel_count("201", R"("status":"ringing")") == 0);
+  CHECK(h.host.panel_count("201", R"("status":"connected")") == 0);
+  const auto cleared = messages_of(h, "201", "contact.clear");
+  REQUIRE(cleared.size() == 1);
+  CHECK(cleared[0].find(R"("reason":"ended")") != std::string::npos);
+}
+
+TEST_CASE("engine: an inbound call of a campaign-named queue pops the caller's number") {
+  for (const bool dispositions : {true, false}) {
+    CAPTURE(dispositions);
+    Harness h;
+    pd::store::Campaign c = preview_campaign(1, "support");
+    if (dispositions) c.inbound_dispositions = {"Question"};
+    h.start({c});
+    h.agent_ready("201");
+    const Action call = {{"Queue", "support"},          {"Interface", "PJSIP/201"},
+                         {"Uniqueid", "1795608000.12"}, {"Linkedid", "1795608000.12"},
+                         {"CallerIDNum", "5550099"},    {"CallerIDName", "<unknown>"}};
+    Action connect = {{"Event", "AgentConnect"}};
+    connect.insert(connect.end(), call.begin(), call.end());
+    h.feed(connect);
+    const auto cards = messages_of(h, "201", "contact.card");
+    REQUIRE(cards.size() == 1);
+    CHECK(cards[0].find(R"("direction":"inbound")") != std::string::npos);
+    CHECK(cards[0].find(R"("number":"5550099")") != std::string::npos);
+    CHECK(cards[0].find(R"("name":"")") != std::string::npos);
+    Action complete = {{"Event", "AgentComplete"}};
+    complete.insert(complete.end(), call.begin(), call.end());
+    h.feed(complete);
+    // With dispositions the card stays with the prompt; without, it goes.
+    CHECK(messages_of(h, "201", "contact.clear").size() == (dispositions ? 0u : 1u));
+  }
+}
+
+TEST_CASE(
+    "engine: the contact card of a call stored by an earlier run comes back with its "
+    "variables") {
+  Harness h;
+  auto row = stored_row("old-1", kStart - 5000, 3);
+  row.variables = "customer_id=77";
+  h.store->prompt_rows["201"] = {row};
+  h.start({preview_campaign(1, "pv")});
+  h.agent_ready("201");
+  const auto cards = messages_of(h, "201", "contact.card");
+  REQUIRE(cards.size() == 1);
+  CHECK(cards[0].find(R"("call_id":"old-1")") != std::string::npos);
+  CHECK(cards[0].find(R"({"name":"customer_id","value":"77"})") != std::string::npos);
+  CHECK(cards[0].find(R"("live":false)") != std::string::npos);
+}
+
 namespace {
 
 // The QueuePause actions the engine sent, as "Queue|Interface|Paused|Reason".
@@ -841,6 +1010,17 @@ std::vector<std::string> queue_pauses(Harness& h) {
   return out;
 }
 
+// The status of the last agent.state sent to `agent`.
+std::string last_status(Harness& h, const std::string& agent) {
+  const auto states = messages_of(h, agent, "agent.state");
+  if (states.empty()) return "";
+  const std::string key = R"("status":")";
+  const auto at = states.back().find(key);
+  if (at == std::string::npos) return "";
+  const auto from = at + key.size();
+  return states.back().substr(from, states.back().find('"', from) - from);
+}
+
 }  // namespace
 
 TEST_CASE("engine: a call the agent took pauses them for wrap-up until the save") {
@@ -850,6 +1030,7 @@ TEST_CASE("engine: a call the agent took pauses them for wrap-up until the save"
   CHECK(queue_pauses(h) == std::vector<std::string>{"support|PJSIP/201|true|wrap-up"});
   CHECK(h.host.panel_count("201", R"("type":"agent.controls")") > 0);
   CHECK(h.host.panel(("201")).back().find(R"("wrapup":{)") != std::string::npos);
+  CHECK(last_status(h, "201") == "wrapup");  // the pill says it with the timer
   // A wrap-up start row is written (confirmed), then the figures are read.
   REQUIRE(!h.store->writes_of<pd::store::AgentPeriod>().empty());
   CHECK_FALSE(h.store->writes_of<pd::store::AgentPeriod>().back().ended_at.has_value());
@@ -890,6 +1071,7 @@ TEST_CASE("engine: pause and unpause from the panel with a reason from the list"
   CHECK(queue_pauses(h).empty());
   h.panel("201", R"({"type":"agent.pause","reason":"Lunch"})");
   CHECK(queue_pauses(h) == std::vector<std::string>{"|PJSIP/201|true|Lunch"});
+  CHECK(last_status(h, "201") == "paused");  // with the agent.controls that say Lunch
   h.feed({{"Event", "QueueMemberPause"},
           {"Queue", "support"},
           {"Interface", "PJSIP/201"},
@@ -901,6 +1083,7 @@ TEST_CASE("engine: pause and unpause from the panel with a reason from the list"
         std::string::npos);
   h.panel("201", R"({"type":"agent.unpause"})");
   CHECK(queue_pauses(h).back() == "|PJSIP/201|false|");
+  CHECK(last_status(h, "201") != "paused");
   const auto periods = h.store->writes_of<pd::store::AgentPeriod>();
   REQUIRE(periods.size() == 2);  // its start, its end
   CHECK(periods.back().reason == "Lunch");

@@ -207,9 +207,15 @@ describe('agent panel', () => {
     const options = await page.locator('#pd-pending-list button.pd-dispo').allTextContents();
     assert.ok(options.includes('Support request'), `options: ${options}`);
     assert.ok(!options.includes('Sale'), `inbound options, not the outbound ones: ${options}`);
+    // Screen pop: what is known of an inbound caller, kept with the call to tag.
+    const contact = page.locator('#pd-contact[data-direction="inbound"]');
+    await contact.waitFor();
+    assert.equal((await contact.locator('.pd-number').textContent()).trim(), '5559999');
+    assert.equal(await contact.locator('.pd-contact-script').count(), 0, 'no script for this campaign');
     await page.screenshot({ path: path.join(artifacts, 'inbound-disposition.png'), fullPage: true });
     await page.click('#pd-pending-list button.pd-dispo[data-disposition="Support request"]');
     await page.locator('#pd-pending').waitFor({ state: 'hidden' });
+    await page.locator('#pd-contact').waitFor({ state: 'hidden' });
     await waitFor(() => db.value("SELECT agent_disposition FROM dialer_calls WHERE direction = 'inbound'") === 'Support request',
       'the inbound call row');
     assert.equal(db.value("SELECT number FROM dialer_calls WHERE direction = 'inbound'"), '5559999');

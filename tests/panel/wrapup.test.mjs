@@ -171,6 +171,11 @@ describe('agent panel: wrap-up and pause', () => {
     await page.locator('#pd-wrapup').waitFor({ state: 'visible' });
     assert.equal(await page.getAttribute('#pd-wrapup', 'data-ends'), 'saved', 'wrapup_seconds 0: until saved');
     await waitForMember(amiPort, 'sales', AGENT_101, true, 'wrap-up', 'the member paused for wrap-up in pbx-sim');
+    // The status pill says the wrap-up beside the ended call's steps (desk-view.js).
+    await page.locator('#pd-status[data-status="wrapup"]').waitFor();
+    assert.equal(await page.textContent('#pd-status'), 'Wrap-up');
+    // The step bar, when it shows the call (the panel may open after it), says it ended.
+    assert.ok(await page.isHidden('#pd-call') || (await page.getAttribute('#pd-call', 'data-state')) === 'ended');
     await page.locator('#pd-membership li[data-queue="sales"][data-state="paused"]').waitFor();
     assert.equal(await page.textContent('#pd-membership li[data-queue="sales"]'), 'sales: paused (wrap-up)');
     // Time passes in wrap-up (the simulator runs 5x: 3 s here are 15 s of calls):
@@ -206,6 +211,7 @@ describe('agent panel: wrap-up and pause', () => {
     await waitForMember(amiPort, 'sales', AGENT_101, true, 'Lunch', 'paused for lunch in pbx-sim');
     await page.locator('#pd-pause-state[data-paused="true"]').waitFor();
     assert.equal(await page.textContent('#pd-pause-state'), 'Paused (Lunch)');
+    assert.equal(await page.getAttribute('#pd-status', 'data-status'), 'wrapup', 'the wrap-up first while it lasts');
     // Saving ends the wrap-up but not the lunch: still paused, no call.
     await page.locator(`#pd-pending-list li:has-text("${NUMBERS[1]}") button.pd-dispo[data-disposition="Callback"]`).click();
     await page.locator('#pd-wrapup').waitFor({ state: 'hidden' });
@@ -216,6 +222,8 @@ describe('agent panel: wrap-up and pause', () => {
     assert.equal(member.PausedReason, 'Lunch', 'the save did not unpause a pause that is not the wrap-up');
     assert.equal(calls(), 2);
     await page.locator('#pd-membership li[data-queue="sales"]:has-text("paused (Lunch)")').waitFor();
+    await page.locator('#pd-status[data-status="paused"]').waitFor();
+    assert.equal(await page.textContent('#pd-status'), 'Paused (Lunch)', 'the pill says the pause as the controls do');
     await page.screenshot({ path: path.join(artifacts, 'desk-paused.png'), fullPage: true });
 
     // Unpause: the third call comes.
@@ -244,12 +252,14 @@ describe('agent panel: wrap-up and pause', () => {
     await page.click('#pd-pause');
     await waitForMember(amiPort, 'support', AGENT_102, true, 'Coaching', 'paused with the reason in pbx-sim');
     await page.locator('#pd-membership li[data-queue="support"]:has-text("support: paused (Coaching)")').waitFor();
+    assert.equal(await page.textContent('#pd-status'), 'Paused (Coaching)');
     assert.equal(await page.isHidden('#pd-pause'), true);
     await page.screenshot({ path: path.join(artifacts, 'pause-coaching.png'), fullPage: true });
     await page.click('#pd-unpause');
     await waitForMember(amiPort, 'support', AGENT_102, false, '', 'unpaused in pbx-sim');
     await page.locator('#pd-membership li[data-queue="support"][data-state="available"]').waitFor();
     await page.locator('#pd-pause-state[data-paused="false"]').waitFor();
+    await page.locator('#pd-status[data-status="idle"]').waitFor();
     await waitFor(() => db.value("SELECT COUNT(*) FROM dialer_agent_events WHERE agent = '102' AND ended_at IS NOT NULL") === '1', 'the pause recorded');
     assert.deepEqual(db.sql("SELECT kind, reason, ended_at >= started_at FROM dialer_agent_events WHERE agent = '102'"),
       [['pause', 'Coaching', '1']]);

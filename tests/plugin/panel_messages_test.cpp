@@ -12,12 +12,26 @@
 #include <string_view>
 #include <vector>
 
+#include "desk_messages.h"
 #include "panel_messages.h"
 #include "pd/core/names.h"
 
 using namespace pd::plugin;
 
 namespace {
+
+// A call.progress of the given texts (no step past dialing unless set).
+std::string progress_text(std::string call_id, uint64_t lead, std::string number, std::string name,
+                          std::string dial_status = {}, pd::core::CallProgress progress = {}) {
+  ProgressMessage m;
+  m.call_id = std::move(call_id);
+  m.lead = lead;
+  m.number = std::move(number);
+  m.name = std::move(name);
+  m.dial_status = std::move(dial_status);
+  m.progress = progress;
+  return call_progress_json(m);
+}
 
 // Reads a message back with a strict reader; fails the test if it is not JSON.
 Json::Value read(const std::string& text) {
@@ -104,19 +118,60 @@ TEST_CASE("preview.clear carries the lead and the reason") {
         R"({"lead":42,"reason":"skipped","type":"preview.clear"})");
 }
 
-TEST_CASE("call.progress has dial_status only when there is one") {
-  const auto ringing = read(call_progress_json("e2e-1-7", 42, "ringing", "+4930123", "Anna", ""));
+TEST_CASE("call.progress lists the steps reached, the outcome and dial_status only at the end") {
+  pd::core::CallProgress rang;
+  rang.ringing = true;
+  const auto ringing = read(progress_text("e2e-1-7", 42, "+4930123", "Anna", "", rang));
   CHECK(ringing["type"] == "call.progress");
-  CHECK(keys(ringing) ==
-        std::vector<std::string>{"call_id", "lead", "name", "number", "state", "type"});
+  CHECK(keys(ringing) == std::vector<std::string>{"call_id", "campaign", "lead", "name", "number",
+                                                  "reached", "state", "type"});
   CHECK(ringing["call_id"] == "e2e-1-7");
   CHECK(ringing["lead"].asUInt64() == 42);
   CHECK(ringing["state"] == "ringing");
+  CHECK(ringing["reached"].size() == 2);
+  CHECK(ringing["reached"][1] == "ringing");
   CHECK(ringing["number"] == "+4930123");
   CHECK(ringing["name"] == "Anna");
-  const auto ended = read(call_progress_json("e2e-1-7", 42, "ended", "+4930123", "Anna", "BUSY"));
+  // Busy: ended straight from dialing; ringing and connected never reached.
+  pd::core::CallProgress busy;
+  busy.ended = true;
+  busy.outcome = pd::core::OutcomeWords{"busy", "Busy"};
+  const auto ended = read(progress_text("e2e-1-7", 42, "+4930123", "Anna", "BUSY", busy));
   CHECK(ended["state"] == "ended");
+  REQUIRE(ended["reached"].size() == 2);
+  CHECK(ended["reached"][0] == "dialing");
+  CHECK(ended["reached"][1] == "ended");
+  CHECK(ended["outcome"]["code"] == "busy");
+  CHECK(ended["outcome"]["text"] == "Busy");
   CHECK(ended["dial_status"] == "BUSY");
+}
+
+TEST_CASE("contact.card carries every variable as text, the CRM link only when there is one") {
+  ContactMessage m;
+  m.call_id = "c-1";
+  m.direction = "outbound";
+  m.campaign = "prog";
+  m.lead = 7;
+  m.name = "<b>Ann</b>";
+  m.number = "5551000";
+  m.html = "<div>&lt;b&gt;</div>";
+  m.script = "Hello";
+  m.variables = {{"customer_id", "A&B 1"}, {"note", "<i>x</i>"}};
+  auto card = read(contact_card_json(m));
+  CHECK(card["type"] == "contact.card");
+  CHECK(card["name"] == "<b>Ann</b>");
+  REQUIRE(card["variables"].size() == 2);
+  CHECK(card["variables"][1]["name"] == "note");
+  CHECK(card["variables"][1]["value"] == "<i>x</i>");
+  CHECK(!card.isMember("crm_url"));
+  CHECK(card["live"].asBool());
+  m.crm_url = "https://crm.example/x?id=A%26B%201";
+  card = read(contact_card_json(m));
+  CHECK(card["crm_url"] == "https://crm.example/x?id=A%26B%201");
+  const auto clear = read(contact_clear_json("c-1", "tagged"));
+  CHECK(clear["type"] == "contact.clear");
+  CHECK(clear["call_id"] == "c-1");
+  CHECK(clear["reason"] == "tagged");
 }
 
 TEST_CASE("disposition.prompt lists every option with id and name") {
@@ -198,7 +253,7 @@ TEST_CASE("every message is one compact line") {
   for (const std::string& text :
        {agent_state_json({{1, "a", "b"}}, {{"q", false, false}}, "idle"),
         preview_card_json(1, "c", "<p>\n</p>", "s"), preview_clear_json(1, "r"),
-        call_progress_json("c", 1, "dialing", "1", "n", ""),
+        progress_text("c", 1, "1", "n"), contact_card_json({}), contact_clear_json("c", "r"),
         disposition_prompt_json("c", "outbound", "k", {"x"}), disposition_saved_json("c", "d"),
         error_json("m", "r")}) {
     CAPTURE(text);
@@ -244,7 +299,7 @@ TEST_CASE("non-ASCII text is written as UTF-8, not as escapes, and comes back un
 
 TEST_CASE("bytes that are not UTF-8 become U+FFFD so the text stays valid UTF-8") {
   const std::string latin1 = "M\xFCller";  // "Müller" in Latin-1
-  const std::string json = call_progress_json("c", 1, "ringing", "1", latin1, "");
+  const std::string json = progress_text("c", 1, "1", latin1);
   CHECK(pd::core::is_valid_utf8(json));
   CHECK(read(json)["name"].asString() == "M" + std::string(kReplacement) + "ller");
 }
@@ -284,8 +339,8 @@ TEST_CASE("every string field is made valid UTF-8") {
   CHECK(card["html"] == fixed);
   CHECK(card["script"] == fixed);
   CHECK(read(preview_clear_json(1, bad))["reason"] == fixed);
-  const auto progress = read(call_progress_json(bad, 1, bad, bad, bad, bad));
-  for (const char* key : {"call_id", "state", "number", "name", "dial_status"}) {
+  const auto progress = read(progress_text(bad, 1, bad, bad, bad));
+  for (const char* key : {"call_id", "number", "name", "dial_status"}) {
     CHECK(progress[key] == fixed);
   }
   const auto prompt = read(disposition_prompt_json(bad, bad, bad, {bad}));

@@ -21,6 +21,8 @@ std::string_view to_string(AgentStatus status) noexcept {
       return "preview";
     case AgentStatus::kWrapup:
       return "wrapup";
+    case AgentStatus::kPaused:
+      return "paused";
     case AgentStatus::kDialing:
       return "dialing";
     case AgentStatus::kRinging:
@@ -335,7 +337,8 @@ void AgentDesk::forget_if_idle(const std::string& agent) {
 
 // ---- status ----------------------------------------------------------------
 
-AgentStatus AgentDesk::status(const std::string& agent, std::optional<CallPhase> live_phase) const {
+AgentStatus AgentDesk::status(const std::string& agent, std::optional<CallPhase> live_phase,
+                              DeskPauseState pause) const {
   if (live_phase && live_calls_.contains(agent)) {
     switch (*live_phase) {
       case CallPhase::kCreated:
@@ -348,7 +351,8 @@ AgentStatus AgentDesk::status(const std::string& agent, std::optional<CallPhase>
     }
   }
   if (cards_.contains(agent)) return AgentStatus::kPreview;
-  if (pending_count(agent) > 0) return AgentStatus::kWrapup;
+  if (pause.wrapup || pending_count(agent) > 0) return AgentStatus::kWrapup;
+  if (pause.paused) return AgentStatus::kPaused;
   return AgentStatus::kIdle;
 }
 

@@ -68,6 +68,7 @@ void AmiEvent::set(std::string_view key, std::string_view value) noexcept {
       if (key_is(key, "destchannel")) return keep_first(dest_channel, value);
       return;
     case 12:
+      if (key_is(key, "calleridname")) return keep_first(caller_id_name, value);
       if (key_is(key, "destuniqueid")) return keep_first(dest_uniqueid, value);
       if (key_is(key, "destlinkedid")) return keep_first(dest_linkedid, value);
       if (key_is(key, "pausedreason")) return keep_first(paused_reason, value);

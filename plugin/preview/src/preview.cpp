@@ -188,7 +188,7 @@ pd::Result<std::string> render(std::string_view template_text, const PreviewData
   // The card's own fields win over same-named number variables.
   dictionary.SetValue("NAME", data.name);
   dictionary.SetValue("NUMBER", data.number);
-  dictionary.SetValue("DIALBUTTON", dial_button_html(data.lead_id));
+  dictionary.SetValue("DIALBUTTON", options.dial_button ? dial_button_html(data.lead_id) : "");
   std::string html;
   if (!ctemplate::ExpandTemplate(*key, ctemplate::DO_NOT_STRIP, &dictionary, &html)) {
     return pd::fail(pd::Error::invalid("the preview template could not be expanded"));

@@ -50,7 +50,7 @@ pd::Result<std::vector<Campaign>> Store::load_campaigns() {
       "SELECT id, name, destination_kind, destination, queue_name, destination_amd, mode,"
       " initial_leg, dial_prefix, caller_id, start_date, end_date, start_hour, end_hour,"
       " week_days, time_zone, group_by_name, dial_attempts, concurrent_calls, retry_minutes,"
-      " valid_dtmf, script, enabled, created_at, updated_at, wrapup_seconds"
+      " valid_dtmf, script, enabled, created_at, updated_at, wrapup_seconds, crm_url_template"
       " FROM dialer_campaigns ORDER BY id");
   if (!rows) return pd::fail(rows.error());
   std::vector<Campaign> campaigns;
@@ -83,6 +83,7 @@ pd::Result<std::vector<Campaign>> Store::load_campaigns() {
     c.created_at = r.time(23).value_or(TimePoint{});
     c.updated_at = r.time(24).value_or(TimePoint{});
     c.wrapup_seconds = static_cast<std::uint16_t>(r.u64(25));
+    c.crm_url_template = r.str(26);
     index[c.id] = campaigns.size();
     campaigns.push_back(std::move(c));
   }

@@ -117,7 +117,7 @@ pd::Result<PendingPrompts> Store::pending_prompts(std::string_view agent, std::s
   PendingPrompts out;
   auto rows = conn_.query(
       "SELECT p.call_id, p.campaign_id, p.direction = 'inbound', COALESCE(p.number_id, 0),"
-      " p.number, p.created_at, COALESCE(n.name, '')"
+      " p.number, p.created_at, COALESCE(n.name, ''), COALESCE(n.variables, '')"
       " FROM dialer_pending_dispositions p LEFT JOIN dialer_numbers n ON n.id = p.number_id"
       " WHERE p.agent = ? ORDER BY p.created_at, p.call_id LIMIT ?",
       {agent, static_cast<std::uint64_t>(limit)});
@@ -133,6 +133,7 @@ pd::Result<PendingPrompts> Store::pending_prompts(std::string_view agent, std::s
     p.number = std::string(row.str(4));
     p.created_at = row.time(5).value_or(TimePoint{});
     p.name = std::string(row.str(6));
+    p.variables = std::string(row.str(7));
     out.oldest.push_back(std::move(p));
   }
   if (out.oldest.size() < limit) {

@@ -52,14 +52,21 @@ std::string extension_of(std::string_view interface);
 enum class AgentStatus {
   kIdle,
   kPreview,    // a card is shown, not dialed yet
-  kWrapup,     // no call, but calls left to tag
+  kWrapup,     // no call, but calls left to tag or a wrap-up pause (agent_pause.h)
+  kPaused,     // no call, card or wrap-up; the agent's own pause (agent.pause)
   kDialing,    // the agent's call is being placed (Originate sent)
   kRinging,    // the customer's phone rings
   kConnected,  // answered (or further)
 };
-// "idle", "preview", "wrapup", "dialing", "ringing", "connected": the panel
-// protocol's words (docs/panel-protocol.md).
+// "idle", "preview", "wrapup", "paused", "dialing", "ringing", "connected":
+// the panel protocol's words (docs/panel-protocol.md).
 std::string_view to_string(AgentStatus status) noexcept;
+
+// What PauseDesk (agent_pause.h) holds for an agent, for AgentDesk::status().
+struct DeskPauseState {
+  bool wrapup = false;  // PauseDesk::wrapup(agent) != nullptr
+  bool paused = false;  // PauseDesk::pause_of(agent) != nullptr
+};
 
 // A preview card: a claimed lead shown to one agent, and its call once
 // dialed. The lead stays claimed by this instance while the card exists.
@@ -221,8 +228,13 @@ class AgentDesk {
   // ---- status ------------------------------------------------------------
   // The agent's status. `live_phase` is the phase of the agent's live call
   // (live_call()) as the caller's call table has it; nullopt when there is
-  // none or the table no longer has it.
-  AgentStatus status(const std::string& agent, std::optional<CallPhase> live_phase) const;
+  // none or the table no longer has it. `pause` is what PauseDesk
+  // (agent_pause.h) holds for the agent. Order: the live call, the card, the
+  // wrap-up (a wrap-up pause or calls to tag), the own pause, idle - so the
+  // panel's status pill never names a state the step bar or the wrap-up
+  // timer contradicts.
+  AgentStatus status(const std::string& agent, std::optional<CallPhase> live_phase,
+                     DeskPauseState pause = {}) const;
 
  private:
   std::unordered_set<std::string> open_panels_;

@@ -40,6 +40,7 @@ struct AmiEvent {
   std::string_view user_event;     // UserEvent name ("UserEvent" field)
   std::string_view status;         // UserEvent Status (MACHINE, ANSWER); queue member Status (1, 2)
   std::string_view caller_id_num;  // CallerIDNum (AgentComplete: the caller of an inbound call)
+  std::string_view caller_id_name;  // CallerIDName (AgentConnect: the inbound caller's name)
 
   // Queues. QueueMember list items name the member Name/Location; the others
   // MemberName/Interface: both land in member_name/interface.

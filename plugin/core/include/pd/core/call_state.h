@@ -225,6 +225,9 @@ class CallState {
   CallPhase phase() const { return phase_; }
   bool ended() const { return phase_ == CallPhase::kEnded; }
   bool agent_connected() const { return agent_connected_; }
+  // A DialState RINGING of the customer's dial was seen (never inferred).
+  bool customer_rang() const { return customer_ringing_; }
+  CallLeg leg() const { return settings_.leg; }
   bool originate_outcome_known() const { return originate_known_; }
   size_t live_channels() const { return live_channels_.size(); }
   // When the customer answered (0: not known to have answered).

@@ -70,6 +70,9 @@ struct Campaign {
   std::string script;
   std::vector<std::string> outbound_dispositions;
   std::vector<std::string> inbound_dispositions;
+  // The contact card's CRM link (pd/core/url_template.h); empty: none. Not
+  // part of validate(): a bad link costs the card its link, not the campaign.
+  std::string crm_url_template;
 
   bool needs_agents() const { return mode != DialMode::kAutomatic; }
 };

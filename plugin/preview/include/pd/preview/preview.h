@@ -62,6 +62,9 @@ struct RenderOptions {
   // The admin's explicit choice (setting preview_allow_raw_html = '1'): raw
   // placeholders are rendered as markup. Off: a template with one is refused.
   bool allow_raw_html = false;
+  // Off: {DIALBUTTON|s} renders as nothing - the contact card of a call the
+  // agent is on (screen pop) is the preview card without its Dial button.
+  bool dial_button = true;
 };
 
 // Renders the card. kInvalidArgument when the template does not parse

@@ -78,6 +78,7 @@ struct Campaign {
   std::uint16_t wrapup_seconds = 0;  // 0: until the disposition is saved
   std::string valid_dtmf;
   std::string script;
+  std::string crm_url_template;  // the contact card's CRM link; empty: none
   bool enabled = false;
   TimePoint created_at{}, updated_at{};
   // Disposition names offered to agents, in sort order.
@@ -183,7 +184,8 @@ struct PendingPrompt {
   std::uint64_t number_id = 0;  // outbound: the lead; inbound: 0
   std::string number;           // may be empty (an inbound caller's number not dialable)
   TimePoint created_at{};
-  std::string name;  // read only: the lead's contact name ("" inbound or unknown)
+  std::string name;       // read only: the lead's contact name ("" inbound or unknown)
+  std::string variables;  // read only: the lead's variables, for its contact card
 };
 
 // One agent's stored prompts: the oldest (oldest first) and how many in all.
