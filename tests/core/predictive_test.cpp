@@ -10,6 +10,10 @@ using namespace pd::core;
 
 namespace {
 
+// No agents talking, no calls ringing. PredictiveState only points at the
+// caller's vectors: each must outlive the state (no temporaries).
+const std::vector<double> kNone;
+
 // A campaign well into its window, under the target: the pacer may over-dial.
 PredictiveState settled(int free_agents, const std::vector<double>& talking,
                         const std::vector<double>& ringing) {
@@ -38,7 +42,7 @@ PredictiveEstimates learnt(double answer_rate, int dials = 5000) {
 
 TEST_CASE("predictive: no agents, no calls") {
   PredictiveEstimates e;
-  const PredictiveState s = settled(0, {}, {});
+  const PredictiveState s = settled(0, kNone, kNone);
   const auto d = predict_calls(s, e);
   CHECK(d.calls == 0);
   CHECK(d.agents_expected == 0);
@@ -48,7 +52,7 @@ TEST_CASE("predictive: free agents and a low answer rate - several calls per age
   const auto e = learnt(0.2);
   CHECK(e.answer_rate() == doctest::Approx(0.2).epsilon(0.05));
   const std::vector<double> talking(20, 30.0);  // 20 agents 30 s into their calls
-  const auto d = predict_calls(settled(10, talking, {}), e);
+  const auto d = predict_calls(settled(10, talking, kNone), e);
   CHECK(d.calls > 10);   // more than progressive's one per free agent
   CHECK(d.calls <= 40);  // at most max_dial_level (4) per expected agent
   CHECK(d.abandon_expected <= d.allowed);
@@ -60,28 +64,29 @@ TEST_CASE("predictive: no free agent, but calls about to end - dials ahead of th
   for (int i = 0; i < 3000; ++i) e.record_talk(60);  // calls last a minute, give or take little
   // 30 agents 58 s into their calls: nearly all end within the time to answer.
   const std::vector<double> ending(30, 58.0);
-  const auto ahead = predict_calls(settled(0, ending, {}), e);
+  const auto ahead = predict_calls(settled(0, ending, kNone), e);
   CHECK(ahead.agents_expected > 20);
   CHECK(ahead.calls > 30);
   // The same agents only 5 s into their calls: none ends within the horizon.
   const std::vector<double> fresh(30, 5.0);
-  const auto none = predict_calls(settled(0, fresh, {}), e);
+  const auto none = predict_calls(settled(0, fresh, kNone), e);
   CHECK(none.agents_expected < 1);
   CHECK(none.calls <= 1);
 }
 
 TEST_CASE("predictive: calls already ringing count against the agents") {
   const auto e = learnt(0.5);
-  const auto idle = predict_calls(settled(10, {}, {}), e);
+  const auto idle = predict_calls(settled(10, kNone, kNone), e);
   const std::vector<double> ringing(20, 2.0);
-  const auto busy = predict_calls(settled(10, {}, ringing), e);
+  const auto busy = predict_calls(settled(10, kNone, ringing), e);
   CHECK(busy.calls < idle.calls);
   CHECK(busy.answers_expected > 5);
 }
 
 TEST_CASE("predictive: the window at the target falls back to one call per free agent") {
   const auto e = learnt(0.2);
-  PredictiveState s = settled(6, {}, {1.0, 1.0});
+  const std::vector<double> ringing{1.0, 1.0};
+  PredictiveState s = settled(6, kNone, ringing);
   s.window_abandoned = 600;  // 3 % of 20,000
   const auto d = predict_calls(s, e);
   CHECK(d.fallback);
@@ -94,7 +99,7 @@ TEST_CASE("predictive: the window at the target falls back to one call per free 
 
 TEST_CASE("predictive: a cold start dials carefully and a young window even more") {
   PredictiveEstimates cold;  // the prior: 30 % answered
-  PredictiveState s = settled(10, {}, {});
+  PredictiveState s = settled(10, kNone, kNone);
   s.window_answered = 0;
   s.window_abandoned = 0;
   const auto first = predict_calls(s, cold);
@@ -109,7 +114,7 @@ TEST_CASE("predictive: a cold start dials carefully and a young window even more
 TEST_CASE("predictive: all calls failing - bounded by the dial level, not unlimited") {
   const auto e = learnt(0.0);
   CHECK(e.answer_rate() < 0.01);
-  const auto d = predict_calls(settled(5, {}, {}), e);
+  const auto d = predict_calls(settled(5, kNone, kNone), e);
   CHECK(d.calls <= 20);  // 4 per agent
   CHECK(d.calls > 5);
 }
@@ -117,10 +122,10 @@ TEST_CASE("predictive: all calls failing - bounded by the dial level, not unlimi
 TEST_CASE("predictive: an answer rate that jumps up is followed, and dialing slows") {
   auto e = learnt(0.1);
   const std::vector<double> talking(10, 30.0);
-  const int before = predict_calls(settled(10, talking, {}), e).calls;
+  const int before = predict_calls(settled(10, talking, kNone), e).calls;
   for (int i = 0; i < 3000; ++i) e.record_dial(i % 2 == 0, 8);  // now 50 %
   CHECK(e.answer_rate() > 0.4);
-  const int after = predict_calls(settled(10, talking, {}), e).calls;
+  const int after = predict_calls(settled(10, talking, kNone), e).calls;
   CHECK(after < before);
 }
 

@@ -97,6 +97,7 @@ class PredictiveEstimates {
   uint64_t dials_ = 0;
 };
 
+// The spans point at the caller's data, read during predict_calls() only.
 struct PredictiveState {
   int free_agents = 0;                // logged in, not paused, not in wrap-up, no call
   std::span<const double> talking_s;  // each agent on a call: seconds talked so far
