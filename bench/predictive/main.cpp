@@ -87,10 +87,14 @@ class CallModel {
 enum class Strategy { kProgressive, kFixed15, kFixed25, kPredictive };
 const char* name_of(Strategy s) {
   switch (s) {
-    case Strategy::kProgressive: return "progressive";
-    case Strategy::kFixed15: return "fixed_1_5";
-    case Strategy::kFixed25: return "fixed_2_5";
-    case Strategy::kPredictive: return "predictive";
+    case Strategy::kProgressive:
+      return "progressive";
+    case Strategy::kFixed15:
+      return "fixed_1_5";
+    case Strategy::kFixed25:
+      return "fixed_2_5";
+    case Strategy::kPredictive:
+      return "predictive";
   }
   return "?";
 }
@@ -169,9 +173,15 @@ Result run(const CallModel& model, int agent_count, Strategy strategy) {
       const int in_flight = int(ringing.size());
       int calls = 0;
       switch (strategy) {
-        case Strategy::kProgressive: calls = free_agents - in_flight; break;
-        case Strategy::kFixed15: calls = int(std::floor(1.5 * free_agents)) - in_flight; break;
-        case Strategy::kFixed25: calls = int(std::floor(2.5 * free_agents)) - in_flight; break;
+        case Strategy::kProgressive:
+          calls = free_agents - in_flight;
+          break;
+        case Strategy::kFixed15:
+          calls = int(std::floor(1.5 * free_agents)) - in_flight;
+          break;
+        case Strategy::kFixed25:
+          calls = int(std::floor(2.5 * free_agents)) - in_flight;
+          break;
         case Strategy::kPredictive: {
           pd::core::PredictiveState state;
           state.free_agents = free_agents;
@@ -191,8 +201,8 @@ Result run(const CallModel& model, int agent_count, Strategy strategy) {
         // Nothing in flight and nothing dialed: a strategy that never dials
         // again would loop for ever.
         if (now - last_progress > 3600) {
-          std::fprintf(stderr, "%s stopped dialing at %.0f s with %d leads left\n", name_of(strategy),
-                       now, model.dials() - next);
+          std::fprintf(stderr, "%s stopped dialing at %.0f s with %d leads left\n",
+                       name_of(strategy), now, model.dials() - next);
           break;
         }
       } else {
@@ -266,17 +276,22 @@ int main(int argc, char** argv) {
   uint64_t seed = 12;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
-    if (flag == "--dials") dials = std::atoi(argv[i + 1]);
-    else if (flag == "--agents") agents = std::atoi(argv[i + 1]);
-    else if (flag == "--seed") seed = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--dials")
+      dials = std::atoi(argv[i + 1]);
+    else if (flag == "--agents")
+      agents = std::atoi(argv[i + 1]);
+    else if (flag == "--seed")
+      seed = std::strtoull(argv[i + 1], nullptr, 10);
     else {
       std::fprintf(stderr, "usage: bench-predictive [--dials N] [--agents N] [--seed S]\n");
       return 2;
     }
   }
   const CallModel model(seed, dials);
-  std::printf("agents: %d\ndials: %d\nseed: %llu\n", agents, dials, static_cast<unsigned long long>(seed));
-  for (Strategy s : {Strategy::kProgressive, Strategy::kFixed15, Strategy::kFixed25, Strategy::kPredictive}) {
+  std::printf("agents: %d\ndials: %d\nseed: %llu\n", agents, dials,
+              static_cast<unsigned long long>(seed));
+  for (Strategy s :
+       {Strategy::kProgressive, Strategy::kFixed15, Strategy::kFixed25, Strategy::kPredictive}) {
     const Result r = run(model, agents, s);
     std::printf("occupancy_pct_%s: %.1f\n", name_of(s), r.occupancy * 100);
     std::printf("abandon_pct_%s: %.2f\n", name_of(s), r.abandon * 100);
