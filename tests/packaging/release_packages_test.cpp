@@ -107,8 +107,8 @@ bool unpack_deb(const fs::path& dir) {
     return false;
   }
   REQUIRE_MESSAGE(fs::is_regular_file(release_deb()), release_deb().string());
-  const Shell unpacked = run("dpkg-deb -x '" + release_deb().string() + "' '" +
-                             (dir / "root").string() + "'");
+  const Shell unpacked =
+      run("dpkg-deb -x '" + release_deb().string() + "' '" + (dir / "root").string() + "'");
   INFO(unpacked.output);
   REQUIRE(unpacked.status == 0);
   return true;
@@ -122,9 +122,9 @@ TEST_CASE("the plugin archive holds exactly what package-plugin packs") {
   const auto development = archive_listing(PD_PLUGIN_PACKAGE);
   CHECK(release == development);
   const std::string top = "paneldialer-" + kVersion;
-  for (const std::string file : {"manifest.json", "libpaneldialer.so", "web/panel.js",
-                                 "templates/dialplan.tpl", "sql/migrations/0001_initial.sql",
-                                 "admin-php/index.php", "admin-php/lib/.htaccess"}) {
+  for (const std::string file :
+       {"manifest.json", "libpaneldialer.so", "web/panel.js", "templates/dialplan.tpl",
+        "sql/migrations/0001_initial.sql", "admin-php/index.php", "admin-php/lib/.htaccess"}) {
     CAPTURE(file);
     CHECK(release.contains(top + "/" + file));
   }
@@ -225,18 +225,18 @@ TEST_CASE("the deb's panelhost installs the plugin archive and runs a short camp
   }
 
   std::ofstream(dir.path / "scenario.json") << pd::testing::engine_scenario(20);
-  ChildProcess sim({(root / "usr/bin/pbx-sim").string(), "--scenario",
-                    (dir.path / "scenario.json").string(), "--port", std::to_string(ami_port),
-                    "--astdb", (dir.path / "astdb.json").string()},
-                   (dir.path / "sim.log").string());
+  ChildProcess sim(
+      {(root / "usr/bin/pbx-sim").string(), "--scenario", (dir.path / "scenario.json").string(),
+       "--port", std::to_string(ami_port), "--astdb", (dir.path / "astdb.json").string()},
+      (dir.path / "sim.log").string());
   REQUIRE(pd::testing::wait_for_port(ami_port, 10s));
   ChildProcess host({panelhost, "--config", config_file.string()},
                     (dir.path / "host.log").string());
   CHECK(host.wait_for_output("plugin 'paneldialer' started from " + installed.string(), 30s));
   const std::string unsettled = "state NOT IN ('done','failed','closed','dnc','unknown')";
-  CHECK_MESSAGE(pd::testing::eventually(
-                    [&] { return db->count("dialer_numbers", unsettled) == 0; }, 90s),
-                host.output());
+  CHECK_MESSAGE(
+      pd::testing::eventually([&] { return db->count("dialer_numbers", unsettled) == 0; }, 90s),
+      host.output());
   CHECK(db->count("dialer_numbers", "state = 'done'") == 5);
   CHECK(db->count("dialer_numbers", "state = 'failed'") == 1);
   CHECK(db->count("dialer_calls", "ended_at IS NOT NULL") == 6);
@@ -264,10 +264,12 @@ TEST_CASE("systemd-analyze verify accepts the deb's unit") {
   // unpacked root's panelhost in its place (nothing else changed).
   std::string local = unit;
   const std::string from = "ExecStart=/usr/bin/panelhost";
-  local.replace(local.find(from), from.size(), "ExecStart=" + (root / "usr/bin/panelhost").string());
+  local.replace(local.find(from), from.size(),
+                "ExecStart=" + (root / "usr/bin/panelhost").string());
   const fs::path checked = dir.path / "panelhost.service";
   std::ofstream(checked) << local;
-  const Shell verify = run("SYSTEMD_LOG_LEVEL=notice systemd-analyze verify '" + checked.string() + "'");
+  const Shell verify =
+      run("SYSTEMD_LOG_LEVEL=notice systemd-analyze verify '" + checked.string() + "'");
   INFO(verify.output);
   CHECK(verify.status == 0);
   CHECK(verify.output.find("panelhost.service") == std::string::npos);  // no finding about it
