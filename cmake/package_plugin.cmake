@@ -1,33 +1,28 @@
 # The plugin's release archive: run by the package-plugin target
 # (plugin/CMakeLists.txt) as cmake -P with
-#   SOURCE_DIR  the source tree        LIBRARY  the built libpaneldialer.so
-#   OUT_DIR     the build folder       VERSION  the project version
-#   STRIP       strip(1), optional: the packed library loses its debug info
+#   SOURCE_DIR  the source tree        BUILD_DIR     the build tree
+#   OUT_DIR     where the archive goes VERSION       the project version
+#   LIBRARY_NAME libpaneldialer.so     STRIP         strip(1), optional: the
+#                                                    packed library loses its debug info
 # Writes OUT_DIR/paneldialer-VERSION.tar.gz holding one folder
-# paneldialer-VERSION/ with what manifest.json lists (docs/manifest.md):
-# manifest.json, libpaneldialer.so, web/, templates/, sql/, admin-php/.
+# paneldialer-VERSION/: the `plugin` install component (plugin/CMakeLists.txt,
+# the one list of what a plugin package holds; the CPack release archive
+# installs the same component): manifest.json, libpaneldialer.so, web/,
+# templates/, sql/, admin-php/.
 set(name paneldialer-${VERSION})
-set(stage ${OUT_DIR}/package/${name})
-file(REMOVE_RECURSE ${OUT_DIR}/package)
-file(MAKE_DIRECTORY ${stage})
-file(COPY ${SOURCE_DIR}/manifest.json DESTINATION ${stage})
-file(COPY ${LIBRARY} DESTINATION ${stage} FOLLOW_SYMLINK_CHAIN)
+set(stage ${OUT_DIR}/package)
+file(REMOVE_RECURSE ${stage})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --component plugin --prefix ${stage}
+                RESULT_VARIABLE installed OUTPUT_QUIET)
+if(NOT installed EQUAL 0)
+  message(FATAL_ERROR "cmake --install ${BUILD_DIR} --component plugin failed")
+endif()
 if(STRIP)
-  get_filename_component(library_name ${LIBRARY} NAME)
-  execute_process(COMMAND ${STRIP} --strip-debug ${stage}/${library_name} RESULT_VARIABLE stripped)
+  execute_process(COMMAND ${STRIP} --strip-debug ${stage}/${name}/${LIBRARY_NAME} RESULT_VARIABLE stripped)
   if(NOT stripped EQUAL 0)
-    message(FATAL_ERROR "${STRIP} --strip-debug failed on ${library_name}")
+    message(FATAL_ERROR "${STRIP} --strip-debug failed on ${LIBRARY_NAME}")
   endif()
 endif()
-file(COPY ${SOURCE_DIR}/plugin/web/ DESTINATION ${stage}/web)
-file(COPY ${SOURCE_DIR}/templates/ DESTINATION ${stage}/templates)
-file(COPY ${SOURCE_DIR}/sql/ DESTINATION ${stage}/sql)
-# The admin pages without what a local install wrote (the Settings page's
-# database file) and without editor leftovers.
-file(COPY ${SOURCE_DIR}/admin-php/ DESTINATION ${stage}/admin-php
-     PATTERN "config/database.php" EXCLUDE
-     PATTERN "config/.database*" EXCLUDE
-     PATTERN "*.swp" EXCLUDE)
 file(READ ${SOURCE_DIR}/manifest.json manifest)
 string(JSON manifest_version GET "${manifest}" version)
 if(NOT manifest_version STREQUAL VERSION)
@@ -35,7 +30,7 @@ if(NOT manifest_version STREQUAL VERSION)
                       "make them agree (CMakeLists.txt project(VERSION))")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -E tar czf ${OUT_DIR}/${name}.tar.gz --format=gnutar ${name}
-                WORKING_DIRECTORY ${OUT_DIR}/package RESULT_VARIABLE result)
+                WORKING_DIRECTORY ${stage} RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "could not write ${OUT_DIR}/${name}.tar.gz")
 endif()
