@@ -30,6 +30,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,6 +92,11 @@ struct DispositionPrompt {
   uint64_t number_id = 0;  // outbound: the lead's id; inbound: 0
   std::string number;      // inbound: the caller's number when dialable, else empty
   std::string name;        // outbound: the contact's name; may be empty
+  // Outbound: the number's own time zone (Lead::time_zone, Lead::zone) for a
+  // callback's time; empty (the campaign's) when it has none, or when the
+  // prompt was read back from the store.
+  std::string time_zone;
+  std::shared_ptr<const TimeZone> zone;
   int64_t created_ms = 0;  // when the call ended (epoch ms): the list's order
 };
 
@@ -154,6 +160,11 @@ class AgentDesk {
   // Reserves `lead` for `seat.agent`. False (and nothing changes) when the
   // agent already holds a card: the caller keeps the lead.
   bool reserve(const PreviewSeat& seat, int64_t campaign_id, Lead lead);
+  // Agents who may get the card of their own personal callback now,
+  // whatever their campaigns' modes: a panel open, a queue interface (the
+  // seat's: the first one), no card, no live call, no call left to tag, and
+  // not in `busy` (PauseDesk::busy: wrap-up or own pause). Sorted by agent.
+  std::vector<PreviewSeat> callback_seats(const std::unordered_set<std::string>& busy) const;
   const PreviewCard* card(const std::string& agent) const;
   // The card to show when the panel opens again: held and not dialed.
   const PreviewCard* card_to_show(const std::string& agent) const;
