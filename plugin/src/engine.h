@@ -447,7 +447,8 @@ class Engine {
   bool callback_open_in_flight_ = false;
   int64_t next_callback_open_ms_ = 0;
   // Agent -> until when no callback is claimed for them (they skipped a
-  // card: a skipped callback would come straight back). One entry per agent,
+  // card, or their callback's campaign could not dial it: either would come
+  // straight back). One entry per agent,
   // so bounded by the PBX's agents; expired entries go at each claim.
   std::unordered_map<std::string, int64_t> callback_backoff_;
   // The do-not-call check of the shown cards (check_card_numbers).

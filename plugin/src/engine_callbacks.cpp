@@ -60,9 +60,16 @@ void Engine::callbacks_claimed(pd::Result<std::vector<ClaimedCallback>> claimed)
     auto seat = std::find_if(seats.begin(), seats.end(), [&](const pd::core::PreviewSeat& s) {
       return s.agent == callback.agent;
     });
-    if (run == campaigns_.end() || !run->second.dialable() || seat == seats.end() ||
+    if (seat == seats.end()) {
+      unused.push_back(callback.lead.id);  // claimed again once the agent is free
+      continue;
+    }
+    if (run == campaigns_.end() || !run->second.dialable() ||
         !run->second.prepared.schedule->is_open(now / 1000)) {
+      // The campaign is gone, paused or closed: back to the agent, and not
+      // claimed again for them every period meanwhile.
       unused.push_back(callback.lead.id);
+      callback_backoff_[callback.agent] = now + kCallbackSkipBackoffMs;
       continue;
     }
     CampaignRun& campaign = run->second;

@@ -1245,3 +1245,26 @@ TEST_CASE("engine: a callback time the plan refuses keeps the prompt, with the r
   CHECK(h.host.panel_count("201", R"("local_time":"2026-11-26 10:00")") == 1);
   CHECK(h.host.panel_count("201", R"("for_me":true)") == 1);
 }
+
+TEST_CASE("engine: a callback of a campaign outside its hours goes back and waits a minute") {
+  Harness h;
+  h.store->callback_now = [&h] { return h.clock.now_ms() / 1000; };
+  pd::core::Lead lead;
+  lead.id = 7;
+  lead.campaign_id = 1;
+  lead.number = "5550007";
+  h.store->personal_callbacks.push_back({"201", kStart / 1000, lead});
+  pd::store::Campaign c = progressive_campaign(1, "pr");
+  c.start_hour = 1h;  // 01:00-02:00 UTC; the clock says 12:00
+  c.end_hour = 2h;
+  h.start({c});
+  h.agent_ready("201");
+  for (int i = 0; i < 20 && h.store->released.empty(); ++i) h.tick(500);
+  CHECK(h.store->released == std::vector<uint64_t>{7});
+  CHECK(h.host.panel_count("201", R"("type":"preview.card")") == 0);
+  const int claims = h.store->callback_claims;
+  for (int i = 0; i < 40; ++i) h.tick(500);  // 20 s
+  CHECK(h.store->callback_claims == claims);
+  for (int i = 0; i < 100; ++i) h.tick(500);  // past the minute
+  CHECK(h.store->callback_claims > claims);
+}
