@@ -276,7 +276,9 @@ class Engine {
                        pd::Result<std::vector<pd::core::Lead>> leads);
   // Shows a claimed lead on the seat's agent's panel and reserves it; when the
   // card cannot be rendered or reserved the lead goes back to the store.
-  void show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead);
+  // `callback`: the agent's own personal callback (the card says so).
+  void show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead,
+                 bool callback = false);
   // Every kCardDncCheckMs: one do-not-call lookup for the numbers of all
   // shown cards not being dialed (at most one card per agent, one lookup in
   // flight). A listed card is withdrawn (preview.clear "do-not-call") and its
@@ -287,7 +289,7 @@ class Engine {
                             pd::Result<std::vector<std::string>> listed);
   // The card's panel message, or nothing (the agent was told, the error logged).
   std::optional<std::string> render_card(const CampaignRun& run, const std::string& agent,
-                                         const pd::core::Lead& lead);
+                                         const pd::core::Lead& lead, bool callback = false);
   // Takes the agent's card away unless it is being dialed, and gives its lead
   // back to the campaign.
   void give_back_card(const std::string& agent, std::string_view reason);

@@ -73,7 +73,8 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
     if (const pd::core::PreviewCard* card = desk_.card_to_show(agent)) {
       auto run = campaigns_.find(card->campaign_id);
       std::optional<std::string> shown;
-      if (run != campaigns_.end()) shown = render_card(run->second, agent, card->lead);
+      if (run != campaigns_.end())
+        shown = render_card(run->second, agent, card->lead, card->callback);
       if (shown) {
         host_.panel_send(agent, *shown);
       } else if (auto taken = desk_.give_back(agent)) {
@@ -194,9 +195,10 @@ void Engine::preview_claimed(int64_t campaign_id, const std::vector<std::string>
   if (!unused.empty()) release_leads(std::move(unused));
 }
 
-void Engine::show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead) {
-  auto shown = render_card(run, seat.agent, lead);
-  if (!shown || !desk_.reserve(seat, run.id(), lead)) {
+void Engine::show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead,
+                       bool callback) {
+  auto shown = render_card(run, seat.agent, lead, callback);
+  if (!shown || !desk_.reserve(seat, run.id(), lead, callback)) {
     release_leads({lead.id});
     // A broken template is not claimed against on every tick.
     if (!shown) run.next_claim_ms = now_ms() + kEmptyClaimPauseMs;
@@ -250,7 +252,7 @@ void Engine::card_numbers_checked(const std::vector<std::pair<std::string, uint6
 }
 
 std::optional<std::string> Engine::render_card(const CampaignRun& run, const std::string& agent,
-                                               const pd::core::Lead& lead) {
+                                               const pd::core::Lead& lead, bool callback) {
   pd::preview::PreviewData data;
   data.name = lead.name;
   data.number = lead.number;
@@ -267,8 +269,8 @@ std::optional<std::string> Engine::render_card(const CampaignRun& run, const std
                                        "preview.card"));
     return std::nullopt;
   }
-  return preview_card_json(lead.id, run.prepared.campaign.name, *html,
-                           run.prepared.campaign.script);
+  return preview_card_json(lead.id, run.prepared.campaign.name, *html, run.prepared.campaign.script,
+                           callback);
 }
 
 void Engine::give_back_card(const std::string& agent, std::string_view reason) {

@@ -81,7 +81,7 @@ void Engine::callbacks_claimed(pd::Result<std::vector<ClaimedCallback>> claimed)
     }
     host_.log(PD_LOG_INFO, "personal callback of number " + std::to_string(callback.lead.id) +
                                " shown to agent " + callback.agent);
-    show_card(campaign, *seat, std::move(callback.lead));
+    show_card(campaign, *seat, std::move(callback.lead), /*callback=*/true);
   }
   if (!unused.empty()) release_leads(std::move(unused));
 }

@@ -127,12 +127,13 @@ std::string agent_state_json(const std::vector<AgentCampaign>& campaigns,
 }
 
 std::string preview_card_json(uint64_t lead, std::string_view campaign, std::string_view html,
-                              std::string_view script) {
+                              std::string_view script, bool callback) {
   Json::Value m = message("preview.card");
   m["lead"] = Json::UInt64(lead);
   m["campaign"] = text(campaign);
   m["html"] = text(html);
   m["script"] = text(script);
+  if (callback) m["callback"] = true;
   return compact(m);
 }
 

@@ -33,8 +33,9 @@ struct AgentCampaign {
 
 std::string agent_state_json(const std::vector<AgentCampaign>& campaigns,
                              const std::vector<AgentQueueState>& queues, std::string_view status);
+// `callback`: the card is the agent's own personal callback ("callback": true).
 std::string preview_card_json(uint64_t lead, std::string_view campaign, std::string_view html,
-                              std::string_view script);
+                              std::string_view script, bool callback = false);
 std::string preview_clear_json(uint64_t lead, std::string_view reason);
 // `callbacks`: the options that schedule a callback (each option then says
 // "callback": true); `zone`: the customer's zone the callback's time is read

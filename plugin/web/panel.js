@@ -41,6 +41,7 @@ const TEMPLATE = `
     </section>
     <p id="pd-callback-note" class="pd-note" role="status" hidden></p>
     <section id="pd-card-area" class="pd-card-area" aria-label="Preview card" hidden>
+      <p id="pd-card-callback" class="pd-note" hidden>Your callback: the customer asked to be called back now.</p>
       <div id="pd-card" class="pd-card"></div>
       <details id="pd-script-box" class="pd-script-box" hidden open>
         <summary>Script</summary>
@@ -263,6 +264,7 @@ export function mount(container, client) {
     view.card = msg;
     // The plugin rendered and escaped this HTML (ctemplate auto-escaping).
     $('pd-card').innerHTML = msg.html || '';
+    $('pd-card-callback').hidden = msg.callback !== true;
     $('pd-script').textContent = msg.script || '';
     $('pd-script-box').hidden = !msg.script;
     render();

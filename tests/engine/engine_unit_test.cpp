@@ -1174,6 +1174,7 @@ TEST_CASE(
     h.tick(500);
   }
   REQUIRE(h.host.panel_count("201", R"("type":"preview.card")") == 1);
+  CHECK(h.host.panel_count("201", R"("callback":true,"campaign":"pr","html")") == 1);
   CHECK(h.host.panel_count("201", R"("lead":7)") > 0);
   CHECK(h.host.panel_count("202", R"("type":"preview.card")") == 0);
   CHECK(h.store->claimed == std::vector<uint64_t>{7});

@@ -164,6 +164,7 @@ describe('agent panel: personal callbacks', () => {
     const card = page.locator('#pd-card');
     await card.locator('.pd-dial').waitFor({ state: 'visible', timeout: 30000 });
     assert.match(await card.textContent(), new RegExp(NUMBER));
+    await page.locator('#pd-card-callback').waitFor({ state: 'visible' });
     await page.screenshot({ path: path.join(artifacts, 'callback-card.png'), fullPage: true });
     assert.equal(db.value(`SELECT state FROM dialer_numbers WHERE number = '${NUMBER}'`), 'reserved');
     // 102 saw no card meanwhile (the callback is 101's); a few claim periods pass.

@@ -133,11 +133,12 @@ std::vector<PreviewSeat> AgentDesk::callback_seats(
   return seats;
 }
 
-bool AgentDesk::reserve(const PreviewSeat& seat, int64_t campaign_id, Lead lead) {
+bool AgentDesk::reserve(const PreviewSeat& seat, int64_t campaign_id, Lead lead, bool callback) {
   if (cards_.contains(seat.agent)) return false;
   PreviewCard card;
   card.campaign_id = campaign_id;
   card.interface = seat.interface;
+  card.callback = callback;
   card.lead = std::move(lead);
   cards_.emplace(seat.agent, std::move(card));
   return true;

@@ -74,6 +74,7 @@ struct DeskPauseState {
 struct PreviewCard {
   int64_t campaign_id = 0;
   std::string interface;  // the queue member the card was reserved through
+  bool callback = false;  // the agent's own personal callback, come due
   Lead lead;
   bool dial_requested = false;  // Dial clicked; the last checks are under way
   std::string call_id;          // the Originate was sent (the card is gone from the panel)
@@ -159,7 +160,7 @@ class AgentDesk {
   std::vector<PreviewSeat> preview_seats(const QueueView& queues, std::string_view queue) const;
   // Reserves `lead` for `seat.agent`. False (and nothing changes) when the
   // agent already holds a card: the caller keeps the lead.
-  bool reserve(const PreviewSeat& seat, int64_t campaign_id, Lead lead);
+  bool reserve(const PreviewSeat& seat, int64_t campaign_id, Lead lead, bool callback = false);
   // Agents who may get the card of their own personal callback now,
   // whatever their campaigns' modes: a panel open, a queue interface (the
   // seat's: the first one), no card, no live call, no call left to tag, and
