@@ -173,6 +173,11 @@ describe('agent panel: personal callbacks', () => {
     assert.equal(await second.page.locator('#pd-card-area').isVisible(), false);
     assert.equal(await second.page.locator('#pd-card .pd-dial').count(), 0);
     await second.page.screenshot({ path: path.join(artifacts, 'other-agent.png'), fullPage: true });
+    // Dial: placed through the agent's queue interface like a preview call, the customer
+    // answers, and the call waits for its tag again.
+    await card.locator('.pd-dial').click();
+    await page.locator(`#pd-pending-list li:has-text("${NUMBER}")`).waitFor({ timeout: 60000 });
+    assert.equal(db.value(`SELECT COUNT(*) FROM dialer_calls WHERE number = '${NUMBER}' AND agent = '101'`), '2');
     assert.deepEqual(first.pageErrors, []);
     assert.deepEqual(second.pageErrors, []);
     await second.context.close();
