@@ -99,6 +99,8 @@ PreparedCampaign prepare_campaign(const pd::store::Campaign& row, pd::core::Time
   c.script = row.script;
   c.outbound_dispositions = row.outbound_dispositions;
   c.inbound_dispositions = row.inbound_dispositions;
+  c.callback_dispositions = row.callback_dispositions;
+  c.callback_grace_minutes = row.callback_grace_minutes;
   c.crm_url_template = row.crm_url_template;
   if (auto ok = pd::core::validate(c); !ok) {
     prepared.error = ok.error().message;

@@ -482,6 +482,8 @@ void Engine::on_tick(uint64_t) {
   if (may_pace()) pace(now);
   check_card_numbers(now);
   expire_wrapups(now);
+  claim_due_callbacks(now);
+  open_expired_callbacks(now);
 }
 
 void Engine::refresh_host_queue() {

@@ -41,6 +41,7 @@
 #include "campaign_setup.h"
 #include "host_link.h"
 #include "lead_store.h"
+#include "panel_messages.h"
 #include "pd/core/agent_desk.h"
 #include "pd/core/agent_pause.h"
 #include "pd/core/ami_event.h"
@@ -58,8 +59,6 @@
 #include "plugin_config.h"
 
 namespace pd::plugin {
-
-struct PanelRequest;  // panel_messages.h
 
 // Engine time (epoch ms, from the injected clock) as the store's records hold it.
 inline pd::store::TimePoint time_of(int64_t epoch_ms) {
@@ -86,6 +85,14 @@ std::string inbound_call_id(std::string_view linkedid);
 // the do-not-call list: a number listed while its card is shown is withdrawn
 // within this (plus the lookup's own time).
 inline constexpr int64_t kCardDncCheckMs = 3000;
+
+// Callbacks: how often the due personal callbacks of free agents are claimed,
+// how often expired ones are opened to anyone (at most kCallbackOpenLimit a
+// call), and how long an agent who skipped a card gets no callback card.
+inline constexpr int64_t kCallbackClaimMs = 5000;
+inline constexpr int64_t kCallbackOpenMs = 30000;
+inline constexpr size_t kCallbackOpenLimit = 500;
+inline constexpr int64_t kCallbackSkipBackoffMs = 60000;
 
 // Call writes the server refused since the engine started (the store dropped
 // them); the heartbeat carries them to the dashboard.
@@ -269,7 +276,9 @@ class Engine {
                        pd::Result<std::vector<pd::core::Lead>> leads);
   // Shows a claimed lead on the seat's agent's panel and reserves it; when the
   // card cannot be rendered or reserved the lead goes back to the store.
-  void show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead);
+  // `callback`: the agent's own personal callback (the card says so).
+  void show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead,
+                 bool callback = false);
   // Every kCardDncCheckMs: one do-not-call lookup for the numbers of all
   // shown cards not being dialed (at most one card per agent, one lookup in
   // flight). A listed card is withdrawn (preview.clear "do-not-call") and its
@@ -280,7 +289,7 @@ class Engine {
                             pd::Result<std::vector<std::string>> listed);
   // The card's panel message, or nothing (the agent was told, the error logged).
   std::optional<std::string> render_card(const CampaignRun& run, const std::string& agent,
-                                         const pd::core::Lead& lead);
+                                         const pd::core::Lead& lead, bool callback = false);
   // Takes the agent's card away unless it is being dialed, and gives its lead
   // back to the campaign.
   void give_back_card(const std::string& agent, std::string_view reason);
@@ -288,10 +297,16 @@ class Engine {
   void preview_dial_checked(const std::string& agent, uint64_t lead,
                             pd::Result<std::vector<std::string>> listed);
   void preview_skip(const std::string& agent, uint64_t lead, bool close);
+  // A callback disposition needs `callback` (the customer's local time, for
+  // the agent only or anyone): pd::core::plan_callback checks it, and the
+  // AgentTag schedules the number; a refused time is an error to the panel
+  // and the prompt stays.
   void set_disposition(const std::string& agent, const std::string& call_id,
-                       const std::string& disposition);
+                       const std::string& disposition,
+                       const std::optional<PanelRequest::Callback>& callback);
   void disposition_written(const std::string& agent, const std::string& call_id,
-                           const std::string& disposition, const pd::Result<size_t>& written);
+                           const std::string& disposition, const pd::Result<size_t>& written,
+                           const std::optional<SavedCallback>& callback);
   // Stores the prompt (PendingPrompt write), lists it on the desk, tells the panel.
   void prompt_disposition(const std::string& agent, pd::core::DispositionPrompt prompt);
   // Reads the agent's stored prompts; the desk merges them (prompts_loaded).
@@ -301,6 +316,18 @@ class Engine {
   void send_pending(const std::string& agent);
   void inbound_completed(const pd::core::AmiEvent& event);
   void send_agent_state(const std::string& agent);
+
+  // engine_callbacks.cpp: personal callbacks (pd/core/callback.h).
+  // Every kCallbackClaimMs: claims the due personal callbacks of the agents
+  // who may take a card now (AgentDesk::callback_seats, not paused or in
+  // wrap-up, not backing off after a Skip), one claim in flight; each is
+  // shown as a preview card to its agent, whatever the campaign's mode (Dial
+  // places it through the preview Originate path). A callback that cannot
+  // be shown goes back (release: to its agent again until the grace ends).
+  void claim_due_callbacks(int64_t now_ms);
+  void callbacks_claimed(pd::Result<std::vector<ClaimedCallback>> claimed);
+  // Every kCallbackOpenMs: personal callbacks whose grace is over go to anyone.
+  void open_expired_callbacks(int64_t now_ms);
 
   // engine_progress.cpp: the steps of the agent's call as events reported
   // them (pd/core/call_progress.h), and the agent's status with them.
@@ -416,6 +443,16 @@ class Engine {
   std::unordered_set<std::string> wrapup_known_;
   std::unordered_set<std::string> wrapup_checks_;
   int64_t next_stale_sweep_ms_ = 0;
+  // Callbacks (engine_callbacks.cpp).
+  bool callback_claim_in_flight_ = false;
+  int64_t next_callback_claim_ms_ = 0;
+  bool callback_open_in_flight_ = false;
+  int64_t next_callback_open_ms_ = 0;
+  // Agent -> until when no callback is claimed for them (they skipped a
+  // card, or their callback's campaign could not dial it: either would come
+  // straight back). One entry per agent,
+  // so bounded by the PBX's agents; expired entries go at each claim.
+  std::unordered_map<std::string, int64_t> callback_backoff_;
   // The do-not-call check of the shown cards (check_card_numbers).
   bool card_check_in_flight_ = false;
   int64_t next_card_check_ms_ = 0;

@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "panel_messages.h"
 #include "pd/core/agent_desk.h"
+#include "pd/core/callback.h"
 #include "pd/core/names.h"
 #include "pd/preview/preview.h"
 
@@ -26,6 +27,38 @@ bool offers(const PreparedCampaign& campaign, std::string_view direction,
   return std::find(options.begin(), options.end(), disposition) != options.end();
 }
 
+// The options of `direction` that schedule a callback (outbound only).
+std::vector<std::string> callbacks_of(const PreparedCampaign& campaign,
+                                      std::string_view direction) {
+  if (direction == "inbound") return {};
+  return campaign.campaign.callback_dispositions;
+}
+
+bool is_callback(const PreparedCampaign& campaign, std::string_view direction,
+                 const std::string& disposition) {
+  const auto callbacks = callbacks_of(campaign, direction);
+  return std::find(callbacks.begin(), callbacks.end(), disposition) != callbacks.end();
+}
+
+// The lead as far as a callback's plan needs it: the number's own zone.
+pd::core::Lead callback_lead(const pd::core::DispositionPrompt& prompt) {
+  pd::core::Lead lead;
+  lead.id = prompt.number_id;
+  lead.campaign_id = prompt.campaign_id;
+  lead.number = prompt.number;
+  lead.time_zone = prompt.time_zone;
+  lead.zone = prompt.zone;
+  return lead;
+}
+
+// The zone the customer's callback time is read in ("" when the campaign
+// cannot run: no schedule).
+std::string callback_zone(const PreparedCampaign& campaign,
+                          const pd::core::DispositionPrompt& prompt) {
+  if (!campaign.schedule) return {};
+  return std::string(pd::core::callback_zone_name(callback_lead(prompt), *campaign.schedule));
+}
+
 }  // namespace
 
 void Engine::on_panel_message(std::string_view agent_view, std::string_view json) {
@@ -40,7 +73,8 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
     if (const pd::core::PreviewCard* card = desk_.card_to_show(agent)) {
       auto run = campaigns_.find(card->campaign_id);
       std::optional<std::string> shown;
-      if (run != campaigns_.end()) shown = render_card(run->second, agent, card->lead);
+      if (run != campaigns_.end())
+        shown = render_card(run->second, agent, card->lead, card->callback);
       if (shown) {
         host_.panel_send(agent, *shown);
       } else if (auto taken = desk_.give_back(agent)) {
@@ -79,7 +113,7 @@ void Engine::on_panel_message(std::string_view agent_view, std::string_view json
     return;
   }
   if (request.type == "disposition.set") {
-    set_disposition(agent, request.call_id, request.disposition);
+    set_disposition(agent, request.call_id, request.disposition, request.callback);
     return;
   }
   if (on_agent_control(agent, request)) return;
@@ -161,9 +195,10 @@ void Engine::preview_claimed(int64_t campaign_id, const std::vector<std::string>
   if (!unused.empty()) release_leads(std::move(unused));
 }
 
-void Engine::show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead) {
-  auto shown = render_card(run, seat.agent, lead);
-  if (!shown || !desk_.reserve(seat, run.id(), lead)) {
+void Engine::show_card(CampaignRun& run, const pd::core::PreviewSeat& seat, pd::core::Lead lead,
+                       bool callback) {
+  auto shown = render_card(run, seat.agent, lead, callback);
+  if (!shown || !desk_.reserve(seat, run.id(), lead, callback)) {
     release_leads({lead.id});
     // A broken template is not claimed against on every tick.
     if (!shown) run.next_claim_ms = now_ms() + kEmptyClaimPauseMs;
@@ -217,7 +252,7 @@ void Engine::card_numbers_checked(const std::vector<std::pair<std::string, uint6
 }
 
 std::optional<std::string> Engine::render_card(const CampaignRun& run, const std::string& agent,
-                                               const pd::core::Lead& lead) {
+                                               const pd::core::Lead& lead, bool callback) {
   pd::preview::PreviewData data;
   data.name = lead.name;
   data.number = lead.number;
@@ -234,8 +269,8 @@ std::optional<std::string> Engine::render_card(const CampaignRun& run, const std
                                        "preview.card"));
     return std::nullopt;
   }
-  return preview_card_json(lead.id, run.prepared.campaign.name, *html,
-                           run.prepared.campaign.script);
+  return preview_card_json(lead.id, run.prepared.campaign.name, *html, run.prepared.campaign.script,
+                           callback);
 }
 
 void Engine::give_back_card(const std::string& agent, std::string_view reason) {
@@ -343,6 +378,9 @@ void Engine::preview_skip(const std::string& agent, uint64_t lead_id, bool close
   } else {
     release_leads({lead_id});
   }
+  // A skipped personal callback is released to its agent again: not shown
+  // again at once.
+  callback_backoff_[agent] = now_ms() + kCallbackSkipBackoffMs;
   host_.panel_send(agent, preview_clear_json(lead_id, close ? "closed" : "skipped"));
   send_agent_state(agent);
 }
@@ -368,8 +406,9 @@ void Engine::prompt_disposition(const std::string& agent, pd::core::DispositionP
     host_.log(PD_LOG_ERROR, "prompt of call " + prompt.call_id + " for agent " + agent +
                                 " not stored: " + queued.error().message);
   }
-  const std::string shown = disposition_prompt_json(prompt.call_id, direction,
-                                                    run->second.prepared.campaign.name, options);
+  const std::string shown = disposition_prompt_json(
+      prompt.call_id, direction, run->second.prepared.campaign.name, options,
+      callbacks_of(run->second.prepared, direction), callback_zone(run->second.prepared, prompt));
   if (!desk_.add_prompt(agent, std::move(prompt))) return;
   if (!desk_.panel_open(agent)) return;
   host_.panel_send(agent, shown);
@@ -433,6 +472,8 @@ void Engine::send_pending(const std::string& agent) {
     if (auto run = campaigns_.find(prompt.campaign_id); run != campaigns_.end()) {
       call.campaign = run->second.prepared.campaign.name;
       call.options = options_of(run->second.prepared, call.direction);
+      call.callbacks = callbacks_of(run->second.prepared, call.direction);
+      call.zone = callback_zone(run->second.prepared, prompt);
     }
     call.number = prompt.number;
     call.name = prompt.name;
@@ -443,7 +484,8 @@ void Engine::send_pending(const std::string& agent) {
 }
 
 void Engine::set_disposition(const std::string& agent, const std::string& call_id,
-                             const std::string& disposition) {
+                             const std::string& disposition,
+                             const std::optional<PanelRequest::Callback>& callback) {
   const pd::core::DispositionPrompt* prompt = desk_.find_prompt(agent, call_id);
   if (prompt == nullptr) {
     host_.panel_send(agent, error_json("There is no call " + call_id + " of yours to tag.",
@@ -461,11 +503,51 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
                                        "disposition.set", call_id));
     return;
   }
+  // A callback disposition: the time the customer asked for, planned by the
+  // core (refused -> the sentence goes to the agent, the prompt stays).
+  std::optional<pd::store::ScheduledCallback> scheduled;
+  std::optional<SavedCallback> saved;
+  if (is_callback(run->second.prepared, pd::core::to_string(prompt->direction), disposition)) {
+    if (!callback || callback->local_time.empty()) {
+      host_.panel_send(agent, error_json("'" + disposition +
+                                             "' is a callback: choose the date and time to "
+                                             "call back.",
+                                         "disposition.set", call_id));
+      return;
+    }
+    const PreparedCampaign& campaign = run->second.prepared;
+    if (!campaign.schedule) {
+      host_.panel_send(agent, error_json("The campaign cannot run now (" + campaign.error +
+                                             "); no callback can be scheduled.",
+                                         "disposition.set", call_id));
+      return;
+    }
+    const pd::core::Lead lead = callback_lead(*prompt);
+    auto plan = pd::core::plan_callback({callback->local_time, callback->for_me}, agent, lead,
+                                        *campaign.schedule,
+                                        campaign.campaign.callback_grace_minutes, now_ms() / 1000);
+    if (!plan) {
+      host_.panel_send(agent, error_json(plan.error().message, "disposition.set", call_id));
+      return;
+    }
+    pd::store::ScheduledCallback sc;
+    sc.due = pd::store::TimePoint(std::chrono::seconds(plan->due));
+    sc.agent = plan->agent;
+    if (!plan->agent.empty()) {
+      sc.personal_until = pd::store::TimePoint(std::chrono::seconds(plan->personal_until));
+    }
+    scheduled = std::move(sc);
+    const std::string zone_name(pd::core::callback_zone_name(lead, *campaign.schedule));
+    const pd::core::TimeZone& zone =
+        lead.zone && !lead.time_zone.empty() ? *lead.zone : campaign.schedule->zone();
+    saved = SavedCallback{pd::core::format_local_minute(plan->due, zone), zone_name,
+                          !plan->agent.empty()};
+  }
   // The agent hears "saved" once it is written, and keeps the prompt if not.
   std::weak_ptr<bool> alive = alive_;
-  auto written = [this, alive, agent, call_id, disposition](pd::Result<size_t> result) {
+  auto written = [this, alive, agent, call_id, disposition, saved](pd::Result<size_t> result) {
     if (alive.expired() || !*alive.lock()) return;
-    disposition_written(agent, call_id, disposition, result);
+    disposition_written(agent, call_id, disposition, result, saved);
   };
   // Either write also removes the stored prompt, in the same transaction.
   if (prompt->direction == pd::core::CallDirection::kOutbound) {
@@ -476,6 +558,7 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
     tag.number_id = prompt->number_id;
     tag.disposition = disposition;
     tag.agent = agent;
+    tag.callback = std::move(scheduled);
     store_->submit_confirmed(std::move(tag), std::move(written));
   } else {
     // Inbound calls have no lead: the call-log row carries the choice.
@@ -486,8 +569,8 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
 }
 
 void Engine::disposition_written(const std::string& agent, const std::string& call_id,
-                                 const std::string& disposition,
-                                 const pd::Result<size_t>& written) {
+                                 const std::string& disposition, const pd::Result<size_t>& written,
+                                 const std::optional<SavedCallback>& callback) {
   if (!written) {
     host_.panel_send(
         agent, error_json("Not saved: " + written.error().message, "disposition.set", call_id));
@@ -495,7 +578,7 @@ void Engine::disposition_written(const std::string& agent, const std::string& ca
   }
   desk_.remove_prompt(agent, call_id);
   contact_tagged(agent, call_id);
-  host_.panel_send(agent, disposition_saved_json(call_id, disposition));
+  host_.panel_send(agent, disposition_saved_json(call_id, disposition, callback));
   wrapup_saved(agent, call_id);
   send_pending(agent);
   send_agent_state(agent);

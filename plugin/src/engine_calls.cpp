@@ -212,6 +212,8 @@ void Engine::finish_call(const std::string& call_id) {
       prompt.number_id = live.lead.id;
       prompt.number = live.lead.number;
       prompt.name = live.lead.name;
+      prompt.time_zone = live.lead.time_zone;
+      prompt.zone = live.lead.zone;
       prompt_disposition(agent, std::move(prompt));
     }
     contact_call_ended(agent, call_id);  // kept while the call is to tag

@@ -232,7 +232,10 @@ int Engine::busy_free_members(std::string_view queue) const {
   int busy = 0;
   for (const pd::core::QueueMember* member : queues_.free_members(queue)) {
     const std::string agent = pd::core::extension_of(member->interface);
-    if (pauses_.busy(agent) || desk_.live_call(agent) != nullptr) ++busy;
+    // A card too: a callback card shown in a progressive campaign's queue.
+    if (pauses_.busy(agent) || desk_.live_call(agent) != nullptr || desk_.card(agent) != nullptr) {
+      ++busy;
+    }
   }
   return busy;
 }

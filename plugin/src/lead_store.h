@@ -26,6 +26,13 @@
 
 namespace pd::plugin {
 
+// A personal callback due now, claimed for its agent (reserved like a
+// claimed lead; given back with release(), it waits for its agent again).
+struct ClaimedCallback {
+  std::string agent;
+  pd::core::Lead lead;
+};
+
 // A call an earlier run of this instance started and saw no end of (the
 // process died): what the engine needs to follow it again.
 struct OpenCall {
@@ -74,6 +81,16 @@ class LeadStore {
   virtual void dnc_lookup(std::vector<std::string> numbers,
                           Done<std::vector<std::string>> done) = 0;
   virtual void release(std::vector<uint64_t> ids, Done<size_t> done) = 0;
+  // Personal callbacks (pd::store::Store::claim_callbacks): the due ones of
+  // `agents` (at most pd::store::Store::kMaxCallbackAgents), oldest first, at
+  // most n, claimed for `lease`; those on the do-not-call list are finished
+  // as dnc, not returned. Each lead's own zone is loaded as claim() does.
+  virtual void claim_callbacks(std::vector<std::string> agents, size_t n,
+                               std::chrono::seconds lease,
+                               Done<std::vector<ClaimedCallback>> done) = 0;
+  // Personal callbacks whose grace is over go to anyone (at most `limit`);
+  // how many did.
+  virtual void open_expired_callbacks(size_t limit, Done<size_t> done) = 0;
   // Gives claimed leads back, not to be claimed again before `not_before`
   // (UTC seconds): outside the hours of their own time zone.
   virtual void defer(std::vector<uint64_t> ids, pd::core::EpochS not_before, Done<size_t> done) = 0;

@@ -1,5 +1,7 @@
 #include "panel_messages.h"
 
+#include <algorithm>
+
 #include <charconv>
 #include <memory>
 
@@ -84,6 +86,21 @@ Json::Value text(std::string_view s) {
   return json_text(s);
 }
 
+Json::Value options_json(const std::vector<std::string>& options,
+                         const std::vector<std::string>& callbacks) {
+  Json::Value out(Json::arrayValue);
+  for (const auto& name : options) {
+    Json::Value option;
+    option["id"] = text(name);
+    option["name"] = text(name);
+    if (std::find(callbacks.begin(), callbacks.end(), name) != callbacks.end()) {
+      option["callback"] = true;
+    }
+    out.append(option);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string agent_state_json(const std::vector<AgentCampaign>& campaigns,
@@ -110,12 +127,13 @@ std::string agent_state_json(const std::vector<AgentCampaign>& campaigns,
 }
 
 std::string preview_card_json(uint64_t lead, std::string_view campaign, std::string_view html,
-                              std::string_view script) {
+                              std::string_view script, bool callback) {
   Json::Value m = message("preview.card");
   m["lead"] = Json::UInt64(lead);
   m["campaign"] = text(campaign);
   m["html"] = text(html);
   m["script"] = text(script);
+  if (callback) m["callback"] = true;
   return compact(m);
 }
 
@@ -128,18 +146,15 @@ std::string preview_clear_json(uint64_t lead, std::string_view reason) {
 
 std::string disposition_prompt_json(std::string_view call_id, std::string_view direction,
                                     std::string_view campaign,
-                                    const std::vector<std::string>& options) {
+                                    const std::vector<std::string>& options,
+                                    const std::vector<std::string>& callbacks,
+                                    std::string_view zone) {
   Json::Value m = message("disposition.prompt");
   m["call_id"] = text(call_id);
   m["direction"] = text(direction);
   m["campaign"] = text(campaign);
-  m["options"] = Json::Value(Json::arrayValue);
-  for (const auto& name : options) {
-    Json::Value option;
-    option["id"] = text(name);
-    option["name"] = text(name);
-    m["options"].append(option);
-  }
+  m["options"] = options_json(options, callbacks);
+  if (!callbacks.empty() && !zone.empty()) m["zone"] = text(zone);
   return compact(m);
 }
 
@@ -155,22 +170,25 @@ std::string disposition_pending_json(const std::vector<PendingDisposition>& call
     c["number"] = text(call.number);
     c["name"] = text(call.name);
     c["ended_at"] = Json::Int64(call.ended_ms);
-    c["options"] = Json::Value(Json::arrayValue);
-    for (const auto& name : call.options) {
-      Json::Value option;
-      option["id"] = text(name);
-      option["name"] = text(name);
-      c["options"].append(option);
-    }
+    c["options"] = options_json(call.options, call.callbacks);
+    if (!call.callbacks.empty() && !call.zone.empty()) c["zone"] = text(call.zone);
     m["calls"].append(c);
   }
   return compact(m);
 }
 
-std::string disposition_saved_json(std::string_view call_id, std::string_view disposition) {
+std::string disposition_saved_json(std::string_view call_id, std::string_view disposition,
+                                   const std::optional<SavedCallback>& callback) {
   Json::Value m = message("disposition.saved");
   m["call_id"] = text(call_id);
   m["disposition"] = text(disposition);
+  if (callback) {
+    Json::Value c(Json::objectValue);
+    c["local_time"] = text(callback->local_time);
+    c["zone"] = text(callback->zone);
+    c["for_me"] = callback->for_me;
+    m["callback"] = c;
+  }
   return compact(m);
 }
 
@@ -217,6 +235,12 @@ PanelRequest parse_panel_request(std::string_view json) {
   if (root["call_id"].isString()) request.call_id = root["call_id"].asString();
   if (root["disposition"].isString()) request.disposition = root["disposition"].asString();
   if (root["reason"].isString()) request.reason = root["reason"].asString();
+  if (const Json::Value& callback = root["callback"]; callback.isObject()) {
+    PanelRequest::Callback c;
+    if (callback["local_time"].isString()) c.local_time = callback["local_time"].asString();
+    c.for_me = callback["for_me"].isBool() && callback["for_me"].asBool();
+    request.callback = std::move(c);
+  }
   return request;
 }
 

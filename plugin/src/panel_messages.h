@@ -33,12 +33,18 @@ struct AgentCampaign {
 
 std::string agent_state_json(const std::vector<AgentCampaign>& campaigns,
                              const std::vector<AgentQueueState>& queues, std::string_view status);
+// `callback`: the card is the agent's own personal callback ("callback": true).
 std::string preview_card_json(uint64_t lead, std::string_view campaign, std::string_view html,
-                              std::string_view script);
+                              std::string_view script, bool callback = false);
 std::string preview_clear_json(uint64_t lead, std::string_view reason);
+// `callbacks`: the options that schedule a callback (each option then says
+// "callback": true); `zone`: the customer's zone the callback's time is read
+// in (sent when some option is a callback).
 std::string disposition_prompt_json(std::string_view call_id, std::string_view direction,
                                     std::string_view campaign,
-                                    const std::vector<std::string>& options);
+                                    const std::vector<std::string>& options,
+                                    const std::vector<std::string>& callbacks = {},
+                                    std::string_view zone = {});
 // One call of a disposition.pending list.
 struct PendingDisposition {
   std::string call_id;
@@ -48,11 +54,20 @@ struct PendingDisposition {
   std::string name;
   int64_t ended_ms = 0;  // epoch ms
   std::vector<std::string> options;
+  std::vector<std::string> callbacks;  // of the options, those that schedule a callback
+  std::string zone;                    // the customer's zone for a callback's time
 };
 // Every call the agent has to tag, oldest first (at most the desk's bound),
 // and how many there are in all (`count` >= the list's length).
 std::string disposition_pending_json(const std::vector<PendingDisposition>& calls, uint64_t count);
-std::string disposition_saved_json(std::string_view call_id, std::string_view disposition);
+// A scheduled callback, as disposition.saved reports it.
+struct SavedCallback {
+  std::string local_time;  // "2026-12-01 09:00" in `zone`
+  std::string zone;
+  bool for_me = false;
+};
+std::string disposition_saved_json(std::string_view call_id, std::string_view disposition,
+                                   const std::optional<SavedCallback>& callback = std::nullopt);
 // `call_id`: the call a failed disposition.set was about (empty: none).
 std::string error_json(std::string_view message, std::string_view request,
                        std::string_view call_id = {});
@@ -66,6 +81,13 @@ struct PanelRequest {
   std::string call_id;           // disposition.set
   std::string disposition;       // disposition.set
   std::string reason;            // agent.pause
+  // disposition.set of a callback disposition: {"callback": {"local_time":
+  // "YYYY-MM-DDTHH:MM", "for_me": bool}}; nullopt when absent or not an object.
+  struct Callback {
+    std::string local_time;
+    bool for_me = false;
+  };
+  std::optional<Callback> callback;
 };
 
 PanelRequest parse_panel_request(std::string_view json);

@@ -130,6 +130,46 @@ void WorkerLeadStore::release(std::vector<uint64_t> ids, Done<size_t> done) {
   store_->release(std::move(ids), std::move(done));
 }
 
+// As claim(): the do-not-call list checked on the worker, the rows mapped
+// with their zones.
+void WorkerLeadStore::claim_callbacks(std::vector<std::string> agents, size_t n,
+                                      std::chrono::seconds lease,
+                                      Done<std::vector<ClaimedCallback>> done) {
+  store_->call<std::vector<ClaimedCallback>>(
+      [agents = std::move(agents), n, lease,
+       zones = zones_](pd::store::Store& store) -> pd::Result<std::vector<ClaimedCallback>> {
+        auto claimed = store.claim_callbacks(agents, n, lease);
+        if (!claimed) return pd::fail(claimed.error());
+        std::vector<ClaimedCallback> clean;
+        if (claimed->empty()) return clean;
+        std::vector<std::string> numbers;
+        for (const auto& callback : *claimed) numbers.push_back(callback.lead.number);
+        auto listed = store.dnc_lookup(numbers);
+        std::unordered_set<std::string> dnc;
+        if (listed) dnc.insert(listed->begin(), listed->end());
+        std::vector<uint64_t> on_list;
+        for (const auto& callback : *claimed) {
+          if (dnc.contains(callback.lead.number)) {
+            on_list.push_back(callback.lead.id);
+          } else {
+            clean.push_back({callback.agent, to_core_lead(callback.lead, *zones)});
+          }
+        }
+        if (!on_list.empty()) {
+          auto marked = store.finish_unused(on_list, pd::store::NumberState::kDnc);
+          if (!marked) return pd::fail(marked.error());
+        }
+        return clean;
+      },
+      std::move(done));
+}
+
+void WorkerLeadStore::open_expired_callbacks(size_t limit, Done<size_t> done) {
+  store_->call<size_t>(
+      [limit](pd::store::Store& store) { return store.open_expired_callbacks(limit); },
+      std::move(done));
+}
+
 void WorkerLeadStore::defer(std::vector<uint64_t> ids, pd::core::EpochS not_before,
                             Done<size_t> done) {
   const pd::store::TimePoint when{std::chrono::seconds(not_before)};

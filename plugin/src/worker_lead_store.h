@@ -38,6 +38,9 @@ class WorkerLeadStore final : public LeadStore {
              Done<std::vector<pd::core::Lead>> done) override;
   void dnc_lookup(std::vector<std::string> numbers, Done<std::vector<std::string>> done) override;
   void release(std::vector<uint64_t> ids, Done<size_t> done) override;
+  void claim_callbacks(std::vector<std::string> agents, size_t n, std::chrono::seconds lease,
+                       Done<std::vector<ClaimedCallback>> done) override;
+  void open_expired_callbacks(size_t limit, Done<size_t> done) override;
   void defer(std::vector<uint64_t> ids, pd::core::EpochS not_before, Done<size_t> done) override;
   void renew(std::vector<uint64_t> ids, std::chrono::seconds lease, Done<size_t> done) override;
   void finish_unused(std::vector<uint64_t> ids, pd::store::NumberState state, std::string reason,

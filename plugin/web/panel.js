@@ -39,7 +39,9 @@ const TEMPLATE = `
       <ol id="pd-pending-list" class="pd-pending-list"></ol>
       <p id="pd-pending-more" class="pd-muted" hidden></p>
     </section>
+    <p id="pd-callback-note" class="pd-note" role="status" hidden></p>
     <section id="pd-card-area" class="pd-card-area" aria-label="Preview card" hidden>
+      <p id="pd-card-callback" class="pd-note" hidden>Your callback: the customer asked to be called back now.</p>
       <div id="pd-card" class="pd-card"></div>
       <details id="pd-script-box" class="pd-script-box" hidden open>
         <summary>Script</summary>
@@ -75,6 +77,8 @@ export function mount(container, client) {
     count: 0,           // disposition.pending's count (may exceed the list)
     saving: new Set(),  // call ids whose disposition.set went out
     failed: new Map(),  // call id -> why its last save failed
+    // The callback form open on one call: { callId, disposition, localTime, forMe }.
+    callback: null,
   };
 
   const contacts = mountContacts($('pd-contact'));
@@ -124,6 +128,13 @@ export function mount(container, client) {
     releaseHeldCard();
   });
   client.on('disposition.saved', (msg) => {
+    if (view.callback && view.callback.callId === msg.call_id) view.callback = null;
+    if (msg.callback && typeof msg.callback === 'object') {
+      const note = $('pd-callback-note');
+      note.textContent = `Callback scheduled for ${msg.callback.local_time} (${msg.callback.zone}), ` +
+        (msg.callback.for_me ? 'for you.' : 'for anyone.');
+      note.hidden = false;
+    }
     contacts.clear(msg.call_id);
     view.saving.delete(msg.call_id);
     view.failed.delete(msg.call_id);
@@ -180,19 +191,44 @@ export function mount(container, client) {
   $('pd-pending-list').addEventListener('click', (event) => {
     const contact = event.target.closest('button.pd-show-contact');
     if (contact) return contacts.pick(contact.closest('li[data-call]').dataset.call);
-    const button = event.target.closest('button.pd-dispo');
+    if (event.target.closest('button.pd-callback-cancel')) {
+      view.callback = null;
+      return renderPending();
+    }
+    const save = event.target.closest('button.pd-callback-save');
+    const button = save || event.target.closest('button.pd-dispo');
     if (!button) return;
     const item = button.closest('li[data-call]');
     const callId = item && item.dataset.call;
     if (!callId || view.saving.has(callId)) return;
+    const request = { type: 'disposition.set', call_id: callId, disposition: button.dataset.disposition };
+    if (!save && button.dataset.callback === 'true') {
+      // A callback: ask for the time (in the customer's zone) and for whom first.
+      view.callback = { callId, disposition: button.dataset.disposition, localTime: '', forMe: true };
+      view.failed.delete(callId);
+      return renderPending();
+    }
+    if (save) {
+      const form = view.callback;
+      if (!form || form.callId !== callId || !form.localTime) {
+        view.failed.set(callId, 'Choose the date and time to call back.');
+        return renderPending();
+      }
+      request.callback = { local_time: form.localTime, for_me: form.forMe };
+    }
     view.saving.add(callId);
     view.failed.delete(callId);
     renderPending();
-    if (!client.send({ type: 'disposition.set', call_id: callId, disposition: button.dataset.disposition })) {
+    if (!client.send(request)) {
       view.saving.delete(callId);
       view.failed.set(callId, 'Not connected to the host: not saved. Try again when connected.');
       renderPending();
     }
+  });
+  $('pd-pending-list').addEventListener('input', (event) => {
+    if (!view.callback) return;
+    if (event.target.matches('input.pd-callback-time')) view.callback.localTime = event.target.value;
+    if (event.target.matches('input.pd-callback-who')) view.callback.forMe = event.target.value === 'me';
   });
   $('pd-errors').addEventListener('click', (event) => {
     const close = event.target.closest('button');
@@ -228,6 +264,7 @@ export function mount(container, client) {
     view.card = msg;
     // The plugin rendered and escaped this HTML (ctemplate auto-escaping).
     $('pd-card').innerHTML = msg.html || '';
+    $('pd-card-callback').hidden = msg.callback !== true;
     $('pd-script').textContent = msg.script || '';
     $('pd-script-box').hidden = !msg.script;
     render();
@@ -300,7 +337,8 @@ export function mount(container, client) {
       button.type = 'button';
       button.className = 'pd-dispo secondary';
       button.dataset.disposition = option.name;
-      button.textContent = option.name;
+      if (option.callback) button.dataset.callback = 'true';
+      button.textContent = option.callback ? `${option.name}…` : option.name;
       button.disabled = saving;
       buttons.append(button);
     }
@@ -318,6 +356,7 @@ export function mount(container, client) {
       buttons.append(none);
     }
     item.append(who, about, buttons);
+    if (view.callback && view.callback.callId === call.call_id) item.append(callbackForm(call, saving));
     const note = document.createElement('p');
     note.className = 'pd-pending-note';
     note.setAttribute('role', 'status');
@@ -329,6 +368,50 @@ export function mount(container, client) {
     }
     item.append(note);
     return item;
+  }
+
+  // The callback's time, in the customer's zone (the engine names it), and for whom.
+  function callbackForm(call, saving) {
+    const form = view.callback;
+    const box = document.createElement('div');
+    box.className = 'pd-callback-form';
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', `${form.disposition}: when to call back`);
+    const label = document.createElement('label');
+    label.textContent = `Call back at (${call.zone || 'customer\'s time'}) `;
+    const time = document.createElement('input');
+    time.type = 'datetime-local';
+    time.className = 'pd-callback-time';
+    time.value = form.localTime;
+    time.required = true;
+    time.disabled = saving;
+    label.append(time);
+    box.append(label);
+    for (const [value, text] of [['me', 'Only me'], ['anyone', 'Anyone']]) {
+      const choice = document.createElement('label');
+      const radio = document.createElement('input');
+      radio.type = 'radio';
+      radio.name = `pd-callback-who-${call.call_id}`;
+      radio.className = 'pd-callback-who';
+      radio.value = value;
+      radio.checked = (value === 'me') === form.forMe;
+      radio.disabled = saving;
+      choice.append(radio, ` ${text}`);
+      box.append(choice);
+    }
+    const save = document.createElement('button');
+    save.type = 'button';
+    save.className = 'pd-callback-save';
+    save.dataset.disposition = form.disposition;
+    save.textContent = `Save ${form.disposition}`;
+    save.disabled = saving;
+    const cancel = document.createElement('button');
+    cancel.type = 'button';
+    cancel.className = 'pd-callback-cancel link';
+    cancel.textContent = 'Cancel';
+    cancel.disabled = saving;
+    box.append(save, cancel);
+    return box;
   }
 
   function isCallActive() {

@@ -419,3 +419,25 @@ TEST_CASE(
   CHECK(desk.status("101", CallPhase::kRinging, both) == AgentStatus::kRinging);
   CHECK(desk.status("101", CallPhase::kAgentConnected, wrapup) == AgentStatus::kConnected);
 }
+
+TEST_CASE("agent desk: callback seats - open panel, an interface, free, nothing to tag, not busy") {
+  QueueView queues;
+  AgentDesk desk;
+  for (const char* agent : {"101", "102", "103", "104", "105", "106"}) {
+    const std::string interface = std::string("PJSIP/") + agent;
+    add_free_member(queues, "sales", interface.c_str());
+    desk.note_interface(agent, interface, queues);
+    desk.open_panel(agent);
+  }
+  desk.open_panel("107");                                   // a panel, no queue interface
+  REQUIRE(desk.reserve({"102", "PJSIP/102"}, 1, lead(1)));  // a card
+  desk.call_started("103", "c-1");                          // a live call
+  desk.add_prompt("104", prompt("c-2"));                    // a call to tag
+  const auto seats = desk.callback_seats({"105"});          // paused or in wrap-up
+  REQUIRE(seats.size() == 2);
+  CHECK(seats[0].agent == "101");
+  CHECK(seats[0].interface == "PJSIP/101");
+  CHECK(seats[1].agent == "106");
+  desk.close_panel("106");
+  CHECK(desk.callback_seats({}).size() == 2);  // 101 and 105
+}

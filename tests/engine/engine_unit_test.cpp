@@ -54,6 +54,7 @@ pd::store::Campaign preview_campaign(uint32_t id, const std::string& name) {
 
 struct Harness {
   uint16_t wrapup_seconds = 0;  // of the campaign preview_call_ended() starts
+  bool with_callback = false;   // preview_call_ended(): a "Callback" disposition too
   Harness() {
     pd::plugin::PluginConfig config;
     config.instance_id = "t";
@@ -517,6 +518,11 @@ std::string preview_call_ended(Harness& h, bool answered = true, uint64_t lead =
     h.store->add_lead(1, 1, "5550001");
     pd::store::Campaign c = preview_campaign(1, "pv");
     c.wrapup_seconds = h.wrapup_seconds;
+    if (h.with_callback) {
+      c.outbound_dispositions.push_back("Callback");
+      c.callback_dispositions = {"Callback"};
+      c.callback_grace_minutes = 20;
+    }
     h.start({c});
     h.agent_ready("201");
     REQUIRE(h.card_shown("201"));
@@ -1133,4 +1139,133 @@ TEST_CASE("engine: after a restart a wrap-up pause with no call to tag is lifted
           {"PausedReason", "wrap-up"},
           {"InCall", "0"}});
   CHECK(queue_pauses(h).size() == 1);
+}
+
+// ---- callbacks -------------------------------------------------------------
+
+namespace {
+
+// A progressive campaign on queue "support" (no preview cards of its own).
+pd::store::Campaign progressive_campaign(uint32_t id, const std::string& name) {
+  pd::store::Campaign c = preview_campaign(id, name);
+  c.mode = pd::store::DialMode::kProgressive;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "engine: a due personal callback is a card for its agent only, in a progressive campaign") {
+  Harness h;
+  h.store->callback_now = [&h] { return h.clock.now_ms() / 1000; };
+  pd::core::Lead lead;
+  lead.id = 7;
+  lead.campaign_id = 1;
+  lead.number = "5550007";
+  lead.name = "Callback Customer";
+  h.store->personal_callbacks.push_back({"201", kStart / 1000 + 60, lead});
+  h.start({progressive_campaign(1, "pr")});
+  h.agent_ready("201");
+  h.agent_ready("202");
+  for (int i = 0; i < 20; ++i) h.tick(500);  // 10 s: not due yet
+  CHECK(h.store->callback_claims >= 1);
+  CHECK(h.host.panel_count("201", R"("type":"preview.card")") == 0);
+  for (int i = 0; i < 120 && h.host.panel_count("201", R"("type":"preview.card")") == 0; ++i) {
+    h.tick(500);
+  }
+  REQUIRE(h.host.panel_count("201", R"("type":"preview.card")") == 1);
+  CHECK(h.host.panel_count("201", R"("callback":true,"campaign":"pr","html")") == 1);
+  CHECK(h.host.panel_count("201", R"("lead":7)") > 0);
+  CHECK(h.host.panel_count("202", R"("type":"preview.card")") == 0);
+  CHECK(h.store->claimed == std::vector<uint64_t>{7});
+  // Dial: the preview Originate, the agent first.
+  h.panel("201", R"({"type":"preview.dial","lead":7})");
+  REQUIRE(h.originates().size() == 1);
+  CHECK(h.originates()[0].get("Channel").find("201") != std::string::npos);
+}
+
+TEST_CASE("engine: a skipped personal callback goes back and is not shown again at once") {
+  Harness h;
+  h.store->callback_now = [&h] { return h.clock.now_ms() / 1000; };
+  pd::core::Lead lead;
+  lead.id = 7;
+  lead.campaign_id = 1;
+  lead.number = "5550007";
+  h.store->personal_callbacks.push_back({"201", kStart / 1000, lead});
+  h.start({progressive_campaign(1, "pr")});
+  h.agent_ready("201");
+  for (int i = 0; i < 20 && h.host.panel_count("201", R"("type":"preview.card")") == 0; ++i) {
+    h.tick(500);  // the next claim period
+  }
+  REQUIRE(h.host.panel_count("201", R"("type":"preview.card")") == 1);
+  h.panel("201", R"({"type":"preview.skip","lead":7,"close":false})");
+  CHECK(h.store->released == std::vector<uint64_t>{7});
+  const int claims = h.store->callback_claims;
+  for (int i = 0; i < 20; ++i) h.tick(500);  // 10 s: inside the skip's back-off
+  CHECK(h.store->callback_claims == claims);
+}
+
+TEST_CASE("engine: personal callbacks whose grace is over are opened to anyone every 30 s") {
+  Harness h;
+  h.start({progressive_campaign(1, "pr")});
+  const int first = h.store->expired_opens;
+  CHECK(first >= 1);
+  for (int i = 0; i < 70; ++i) h.tick(500);  // 35 s
+  CHECK(h.store->expired_opens == first + 1);
+}
+
+TEST_CASE("engine: a callback time the plan refuses keeps the prompt, with the reason") {
+  Harness h;
+  h.with_callback = true;
+  const std::string call_id = preview_call_ended(h);
+  // The prompt says which option is a callback, and the customer's zone.
+  CHECK(h.host.panel_count("201", R"("callback":true,"id":"Callback")") > 0);
+  CHECK(h.host.panel_count("201", R"("zone":"UTC")") > 0);
+  const auto tags = [&] { return h.store->writes_of<pd::store::AgentTag>().size(); };
+  const std::string set =
+      R"({"type":"disposition.set","call_id":")" + call_id + R"(","disposition":"Callback")";
+  h.panel("201", set + "}");
+  CHECK(h.host.panel_count("201", "choose the date and time") == 1);
+  // An hour ago: refused, named, the prompt stays.
+  h.panel("201", set + R"(,"callback":{"local_time":"2026-11-25T11:00","for_me":true}})");
+  CHECK(tags() == 0);
+  CHECK(h.host.panel_count("201", R"("request":"disposition.set")") == 2);
+  CHECK(last_pending(h, "201").find(call_id) != std::string::npos);
+  // Tomorrow at 10: planned, the tag carries it.
+  h.panel("201", set + R"(,"callback":{"local_time":"2026-11-26T10:00","for_me":true}})");
+  REQUIRE(tags() == 1);
+  const auto tag = h.store->writes_of<pd::store::AgentTag>().back();
+  REQUIRE(tag.callback.has_value());
+  const pd::core::EpochS due = kStart / 1000 + 22 * 3600;
+  CHECK(tag.callback->due == pd::store::TimePoint(std::chrono::seconds(due)));
+  CHECK(tag.callback->agent == "201");
+  REQUIRE(tag.callback->personal_until.has_value());
+  CHECK(*tag.callback->personal_until == pd::store::TimePoint(std::chrono::seconds(due + 20 * 60)));
+  h.store->confirm_writes();
+  h.host.run_posted();
+  CHECK(h.host.panel_count("201", R"("local_time":"2026-11-26 10:00")") == 1);
+  CHECK(h.host.panel_count("201", R"("for_me":true)") == 1);
+}
+
+TEST_CASE("engine: a callback of a campaign outside its hours goes back and waits a minute") {
+  Harness h;
+  h.store->callback_now = [&h] { return h.clock.now_ms() / 1000; };
+  pd::core::Lead lead;
+  lead.id = 7;
+  lead.campaign_id = 1;
+  lead.number = "5550007";
+  h.store->personal_callbacks.push_back({"201", kStart / 1000, lead});
+  pd::store::Campaign c = progressive_campaign(1, "pr");
+  c.start_hour = 1h;  // 01:00-02:00 UTC; the clock says 12:00
+  c.end_hour = 2h;
+  h.start({c});
+  h.agent_ready("201");
+  for (int i = 0; i < 20 && h.store->released.empty(); ++i) h.tick(500);
+  CHECK(h.store->released == std::vector<uint64_t>{7});
+  CHECK(h.host.panel_count("201", R"("type":"preview.card")") == 0);
+  const int claims = h.store->callback_claims;
+  for (int i = 0; i < 40; ++i) h.tick(500);  // 20 s
+  CHECK(h.store->callback_claims == claims);
+  for (int i = 0; i < 100; ++i) h.tick(500);  // past the minute
+  CHECK(h.store->callback_claims > claims);
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -44,6 +45,18 @@ class FakeStore final : public pd::plugin::LeadStore {
   }
   std::set<std::string> dnc;
   bool is_healthy = true;
+  // Personal callbacks waiting for their agent (state callback): claimed by
+  // claim_callbacks() once `due` (UTC seconds) <= callback_now().
+  struct PersonalCallback {
+    std::string agent;
+    pd::core::EpochS due = 0;
+    pd::core::Lead lead;
+  };
+  std::vector<PersonalCallback> personal_callbacks;
+  std::function<pd::core::EpochS()> callback_now = [] { return pd::core::EpochS(0); };
+  int callback_claims = 0;
+  std::vector<std::vector<std::string>> callback_claim_agents;  // the agents of each claim
+  int expired_opens = 0;
   // renew answers: an error, or fewer leads than asked.
   std::optional<pd::Error> renew_error;
   std::vector<pd::plugin::OpenCall> open_calls;  // what recover() finds
@@ -145,6 +158,29 @@ class FakeStore final : public pd::plugin::LeadStore {
   void release(std::vector<uint64_t> ids, Done<size_t> done) override {
     released.insert(released.end(), ids.begin(), ids.end());
     answer(std::move(done), ids.size());
+  }
+  void claim_callbacks(std::vector<std::string> agents, size_t n, std::chrono::seconds,
+                       Done<std::vector<pd::plugin::ClaimedCallback>> done) override {
+    ++callback_claims;
+    callback_claim_agents.push_back(agents);
+    if (!is_healthy) return fail(std::move(done));
+    std::vector<pd::plugin::ClaimedCallback> out;
+    for (auto it = personal_callbacks.begin(); it != personal_callbacks.end() && out.size() < n;) {
+      if (std::find(agents.begin(), agents.end(), it->agent) != agents.end() &&
+          it->due <= callback_now()) {
+        claimed.push_back(it->lead.id);
+        out.push_back({it->agent, it->lead});
+        it = personal_callbacks.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    answer(std::move(done), std::move(out));
+  }
+  void open_expired_callbacks(size_t, Done<size_t> done) override {
+    ++expired_opens;
+    if (!is_healthy) return fail(std::move(done));
+    answer(std::move(done), size_t(0));
   }
   void defer(std::vector<uint64_t> ids, pd::core::EpochS not_before, Done<size_t> done) override {
     for (auto id : ids) deferred.emplace_back(id, not_before);

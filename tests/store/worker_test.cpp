@@ -205,8 +205,23 @@ TEST_CASE("worker: the config watch sees a campaign edit within 2 s") {
               .has_value());
   REQUIRE(loop.run_until([&] { return snapshots.size() >= 3; }, 5s));
   CHECK(snapshots.back().campaigns[0].outbound_dispositions == std::vector<std::string>{"Sale"});
+  CHECK(snapshots.back().campaigns[0].callback_dispositions.empty());
+  CHECK(snapshots.back().campaigns[0].callback_grace_minutes == 15);  // the schema's default
   loop.run_until([] { return false; }, 700ms);
   CHECK(snapshots.size() == 3);  // nothing changed since: nothing delivered
+
+  // A disposition marked as a callback counts as an edit, and is named so.
+  REQUIRE(db->conn()
+              .execute("UPDATE dialer_dispositions SET is_callback = 1 WHERE name = 'Sale'")
+              .has_value());
+  REQUIRE(loop.run_until([&] { return snapshots.size() >= 4; }, 5s));
+  CHECK(snapshots.back().campaigns[0].callback_dispositions == std::vector<std::string>{"Sale"});
+  REQUIRE(db->conn()
+              .execute("UPDATE dialer_campaigns SET callback_grace_minutes = 45 WHERE id = ?",
+                       {campaign})
+              .has_value());
+  REQUIRE(loop.run_until([&] { return snapshots.size() >= 5; }, 5s));
+  CHECK(snapshots.back().campaigns[0].callback_grace_minutes == 45);
 }
 
 TEST_CASE("worker: at most max_pending_jobs query jobs wait - one more fails with kLimit") {

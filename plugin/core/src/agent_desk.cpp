@@ -118,11 +118,27 @@ std::vector<PreviewSeat> AgentDesk::preview_seats(const QueueView& queues,
   return seats;
 }
 
-bool AgentDesk::reserve(const PreviewSeat& seat, int64_t campaign_id, Lead lead) {
+std::vector<PreviewSeat> AgentDesk::callback_seats(
+    const std::unordered_set<std::string>& busy) const {
+  std::vector<PreviewSeat> seats;
+  for (const auto& agent : open_panels_) {
+    if (busy.contains(agent) || cards_.contains(agent) || live_calls_.contains(agent)) continue;
+    if (pending_count(agent) > 0) continue;
+    auto interfaces = interfaces_.find(agent);
+    if (interfaces == interfaces_.end() || interfaces->second.empty()) continue;
+    seats.push_back({agent, interfaces->second.front()});
+  }
+  std::sort(seats.begin(), seats.end(),
+            [](const PreviewSeat& a, const PreviewSeat& b) { return a.agent < b.agent; });
+  return seats;
+}
+
+bool AgentDesk::reserve(const PreviewSeat& seat, int64_t campaign_id, Lead lead, bool callback) {
   if (cards_.contains(seat.agent)) return false;
   PreviewCard card;
   card.campaign_id = campaign_id;
   card.interface = seat.interface;
+  card.callback = callback;
   card.lead = std::move(lead);
   cards_.emplace(seat.agent, std::move(card));
   return true;

@@ -50,8 +50,8 @@ pd::Result<std::vector<Campaign>> Store::load_campaigns() {
       "SELECT id, name, destination_kind, destination, queue_name, destination_amd, mode,"
       " initial_leg, dial_prefix, caller_id, start_date, end_date, start_hour, end_hour,"
       " week_days, time_zone, group_by_name, dial_attempts, concurrent_calls, retry_minutes,"
-      " valid_dtmf, script, enabled, created_at, updated_at, wrapup_seconds, crm_url_template"
-      " FROM dialer_campaigns ORDER BY id");
+      " valid_dtmf, script, enabled, created_at, updated_at, wrapup_seconds, crm_url_template,"
+      " callback_grace_minutes FROM dialer_campaigns ORDER BY id");
   if (!rows) return pd::fail(rows.error());
   std::vector<Campaign> campaigns;
   std::map<std::uint32_t, std::size_t> index;
@@ -84,12 +84,14 @@ pd::Result<std::vector<Campaign>> Store::load_campaigns() {
     c.updated_at = r.time(24).value_or(TimePoint{});
     c.wrapup_seconds = static_cast<std::uint16_t>(r.u64(25));
     c.crm_url_template = r.str(26);
+    c.callback_grace_minutes = static_cast<std::uint16_t>(r.u64(27));
     index[c.id] = campaigns.size();
     campaigns.push_back(std::move(c));
   }
 
   auto dispositions = conn_.query(
-      "SELECT cd.campaign_id, cd.direction, d.name FROM dialer_campaign_dispositions cd"
+      "SELECT cd.campaign_id, cd.direction, d.name, d.is_callback FROM "
+      "dialer_campaign_dispositions cd"
       " JOIN dialer_dispositions d ON d.id = cd.disposition_id"
       " ORDER BY cd.campaign_id, cd.direction, cd.sort_order, d.name");
   if (!dispositions) return pd::fail(dispositions.error());
@@ -99,6 +101,7 @@ pd::Result<std::vector<Campaign>> Store::load_campaigns() {
     Campaign& c = campaigns[it->second];
     (r.str(1) == "inbound" ? c.inbound_dispositions : c.outbound_dispositions)
         .emplace_back(r.str(2));
+    if (r.i64(3) != 0 && r.str(1) != "inbound") c.callback_dispositions.emplace_back(r.str(2));
   }
   return campaigns;
 }
@@ -113,7 +116,7 @@ pd::Result<ConfigFingerprint> Store::config_fingerprint() {
       " (SELECT COALESCE(MAX(updated_at), '') FROM dialer_settings),"
       " (SELECT COUNT(*) FROM dialer_campaign_dispositions),"
       " (SELECT COALESCE(BIT_XOR(CRC32(CONCAT_WS(',', cd.campaign_id, cd.direction,"
-      "   cd.sort_order, d.name))), 0)"
+      "   cd.sort_order, d.name, d.is_callback))), 0)"
       "  FROM dialer_campaign_dispositions cd JOIN dialer_dispositions d"
       "  ON d.id = cd.disposition_id)");
   if (!rows) return pd::fail(rows.error());

@@ -30,6 +30,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,7 @@ struct DeskPauseState {
 struct PreviewCard {
   int64_t campaign_id = 0;
   std::string interface;  // the queue member the card was reserved through
+  bool callback = false;  // the agent's own personal callback, come due
   Lead lead;
   bool dial_requested = false;  // Dial clicked; the last checks are under way
   std::string call_id;          // the Originate was sent (the card is gone from the panel)
@@ -91,6 +93,11 @@ struct DispositionPrompt {
   uint64_t number_id = 0;  // outbound: the lead's id; inbound: 0
   std::string number;      // inbound: the caller's number when dialable, else empty
   std::string name;        // outbound: the contact's name; may be empty
+  // Outbound: the number's own time zone (Lead::time_zone, Lead::zone) for a
+  // callback's time; empty (the campaign's) when it has none, or when the
+  // prompt was read back from the store.
+  std::string time_zone;
+  std::shared_ptr<const TimeZone> zone;
   int64_t created_ms = 0;  // when the call ended (epoch ms): the list's order
 };
 
@@ -153,7 +160,12 @@ class AgentDesk {
   std::vector<PreviewSeat> preview_seats(const QueueView& queues, std::string_view queue) const;
   // Reserves `lead` for `seat.agent`. False (and nothing changes) when the
   // agent already holds a card: the caller keeps the lead.
-  bool reserve(const PreviewSeat& seat, int64_t campaign_id, Lead lead);
+  bool reserve(const PreviewSeat& seat, int64_t campaign_id, Lead lead, bool callback = false);
+  // Agents who may get the card of their own personal callback now,
+  // whatever their campaigns' modes: a panel open, a queue interface (the
+  // seat's: the first one), no card, no live call, no call left to tag, and
+  // not in `busy` (PauseDesk::busy: wrap-up or own pause). Sorted by agent.
+  std::vector<PreviewSeat> callback_seats(const std::unordered_set<std::string>& busy) const;
   const PreviewCard* card(const std::string& agent) const;
   // The card to show when the panel opens again: held and not dialed.
   const PreviewCard* card_to_show(const std::string& agent) const;

@@ -70,6 +70,12 @@ struct Campaign {
   std::string script;
   std::vector<std::string> outbound_dispositions;
   std::vector<std::string> inbound_dispositions;
+  // Of the outbound dispositions, those that schedule a callback
+  // (pd/core/callback.h): choosing one asks the agent for a time.
+  std::vector<std::string> callback_dispositions;
+  // How long a personal callback waits for its agent before anyone may take
+  // it, 0..kCallbackMaxGraceMinutes (plan_callback clamps).
+  int callback_grace_minutes = 15;
   // The contact card's CRM link (pd/core/url_template.h); empty: none. Not
   // part of validate(): a bad link costs the card its link, not the campaign.
   std::string crm_url_template;

@@ -83,6 +83,11 @@ struct Campaign {
   TimePoint created_at{}, updated_at{};
   // Disposition names offered to agents, in sort order.
   std::vector<std::string> outbound_dispositions, inbound_dispositions;
+  // Of the outbound ones, those marked as callbacks (dialer_dispositions.is_callback;
+  // an inbound call has no number to call back).
+  std::vector<std::string> callback_dispositions;
+  // How long a personal callback waits for its agent (migration 0015).
+  std::uint16_t callback_grace_minutes = 0;
 };
 
 // A cheap summary of the configuration tables: when it changes, reload.
