@@ -120,16 +120,20 @@ export async function startPhp(dsn, { env = {}, ini = {}, logName = 'php.log' } 
     mkdirSync(artifactsDir, { recursive: true });
     writeFileSync(path.join(artifactsDir, logName), log);
   };
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(`${base}/asset.php?f=none`);
-      return { base, child, log: () => log, stop };
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  try {
+    await waitFor(async () => {
+      try {
+        await fetch(`${base}/asset.php?f=none`);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'php -S', 5000);
+  } catch {
+    child.kill('SIGTERM');
+    throw new Error(`php -S did not start: ${log}`);
   }
-  child.kill('SIGTERM');
-  throw new Error(`php -S did not start: ${log}`);
+  return { base, child, log: () => log, stop };
 }
 
 export async function launchBrowser() {

@@ -6,6 +6,14 @@
 #include <string>
 #include <string_view>
 
+// The state of a reserved lead given back unused (release, defer, a restart,
+// an Originate refused before any channel): a personal callback whose grace
+// is not over waits for its agent again; else retry when it was tried before,
+// pending when not. One rule for every give-back.
+#define PD_GIVEN_BACK_STATE                                                          \
+  "CASE WHEN callback_agent IS NOT NULL AND callback_until > NOW(3) THEN 'callback'" \
+  " WHEN attempts > 0 THEN 'retry' ELSE 'pending' END"
+
 namespace pd::store::detail {
 
 // Ids in one "id IN (...)" statement: few round trips, far below the

@@ -256,9 +256,8 @@ pd::Result<std::vector<Lead>> Store::claim(std::uint32_t campaign_id, std::size_
 
 pd::Result<std::size_t> Store::release(std::span<const std::uint64_t> lead_ids) {
   return detail::execute_for_ids(conn_,
-                                 "UPDATE dialer_numbers SET state = CASE WHEN callback_agent IS "
-                                 "NOT NULL AND callback_until > NOW(3) THEN 'callback'"
-                                 " WHEN attempts > 0 THEN 'retry' ELSE 'pending' END,"
+                                 "UPDATE dialer_numbers SET state = " PD_GIVEN_BACK_STATE
+                                 ","
                                  " claim_owner = NULL, claim_expires_at = NULL"
                                  " WHERE claim_owner = ? AND state = 'reserved'",
                                  {instance_}, lead_ids);
@@ -267,9 +266,8 @@ pd::Result<std::size_t> Store::release(std::span<const std::uint64_t> lead_ids) 
 pd::Result<std::size_t> Store::defer(std::span<const std::uint64_t> lead_ids,
                                      TimePoint not_before) {
   return detail::execute_for_ids(conn_,
-                                 "UPDATE dialer_numbers SET state = CASE WHEN callback_agent IS "
-                                 "NOT NULL AND callback_until > NOW(3) THEN 'callback'"
-                                 " WHEN attempts > 0 THEN 'retry' ELSE 'pending' END,"
+                                 "UPDATE dialer_numbers SET state = " PD_GIVEN_BACK_STATE
+                                 ","
                                  " next_try_at = ?, claim_owner = NULL, claim_expires_at = NULL"
                                  " WHERE claim_owner = ? AND state = 'reserved'",
                                  {not_before, instance_}, lead_ids);

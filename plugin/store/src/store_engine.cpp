@@ -5,6 +5,7 @@
 
 #include "id_chunks.h"
 #include "pd/store/store.h"
+#include "sql_text.h"
 
 namespace pd::store {
 namespace {
@@ -39,11 +40,11 @@ pd::Result<std::size_t> Store::finish_unused(std::span<const std::uint64_t> lead
 }
 
 pd::Result<std::size_t> Store::release_all_reserved() {
-  auto n = conn_.execute(
-      "UPDATE dialer_numbers SET state = IF(attempts > 0, 'retry', 'pending'),"
-      " claim_owner = NULL, claim_expires_at = NULL"
-      " WHERE claim_owner = ? AND state = 'reserved'",
-      {instance_});
+  auto n = conn_.execute("UPDATE dialer_numbers SET state = " PD_GIVEN_BACK_STATE
+                         ","
+                         " claim_owner = NULL, claim_expires_at = NULL"
+                         " WHERE claim_owner = ? AND state = 'reserved'",
+                         {instance_});
   if (!n) return pd::fail(n.error());
   return static_cast<std::size_t>(*n);
 }

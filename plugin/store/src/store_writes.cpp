@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "pd/store/store.h"
+#include "sql_text.h"
 
 namespace pd::store {
 namespace {
@@ -151,16 +152,17 @@ class Writer {
       ++report_.duplicates;
       return {};
     }
-    auto lead = w.give_back
-                    ? conn_.execute(
-                          "UPDATE dialer_numbers SET state = IF(attempts > 0, 'retry', 'pending'),"
-                          " claim_owner = NULL, claim_expires_at = NULL"
-                          " WHERE id = ? AND claim_owner = ? AND state IN ('reserved','dialing')",
-                          {w.number_id, instance_})
-                    : conn_.execute(
-                          "UPDATE dialer_numbers SET state = 'reserved'"
-                          " WHERE id = ? AND claim_owner = ? AND state = 'dialing'",
-                          {w.number_id, instance_});
+    auto lead =
+        w.give_back
+            ? conn_.execute("UPDATE dialer_numbers SET state = " PD_GIVEN_BACK_STATE
+                            ","
+                            " claim_owner = NULL, claim_expires_at = NULL"
+                            " WHERE id = ? AND claim_owner = ? AND state IN ('reserved','dialing')",
+                            {w.number_id, instance_})
+            : conn_.execute(
+                  "UPDATE dialer_numbers SET state = 'reserved'"
+                  " WHERE id = ? AND claim_owner = ? AND state = 'dialing'",
+                  {w.number_id, instance_});
     if (!lead) return pd::fail(lead.error());
     ++(*lead ? report_.applied : report_.stale);
     return {};
