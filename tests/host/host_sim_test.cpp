@@ -167,7 +167,10 @@ TEST_CASE("a low ami.rate queues the plugin's actions: it sees the queue and eac
   REQUIRE(eventually(
       [&] { return rig.probe().find("pacing queued=2 queued_all=2 rate=2") != std::string::npos; },
       10s));
-  REQUIRE(eventually([&] { return rig.probe().find("written p0-3 ") != std::string::npos; }, 10s));
+  // The write report comes before the response; wait for both (under load
+  // the response may follow the report by a while).
+  REQUIRE(eventually([&] { return rig.probe().find("response p0-3 Success") != std::string::npos; },
+                     10s));
   const std::string seen = rig.probe();
   auto written_at = [&](const std::string& id) {
     const size_t at = seen.find("written " + id + " ");
