@@ -26,6 +26,7 @@
 
 #include "campaign_setup.h"
 #include "pd/core/lead.h"
+#include "pd/core/pacing_figures.h"
 
 namespace pd::plugin {
 
@@ -52,6 +53,8 @@ struct CampaignRun {
   // What the dashboard shows: the current problem and when it began.
   std::string problem;
   int64_t problem_since_ms = 0;
+  // The live pacing figures (dashboard, compliance audit); see pacing_figures.h.
+  pd::core::PacingFigures figures;
 
   int64_t id() const { return prepared.campaign.id; }
   bool runnable() const { return prepared.runnable() && prepared.campaign.enabled; }
