@@ -5,7 +5,13 @@
 //
 // Prints: calls_completed, calls_peak_live, originate_p50_ms, originate_p99_ms
 // (a queue event freeing an agent -> the Originate that serves it, measured
-// inside the engine), host_cpu_pct (of one core), host_rss_mb (peak).
+// inside the engine), host_cpu_pct (of one core), host_rss_mb (peak), and
+// tagged_call_share_pct: the 500 agents, simulated on the panel's real login
+// and WebSocket (pd::testing::SimulatedAgents), tag every call they are listed
+// to tag; of the calls that reached an agent and ended within the measured
+// window (dialer_calls with an agent), the share that carries the agent's
+// disposition once the agents are done (they get up to 30 s after the window;
+// the originate, CPU and RSS figures are of the window alone). Must be 100.
 //
 // bench-campaign --load [--ceilings 400,1600] (issue 15): for each ceiling an
 // automatic campaign against pbx-sim at speed 1 with its default (real
@@ -31,6 +37,8 @@
 #include <vector>
 
 #include "bench_db.h"
+#include "pd/panel/secret.h"
+#include "pd/testing/panel_agents.h"
 #include "pd/testing/process.h"
 
 namespace fs = std::filesystem;
@@ -40,6 +48,25 @@ namespace {
 
 constexpr int kAgents = 500;
 constexpr int kAutomaticConcurrent = 500;
+constexpr const char* kAgentSecret = "bench-agent-secret";
+// The fewest PBKDF2 rounds panelhost accepts: 500 logins in a moment, not minutes.
+constexpr int kAgentSecretIterations = 1000;
+
+std::string agent_extension(int i) {
+  return std::to_string(10000 + i);
+}
+
+// The "agents" list of host.json: the scenario's agents, one secret for all.
+std::string agent_accounts_json() {
+  const std::string hash = pd::panel::hash_secret(kAgentSecret, kAgentSecretIterations);
+  std::string list;
+  for (int i = 0; i < kAgents; ++i) {
+    if (!list.empty()) list += ",";
+    list += R"({"extension": ")" + agent_extension(i) + R"(", "name": "Agent )" +
+            agent_extension(i) + R"(", "secret_hash": ")" + hash + R"("})";
+  }
+  return "[" + list + "]";
+}
 
 std::string scenario_json() {
   std::string agents;
@@ -222,6 +249,55 @@ void run_load(int ceiling, int seconds) {
   fs::remove_all(dir, ignored);
 }
 
+struct TagShare {
+  uint64_t reached = 0;  // calls that reached an agent and ended within the window
+  uint64_t tagged = 0;   // of those, the ones with the agent's disposition
+};
+
+// The calls that reached an agent and ended by now, then, once the agents
+// have tagged them all (or 30 s passed), how many carry a disposition. Said
+// on stderr: what the agents did, and the calls left untagged with whether a
+// prompt waits for them (dialer_pending_dispositions) or none was ever stored.
+TagShare tag_share(pd::bench::BenchDatabase& db, const pd::testing::SimulatedAgents& agents) {
+  auto& conn = db.conn();
+  auto check = [&](auto result) {
+    if (!result) db.die(result.error().describe());
+    return std::move(*result);
+  };
+  check(conn.execute(
+      "CREATE TEMPORARY TABLE bench_reached (call_id VARCHAR(64) NOT NULL PRIMARY KEY) "
+      "SELECT call_id FROM dialer_calls WHERE agent IS NOT NULL AND agent <> '' "
+      "AND ended_at IS NOT NULL"));
+  auto count = [&](const char* sql) { return check(conn.query(sql)).rows[0].u64(0); };
+  TagShare share;
+  share.reached = count("SELECT COUNT(*) FROM bench_reached");
+  const char* untagged_sql =
+      "SELECT COUNT(*) FROM bench_reached r JOIN dialer_calls c ON c.call_id = r.call_id "
+      "WHERE c.agent_disposition IS NULL OR c.agent_disposition = ''";
+  const auto drain_start = std::chrono::steady_clock::now();
+  pd::testing::eventually([&] { return count(untagged_sql) == 0; }, 30s);
+  const double drain_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - drain_start).count();
+  const uint64_t untagged = count(untagged_sql);
+  share.tagged = share.reached - untagged;
+  const uint64_t prompted = count(
+      "SELECT COUNT(*) FROM bench_reached r JOIN dialer_pending_dispositions p "
+      "ON p.call_id = r.call_id");
+  std::fprintf(
+      stderr,
+      "bench-campaign: %llu calls reached an agent, %llu tagged after %.1f s more; "
+      "untagged: %llu with a prompt waiting, %llu without one; agents: %zu of %zu "
+      "connected, %zu tags sent, %zu saved, %zu refused\n",
+      static_cast<unsigned long long>(share.reached), static_cast<unsigned long long>(share.tagged),
+      drain_s, static_cast<unsigned long long>(prompted),
+      static_cast<unsigned long long>(untagged - std::min(untagged, prompted)), agents.connected(),
+      agents.agents(), agents.tags_sent(), agents.tags_saved(), agents.tags_refused());
+  for (const auto& problem : agents.problems()) {
+    std::fprintf(stderr, "bench-campaign: agent problem: %s\n", problem.c_str());
+  }
+  return share;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -248,6 +324,8 @@ int main(int argc, char** argv) {
   check(conn.execute(
       "UPDATE dialer_settings SET value = CASE name WHEN 'dial_context' THEN 'sim-customers' "
       "WHEN 'calls_per_second' THEN '0' WHEN 'dial_timeout' THEN '30' ELSE value END"));
+  // The progressive campaign offers dispositions: every call an agent takes
+  // waits for its tag (wrap-up until saved).
   check(conn.execute(
       "INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, "
       "concurrent_calls, start_hour, end_hour, week_days, enabled) VALUES "
@@ -256,6 +334,11 @@ int main(int argc, char** argv) {
       "('bench_automatic', 'ivr', 'ivr-1,s,1', NULL, 'automatic', ?, "
       "'00:00:00', '00:00:00', 'mon,tue,wed,thu,fri,sat,sun', 1)",
       {kAutomaticConcurrent}));
+  check(conn.execute("INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('No sale')"));
+  check(conn.execute(
+      "INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction) "
+      "SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d "
+      "WHERE c.name = 'bench_progressive' AND d.name IN ('Sale', 'No sale')"));
   std::fprintf(stderr, "bench-campaign: inserting 1,000,000 leads\n");
   for (int chunk = 0; chunk < 10; ++chunk) {
     check(
@@ -281,10 +364,12 @@ int main(int argc, char** argv) {
     fs::create_symlink(root / item, plugin / item);
   fs::create_symlink(root / "plugin" / "web", plugin / "web");
   const int ami_port = pd::testing::free_loopback_port();
+  const int panel_port = pd::testing::free_loopback_port();
   std::ofstream(dir / "host.json")
       << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port
       << R"(, "user": "dialer", "secret": "dialersecret", "rate": 2000, "queue_max": 100000},
-      "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:0"},
+      "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:)"
+      << panel_port << R"("}, "agents": )" << agent_accounts_json() << R"(,
       "plugins": {"paneldialer": {"mysql_dsn": ")"
       << db.dsn().to_uri() << R"(", "instance_id": "bench", "hopper_size": 1000,
       "extensions_conf": ")"
@@ -296,8 +381,20 @@ int main(int argc, char** argv) {
   if (!pd::testing::wait_for_port(ami_port, 10s)) db.die("pbx-sim did not start");
   pd::testing::ChildProcess host({PD_PANELHOST, "--config", (dir / "host.json").string()},
                                  (dir / "host.log").string());
-  std::fprintf(stderr, "bench-campaign: running %d s\n", seconds);
+  if (!pd::testing::wait_for_port(panel_port, 30s))
+    db.die("the panel did not open:\n" + host.output());
+  // The agents log in during the start-up, which is not measured.
+  std::vector<pd::testing::AgentAccount> accounts;
+  for (int i = 0; i < kAgents; ++i) accounts.push_back({agent_extension(i), kAgentSecret});
+  pd::testing::SimulatedAgents agents(panel_port, std::move(accounts));
   std::this_thread::sleep_for(3s);  // start-up (migrations, config, first claims) not measured
+  if (!agents.wait_connected(60s)) {
+    std::string why;
+    for (const auto& problem : agents.problems()) why += "\n  " + problem;
+    db.die(std::to_string(agents.connected()) + " of " + std::to_string(kAgents) +
+           " agents opened the panel:" + why);
+  }
+  std::fprintf(stderr, "bench-campaign: running %d s\n", seconds);
   const long ticks_start = cpu_ticks(host.pid());
   const auto start = std::chrono::steady_clock::now();
   long peak_rss = 0;
@@ -312,6 +409,9 @@ int main(int argc, char** argv) {
   const long ticks_end = cpu_ticks(host.pid());
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto completed = conn.query("SELECT COUNT(*) FROM dialer_calls WHERE ended_at IS NOT NULL");
+  const unsigned long long calls_completed = completed ? completed->rows[0].u64(0) : 0;
+  const TagShare share = tag_share(db, agents);
   if (host.stop(SIGTERM, 30s) != 0) db.die("panelhost did not stop cleanly:\n" + host.output());
   sim.stop(SIGTERM, 10s);
 
@@ -319,15 +419,15 @@ int main(int argc, char** argv) {
   const std::string latency = after(log, "free agent to Originate: p50 ");
   double p50 = 0, p99 = 0;
   std::sscanf(latency.c_str(), "%lf ms, p99 %lf ms", &p50, &p99);
-  auto completed = conn.query("SELECT COUNT(*) FROM dialer_calls WHERE ended_at IS NOT NULL");
-  std::printf("calls_completed: %llu\n",
-              static_cast<unsigned long long>(completed ? completed->rows[0].u64(0) : 0));
+  std::printf("calls_completed: %llu\n", calls_completed);
   std::printf("calls_peak_live: %llu\n", static_cast<unsigned long long>(peak_live));
   std::printf("originate_p50_ms: %.3f\n", p50);
   std::printf("originate_p99_ms: %.3f\n", p99);
   std::printf("host_cpu_pct: %.1f\n",
               100.0 * double(ticks_end - ticks_start) / double(sysconf(_SC_CLK_TCK)) / elapsed);
   std::printf("host_rss_mb: %.1f\n", double(peak_rss) / 1024.0);
+  std::printf("tagged_call_share_pct: %.1f\n",
+              share.reached > 0 ? 100.0 * double(share.tagged) / double(share.reached) : 0.0);
   std::error_code ignored;
   fs::remove_all(dir, ignored);
   return 0;
