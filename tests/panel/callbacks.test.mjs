@@ -1,9 +1,10 @@
 // A personal callback, in Chromium against panelhost + libpaneldialer.so +
 // pbx-sim + a scratch database: agent 101 tags a progressive call with the
 // "Callback" disposition (a callback) for tomorrow, "Only me"; the number
-// waits in state callback for 101. When its time comes (moved into the past
-// in SQL), 101 gets it as a preview card, though the campaign is progressive;
-// agent 102, logged in and free, does not.
+// waits in state callback for 101. Its time moved to a few seconds ahead (in
+// SQL), 101 gets no card before it and, at it, the callback as a preview
+// card, though the campaign is progressive; agent 102, logged in and free,
+// does not.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -158,10 +159,19 @@ describe('agent panel: personal callbacks', () => {
 
     // Agent 102 logs in too, free, in a queue of its own.
     const second = await login('102');
-    // Its time comes.
-    db.sql(`UPDATE dialer_numbers SET callback_at = NOW() - INTERVAL 1 MINUTE,
-      next_try_at = NOW() - INTERVAL 1 MINUTE WHERE number = '${NUMBER}'`);
+    // Its time is moved to a few seconds from now, on the engine's clock (the
+    // database's NOW(), which the claim compares with): no card before it.
+    db.sql(`UPDATE dialer_numbers SET callback_at = NOW(3) + INTERVAL 6 SECOND,
+      next_try_at = NOW(3) + INTERVAL 6 SECOND WHERE number = '${NUMBER}'`);
     const card = page.locator('#pd-card');
+    await waitFor(async () => {
+      // The card is looked at first: one seen before the time is read is early.
+      const shown = await card.locator('.pd-dial').count();
+      const due = db.value(`SELECT NOW(3) >= callback_at FROM dialer_numbers WHERE number = '${NUMBER}'`) === '1';
+      assert.ok(!shown || due, 'the callback card came before its time');
+      return due;
+    }, 'the callback time');
+    // At its time: 101's card (claimed every 5 s).
     await card.locator('.pd-dial').waitFor({ state: 'visible', timeout: 30000 });
     assert.match(await card.textContent(), new RegExp(NUMBER));
     await page.locator('#pd-card-callback').waitFor({ state: 'visible' });

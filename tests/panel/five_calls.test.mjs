@@ -9,11 +9,13 @@
 // - none is prompted that the agent did not take: a call agent 102 took (while
 //   101 was on a break) and a busy call dialed while 101 was free never reach
 //   101's list;
-// - the database has 5 agent dispositions, on exactly the calls 101 took.
+// - the database has 5 agent dispositions, on exactly the calls 101 took;
+// - the admin pages show what 101 chose: the Numbers page filtered by the
+//   agent's disposition, the dashboard's agents' dispositions.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPanelRig, queueMember, waitForQueueMember, recordDesk, waitFor,
+  startPanelRig, queueMember, waitForQueueMember, recordDesk, waitFor, createAdmin, startPhp, adminLogin,
 } from '../support/harness.mjs';
 
 const AGENT_101 = 'Local/101@sim-agents/n';
@@ -89,7 +91,7 @@ describe('agent panel: five calls in a row, each tagged', () => {
     await rig?.stop();
   });
 
-  it('takes 5 calls in a row, sees each contact and the script, stays in wrap-up until each save, and tags exactly those 5', async () => {
+  it('takes 5 calls in a row, sees each contact and the script, stays in wrap-up until each save, and tags exactly those 5, which the admin pages show', async () => {
     const { db, amiPort } = rig;
     const { context, page, pageErrors } = await rig.login('101', { viewport: { width: 1100, height: 1000 }, initScript: recordDesk });
     const callsOf = (agent) => Number(db.value(`SELECT COUNT(*) FROM dialer_calls WHERE agent = '${agent}'`));
@@ -183,5 +185,33 @@ describe('agent panel: five calls in a row, each tagged', () => {
     }
     assert.deepEqual(pageErrors, []);
     await context.close();
+
+    // The admins see what 101 chose, beside the engine's results.
+    createAdmin(db.dsn, 'admin', 'correct-horse-42');
+    const php = await startPhp(db.dsn, { logName: 'php-five-calls.log' });
+    try {
+      const admin = await adminLogin(rig.browser, php, 'admin', 'correct-horse-42', { viewport: { width: 1400, height: 1000 } });
+      const campaign = db.value("SELECT id FROM dialer_campaigns WHERE name = 'prog'");
+      const tagged = (tag) => LEADS.filter((lead) => lead.tag === tag).map((lead) => lead.number).sort();
+      for (const tag of ['Sale', 'No interest']) {
+        await admin.goto(`${php.base}/numbers.php?campaign=${campaign}&agent_disposition=${encodeURIComponent(tag)}`);
+        const headers = (await admin.locator('#pd-numbers thead th').allTextContents()).map((h) => h.trim());
+        const rows = await admin.locator('#pd-numbers tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent.trim())));
+        const [number, result, agentTag] = ['Number', 'Result', "Agent's disposition"].map((name) => headers.indexOf(name));
+        assert.deepEqual(rows.map((cells) => cells[number]).sort(), tagged(tag), `the Numbers page filtered by ${tag}`);
+        assert.ok(rows.every((cells) => cells[agentTag] === tag && cells[result] !== tag), "the agent's choice beside the engine's result");
+        if (tag === 'Sale') await admin.screenshot({ path: `${rig.artifacts}/admin-numbers-sale.png`, fullPage: true });
+      }
+      await admin.goto(`${php.base}/index.php`);
+      const card = admin.locator('section.card', { has: admin.locator('h2', { hasText: /^prog \(/ }) });
+      const agentsTable = card.locator('[data-role=agent-dispositions] tr');
+      await agentsTable.first().waitFor();
+      assert.deepEqual(await agentsTable.evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(0, 2).map((td) => td.textContent.trim()))),
+        [['No interest', '2'], ['Sale', '3']], "the dashboard's agents' dispositions");
+      await card.scrollIntoViewIfNeeded();
+      await admin.screenshot({ path: `${rig.artifacts}/admin-dashboard.png`, fullPage: true });
+    } finally {
+      php.stop();
+    }
   });
 });

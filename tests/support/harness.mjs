@@ -172,6 +172,18 @@ export async function startAdminSession(name, {
   createAdmin(db.dsn, user, password);
   const php = await startPhp(db.dsn, { logName, ini });
   const browser = await launchBrowser();
+  const page = await adminLogin(browser, php, user, password, { viewport, context, onPage });
+  return { db, php, browser, page };
+}
+
+/**
+ * A new page of `browser` signed in to the admin pages served by `php` (see
+ * startPhp) as `user`, on the dashboard. `onPage(page)` runs before the first
+ * page loads.
+ */
+export async function adminLogin(browser, php, user, password, {
+  viewport = { width: 1280, height: 900 }, context = {}, onPage = null,
+} = {}) {
   const page = await (await browser.newContext({ viewport, ...context })).newPage();
   if (onPage) onPage(page);
   await page.goto(`${php.base}/login.php`);
@@ -179,7 +191,7 @@ export async function startAdminSession(name, {
   await page.fill('#f-password', password);
   await page.click('button[type=submit]');
   await page.waitForURL(/index\.php$/);
-  return { db, php, browser, page };
+  return page;
 }
 
 /**
