@@ -15,7 +15,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPanelRig, queueMember, waitForQueueMember, recordDesk, waitFor, createAdmin, startPhp, adminLogin,
+  startPanelRig, panelScenario, offerDispositionsSql, sqlText, queueMember, waitForQueueMember, recordDesk, waitFor,
+  createAdmin, startPhp, adminLogin,
 } from '../support/harness.mjs';
 
 const AGENT_101 = 'Local/101@sim-agents/n';
@@ -32,30 +33,20 @@ const LEADS = [
 const FOR_102 = { name: 'Taken By 102', number: '5559100' };  // dialed first, while 101 is on a break
 const BUSY = { name: 'Busy Line', number: '5559109' };  // dialed for 101 after the first tag, busy
 
-const scenario = {
+const scenario = panelScenario({
   seed: 21,
-  speed: 5,
-  users: [{ username: 'dialer', secret: 'dialersecret' }],
-  queues: [{ name: 'sales', strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 }],
-  agent_defaults: { answer_delay_s: 1, talk_s: [2, 3] },
-  agents: [
-    { interface: AGENT_101, name: 'Agent 101', queues: ['sales'] },
-    { interface: AGENT_102, name: 'Agent 102', queues: ['sales'] },
-  ],
+  queues: ['sales'],
+  agents: { 101: ['sales'], 102: ['sales'] },
   contexts: {
-    'sim-customers': { type: 'customers' },
-    'sim-agents': { type: 'agents' },
-    'pd-*-customer': { type: 'customers' },
     'pd-prog-dest': { type: 'queue', queue: 'sales' },
     'ext-queues': { type: 'queue', queue: 'sales' },
   },
-  number_rules: [
+  numberRules: [
     { pattern: BUSY.number, outcome: 'busy', after_s: 1 },
     { pattern: '_X.', outcome: 'answer', answer_after_s: 1, talk_s: 3 },
   ],
-};
+});
 
-const sqlText = (s) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const variablesOf = (lead) => lead.variables.split('|').map((item) => [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)]);
 
 // By priority: 102's call first, then 101's first, the busy one, and 101's four others.
@@ -68,9 +59,7 @@ const seed = `
     start_hour, end_hour, week_days, enabled, concurrent_calls, wrapup_seconds, script)
     VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
       'mon,tue,wed,thu,fri,sat,sun', 0, 1, 0, ${sqlText(SCRIPT)});
-  INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction)
-    SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d
-     WHERE d.name IN ('Sale', 'No interest');
+  ${offerDispositionsSql(['Sale', 'No interest'])}
   ${dialOrder.map((lead, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, variables, priority)
     SELECT id, ${sqlText(lead.name)}, '${lead.number}', ${sqlText(lead.variables || '')}, ${20 - i}
       FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}`;

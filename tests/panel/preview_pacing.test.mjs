@@ -6,30 +6,17 @@
 //   withdrawn at once, with the reason, and never dialed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPanelRig, waitFor } from '../support/harness.mjs';
+import { startPanelRig, panelScenario, waitFor } from '../support/harness.mjs';
 
-const scenario = {
+const scenario = panelScenario({
   seed: 7,
-  speed: 5,
-  users: [{ username: 'dialer', secret: 'dialersecret' }],
-  queues: [
-    { name: 'support', strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 },
-    { name: 'billing', strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 },
-  ],
-  agent_defaults: { answer_delay_s: 1, talk_s: [2, 3] },
-  agents: [
-    { interface: 'Local/201@sim-agents/n', name: 'Agent 201', queues: ['support'] },
-    { interface: 'Local/202@sim-agents/n', name: 'Agent 202', queues: ['billing'] },
-  ],
+  queues: ['support', 'billing'],
+  agents: { 201: ['support'], 202: ['billing'] },
   contexts: {
-    'sim-customers': { type: 'customers' },
-    'sim-agents': { type: 'agents' },
-    'pd-*-customer': { type: 'customers' },
     'ext-support': { type: 'queue', queue: 'support' },
     'ext-billing': { type: 'queue', queue: 'billing' },
   },
-  number_rules: [{ pattern: '_X.', outcome: 'answer', answer_after_s: 1, talk_s: 3 }],
-};
+});
 
 // One preview campaign per queue (so per agent), each with its own leads.
 const campaign = (name, queue, exten) => `

@@ -9,154 +9,55 @@
 //   periods are in dialer_agent_events.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { connect } from 'node:net';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
-  ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot, startChild, waitFor, waitForPort,
+  startPanelRig, panelScenario, offerDispositionsSql, queueMember, waitForQueueMember as waitForMember, waitFor,
 } from '../support/harness.mjs';
 
-const artifacts = artifactsFor('panel-wrapup');
-const bin = (name) => path.join(buildDir, 'bin', name);
-const SECRETS = { 101: 'agent-101-secret', 102: 'agent-102-secret' };
 const NUMBERS = ['5558001', '5558002', '5558003'];
 const AGENT_101 = 'Local/101@sim-agents/n';
 const AGENT_102 = 'Local/102@sim-agents/n';
 
-const scenario = {
+const scenario = panelScenario({
   seed: 11,
-  speed: 5,
-  users: [{ username: 'dialer', secret: 'dialersecret' }],
-  queues: [
-    { name: 'sales', strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 },
-    { name: 'support', strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 },
-  ],
-  agent_defaults: { answer_delay_s: 1, talk_s: [2, 3] },
-  agents: [
-    { interface: AGENT_101, name: 'Agent 101', queues: ['sales'] },
-    { interface: AGENT_102, name: 'Agent 102', queues: ['support'] },
-  ],
+  queues: ['sales', 'support'],
+  agents: { 101: ['sales'], 102: ['support'] },
   contexts: {
-    'sim-customers': { type: 'customers' },
-    'sim-agents': { type: 'agents' },
-    'pd-*-customer': { type: 'customers' },
     'pd-prog-dest': { type: 'queue', queue: 'sales' },
     'pd-prog-local': { type: 'queue', queue: 'sales' },
     'ext-queues': { type: 'queue', queue: 'sales' },
   },
-  number_rules: [{ pattern: '_X.', outcome: 'answer', answer_after_s: 1, talk_s: 3 }],
-};
-
-// The member as pbx-sim's QueueStatus lists it: { Paused, PausedReason, ... }.
-function queueMember(port, queue, iface) {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.write('Action: Login\r\nActionID: l\r\nUsername: dialer\r\nSecret: dialersecret\r\n\r\n' +
-        `Action: QueueStatus\r\nActionID: qs\r\nQueue: ${queue}\r\nMember: ${iface}\r\n\r\n`);
-    });
-    socket.on('data', (chunk) => {
-      text += chunk;
-      if (!/Event: QueueStatusComplete\r\nActionID: qs\r\n/.test(text)) return;
-      socket.end();
-      const block = text.split('\r\n\r\n').find((b) => b.startsWith('Event: QueueMember\r\n') && b.includes(`Location: ${iface}`));
-      if (!block) return resolve(null);
-      resolve(Object.fromEntries(block.split('\r\n').map((line) => {
-        const colon = line.indexOf(': ');
-        return colon < 0 ? [line.replace(/:$/, ''), ''] : [line.slice(0, colon), line.slice(colon + 2)];
-      })));
-    });
-    socket.on('error', reject);
-  });
-}
-
-async function waitForMember(port, queue, iface, paused, reason, what) {
-  await waitFor(async () => {
-    const m = await queueMember(port, queue, iface);
-    return m && m.Paused === (paused ? '1' : '0') && m.PausedReason === reason;
-  }, what);
-}
+});
 
 describe('agent panel: wrap-up and pause', () => {
-  const db = new ScratchDatabase(process.env.PD_MYSQL_DSN || 'mysql://missing@localhost/none', 'wrapup');
-  let dir;
-  let sim;
-  let host;
-  let browser;
-  let panelUrl;
+  let rig;
+  let db;
   let amiPort;
 
   before(async () => {
-    assert.ok(process.env.PD_MYSQL_DSN, 'PD_MYSQL_DSN must name the test server (scripts/test sets it)');
-    db.create();
-    db.sql(`
-      UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
-      UPDATE dialer_settings SET value = 'Break, Lunch, Coaching' WHERE name = 'pause_reasons';
-      INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
-      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-        start_hour, end_hour, week_days, enabled, concurrent_calls, wrapup_seconds)
-        VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
-          'mon,tue,wed,thu,fri,sat,sun', 1, 1, 0);
-      INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction)
-        SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d
-         WHERE d.name IN ('Sale', 'Callback');
-      ${NUMBERS.map((number, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, priority)
-        SELECT id, 'Contact ${i + 1}', '${number}', ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}`);
-
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pd-wrapup-'));
-    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
-    const plugin = path.join(dir, 'plugins', 'paneldialer');
-    mkdirSync(plugin, { recursive: true });
-    symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
-    for (const [name, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
-      ['sql', 'sql'], ['web', 'plugin/web']]) {
-      symlinkSync(path.join(repoRoot, target), path.join(plugin, name));
-    }
-    const agents = Object.entries(SECRETS).map(([extension, secret]) => ({
-      extension, name: `Agent ${extension}`,
-      secret_hash: execFileSync(bin('panelhost-hash-secret'), [secret], { encoding: 'utf8' }).trim(),
-    }));
-    amiPort = await freePort();
-    const panelPort = await freePort();
-    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({
-      ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
-      plugins_dir: 'plugins',
-      panel: { listen: `127.0.0.1:${panelPort}` },
-      log_level: 'debug',
-      agents,
-      plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: 'wrapup-test',
-        extensions_conf: path.join(dir, 'extensions_custom.conf') } },
-    }));
-    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], path.join(artifacts, 'pbx-sim.log'));
-    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost.log'));
-    await waitForPort(panelPort);
-    panelUrl = `http://127.0.0.1:${panelPort}/`;
-    browser = await launchBrowser();
+    rig = await startPanelRig('wrapup', {
+      artifacts: 'panel-wrapup',
+      scenario,
+      agents: { 101: 'agent-101-secret', 102: 'agent-102-secret' },
+      seed: `
+        UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
+        UPDATE dialer_settings SET value = 'Break, Lunch, Coaching' WHERE name = 'pause_reasons';
+        INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
+        INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
+          start_hour, end_hour, week_days, enabled, concurrent_calls, wrapup_seconds)
+          VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
+            'mon,tue,wed,thu,fri,sat,sun', 1, 1, 0);
+        ${offerDispositionsSql(['Sale', 'Callback'])}
+        ${NUMBERS.map((number, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, priority)
+          SELECT id, 'Contact ${i + 1}', '${number}', ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}`,
+    });
+    ({ db, amiPort } = rig);
   });
 
   after(async () => {
-    await browser?.close();
-    await host?.stop();
-    await sim?.stop();
-    db.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
-  async function login(extension) {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    const page = await context.newPage();
-    const pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(panelUrl);
-    await page.fill('#login-extension', extension);
-    await page.fill('#login-secret', SECRETS[extension]);
-    await page.click('#login-submit');
-    await page.locator('#app').waitFor({ state: 'visible' });
-    return { context, page, pageErrors };
-  }
-
+  const login = (extension) => rig.login(extension, { viewport: { width: 1100, height: 900 } });
   const calls = () => Number(db.value("SELECT COUNT(*) FROM dialer_calls WHERE agent = '101'"));
   // The panel's wrap-up timer (counting up) as seconds.
   const timerSeconds = async (page) => {
@@ -188,7 +89,7 @@ describe('agent panel: wrap-up and pause', () => {
     assert.equal(Number(db.value('SELECT COUNT(*) FROM dialer_calls')), 1);
     assert.equal((await queueMember(amiPort, 'sales', AGENT_101)).PausedReason, 'wrap-up');
     assert.ok(await timerSeconds(page) >= 3);
-    await page.screenshot({ path: path.join(artifacts, 'desk-wrapup.png'), fullPage: true });
+    await rig.shot(page, 'desk-wrapup');
 
     // Saving ends the wrap-up: unpaused, and the next call comes.
     await page.locator(`#pd-pending-list li:has-text("${NUMBERS[0]}") button.pd-dispo[data-disposition="Sale"]`).click();
@@ -224,7 +125,7 @@ describe('agent panel: wrap-up and pause', () => {
     await page.locator('#pd-membership li[data-queue="sales"]:has-text("paused (Lunch)")').waitFor();
     await page.locator('#pd-status[data-status="paused"]').waitFor();
     assert.equal(await page.textContent('#pd-status'), 'Paused (Lunch)', 'the pill says the pause as the controls do');
-    await page.screenshot({ path: path.join(artifacts, 'desk-paused.png'), fullPage: true });
+    await rig.shot(page, 'desk-paused');
 
     // Unpause: the third call comes.
     await page.click('#pd-unpause');
@@ -239,7 +140,7 @@ describe('agent panel: wrap-up and pause', () => {
     await waitForMember(amiPort, 'sales', AGENT_101, false, '', 'unpaused after the last save');
     await page.locator('#pd-today[data-calls="3"]').waitFor();
     await waitFor(async () => (await page.textContent('[data-figure="dispositions"]')) === 'Sale 2, Callback 1', 'the day\'s tags');
-    await page.screenshot({ path: path.join(artifacts, 'desk-today.png'), fullPage: true });
+    await rig.shot(page, 'desk-today');
     assert.deepEqual(pageErrors, []);
     await context.close();
   });
@@ -254,7 +155,7 @@ describe('agent panel: wrap-up and pause', () => {
     await page.locator('#pd-membership li[data-queue="support"]:has-text("support: paused (Coaching)")').waitFor();
     assert.equal(await page.textContent('#pd-status'), 'Paused (Coaching)');
     assert.equal(await page.isHidden('#pd-pause'), true);
-    await page.screenshot({ path: path.join(artifacts, 'pause-coaching.png'), fullPage: true });
+    await rig.shot(page, 'pause-coaching');
     await page.click('#pd-unpause');
     await waitForMember(amiPort, 'support', AGENT_102, false, '', 'unpaused in pbx-sim');
     await page.locator('#pd-membership li[data-queue="support"][data-state="available"]').waitFor();

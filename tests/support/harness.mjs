@@ -266,6 +266,44 @@ export function hashSecret(secret) {
   return execFileSync(binPath('panelhost-hash-secret'), [secret], { encoding: 'utf8' }).trim();
 }
 
+/** SQL text literal of `s`, quotes and backslashes escaped. */
+export const sqlText = (s) => `'${String(s).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/**
+ * A pbx-sim scenario for the panel's rig: the dialer's AMI user; `queues`
+ * (names; rrmemory, 15 s ring, 1 s retry, 120 s wait); `agents`
+ * ({extension: [queues]}, as Local/<extension>@sim-agents/n); the contexts
+ * sim-customers, sim-agents and pd-*-customer, plus `contexts`; customers who
+ * answer after 1 s and talk 3 s unless `numberRules` say otherwise.
+ */
+export function panelScenario({
+  seed, speed = 5, queues, agents, contexts = {}, agentDefaults = { answer_delay_s: 1, talk_s: [2, 3] },
+  numberRules = [{ pattern: '_X.', outcome: 'answer', answer_after_s: 1, talk_s: 3 }],
+}) {
+  return {
+    seed,
+    speed,
+    users: [{ username: 'dialer', secret: 'dialersecret' }],
+    queues: queues.map((name) => ({ name, strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 })),
+    agent_defaults: agentDefaults,
+    agents: Object.entries(agents).map(([extension, memberOf]) => ({
+      interface: `Local/${extension}@sim-agents/n`, name: `Agent ${extension}`, queues: memberOf,
+    })),
+    contexts: {
+      'sim-customers': { type: 'customers' }, 'sim-agents': { type: 'agents' }, 'pd-*-customer': { type: 'customers' }, ...contexts,
+    },
+    number_rules: numberRules,
+  };
+}
+
+/** SQL offering the dispositions `names` (by name) to the campaigns named `campaigns` (every campaign when omitted) in `direction`. */
+export function offerDispositionsSql(names, { campaigns = null, direction = 'outbound' } = {}) {
+  const list = (items) => items.map(sqlText).join(', ');
+  return `INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction)
+    SELECT c.id, d.id, '${direction}' FROM dialer_campaigns c JOIN dialer_dispositions d
+     WHERE d.name IN (${list(names)})${campaigns ? ` AND c.name IN (${list(campaigns)})` : ''};`;
+}
+
 /**
  * The agent panel's rig: a scratch database (created, migrated, then `seed`
  * SQL run on it), pbx-sim playing `scenario`, panelhost with libpaneldialer.so
