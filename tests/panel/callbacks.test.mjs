@@ -5,9 +5,9 @@
 // SQL), 101 gets no card before it and, at it, the callback as a preview
 // card, though the campaign is progressive; agent 102, logged in and free,
 // does not.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPanelRig, panelScenario, offerDispositionsSql, waitFor } from '../support/harness.mjs';
+import { panelRigForSuite, panelScenario, offerDispositionsSql, campaignSql, waitFor } from '../support/harness.mjs';
 
 const NUMBER = '5558001';
 
@@ -29,29 +29,16 @@ function tomorrowAtTen() {
 }
 
 describe('agent panel: personal callbacks', () => {
-  let rig;
-
-  before(async () => {
-    rig = await startPanelRig('callbacks', {
-      artifacts: 'panel-callbacks',
-      scenario,
-      agents: { 101: 'agent-101-secret', 102: 'agent-102-secret' },
-      seed: `
-        UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
-        INSERT INTO dialer_dispositions (name, is_callback) VALUES ('Sale', 0), ('Callback', 1);
-        INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-          start_hour, end_hour, week_days, enabled, concurrent_calls, wrapup_seconds, time_zone,
-          callback_grace_minutes)
-          VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
-            'mon,tue,wed,thu,fri,sat,sun', 1, 1, 0, 'UTC', 30);
-        ${offerDispositionsSql(['Sale', 'Callback'])}
-        INSERT INTO dialer_numbers (campaign_id, name, number)
-          SELECT id, 'Callback Customer', '${NUMBER}' FROM dialer_campaigns WHERE name = 'prog';`,
-    });
-  });
-
-  after(async () => {
-    await rig?.stop();
+  const rig = panelRigForSuite('callbacks', {
+    artifacts: 'panel-callbacks',
+    scenario,
+    agents: { 101: 'agent-101-secret', 102: 'agent-102-secret' },
+    seed: `
+      INSERT INTO dialer_dispositions (name, is_callback) VALUES ('Sale', 0), ('Callback', 1);
+      ${campaignSql('prog', { destination: 'ext-queues,501,1', queue: 'sales', concurrent_calls: 1, wrapup_seconds: 0, time_zone: 'UTC', callback_grace_minutes: 30 })}
+      ${offerDispositionsSql(['Sale', 'Callback'])}
+      INSERT INTO dialer_numbers (campaign_id, name, number)
+        SELECT id, 'Callback Customer', '${NUMBER}' FROM dialer_campaigns WHERE name = 'prog';`,
   });
 
   it('schedules a callback for the agent, and brings it back to that agent only', async () => {

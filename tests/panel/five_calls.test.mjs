@@ -12,10 +12,10 @@
 // - the database has 5 agent dispositions, on exactly the calls 101 took;
 // - the admin pages show what 101 chose: the Numbers page filtered by the
 //   agent's disposition, the dashboard's agents' dispositions.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPanelRig, panelScenario, offerDispositionsSql, sqlText, queueMember, waitForQueueMember, recordDesk, waitFor,
+  panelRigForSuite, panelScenario, offerDispositionsSql, campaignSql, sqlText, queueMember, waitForQueueMember, recordDesk, waitFor,
   createAdmin, startPhp, adminLogin,
 } from '../support/harness.mjs';
 
@@ -52,32 +52,20 @@ const variablesOf = (lead) => lead.variables.split('|').map((item) => [item.slic
 // By priority: 102's call first, then 101's first, the busy one, and 101's four others.
 const dialOrder = [FOR_102, LEADS[0], BUSY, ...LEADS.slice(1)];
 const seed = `
-  UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
   UPDATE dialer_settings SET value = 'Break, Lunch' WHERE name = 'pause_reasons';
   INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('No interest');
-  INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-    start_hour, end_hour, week_days, enabled, concurrent_calls, wrapup_seconds, script)
-    VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
-      'mon,tue,wed,thu,fri,sat,sun', 0, 1, 0, ${sqlText(SCRIPT)});
+  ${campaignSql('prog', { destination: 'ext-queues,501,1', queue: 'sales', enabled: 0, concurrent_calls: 1, wrapup_seconds: 0, script: SCRIPT })}
   ${offerDispositionsSql(['Sale', 'No interest'])}
   ${dialOrder.map((lead, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, variables, priority)
     SELECT id, ${sqlText(lead.name)}, '${lead.number}', ${sqlText(lead.variables || '')}, ${20 - i}
       FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}`;
 
 describe('agent panel: five calls in a row, each tagged', () => {
-  let rig;
-
-  before(async () => {
-    rig = await startPanelRig('fivecalls', {
-      artifacts: 'panel-five-calls',
-      scenario,
-      agents: { 101: 'agent-101-secret', 102: 'agent-102-secret' },
-      seed,
-    });
-  });
-
-  after(async () => {
-    await rig?.stop();
+  const rig = panelRigForSuite('fivecalls', {
+    artifacts: 'panel-five-calls',
+    scenario,
+    agents: { 101: 'agent-101-secret', 102: 'agent-102-secret' },
+    seed,
   });
 
   it('takes 5 calls in a row, sees each contact and the script, stays in wrap-up until each save, and tags exactly those 5, which the admin pages show', async () => {

@@ -1,10 +1,10 @@
 // The agent panel in Chromium, against panelhost + libpaneldialer.so + pbx-sim
 // + a scratch database: login, the preview card (escaped), Dial, the call,
 // the disposition prompt, Skip, a wrong secret.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPanelRig, panelScenario, offerDispositionsSql, amiExchange, waitFor,
+  panelRigForSuite, panelScenario, offerDispositionsSql, campaignSql, amiExchange, waitFor,
 } from '../support/harness.mjs';
 
 const SECRET = 'agent-201-secret';
@@ -22,45 +22,28 @@ const scenario = panelScenario({
 });
 
 describe('agent panel', () => {
-  let rig;
-  let db;
-  let browser;
-  let panelUrl;
-
-  before(async () => {
-    rig = await startPanelRig('panel', {
-      artifacts: 'panel',
-      scenario,
-      agents: { 201: SECRET },
-      seed: `
-      UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
-      INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback'), ('Support request');
-      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-        start_hour, end_hour, week_days, enabled, script)
-        VALUES ('pv', 'queue', 'ext-queues,501,1', 'support', 'preview', 'local', '00:00:00', '00:00:00',
-          'mon,tue,wed,thu,fri,sat,sun', 1, 'Ask for the account holder.');
-      ${offerDispositionsSql(['Sale', 'Callback'], { campaigns: ['pv'] })}
-      -- A campaign named as the queue: its inbound dispositions tag the queue's inbound calls.
-      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, enabled)
-        VALUES ('support', 'queue', 'ext-queues,501,1', 'support', 'progressive', 0);
-      ${offerDispositionsSql(['Support request', 'Callback'], { campaigns: ['support'], direction: 'inbound' })}
-      INSERT INTO dialer_numbers (campaign_id, name, number, variables, priority)
-        SELECT id, '<b>Bob</b> & Co', '5556000', 'note=VIP', 3 FROM dialer_campaigns WHERE name = 'pv';
-      INSERT INTO dialer_numbers (campaign_id, name, number, priority)
-        SELECT id, 'Second Lead', '5556010', 2 FROM dialer_campaigns WHERE name = 'pv';
-      INSERT INTO dialer_numbers (campaign_id, name, number, priority)
-        SELECT id, 'Third Lead', '5556020', 1 FROM dialer_campaigns WHERE name = 'pv';`,
-    });
-    ({ db, browser, panelUrl } = rig);
-  });
-
-  after(async () => {
-    await rig?.stop();
+  const rig = panelRigForSuite('panel', {
+    artifacts: 'panel',
+    scenario,
+    agents: { 201: SECRET },
+    seed: `
+    INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback'), ('Support request');
+    ${campaignSql('pv', { destination: 'ext-queues,501,1', queue: 'support', mode: 'preview', initialLeg: 'local', script: 'Ask for the account holder.' })}
+    ${offerDispositionsSql(['Sale', 'Callback'], { campaigns: ['pv'] })}
+    -- A campaign named as the queue: its inbound dispositions tag the queue's inbound calls.
+    ${campaignSql('support', { destination: 'ext-queues,501,1', queue: 'support', enabled: 0 })}
+    ${offerDispositionsSql(['Support request', 'Callback'], { campaigns: ['support'], direction: 'inbound' })}
+    INSERT INTO dialer_numbers (campaign_id, name, number, variables, priority)
+      SELECT id, '<b>Bob</b> & Co', '5556000', 'note=VIP', 3 FROM dialer_campaigns WHERE name = 'pv';
+    INSERT INTO dialer_numbers (campaign_id, name, number, priority)
+      SELECT id, 'Second Lead', '5556010', 2 FROM dialer_campaigns WHERE name = 'pv';
+    INSERT INTO dialer_numbers (campaign_id, name, number, priority)
+      SELECT id, 'Third Lead', '5556020', 1 FROM dialer_campaigns WHERE name = 'pv';`,
   });
 
   it('refuses a wrong secret with a clear message', async () => {
-    const page = await browser.newPage();
-    await page.goto(panelUrl);
+    const page = await rig.browser.newPage();
+    await page.goto(rig.panelUrl);
     await page.fill('#login-extension', '201');
     await page.fill('#login-secret', 'not-the-secret');
     await page.click('#login-submit');
@@ -85,7 +68,7 @@ describe('agent panel', () => {
 
     // A second tab of the same agent gets the same card; closing it leaves the first working.
     const second = await page.context().newPage();
-    await second.goto(panelUrl);
+    await second.goto(rig.panelUrl);
     await second.locator('#pd-card .pd-name').waitFor({ state: 'visible', timeout: 15000 });
     assert.equal((await second.locator('#pd-card .pd-name').textContent()).trim(), '<b>Bob</b> & Co');
     await second.close();
@@ -101,13 +84,13 @@ describe('agent panel', () => {
     await page.click('#pd-pending-list button.pd-dispo[data-disposition="Sale"]');
     await page.locator('#pd-pending').waitFor({ state: 'hidden' });
 
-    await waitFor(() => db.value("SELECT agent_disposition FROM dialer_numbers WHERE number = '5556000'") === 'Sale',
+    await waitFor(() => rig.db.value("SELECT agent_disposition FROM dialer_numbers WHERE number = '5556000'") === 'Sale',
       'the disposition on the number');
-    assert.equal(db.value("SELECT agent_disposition FROM dialer_calls WHERE number = '5556000'"), 'Sale');
-    assert.equal(db.value("SELECT COUNT(*) FROM dialer_calls WHERE number = '5556000'"), '1');
-    assert.equal(db.value("SELECT dial_status FROM dialer_calls WHERE number = '5556000'"), 'ANSWER');
-    assert.equal(db.value("SELECT agent FROM dialer_calls WHERE number = '5556000'"), '201');
-    assert.equal(db.value("SELECT state FROM dialer_numbers WHERE number = '5556000'"), 'done');
+    assert.equal(rig.db.value("SELECT agent_disposition FROM dialer_calls WHERE number = '5556000'"), 'Sale');
+    assert.equal(rig.db.value("SELECT COUNT(*) FROM dialer_calls WHERE number = '5556000'"), '1');
+    assert.equal(rig.db.value("SELECT dial_status FROM dialer_calls WHERE number = '5556000'"), 'ANSWER');
+    assert.equal(rig.db.value("SELECT agent FROM dialer_calls WHERE number = '5556000'"), '201');
+    assert.equal(rig.db.value("SELECT state FROM dialer_numbers WHERE number = '5556000'"), 'done');
 
     // The next card; Skip → close the lead; the third one follows.
     await waitFor(async () => (await card.locator('.pd-name').textContent().catch(() => '')).trim() === 'Second Lead',
@@ -116,8 +99,8 @@ describe('agent panel', () => {
     await page.click('#pd-skip-close');
     await waitFor(async () => (await card.locator('.pd-name').textContent().catch(() => '')).trim() === 'Third Lead',
       'the third card', 30000);
-    assert.equal(db.value("SELECT state FROM dialer_numbers WHERE number = '5556010'"), 'closed');
-    assert.equal(db.value("SELECT COUNT(*) FROM dialer_calls WHERE number = '5556010'"), '0');
+    assert.equal(rig.db.value("SELECT state FROM dialer_numbers WHERE number = '5556010'"), 'closed');
+    assert.equal(rig.db.value("SELECT COUNT(*) FROM dialer_calls WHERE number = '5556010'"), '0');
     await rig.shot(page, 'next-card');
     assert.deepEqual(pageErrors, []);
     await context.close();
@@ -144,10 +127,10 @@ describe('agent panel', () => {
     await page.click('#pd-pending-list button.pd-dispo[data-disposition="Support request"]');
     await page.locator('#pd-pending').waitFor({ state: 'hidden' });
     await page.locator('#pd-contact').waitFor({ state: 'hidden' });
-    await waitFor(() => db.value("SELECT agent_disposition FROM dialer_calls WHERE direction = 'inbound'") === 'Support request',
+    await waitFor(() => rig.db.value("SELECT agent_disposition FROM dialer_calls WHERE direction = 'inbound'") === 'Support request',
       'the inbound call row');
-    assert.equal(db.value("SELECT number FROM dialer_calls WHERE direction = 'inbound'"), '5559999');
-    assert.equal(db.value("SELECT agent FROM dialer_calls WHERE direction = 'inbound'"), '201');
+    assert.equal(rig.db.value("SELECT number FROM dialer_calls WHERE direction = 'inbound'"), '5559999');
+    assert.equal(rig.db.value("SELECT agent FROM dialer_calls WHERE direction = 'inbound'"), '201');
     await context.close();
   });
 });

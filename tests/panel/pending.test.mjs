@@ -5,9 +5,9 @@
 // restarts (they are stored: dialer_pending_dispositions). The campaign's
 // wrap-up ends after 1 s, so the calls come without a tag (wrapup.test.mjs
 // covers an agent held in wrap-up until the save).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPanelRig, panelScenario, offerDispositionsSql } from '../support/harness.mjs';
+import { panelRigForSuite, panelScenario, campaignSql, offerDispositionsSql } from '../support/harness.mjs';
 
 const NUMBERS = ['5557001', '5557002', '5557003'];
 
@@ -29,28 +29,16 @@ async function listedNumbers(page) {
 }
 
 describe('agent panel: calls to tag', () => {
-  let rig;
-
-  before(async () => {
-    rig = await startPanelRig('pending', {
-      artifacts: 'panel-pending',
-      scenario,
-      agents: { 101: 'agent-101-secret' },
-      seed: `
-        UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
-        INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
-        INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-          start_hour, end_hour, week_days, enabled, concurrent_calls, wrapup_seconds)
-          VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
-            'mon,tue,wed,thu,fri,sat,sun', 1, 1, 1);
-        ${offerDispositionsSql(['Sale', 'Callback'])}
-        ${NUMBERS.map((number, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, priority)
-          SELECT id, 'Contact ${i + 1}', '${number}', ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}`,
-    });
-  });
-
-  after(async () => {
-    await rig?.stop();
+  const rig = panelRigForSuite('pending', {
+    artifacts: 'panel-pending',
+    scenario,
+    agents: { 101: 'agent-101-secret' },
+    seed: `
+      INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
+      ${campaignSql('prog', { destination: 'ext-queues,501,1', queue: 'sales', concurrent_calls: 1, wrapup_seconds: 1 })}
+      ${offerDispositionsSql(['Sale', 'Callback'])}
+      ${NUMBERS.map((number, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, priority)
+        SELECT id, 'Contact ${i + 1}', '${number}', ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}`,
   });
 
   it('lists every untagged call oldest first, tags each, and keeps them over a restart', async () => {

@@ -4,9 +4,9 @@
 // - a lead added later with a higher priority is the next card;
 // - a lead put on the do-not-call list while its card is on screen is
 //   withdrawn at once, with the reason, and never dialed.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPanelRig, panelScenario, waitFor } from '../support/harness.mjs';
+import { panelRigForSuite, panelScenario, campaignSql, waitFor } from '../support/harness.mjs';
 
 const scenario = panelScenario({
   seed: 7,
@@ -19,17 +19,14 @@ const scenario = panelScenario({
 });
 
 // One preview campaign per queue (so per agent), each with its own leads.
-const campaign = (name, queue, exten) => `
-  INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-    start_hour, end_hour, week_days, enabled)
-    VALUES ('${name}', 'queue', 'ext-${queue},${exten},1', '${queue}', 'preview', 'local', '00:00:00', '00:00:00',
-      'mon,tue,wed,thu,fri,sat,sun', 1);`;
+const campaign = (name, queue, exten) => campaignSql(name, {
+  destination: `ext-${queue},${exten},1`, queue, mode: 'preview', initialLeg: 'local',
+});
 const lead = (campaignName, name, number, priority) => `
   INSERT INTO dialer_numbers (campaign_id, name, number, priority)
     SELECT id, '${name}', '${number}', ${priority} FROM dialer_campaigns WHERE name = '${campaignName}';`;
 
 const seed = `
-  UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
   ${campaign('pv_priority', 'support', 601)}
   ${campaign('pv_dnc', 'billing', 602)}
   ${Array.from({ length: 20 }, (_, i) => lead('pv_priority', `Lead ${i + 1}`, String(5561000 + i), 10 - (i % 3))).join('')}
@@ -37,19 +34,11 @@ const seed = `
   ${lead('pv_dnc', 'Next Customer', '5562002', 5)}`;
 
 describe('agent panel: preview pacing', () => {
-  let rig;
-
-  before(async () => {
-    rig = await startPanelRig('previewpacing', {
-      artifacts: 'panel-preview-pacing',
-      scenario,
-      agents: { 201: 'agent-201-secret', 202: 'agent-202-secret' },
-      seed,
-    });
-  });
-
-  after(async () => {
-    await rig?.stop();
+  const rig = panelRigForSuite('previewpacing', {
+    artifacts: 'panel-preview-pacing',
+    scenario,
+    agents: { 201: 'agent-201-secret', 202: 'agent-202-secret' },
+    seed,
   });
 
   const cardName = async (page) => (await page.locator('#pd-card .pd-name').textContent().catch(() => '')).trim();

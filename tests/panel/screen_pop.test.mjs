@@ -6,10 +6,10 @@
 //   until the call is tagged and comes back on a reload;
 // - a busy preview call never shows "Ringing" or "Connected" and ends "Busy";
 // - at every change observed, the status pill and the step bar agree.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPanelRig, panelScenario, offerDispositionsSql, recordDesk, sqlText,
+  panelRigForSuite, panelScenario, offerDispositionsSql, campaignSql, recordDesk, sqlText,
 } from '../support/harness.mjs';
 
 const CRM = 'https://crm.example/contact?phone={NUMBER}&id={VARIABLE:customer_id}&who={NAME}';
@@ -66,38 +66,21 @@ function checkAgreement(states) {
 }
 
 describe('agent panel: screen pop and call progress', () => {
-  let rig;
-  let db;
-
-  before(async () => {
-    // prog: a 1 s wrap-up (else the agent waits in wrap-up for the first tag and
-    // cannot take the three calls in a row).
-    rig = await startPanelRig('screenpop', {
-      artifacts: 'panel-screen-pop',
-      scenario,
-      agents: { 101: 'agent-101-secret', 201: 'agent-201-secret' },
-      seed: `
-      UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
-      INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
-      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-        start_hour, end_hour, week_days, enabled, concurrent_calls, script, crm_url_template, wrapup_seconds)
-        VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
-          'mon,tue,wed,thu,fri,sat,sun', 0, 1, ${sqlText(SCRIPT)}, ${sqlText(CRM)}, 1);
-      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-        start_hour, end_hour, week_days, enabled, script)
-        VALUES ('pv', 'queue', 'ext-support,502,1', 'support', 'preview', 'local', '00:00:00', '00:00:00',
-          'mon,tue,wed,thu,fri,sat,sun', 1, 'Preview script.');
-      ${offerDispositionsSql(['Sale', 'Callback'])}
-      ${LEADS.map((lead, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, variables, priority)
-        SELECT id, ${sqlText(lead.name)}, '${lead.number}', ${sqlText(lead.variables)}, ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}
-      INSERT INTO dialer_numbers (campaign_id, name, number, priority)
-        SELECT id, '${BUSY.name}', '${BUSY.number}', 1 FROM dialer_campaigns WHERE name = 'pv';`,
-    });
-    ({ db } = rig);
-  });
-
-  after(async () => {
-    await rig?.stop();
+  // prog: a 1 s wrap-up (else the agent waits in wrap-up for the first tag and
+  // cannot take the three calls in a row).
+  const rig = panelRigForSuite('screenpop', {
+    artifacts: 'panel-screen-pop',
+    scenario,
+    agents: { 101: 'agent-101-secret', 201: 'agent-201-secret' },
+    seed: `
+    INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
+    ${campaignSql('prog', { destination: 'ext-queues,501,1', queue: 'sales', enabled: 0, concurrent_calls: 1, script: SCRIPT, crm_url_template: CRM, wrapup_seconds: 1 })}
+    ${campaignSql('pv', { destination: 'ext-support,502,1', queue: 'support', mode: 'preview', initialLeg: 'local', script: 'Preview script.' })}
+    ${offerDispositionsSql(['Sale', 'Callback'])}
+    ${LEADS.map((lead, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, variables, priority)
+      SELECT id, ${sqlText(lead.name)}, '${lead.number}', ${sqlText(lead.variables)}, ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}
+    INSERT INTO dialer_numbers (campaign_id, name, number, priority)
+      SELECT id, '${BUSY.name}', '${BUSY.number}', 1 FROM dialer_campaigns WHERE name = 'pv';`,
   });
 
   const login = (extension) => rig.login(extension, { viewport: { width: 1100, height: 1000 }, initScript: recordDesk });
@@ -106,7 +89,7 @@ describe('agent panel: screen pop and call progress', () => {
     const { context, page, pageErrors } = await login('101');
     await page.locator('#pd-status[data-status="idle"]').waitFor();
     // Dial only now that the desk is watched: every call reaches a recorded panel.
-    db.sql("UPDATE dialer_campaigns SET enabled = 1, updated_at = NOW() + INTERVAL 2 SECOND WHERE name = 'prog'");
+    rig.db.sql("UPDATE dialer_campaigns SET enabled = 1, updated_at = NOW() + INTERVAL 2 SECOND WHERE name = 'prog'");
 
     // The first call connected: its card, live, beside the step bar.
     const live = page.locator(`#pd-contact[data-live="true"][data-call]`);
@@ -188,7 +171,7 @@ describe('agent panel: screen pop and call progress', () => {
     assert.ok(states.some((s) => s.contact?.number === BUSY.number && s.contact.live === 'true'), 'contact card while dialing');
     await page.locator('#pd-contact').waitFor({ state: 'hidden' });
     assert.equal(await page.locator('#pd-pending').isVisible(), false, 'a busy call is not to tag');
-    assert.equal(db.value(`SELECT dial_status FROM dialer_calls WHERE number = '${BUSY.number}'`), 'BUSY');
+    assert.equal(rig.db.value(`SELECT dial_status FROM dialer_calls WHERE number = '${BUSY.number}'`), 'BUSY');
     assert.deepEqual(pageErrors, []);
     await context.close();
   });

@@ -7,10 +7,10 @@
 // - pause / unpause with a reason from the panel shows in the queue;
 // - the desk shows the queue states and the day's figures; the finished
 //   periods are in dialer_agent_events.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPanelRig, panelScenario, offerDispositionsSql, queueMember, waitForQueueMember as waitForMember, waitFor,
+  panelRigForSuite, panelScenario, offerDispositionsSql, campaignSql, queueMember, waitForQueueMember as waitForMember, waitFor,
 } from '../support/harness.mjs';
 
 const NUMBERS = ['5558001', '5558002', '5558003'];
@@ -29,36 +29,21 @@ const scenario = panelScenario({
 });
 
 describe('agent panel: wrap-up and pause', () => {
-  let rig;
-  let db;
-  let amiPort;
-
-  before(async () => {
-    rig = await startPanelRig('wrapup', {
-      artifacts: 'panel-wrapup',
-      scenario,
-      agents: { 101: 'agent-101-secret', 102: 'agent-102-secret' },
-      seed: `
-        UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
-        UPDATE dialer_settings SET value = 'Break, Lunch, Coaching' WHERE name = 'pause_reasons';
-        INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
-        INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-          start_hour, end_hour, week_days, enabled, concurrent_calls, wrapup_seconds)
-          VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
-            'mon,tue,wed,thu,fri,sat,sun', 1, 1, 0);
-        ${offerDispositionsSql(['Sale', 'Callback'])}
-        ${NUMBERS.map((number, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, priority)
-          SELECT id, 'Contact ${i + 1}', '${number}', ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}`,
-    });
-    ({ db, amiPort } = rig);
-  });
-
-  after(async () => {
-    await rig?.stop();
+  const rig = panelRigForSuite('wrapup', {
+    artifacts: 'panel-wrapup',
+    scenario,
+    agents: { 101: 'agent-101-secret', 102: 'agent-102-secret' },
+    seed: `
+      UPDATE dialer_settings SET value = 'Break, Lunch, Coaching' WHERE name = 'pause_reasons';
+      INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
+      ${campaignSql('prog', { destination: 'ext-queues,501,1', queue: 'sales', concurrent_calls: 1, wrapup_seconds: 0 })}
+      ${offerDispositionsSql(['Sale', 'Callback'])}
+      ${NUMBERS.map((number, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, priority)
+        SELECT id, 'Contact ${i + 1}', '${number}', ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}`,
   });
 
   const login = (extension) => rig.login(extension, { viewport: { width: 1100, height: 900 } });
-  const calls = () => Number(db.value("SELECT COUNT(*) FROM dialer_calls WHERE agent = '101'"));
+  const calls = () => Number(rig.db.value("SELECT COUNT(*) FROM dialer_calls WHERE agent = '101'"));
   // The panel's wrap-up timer (counting up) as seconds.
   const timerSeconds = async (page) => {
     const [m, s] = (await page.locator('#pd-wrapup-timer').textContent()).split(':').map(Number);
@@ -71,7 +56,7 @@ describe('agent panel: wrap-up and pause', () => {
     await page.locator(`#pd-pending-list li:has-text("${NUMBERS[0]}")`).waitFor({ timeout: 90000 });
     await page.locator('#pd-wrapup').waitFor({ state: 'visible' });
     assert.equal(await page.getAttribute('#pd-wrapup', 'data-ends'), 'saved', 'wrapup_seconds 0: until saved');
-    await waitForMember(amiPort, 'sales', AGENT_101, true, 'wrap-up', 'the member paused for wrap-up in pbx-sim');
+    await waitForMember(rig.amiPort, 'sales', AGENT_101, true, 'wrap-up', 'the member paused for wrap-up in pbx-sim');
     // The status pill says the wrap-up beside the ended call's steps (desk-view.js).
     await page.locator('#pd-status[data-status="wrapup"]').waitFor();
     assert.equal(await page.textContent('#pd-status'), 'Wrap-up');
@@ -86,8 +71,8 @@ describe('agent panel: wrap-up and pause', () => {
       return m * 60 + s >= 3;
     }, null, { timeout: 15000 });
     assert.equal(calls(), 1, 'no second call during the wrap-up');
-    assert.equal(Number(db.value('SELECT COUNT(*) FROM dialer_calls')), 1);
-    assert.equal((await queueMember(amiPort, 'sales', AGENT_101)).PausedReason, 'wrap-up');
+    assert.equal(Number(rig.db.value('SELECT COUNT(*) FROM dialer_calls')), 1);
+    assert.equal((await queueMember(rig.amiPort, 'sales', AGENT_101)).PausedReason, 'wrap-up');
     assert.ok(await timerSeconds(page) >= 3);
     await rig.shot(page, 'desk-wrapup');
 
@@ -97,10 +82,10 @@ describe('agent panel: wrap-up and pause', () => {
     await page.locator(`#pd-pending-list li:has-text("${NUMBERS[1]}")`).waitFor({ timeout: 60000 });
     assert.equal(calls(), 2);
     await page.locator('#pd-wrapup').waitFor({ state: 'visible' });
-    await waitForMember(amiPort, 'sales', AGENT_101, true, 'wrap-up', 'paused for the second wrap-up');
+    await waitForMember(rig.amiPort, 'sales', AGENT_101, true, 'wrap-up', 'paused for the second wrap-up');
     // The first wrap-up ended (saved); the second is recorded as started.
-    await waitFor(() => db.value("SELECT COUNT(*) FROM dialer_agent_events WHERE agent = '101'") === '2', 'the second wrap-up recorded');
-    assert.deepEqual(db.sql(`SELECT kind, reason, ended_by, ended_at IS NOT NULL FROM dialer_agent_events
+    await waitFor(() => rig.db.value("SELECT COUNT(*) FROM dialer_agent_events WHERE agent = '101'") === '2', 'the second wrap-up recorded');
+    assert.deepEqual(rig.db.sql(`SELECT kind, reason, ended_by, ended_at IS NOT NULL FROM dialer_agent_events
       WHERE agent = '101' ORDER BY started_at`), [['wrapup', 'wrap-up', 'saved', '1'], ['wrapup', 'wrap-up', '', '0']]);
     // Today's figures: the first call, its tag, its wrap-up.
     await page.locator('#pd-today[data-calls="2"]').waitFor();
@@ -109,16 +94,16 @@ describe('agent panel: wrap-up and pause', () => {
     // The agent pauses for lunch during this wrap-up: the queue shows Lunch.
     await page.selectOption('#pd-pause-reason', 'Lunch');
     await page.click('#pd-pause');
-    await waitForMember(amiPort, 'sales', AGENT_101, true, 'Lunch', 'paused for lunch in pbx-sim');
+    await waitForMember(rig.amiPort, 'sales', AGENT_101, true, 'Lunch', 'paused for lunch in pbx-sim');
     await page.locator('#pd-pause-state[data-paused="true"]').waitFor();
     assert.equal(await page.textContent('#pd-pause-state'), 'Paused (Lunch)');
     assert.equal(await page.getAttribute('#pd-status', 'data-status'), 'wrapup', 'the wrap-up first while it lasts');
     // Saving ends the wrap-up but not the lunch: still paused, no call.
     await page.locator(`#pd-pending-list li:has-text("${NUMBERS[1]}") button.pd-dispo[data-disposition="Callback"]`).click();
     await page.locator('#pd-wrapup').waitFor({ state: 'hidden' });
-    await waitFor(() => db.value("SELECT COUNT(*) FROM dialer_agent_events WHERE agent = '101' AND kind = 'wrapup' AND ended_at IS NOT NULL") === '2',
+    await waitFor(() => rig.db.value("SELECT COUNT(*) FROM dialer_agent_events WHERE agent = '101' AND kind = 'wrapup' AND ended_at IS NOT NULL") === '2',
       'the second wrap-up ended');
-    const member = await queueMember(amiPort, 'sales', AGENT_101);
+    const member = await queueMember(rig.amiPort, 'sales', AGENT_101);
     assert.equal(member.Paused, '1');
     assert.equal(member.PausedReason, 'Lunch', 'the save did not unpause a pause that is not the wrap-up');
     assert.equal(calls(), 2);
@@ -129,15 +114,15 @@ describe('agent panel: wrap-up and pause', () => {
 
     // Unpause: the third call comes.
     await page.click('#pd-unpause');
-    await waitForMember(amiPort, 'sales', AGENT_101, false, '', 'unpaused in pbx-sim');
+    await waitForMember(rig.amiPort, 'sales', AGENT_101, false, '', 'unpaused in pbx-sim');
     await page.locator(`#pd-pending-list li:has-text("${NUMBERS[2]}")`).waitFor({ timeout: 60000 });
     assert.equal(calls(), 3);
-    await waitFor(() => db.value("SELECT COUNT(*) FROM dialer_agent_events WHERE agent = '101' AND kind = 'pause' AND ended_at IS NOT NULL") === '1',
+    await waitFor(() => rig.db.value("SELECT COUNT(*) FROM dialer_agent_events WHERE agent = '101' AND kind = 'pause' AND ended_at IS NOT NULL") === '1',
       'the lunch pause ended');
-    assert.deepEqual(db.sql("SELECT reason, ended_by FROM dialer_agent_events WHERE agent = '101' AND kind = 'pause'"), [['Lunch', 'saved']]);
+    assert.deepEqual(rig.db.sql("SELECT reason, ended_by FROM dialer_agent_events WHERE agent = '101' AND kind = 'pause'"), [['Lunch', 'saved']]);
     await page.locator(`#pd-pending-list li:has-text("${NUMBERS[2]}") button.pd-dispo[data-disposition="Sale"]`).click();
     await page.locator('#pd-wrapup').waitFor({ state: 'hidden' });
-    await waitForMember(amiPort, 'sales', AGENT_101, false, '', 'unpaused after the last save');
+    await waitForMember(rig.amiPort, 'sales', AGENT_101, false, '', 'unpaused after the last save');
     await page.locator('#pd-today[data-calls="3"]').waitFor();
     await waitFor(async () => (await page.textContent('[data-figure="dispositions"]')) === 'Sale 2, Callback 1', 'the day\'s tags');
     await rig.shot(page, 'desk-today');
@@ -151,18 +136,18 @@ describe('agent panel: wrap-up and pause', () => {
     assert.deepEqual(await page.locator('#pd-pause-reason option').allTextContents(), ['Break', 'Lunch', 'Coaching']);
     await page.selectOption('#pd-pause-reason', 'Coaching');
     await page.click('#pd-pause');
-    await waitForMember(amiPort, 'support', AGENT_102, true, 'Coaching', 'paused with the reason in pbx-sim');
+    await waitForMember(rig.amiPort, 'support', AGENT_102, true, 'Coaching', 'paused with the reason in pbx-sim');
     await page.locator('#pd-membership li[data-queue="support"]:has-text("support: paused (Coaching)")').waitFor();
     assert.equal(await page.textContent('#pd-status'), 'Paused (Coaching)');
     assert.equal(await page.isHidden('#pd-pause'), true);
     await rig.shot(page, 'pause-coaching');
     await page.click('#pd-unpause');
-    await waitForMember(amiPort, 'support', AGENT_102, false, '', 'unpaused in pbx-sim');
+    await waitForMember(rig.amiPort, 'support', AGENT_102, false, '', 'unpaused in pbx-sim');
     await page.locator('#pd-membership li[data-queue="support"][data-state="available"]').waitFor();
     await page.locator('#pd-pause-state[data-paused="false"]').waitFor();
     await page.locator('#pd-status[data-status="idle"]').waitFor();
-    await waitFor(() => db.value("SELECT COUNT(*) FROM dialer_agent_events WHERE agent = '102' AND ended_at IS NOT NULL") === '1', 'the pause recorded');
-    assert.deepEqual(db.sql("SELECT kind, reason, ended_at >= started_at FROM dialer_agent_events WHERE agent = '102'"),
+    await waitFor(() => rig.db.value("SELECT COUNT(*) FROM dialer_agent_events WHERE agent = '102' AND ended_at IS NOT NULL") === '1', 'the pause recorded');
+    assert.deepEqual(rig.db.sql("SELECT kind, reason, ended_at >= started_at FROM dialer_agent_events WHERE agent = '102'"),
       [['pause', 'Coaching', '1']]);
     // A reason not in the list is refused, and nothing is paused.
     await page.evaluate(() => {
@@ -175,7 +160,7 @@ describe('agent panel: wrap-up and pause', () => {
     });
     await page.click('#pd-pause');
     await page.locator('#pd-errors li:has-text("is not a pause reason")').waitFor();
-    assert.equal((await queueMember(amiPort, 'support', AGENT_102)).Paused, '0');
+    assert.equal((await queueMember(rig.amiPort, 'support', AGENT_102)).Paused, '0');
     assert.deepEqual(pageErrors, []);
     await context.close();
   });

@@ -10,6 +10,7 @@ import { connect, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -305,8 +306,47 @@ export function offerDispositionsSql(names, { campaigns = null, direction = 'out
 }
 
 /**
- * The agent panel's rig: a scratch database (created, migrated, then `seed`
- * SQL run on it), pbx-sim playing `scenario`, panelhost with libpaneldialer.so
+ * SQL adding a campaign on queue `queue` (destination `destination`,
+ * "context,exten,priority"), open around the clock every day, in `mode` with
+ * `initialLeg`; `columns` ({column: value}) sets more of its columns (numbers
+ * as they are, the rest as SQL text).
+ */
+export function campaignSql(name, {
+  destination, queue, mode = 'progressive', initialLeg = 'remote', enabled = 1, ...columns
+}) {
+  const extra = Object.entries(columns);
+  const value = (v) => (typeof v === 'number' ? String(v) : sqlText(v));
+  return `INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
+      start_hour, end_hour, week_days, enabled${extra.map(([column]) => `, ${column}`).join('')})
+    VALUES (${sqlText(name)}, 'queue', ${sqlText(destination)}, ${sqlText(queue)}, ${sqlText(mode)}, ${sqlText(initialLeg)},
+      '00:00:00', '00:00:00', 'mon,tue,wed,thu,fri,sat,sun', ${enabled}${extra.map(([, v]) => `, ${value(v)}`).join('')});`;
+}
+
+/**
+ * The panel's rig for the suite (describe) this is called in: started before
+ * its tests (startPanelRig's options), stopped after them. Its fields (db,
+ * amiPort, panelUrl, browser, ...) are there once the tests run.
+ */
+export function panelRigForSuite(name, options) {
+  const rig = new PanelRig(name, artifactsFor(options.artifacts), options.agents);
+  before(async () => {
+    await rig.start(panelDsn(), options.scenario, options.seed ?? '');
+  });
+  after(async () => {
+    await rig.stop();
+  });
+  return rig;
+}
+
+function panelDsn() {
+  const dsn = process.env.PD_MYSQL_DSN;
+  if (!dsn) throw new Error('PD_MYSQL_DSN must name the test server (scripts/test sets it)');
+  return dsn;
+}
+
+/**
+ * The agent panel's rig: a scratch database (created, migrated, its
+ * dial_context set to pbx-sim's sim-customers, then `seed` SQL run on it), pbx-sim playing `scenario`, panelhost with libpaneldialer.so
  * (the plugin's files linked into a temporary plugins folder) and `agents`
  * ({extension: secret}) as its panel accounts, and headless Chromium. Logs go
  * to build/test-artifacts/<artifacts>/ (pbx-sim.log, panelhost.log).
@@ -315,15 +355,8 @@ export function offerDispositionsSql(names, { campaigns = null, direction = 'out
  * database; if the start fails half-way, what was started is stopped.
  */
 export async function startPanelRig(name, { artifacts, scenario, agents, seed = '' }) {
-  const dsn = process.env.PD_MYSQL_DSN;
-  if (!dsn) throw new Error('PD_MYSQL_DSN must name the test server (scripts/test sets it)');
   const rig = new PanelRig(name, artifactsFor(artifacts), agents);
-  try {
-    await rig.start(dsn, scenario, seed);
-  } catch (error) {
-    await rig.stop();
-    throw error;
-  }
+  await rig.start(panelDsn(), scenario, seed);
   return rig;
 }
 
@@ -334,10 +367,21 @@ class PanelRig {
     this.secrets = agents;
   }
 
+  // If the start fails half-way, what was started is stopped.
   async start(dsn, scenario, seed) {
+    try {
+      await this.startAll(dsn, scenario, seed);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  async startAll(dsn, scenario, seed) {
     this.db = new ScratchDatabase(dsn, this.name.replace(/[^A-Za-z0-9_]/g, ''));
     this.db.create();
-    if (seed) this.db.sql(seed);
+    // The simulator's customers, whom every scenario has.
+    this.db.sql(`UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';\n${seed}`);
     this.dir = mkdtempSync(path.join(os.tmpdir(), `pd-${this.name}-`));
     writeFileSync(path.join(this.dir, 'scenario.json'), JSON.stringify(scenario));
     const plugin = path.join(this.dir, 'plugins', 'paneldialer');
@@ -404,11 +448,13 @@ class PanelRig {
   }
 
   async stop() {
-    await this.browser?.close();
-    await this.host?.stop();
-    await this.sim?.stop();
-    this.db?.drop();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    const { browser, host, sim, db, dir } = this;
+    Object.assign(this, { browser: null, host: null, sim: null, db: null, dir: null });
+    await browser?.close();
+    await host?.stop();
+    await sim?.stop();
+    db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
