@@ -5,7 +5,16 @@
 //
 // Prints: calls_completed, calls_peak_live, originate_p50_ms, originate_p99_ms
 // (a queue event freeing an agent -> the Originate that serves it, measured
-// inside the engine), host_cpu_pct (of one core), host_rss_mb (peak).
+// inside the engine), host_cpu_pct (of one core), host_rss_mb (peak); these
+// of a run with no panel open, as they always were. Then a second run of the
+// same load (15 s at most) with the agents at their desks:
+// tagged_call_share_pct - the 500 agents, simulated on the panel's real login
+// and WebSocket (pd::testing::SimulatedAgents), tag every call they are listed
+// to tag; of that run's calls that reached an agent (dialer_calls with an
+// agent, ended), the share that carries the agent's disposition once the
+// agents are done (up to 30 s more). Must be 100. That run's own originate,
+// CPU and RSS figures go to stderr: tagging has a cost of its own (prompts,
+// wrap-up pauses, tags written), kept out of the figures above.
 //
 // bench-campaign --load [--ceilings 400,1600] (issue 15): for each ceiling an
 // automatic campaign against pbx-sim at speed 1 with its default (real
@@ -31,6 +40,8 @@
 #include <vector>
 
 #include "bench_db.h"
+#include "pd/panel/secret.h"
+#include "pd/testing/panel_agents.h"
 #include "pd/testing/process.h"
 
 namespace fs = std::filesystem;
@@ -40,6 +51,27 @@ namespace {
 
 constexpr int kAgents = 500;
 constexpr int kAutomaticConcurrent = 500;
+constexpr const char* kAgentSecret = "bench-agent-secret";
+// The fewest PBKDF2 rounds panelhost accepts: 500 logins in a moment, not minutes.
+constexpr int kAgentSecretIterations = 1000;
+// The agents' run: at most this long (PD_BENCH_SECONDS when shorter).
+constexpr int kDeskSeconds = 15;
+
+std::string agent_extension(int i) {
+  return std::to_string(10000 + i);
+}
+
+// The "agents" list of host.json: the scenario's agents, one secret for all.
+std::string agent_accounts_json() {
+  const std::string hash = pd::panel::hash_secret(kAgentSecret, kAgentSecretIterations);
+  std::string list;
+  for (int i = 0; i < kAgents; ++i) {
+    if (!list.empty()) list += ",";
+    list += R"({"extension": ")" + agent_extension(i) + R"(", "name": "Agent )" +
+            agent_extension(i) + R"(", "secret_hash": ")" + hash + R"("})";
+  }
+  return "[" + list + "]";
+}
 
 std::string scenario_json() {
   std::string agents;
@@ -222,6 +254,57 @@ void run_load(int ceiling, int seconds) {
   fs::remove_all(dir, ignored);
 }
 
+struct TagShare {
+  uint64_t reached = 0;  // calls that reached an agent and ended within the window
+  uint64_t tagged = 0;   // of those, the ones with the agent's disposition
+};
+
+// The calls after `after_call_id` that reached an agent and ended by now, then, once the agents
+// have tagged them all (or 30 s passed), how many carry a disposition. Said
+// on stderr: what the agents did, and the calls left untagged with whether a
+// prompt waits for them (dialer_pending_dispositions) or none was ever stored.
+TagShare tag_share(pd::bench::BenchDatabase& db, const pd::testing::SimulatedAgents& agents,
+                   uint64_t after_call_id) {
+  auto& conn = db.conn();
+  auto check = [&](auto result) {
+    if (!result) db.die(result.error().describe());
+    return std::move(*result);
+  };
+  check(conn.execute(
+      "CREATE TEMPORARY TABLE bench_reached (call_id VARCHAR(64) NOT NULL PRIMARY KEY) "
+      "SELECT call_id FROM dialer_calls WHERE id > ? AND agent IS NOT NULL AND agent <> '' "
+      "AND ended_at IS NOT NULL",
+      {after_call_id}));
+  auto count = [&](const char* sql) { return check(conn.query(sql)).rows[0].u64(0); };
+  TagShare share;
+  share.reached = count("SELECT COUNT(*) FROM bench_reached");
+  const char* untagged_sql =
+      "SELECT COUNT(*) FROM bench_reached r JOIN dialer_calls c ON c.call_id = r.call_id "
+      "WHERE c.agent_disposition IS NULL OR c.agent_disposition = ''";
+  const auto drain_start = std::chrono::steady_clock::now();
+  pd::testing::eventually([&] { return count(untagged_sql) == 0; }, 30s);
+  const double drain_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - drain_start).count();
+  const uint64_t untagged = count(untagged_sql);
+  share.tagged = share.reached - untagged;
+  const uint64_t prompted = count(
+      "SELECT COUNT(*) FROM bench_reached r JOIN dialer_pending_dispositions p "
+      "ON p.call_id = r.call_id");
+  std::fprintf(
+      stderr,
+      "bench-campaign: %llu calls reached an agent, %llu tagged after %.1f s more; "
+      "untagged: %llu with a prompt waiting, %llu without one; agents: %zu of %zu "
+      "connected, %zu tags sent, %zu saved, %zu refused\n",
+      static_cast<unsigned long long>(share.reached), static_cast<unsigned long long>(share.tagged),
+      drain_s, static_cast<unsigned long long>(prompted),
+      static_cast<unsigned long long>(untagged - std::min(untagged, prompted)), agents.connected(),
+      agents.agents(), agents.tags_sent(), agents.tags_saved(), agents.tags_refused());
+  for (const auto& problem : agents.problems()) {
+    std::fprintf(stderr, "bench-campaign: agent problem: %s\n", problem.c_str());
+  }
+  return share;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -280,54 +363,113 @@ int main(int argc, char** argv) {
   for (const char* item : {"manifest.json", "templates", "sql"})
     fs::create_symlink(root / item, plugin / item);
   fs::create_symlink(root / "plugin" / "web", plugin / "web");
-  const int ami_port = pd::testing::free_loopback_port();
-  std::ofstream(dir / "host.json")
-      << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port
-      << R"(, "user": "dialer", "secret": "dialersecret", "rate": 2000, "queue_max": 100000},
-      "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:0"},
-      "plugins": {"paneldialer": {"mysql_dsn": ")"
-      << db.dsn().to_uri() << R"(", "instance_id": "bench", "hopper_size": 1000,
-      "extensions_conf": ")"
-      << (dir / "extensions.conf").string() << R"("}}})";
-
-  pd::testing::ChildProcess sim({PD_PBX_SIM, "--scenario", (dir / "scenario.json").string(),
+  const int panel_port = pd::testing::free_loopback_port();
+  // pbx-sim, then panelhost on it: `phase` names their logs in `dir`.
+  auto start = [&](const std::string& phase) {
+    const int ami_port = pd::testing::free_loopback_port();
+    std::ofstream(dir / "host.json")
+        << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port
+        << R"(, "user": "dialer", "secret": "dialersecret", "rate": 2000, "queue_max": 100000},
+        "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:)"
+        << panel_port << R"("}, "agents": )" << agent_accounts_json() << R"(,
+        "plugins": {"paneldialer": {"mysql_dsn": ")"
+        << db.dsn().to_uri() << R"(", "instance_id": "bench", "hopper_size": 1000,
+        "extensions_conf": ")"
+        << (dir / "extensions.conf").string() << R"("}}})";
+    auto sim = std::make_unique<pd::testing::ChildProcess>(
+        std::vector<std::string>{PD_PBX_SIM, "--scenario", (dir / "scenario.json").string(),
                                  "--port", std::to_string(ami_port)},
-                                (dir / "sim.log").string());
-  if (!pd::testing::wait_for_port(ami_port, 10s)) db.die("pbx-sim did not start");
-  pd::testing::ChildProcess host({PD_PANELHOST, "--config", (dir / "host.json").string()},
-                                 (dir / "host.log").string());
-  std::fprintf(stderr, "bench-campaign: running %d s\n", seconds);
-  std::this_thread::sleep_for(3s);  // start-up (migrations, config, first claims) not measured
-  const long ticks_start = cpu_ticks(host.pid());
-  const auto start = std::chrono::steady_clock::now();
-  long peak_rss = 0;
-  uint64_t peak_live = 0;
-  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(seconds)) {
-    std::this_thread::sleep_for(1s);
-    peak_rss = std::max(peak_rss, rss_kb(host.pid()));
-    auto live = conn.query("SELECT COUNT(*) FROM dialer_calls WHERE ended_at IS NULL");
-    if (live && !live->rows.empty())
-      peak_live = std::max<uint64_t>(peak_live, live->rows[0].u64(0));
-  }
-  const long ticks_end = cpu_ticks(host.pid());
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (host.stop(SIGTERM, 30s) != 0) db.die("panelhost did not stop cleanly:\n" + host.output());
-  sim.stop(SIGTERM, 10s);
+        (dir / ("sim-" + phase + ".log")).string());
+    if (!pd::testing::wait_for_port(ami_port, 10s)) db.die("pbx-sim did not start");
+    auto host = std::make_unique<pd::testing::ChildProcess>(
+        std::vector<std::string>{PD_PANELHOST, "--config", (dir / "host.json").string()},
+        (dir / ("host-" + phase + ".log")).string());
+    return std::make_pair(std::move(sim), std::move(host));
+  };
+  // The figures of a run of `seconds` after a 3 s start-up, which is not measured
+  // (migrations, config, first claims; the agents' logins).
+  struct Window {
+    double cpu_pct = 0, p50 = 0, p99 = 0;
+    long peak_rss_kb = 0;
+    uint64_t peak_live = 0;
+  };
+  auto measure = [&](pd::testing::ChildProcess& host, int seconds) {
+    Window w;
+    const long ticks_start = cpu_ticks(host.pid());
+    const auto begin = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - begin < std::chrono::seconds(seconds)) {
+      std::this_thread::sleep_for(1s);
+      w.peak_rss_kb = std::max(w.peak_rss_kb, rss_kb(host.pid()));
+      auto live = conn.query("SELECT COUNT(*) FROM dialer_calls WHERE ended_at IS NULL");
+      if (live && !live->rows.empty())
+        w.peak_live = std::max<uint64_t>(w.peak_live, live->rows[0].u64(0));
+    }
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    w.cpu_pct = 100.0 * double(cpu_ticks(host.pid()) - ticks_start) / double(sysconf(_SC_CLK_TCK)) /
+                elapsed;
+    return w;
+  };
+  auto stop = [&](pd::testing::ChildProcess& sim, pd::testing::ChildProcess& host, Window& w) {
+    if (host.stop(SIGTERM, 30s) != 0) db.die("panelhost did not stop cleanly:\n" + host.output());
+    sim.stop(SIGTERM, 10s);
+    const std::string latency = after(host.output(), "free agent to Originate: p50 ");
+    std::sscanf(latency.c_str(), "%lf ms, p99 %lf ms", &w.p50, &w.p99);
+  };
 
-  const std::string log = host.output();
-  const std::string latency = after(log, "free agent to Originate: p50 ");
-  double p50 = 0, p99 = 0;
-  std::sscanf(latency.c_str(), "%lf ms, p99 %lf ms", &p50, &p99);
-  auto completed = conn.query("SELECT COUNT(*) FROM dialer_calls WHERE ended_at IS NOT NULL");
-  std::printf("calls_completed: %llu\n",
-              static_cast<unsigned long long>(completed ? completed->rows[0].u64(0) : 0));
-  std::printf("calls_peak_live: %llu\n", static_cast<unsigned long long>(peak_live));
-  std::printf("originate_p50_ms: %.3f\n", p50);
-  std::printf("originate_p99_ms: %.3f\n", p99);
-  std::printf("host_cpu_pct: %.1f\n",
-              100.0 * double(ticks_end - ticks_start) / double(sysconf(_SC_CLK_TCK)) / elapsed);
-  std::printf("host_rss_mb: %.1f\n", double(peak_rss) / 1024.0);
+  // 1. The dialer under load, no panel open: the figures as they always were.
+  {
+    auto [sim, host] = start("dialer");
+    std::fprintf(stderr, "bench-campaign: running %d s\n", seconds);
+    std::this_thread::sleep_for(3s);
+    Window w = measure(*host, seconds);
+    stop(*sim, *host, w);
+    auto completed = conn.query("SELECT COUNT(*) FROM dialer_calls WHERE ended_at IS NOT NULL");
+    std::printf("calls_completed: %llu\n",
+                static_cast<unsigned long long>(completed ? completed->rows[0].u64(0) : 0));
+    std::printf("calls_peak_live: %llu\n", static_cast<unsigned long long>(w.peak_live));
+    std::printf("originate_p50_ms: %.3f\n", w.p50);
+    std::printf("originate_p99_ms: %.3f\n", w.p99);
+    std::printf("host_cpu_pct: %.1f\n", w.cpu_pct);
+    std::printf("host_rss_mb: %.1f\n", double(w.peak_rss_kb) / 1024.0);
+    std::fflush(stdout);
+  }
+
+  // 2. The same load with the agents at their desks: the progressive campaign
+  // now offers dispositions (every call an agent takes waits for its tag, in
+  // wrap-up until saved) and the 500 agents, simulated on the panel's real
+  // login and WebSocket, tag every call listed to them. Only this run's calls count.
+  check(conn.execute("INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('No sale')"));
+  check(conn.execute(
+      "INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction) "
+      "SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d "
+      "WHERE c.name = 'bench_progressive' AND d.name IN ('Sale', 'No sale')"));
+  auto last = conn.query("SELECT COALESCE(MAX(id), 0) FROM dialer_calls");
+  const uint64_t last_call_before = last && !last->rows.empty() ? last->rows[0].u64(0) : 0;
+  const int desk_seconds = std::min(seconds, kDeskSeconds);
+  auto [sim, host] = start("desk");
+  if (!pd::testing::wait_for_port(panel_port, 30s))
+    db.die("the panel did not open:\n" + host->output());
+  std::vector<pd::testing::AgentAccount> accounts;
+  for (int i = 0; i < kAgents; ++i) accounts.push_back({agent_extension(i), kAgentSecret});
+  pd::testing::SimulatedAgents agents(panel_port, std::move(accounts));
+  std::this_thread::sleep_for(3s);
+  if (!agents.wait_connected(60s)) {
+    std::string why;
+    for (const auto& problem : agents.problems()) why += "\n  " + problem;
+    db.die(std::to_string(agents.connected()) + " of " + std::to_string(kAgents) +
+           " agents opened the panel:" + why);
+  }
+  std::fprintf(stderr, "bench-campaign: running %d s with the agents tagging\n", desk_seconds);
+  Window desk = measure(*host, desk_seconds);
+  const TagShare share = tag_share(db, agents, last_call_before);
+  stop(*sim, *host, desk);
+  std::fprintf(stderr,
+               "bench-campaign: with the agents tagging: originate p50 %.3f ms, p99 %.3f ms, "
+               "host CPU %.1f %%, RSS %.1f MB\n",
+               desk.p50, desk.p99, desk.cpu_pct, double(desk.peak_rss_kb) / 1024.0);
+  std::printf("tagged_call_share_pct: %.1f\n",
+              share.reached > 0 ? 100.0 * double(share.tagged) / double(share.reached) : 0.0);
   std::error_code ignored;
   fs::remove_all(dir, ignored);
   return 0;

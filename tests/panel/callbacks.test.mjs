@@ -1,47 +1,26 @@
 // A personal callback, in Chromium against panelhost + libpaneldialer.so +
 // pbx-sim + a scratch database: agent 101 tags a progressive call with the
 // "Callback" disposition (a callback) for tomorrow, "Only me"; the number
-// waits in state callback for 101. When its time comes (moved into the past
-// in SQL), 101 gets it as a preview card, though the campaign is progressive;
-// agent 102, logged in and free, does not.
-import { after, before, describe, it } from 'node:test';
+// waits in state callback for 101. Its time moved to a few seconds ahead (in
+// SQL), 101 gets no card before it and, at it, the callback as a preview
+// card, though the campaign is progressive; agent 102, logged in and free,
+// does not.
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {
-  ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot, startChild, waitFor, waitForPort,
-} from '../support/harness.mjs';
+import { panelRigForSuite, panelScenario, offerDispositionsSql, campaignSql, waitFor } from '../support/harness.mjs';
 
-const artifacts = artifactsFor('panel-callbacks');
-const bin = (name) => path.join(buildDir, 'bin', name);
-const SECRETS = { 101: 'agent-101-secret', 102: 'agent-102-secret' };
 const NUMBER = '5558001';
 
-const scenario = {
+const scenario = panelScenario({
   seed: 6,
-  speed: 5,
-  users: [{ username: 'dialer', secret: 'dialersecret' }],
-  queues: [
-    { name: 'sales', strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 },
-    { name: 'other', strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 },
-  ],
-  agent_defaults: { answer_delay_s: 1, talk_s: [2, 3] },
-  agents: [
-    { interface: 'Local/101@sim-agents/n', name: 'Agent 101', queues: ['sales'] },
-    { interface: 'Local/102@sim-agents/n', name: 'Agent 102', queues: ['other'] },
-  ],
+  queues: ['sales', 'other'],
+  agents: { 101: ['sales'], 102: ['other'] },
   contexts: {
-    'sim-customers': { type: 'customers' },
-    'sim-agents': { type: 'agents' },
-    'pd-*-customer': { type: 'customers' },
     'pd-prog-dest': { type: 'queue', queue: 'sales' },
     'pd-prog-local': { type: 'queue', queue: 'sales' },
     'ext-queues': { type: 'queue', queue: 'sales' },
   },
-  number_rules: [{ pattern: '_X.', outcome: 'answer', answer_after_s: 1, talk_s: 3 }],
-};
+});
 
 // Tomorrow at 10:00 UTC, as an <input type=datetime-local> value.
 function tomorrowAtTen() {
@@ -50,83 +29,21 @@ function tomorrowAtTen() {
 }
 
 describe('agent panel: personal callbacks', () => {
-  const db = new ScratchDatabase(process.env.PD_MYSQL_DSN || 'mysql://missing@localhost/none', 'callbacks');
-  let dir;
-  let sim;
-  let host;
-  let browser;
-  let panelUrl;
-
-  before(async () => {
-    assert.ok(process.env.PD_MYSQL_DSN, 'PD_MYSQL_DSN must name the test server (scripts/test sets it)');
-    db.create();
-    db.sql(`
-      UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
+  const rig = panelRigForSuite('callbacks', {
+    artifacts: 'panel-callbacks',
+    scenario,
+    agents: { 101: 'agent-101-secret', 102: 'agent-102-secret' },
+    seed: `
       INSERT INTO dialer_dispositions (name, is_callback) VALUES ('Sale', 0), ('Callback', 1);
-      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-        start_hour, end_hour, week_days, enabled, concurrent_calls, wrapup_seconds, time_zone,
-        callback_grace_minutes)
-        VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
-          'mon,tue,wed,thu,fri,sat,sun', 1, 1, 0, 'UTC', 30);
-      INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction)
-        SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d
-         WHERE d.name IN ('Sale', 'Callback');
+      ${campaignSql('prog', { destination: 'ext-queues,501,1', queue: 'sales', concurrent_calls: 1, wrapup_seconds: 0, time_zone: 'UTC', callback_grace_minutes: 30 })}
+      ${offerDispositionsSql(['Sale', 'Callback'])}
       INSERT INTO dialer_numbers (campaign_id, name, number)
-        SELECT id, 'Callback Customer', '${NUMBER}' FROM dialer_campaigns WHERE name = 'prog';`);
-
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pd-callbacks-'));
-    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
-    const plugin = path.join(dir, 'plugins', 'paneldialer');
-    mkdirSync(plugin, { recursive: true });
-    symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
-    for (const [name, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
-      ['sql', 'sql'], ['web', 'plugin/web']]) {
-      symlinkSync(path.join(repoRoot, target), path.join(plugin, name));
-    }
-    const hash = (secret) => execFileSync(bin('panelhost-hash-secret'), [secret], { encoding: 'utf8' }).trim();
-    const amiPort = await freePort();
-    const panelPort = await freePort();
-    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({
-      ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
-      plugins_dir: 'plugins',
-      panel: { listen: `127.0.0.1:${panelPort}` },
-      log_level: 'debug',
-      agents: Object.entries(SECRETS).map(([extension, secret]) => ({
-        extension, name: `Agent ${extension}`, secret_hash: hash(secret),
-      })),
-      plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: 'callbacks-test',
-        extensions_conf: path.join(dir, 'extensions_custom.conf') } },
-    }));
-    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], path.join(artifacts, 'pbx-sim.log'));
-    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost.log'));
-    await waitForPort(panelPort);
-    panelUrl = `http://127.0.0.1:${panelPort}/`;
-    browser = await launchBrowser();
+        SELECT id, 'Callback Customer', '${NUMBER}' FROM dialer_campaigns WHERE name = 'prog';`,
   });
-
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-    await sim?.stop();
-    db.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function login(extension) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(panelUrl);
-    await page.fill('#login-extension', extension);
-    await page.fill('#login-secret', SECRETS[extension]);
-    await page.click('#login-submit');
-    await page.locator('#app').waitFor({ state: 'visible' });
-    return { context, page, pageErrors };
-  }
 
   it('schedules a callback for the agent, and brings it back to that agent only', async () => {
-    const first = await login('101');
+    const { db } = rig;
+    const first = await rig.login('101');
     const { page } = first;
     // The call is taken (the simulator's agent answers) and waits for its tag.
     const item = page.locator(`#pd-pending-list li:has-text("${NUMBER}")`);
@@ -144,7 +61,7 @@ describe('agent panel: personal callbacks', () => {
     const when = tomorrowAtTen();
     await form.locator('input.pd-callback-time').fill(when);
     await form.locator('input.pd-callback-who[value="me"]').check();
-    await page.screenshot({ path: path.join(artifacts, 'callback-form.png'), fullPage: true });
+    await rig.shot(page, 'callback-form');
     await form.locator('button.pd-callback-save').click();
     await item.waitFor({ state: 'detached' });
     const note = page.locator('#pd-callback-note');
@@ -157,22 +74,31 @@ describe('agent panel: personal callbacks', () => {
       WHERE number = '${NUMBER}'`), when);
 
     // Agent 102 logs in too, free, in a queue of its own.
-    const second = await login('102');
-    // Its time comes.
-    db.sql(`UPDATE dialer_numbers SET callback_at = NOW() - INTERVAL 1 MINUTE,
-      next_try_at = NOW() - INTERVAL 1 MINUTE WHERE number = '${NUMBER}'`);
+    const second = await rig.login('102');
+    // Its time is moved to a few seconds from now, on the engine's clock (the
+    // database's NOW(), which the claim compares with): no card before it.
+    db.sql(`UPDATE dialer_numbers SET callback_at = NOW(3) + INTERVAL 6 SECOND,
+      next_try_at = NOW(3) + INTERVAL 6 SECOND WHERE number = '${NUMBER}'`);
     const card = page.locator('#pd-card');
+    await waitFor(async () => {
+      // The card is looked at first: one seen before the time is read is early.
+      const shown = await card.locator('.pd-dial').count();
+      const due = db.value(`SELECT NOW(3) >= callback_at FROM dialer_numbers WHERE number = '${NUMBER}'`) === '1';
+      assert.ok(!shown || due, 'the callback card came before its time');
+      return due;
+    }, 'the callback time');
+    // At its time: 101's card (claimed every 5 s).
     await card.locator('.pd-dial').waitFor({ state: 'visible', timeout: 30000 });
     assert.match(await card.textContent(), new RegExp(NUMBER));
     await page.locator('#pd-card-callback').waitFor({ state: 'visible' });
-    await page.screenshot({ path: path.join(artifacts, 'callback-card.png'), fullPage: true });
+    await rig.shot(page, 'callback-card');
     assert.equal(db.value(`SELECT state FROM dialer_numbers WHERE number = '${NUMBER}'`), 'reserved');
     // 102 saw no card meanwhile (the callback is 101's); a few claim periods pass.
     await waitFor(() => db.value(`SELECT state FROM dialer_numbers WHERE number = '${NUMBER}'`) === 'reserved',
       'the callback stays reserved for 101');
     assert.equal(await second.page.locator('#pd-card-area').isVisible(), false);
     assert.equal(await second.page.locator('#pd-card .pd-dial').count(), 0);
-    await second.page.screenshot({ path: path.join(artifacts, 'other-agent.png'), fullPage: true });
+    await rig.shot(second.page, 'other-agent');
     // Dial: placed through the agent's queue interface like a preview call, the customer
     // answers, and the call waits for its tag again.
     await card.locator('.pd-dial').click();

@@ -6,19 +6,12 @@
 //   until the call is tagged and comes back on a reload;
 // - a busy preview call never shows "Ringing" or "Connected" and ends "Busy";
 // - at every change observed, the status pill and the step bar agree.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
-  ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot, startChild, waitForPort,
+  panelRigForSuite, panelScenario, offerDispositionsSql, campaignSql, recordDesk, sqlText,
 } from '../support/harness.mjs';
 
-const artifacts = artifactsFor('panel-screen-pop');
-const bin = (name) => path.join(buildDir, 'bin', name);
-const SECRETS = { 101: 'agent-101-secret', 201: 'agent-201-secret' };
 const CRM = 'https://crm.example/contact?phone={NUMBER}&id={VARIABLE:customer_id}&who={NAME}';
 const SCRIPT = 'Greet {the customer} <by name>.';
 const LEADS = [
@@ -28,22 +21,11 @@ const LEADS = [
 ];
 const BUSY = { name: 'Busy Person', number: '5558005' };
 
-const scenario = {
+const scenario = panelScenario({
   seed: 11,
-  speed: 5,
-  users: [{ username: 'dialer', secret: 'dialersecret' }],
-  queues: [
-    { name: 'sales', strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 },
-    { name: 'support', strategy: 'rrmemory', ring_timeout_s: 15, retry_s: 1, wait_timeout_s: 120 },
-  ],
-  agent_defaults: { answer_delay_s: 1, talk_s: [2, 3] },
-  agents: [
-    { interface: 'Local/101@sim-agents/n', name: 'Agent 101', queues: ['sales'] },
-    { interface: 'Local/201@sim-agents/n', name: 'Agent 201', queues: ['support'] },
-  ],
+  queues: ['sales', 'support'],
+  agents: { 101: ['sales'], 201: ['support'] },
   contexts: {
-    'sim-customers': { type: 'customers' },
-    'sim-agents': { type: 'agents' },
     // The preview helper dials the customer on a Local pair of its own, as a
     // real PBX does (real-behaviours/preview-local-first-busy.jsonl).
     'pd-*-customer': { type: 'customers', dial_context: 'sim-customers', dial_timeout_s: 20 },
@@ -51,56 +33,17 @@ const scenario = {
     'ext-queues': { type: 'queue', queue: 'sales' },
     'ext-support': { type: 'queue', queue: 'support' },
   },
-  number_rules: [
+  numberRules: [
     { pattern: '_X.5', outcome: 'busy', after_s: 1 },
     { pattern: '_X.', outcome: 'answer', answer_after_s: 1, talk_s: 3 },
   ],
-};
+});
 
 // RFC 3986 percent-encoding, as the engine does it.
 const encode = (value) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const variablesOf = (lead) => lead.variables.split('|').map((item) => [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)]);
 const variableOf = (lead, name) => variablesOf(lead).find(([n]) => n === name)[1];
 const crmOf = (lead) => `https://crm.example/contact?phone=${encode(lead.number)}&id=${encode(variableOf(lead, 'customer_id'))}&who=${encode(lead.name)}`;
-
-// Records every state of the desk the agent could see: the pill, the step
-// bar and the contact card, each time one of them changed.
-function recordDesk() {
-  window.__desk = [];
-  const snapshot = () => {
-    const pill = document.querySelector('#pd-status');
-    const call = document.querySelector('#pd-call');
-    const contact = document.querySelector('#pd-contact');
-    if (!pill || !call || !contact) return;
-    const text = (root, selector) => root.querySelector(selector)?.textContent.trim() ?? null;
-    const wrapup = document.querySelector('#pd-wrapup');
-    const state = {
-      pill: pill.dataset.status || '',
-      pillText: pill.textContent.trim(),
-      wrapup: Boolean(wrapup && !wrapup.hidden),  // controls.js's wrap-up timer shown
-      call: call.hidden ? null : {
-        state: call.dataset.state,
-        outcome: call.dataset.outcome || '',
-        steps: [...call.querySelectorAll('#pd-call-steps li')].map((li) => ({ step: li.dataset.step, state: li.dataset.state, label: li.textContent })),
-        text: call.textContent,
-      },
-      contact: contact.hidden ? null : {
-        call: contact.dataset.call,
-        live: contact.dataset.live,
-        name: text(contact, '.pd-name'),
-        number: text(contact, '.pd-number'),
-        markup: contact.querySelectorAll('.pd-contact-card b, .pd-contact-card i, .pd-contact-vars i').length,
-        vars: [...contact.querySelectorAll('.pd-contact-var')].map((row) => [text(row, 'dt'), text(row, 'dd')]),
-        crm: contact.querySelector('a.pd-crm-link')?.getAttribute('href') ?? null,
-        dial: contact.querySelectorAll('.pd-dial').length,
-        script: text(contact, '.pd-contact-script'),
-      },
-    };
-    const json = JSON.stringify(state);
-    if (window.__desk.length === 0 || JSON.stringify(window.__desk[window.__desk.length - 1]) !== json) window.__desk.push(state);
-  };
-  new MutationObserver(snapshot).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-}
 
 // The pill and the step bar agree in `state`: while the bar shows a live
 // call, the pill names its current step; nothing lit that was not reached;
@@ -123,101 +66,35 @@ function checkAgreement(states) {
 }
 
 describe('agent panel: screen pop and call progress', () => {
-  const db = new ScratchDatabase(process.env.PD_MYSQL_DSN || 'mysql://missing@localhost/none', 'screenpop');
-  let dir;
-  let sim;
-  let host;
-  let browser;
-  let panelUrl;
-
-  before(async () => {
-    assert.ok(process.env.PD_MYSQL_DSN, 'PD_MYSQL_DSN must name the test server (scripts/test sets it)');
-    db.create();
-    // prog: a 1 s wrap-up (else the agent waits in wrap-up for the first tag and
-    // cannot take the three calls in a row).
-    const sqlText = (s) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-    db.sql(`
-      UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';
-      INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
-      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-        start_hour, end_hour, week_days, enabled, concurrent_calls, script, crm_url_template, wrapup_seconds)
-        VALUES ('prog', 'queue', 'ext-queues,501,1', 'sales', 'progressive', 'remote', '00:00:00', '00:00:00',
-          'mon,tue,wed,thu,fri,sat,sun', 0, 1, ${sqlText(SCRIPT)}, ${sqlText(CRM)}, 1);
-      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, initial_leg,
-        start_hour, end_hour, week_days, enabled, script)
-        VALUES ('pv', 'queue', 'ext-support,502,1', 'support', 'preview', 'local', '00:00:00', '00:00:00',
-          'mon,tue,wed,thu,fri,sat,sun', 1, 'Preview script.');
-      INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction)
-        SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d
-         WHERE d.name IN ('Sale', 'Callback');
-      ${LEADS.map((lead, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, variables, priority)
-        SELECT id, ${sqlText(lead.name)}, '${lead.number}', ${sqlText(lead.variables)}, ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}
-      INSERT INTO dialer_numbers (campaign_id, name, number, priority)
-        SELECT id, '${BUSY.name}', '${BUSY.number}', 1 FROM dialer_campaigns WHERE name = 'pv';`);
-
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pd-screenpop-'));
-    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
-    const plugin = path.join(dir, 'plugins', 'paneldialer');
-    mkdirSync(plugin, { recursive: true });
-    symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
-    for (const [name, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
-      ['sql', 'sql'], ['web', 'plugin/web']]) {
-      symlinkSync(path.join(repoRoot, target), path.join(plugin, name));
-    }
-    const agents = Object.entries(SECRETS).map(([extension, secret]) => ({
-      extension, name: `Agent ${extension}`,
-      secret_hash: execFileSync(bin('panelhost-hash-secret'), [secret], { encoding: 'utf8' }).trim(),
-    }));
-    const amiPort = await freePort();
-    const panelPort = await freePort();
-    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({
-      ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
-      plugins_dir: 'plugins',
-      panel: { listen: `127.0.0.1:${panelPort}` },
-      log_level: 'debug',
-      agents,
-      plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: 'screenpop-test',
-        extensions_conf: path.join(dir, 'extensions_custom.conf') } },
-    }));
-    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], path.join(artifacts, 'pbx-sim.log'));
-    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost.log'));
-    await waitForPort(panelPort);
-    panelUrl = `http://127.0.0.1:${panelPort}/`;
-    browser = await launchBrowser();
+  // prog: a 1 s wrap-up (else the agent waits in wrap-up for the first tag and
+  // cannot take the three calls in a row).
+  const rig = panelRigForSuite('screenpop', {
+    artifacts: 'panel-screen-pop',
+    scenario,
+    agents: { 101: 'agent-101-secret', 201: 'agent-201-secret' },
+    seed: `
+    INSERT INTO dialer_dispositions (name) VALUES ('Sale'), ('Callback');
+    ${campaignSql('prog', { destination: 'ext-queues,501,1', queue: 'sales', enabled: 0, concurrent_calls: 1, script: SCRIPT, crm_url_template: CRM, wrapup_seconds: 1 })}
+    ${campaignSql('pv', { destination: 'ext-support,502,1', queue: 'support', mode: 'preview', initialLeg: 'local', script: 'Preview script.' })}
+    ${offerDispositionsSql(['Sale', 'Callback'])}
+    ${LEADS.map((lead, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, variables, priority)
+      SELECT id, ${sqlText(lead.name)}, '${lead.number}', ${sqlText(lead.variables)}, ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}
+    INSERT INTO dialer_numbers (campaign_id, name, number, priority)
+      SELECT id, '${BUSY.name}', '${BUSY.number}', 1 FROM dialer_campaigns WHERE name = 'pv';`,
   });
 
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-    await sim?.stop();
-    db.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function login(extension) {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 1000 } });
-    const page = await context.newPage();
-    const pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.addInitScript(recordDesk);
-    await page.goto(panelUrl);
-    await page.fill('#login-extension', extension);
-    await page.fill('#login-secret', SECRETS[extension]);
-    await page.click('#login-submit');
-    await page.locator('#app').waitFor({ state: 'visible' });
-    return { context, page, pageErrors };
-  }
+  const login = (extension) => rig.login(extension, { viewport: { width: 1100, height: 1000 }, initScript: recordDesk });
 
   it('a progressive agent sees each contact card, script and CRM link when the queue connects the call', async () => {
     const { context, page, pageErrors } = await login('101');
     await page.locator('#pd-status[data-status="idle"]').waitFor();
     // Dial only now that the desk is watched: every call reaches a recorded panel.
-    db.sql("UPDATE dialer_campaigns SET enabled = 1, updated_at = NOW() + INTERVAL 2 SECOND WHERE name = 'prog'");
+    rig.db.sql("UPDATE dialer_campaigns SET enabled = 1, updated_at = NOW() + INTERVAL 2 SECOND WHERE name = 'prog'");
 
     // The first call connected: its card, live, beside the step bar.
     const live = page.locator(`#pd-contact[data-live="true"][data-call]`);
     await live.waitFor({ timeout: 60000 });
-    await page.screenshot({ path: path.join(artifacts, 'contact-card-live.png'), fullPage: true });
+    await rig.shot(page, 'contact-card-live');
     // The agent takes the three calls in a row without tagging.
     await page.locator('#pd-pending[data-count="3"]').waitFor({ timeout: 90000 });
 
@@ -242,7 +119,7 @@ describe('agent panel: screen pop and call progress', () => {
 
     // After the calls: the card of the oldest call to tag stays, not live.
     await page.locator(`#pd-contact[data-live="false"][data-call]`).waitFor();
-    await page.screenshot({ path: path.join(artifacts, 'contact-card-to-tag.png'), fullPage: true });
+    await rig.shot(page, 'contact-card-to-tag');
     // A reload brings back the cards of the untagged calls.
     await page.reload();
     await page.locator('#pd-pending[data-count="3"]').waitFor({ timeout: 30000 });
@@ -270,7 +147,7 @@ describe('agent panel: screen pop and call progress', () => {
     await card.locator('.pd-dial').waitFor({ state: 'visible', timeout: 30000 });
     await card.locator('.pd-dial').click();
     await page.locator('#pd-call[data-outcome="busy"]').waitFor({ timeout: 30000 });
-    await page.screenshot({ path: path.join(artifacts, 'busy-preview-call.png'), fullPage: true });
+    await rig.shot(page, 'busy-preview-call');
 
     const states = await page.evaluate(() => window.__desk);
     const calls = states.filter((s) => s.call);
@@ -294,7 +171,7 @@ describe('agent panel: screen pop and call progress', () => {
     assert.ok(states.some((s) => s.contact?.number === BUSY.number && s.contact.live === 'true'), 'contact card while dialing');
     await page.locator('#pd-contact').waitFor({ state: 'hidden' });
     assert.equal(await page.locator('#pd-pending').isVisible(), false, 'a busy call is not to tag');
-    assert.equal(db.value(`SELECT dial_status FROM dialer_calls WHERE number = '${BUSY.number}'`), 'BUSY');
+    assert.equal(rig.db.value(`SELECT dial_status FROM dialer_calls WHERE number = '${BUSY.number}'`), 'BUSY');
     assert.deepEqual(pageErrors, []);
     await context.close();
   });
