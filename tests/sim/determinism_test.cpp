@@ -1,6 +1,7 @@
 // One seed, one story: the same scenario, seed and actions give the same
 // events byte for byte, however fast the machine runs the simulation.
 #include "pbx.h"
+#include "pbx_recorder.h"
 
 #include <doctest/doctest.h>
 
@@ -13,17 +14,8 @@ namespace {
 
 using pd::sim::ActionView;
 using pd::sim::Field;
-
-// Everything the PBX says, in order, to one list.
-class RecordingOutput : public pd::sim::PbxOutput {
- public:
-  void broadcast(uint32_t, std::string_view message) override { log.emplace_back(message); }
-  void send(pd::sim::SessionId, std::string_view message) override { log.emplace_back(message); }
-  void complete_deferred(pd::sim::SessionId, std::string_view message) override {
-    log.emplace_back(message);
-  }
-  std::vector<std::string> log;
-};
+using pd::sim::testing::field;
+using pd::sim::testing::RecordingOutput;
 
 // Originates calls with every outcome into a queue, an AMD context and an IVR,
 // and runs the simulation to its end (at a million times real speed).
@@ -75,16 +67,6 @@ TEST_CASE("the same seed gives the same sequence of events") {
 }
 
 namespace {
-
-// The value of `key` in one AMI message ("" when absent).
-std::string field(const std::string& message, const std::string& key) {
-  const std::string needle = key + ": ";
-  size_t at = message.rfind("\n" + needle);
-  at = at == std::string::npos ? (message.starts_with(needle) ? 0 : std::string::npos) : at + 1;
-  if (at == std::string::npos) return "";
-  const size_t start = at + needle.size();
-  return message.substr(start, message.find('\r', start) - start);
-}
 
 struct Story {
   std::vector<std::string> reasons;  // OriginateResponse Reason per call, in call order
