@@ -5,7 +5,6 @@
 // deviations wide.
 #include <doctest/doctest.h>
 
-#include <boost/asio/io_context.hpp>
 #include <string>
 #include <vector>
 
@@ -18,7 +17,7 @@ namespace {
 using pd::sim::ActionView;
 using pd::sim::Field;
 using pd::sim::testing::field;
-using pd::sim::testing::RecordingOutput;
+using pd::sim::testing::InProcessPbx;
 
 // 60 % answered at the start, 10 % after an hour; the rest are busy.
 constexpr const char* kDrifting = R"({
@@ -38,14 +37,10 @@ constexpr int kCallsPerBatch = 1000;
 std::vector<int> answered_per_batch(const std::vector<int>& at_s) {
   auto scenario = pd::sim::parse_scenario(kDrifting);
   REQUIRE_MESSAGE(scenario.has_value(), scenario.error().describe());
-  boost::asio::io_context io;
-  pd::sim::SimClock clock(1e6, 1795347000);
-  pd::sim::TimerQueue timers(io, clock);
-  RecordingOutput output;
-  pd::sim::Pbx pbx(*scenario, clock, timers, output, /*verbose_events=*/false);
-  pbx.start();
+  InProcessPbx sim(*scenario, /*verbose_events=*/false);
+  pd::sim::Pbx& pbx = sim.pbx;
   for (size_t batch = 0; batch < at_s.size(); ++batch) {
-    timers.schedule(at_s[batch] * 1000LL, [&pbx, batch] {
+    sim.timers.schedule(at_s[batch] * 1000LL, [&pbx, batch] {
       for (int i = 0; i < kCallsPerBatch; ++i) {
         const std::string id = "b" + std::to_string(batch) + "-" + std::to_string(i);
         const std::string channel = "Local/55520" + std::to_string(10000 + i) + "@sim-customers";
@@ -56,10 +51,10 @@ std::vector<int> answered_per_batch(const std::vector<int>& at_s) {
       }
     });
   }
-  io.run();  // returns once every call has ended
+  sim.io.run();  // returns once every call has ended
   std::vector<int> answered(at_s.size(), 0);
   int responses = 0;
-  for (const auto& message : output.log) {
+  for (const auto& message : sim.output.log) {
     if (!message.starts_with("Event: OriginateResponse")) continue;
     ++responses;
     const std::string id = field(message, "ActionID");

@@ -15,7 +15,7 @@ namespace {
 using pd::sim::ActionView;
 using pd::sim::Field;
 using pd::sim::testing::field;
-using pd::sim::testing::RecordingOutput;
+using pd::sim::testing::InProcessPbx;
 
 // Originates calls with every outcome into a queue, an AMD context and an IVR,
 // and runs the simulation to its end (at a million times real speed).
@@ -23,13 +23,8 @@ std::vector<std::string> run(uint64_t seed) {
   auto scenario = pd::sim::parse_scenario(pd::sim::default_scenario_json());
   REQUIRE(scenario.has_value());
   scenario->seed = seed;
-  boost::asio::io_context io;
-  // A fixed epoch: Uniqueids and LoginTime carry it.
-  pd::sim::SimClock clock(1e6, 1795347000);
-  pd::sim::TimerQueue timers(io, clock);
-  RecordingOutput output;
-  pd::sim::Pbx pbx(*scenario, clock, timers, output, /*verbose_events=*/true);
-  pbx.start();
+  InProcessPbx sim(*scenario, /*verbose_events=*/true);
+  pd::sim::Pbx& pbx = sim.pbx;
   // No sync_to_clock(): every action lands at simulated time 0, so the run
   // does not depend on how long the machine takes between two actions.
   int n = 0;
@@ -44,11 +39,11 @@ std::vector<std::string> run(uint64_t seed) {
       CHECK(pbx.handle(1, ActionView(fields)) == pd::sim::ActionResult::kDone);
     }
   }
-  io.run();  // returns once no timer is left: every call has ended
+  sim.io.run();  // returns once no timer is left: every call has ended
   CHECK(pbx.live_channels() == 0);
   CHECK(pbx.stats().originates == 40);
   CHECK(pbx.stats().current_calls == 0);
-  return std::move(output.log);
+  return std::move(sim.output.log);
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // For unit tests that run a Pbx in-process: an output that keeps everything
-// the PBX says, and a field reader for the AMI messages it kept.
+// the PBX says, a Pbx with its clock and timers, and a field reader for the
+// AMI messages it kept.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +21,22 @@ class RecordingOutput : public PbxOutput {
     log.emplace_back(message);
   }
   std::vector<std::string> log;
+};
+
+// A started Pbx on `scenario` (which must outlive it), at a million times
+// real speed from a fixed epoch (Uniqueids and LoginTime carry it). Actions
+// sent without sync_to_clock() land at simulated time 0; io.run() returns
+// once no timer is left.
+struct InProcessPbx {
+  InProcessPbx(const Scenario& scenario, bool verbose_events)
+      : pbx(scenario, clock, timers, output, verbose_events) {
+    pbx.start();
+  }
+  boost::asio::io_context io;
+  SimClock clock{1e6, 1795347000};
+  TimerQueue timers{io, clock};
+  RecordingOutput output;
+  Pbx pbx;
 };
 
 // The value of `key` in one AMI message ("" when absent).
