@@ -125,6 +125,10 @@ TEST_CASE("predictive: a young window dials one call per free agent until it can
   // With 1,000 answered calls the window holds a burst: it over-dials.
   s.window_answered = 1000;
   CHECK(predict_calls(s, e).calls > 10);
+  // Without the room for a burst a young window over-dials too.
+  s.window_answered = 200;
+  s.burst_abandons = 0;
+  CHECK(predict_calls(s, e).calls > 10);
 }
 
 TEST_CASE("predictive: all calls failing - bounded by the dial level, not unlimited") {

@@ -20,12 +20,6 @@ constexpr double kWindowShare = 0.9;
 // Abandons in the window's check: the expected ones plus this many of their
 // standard deviations (a Poisson count: the square root of the mean).
 constexpr double kAbandonMargin = 1.5;
-// A decision that risks any abandon must also leave the window room for this
-// many more at once: when agents free up later than forecast for a few
-// seconds, several answered calls are abandoned together. While the window is
-// young (fewer than kBurstAbandons / (kWindowShare * target) answered calls:
-// about 300 at 3 %) this keeps the campaign at one call per free agent.
-constexpr double kBurstAbandons = 8;
 // A window with few answered calls moves a lot with each abandoned one: the
 // share allowed grows with the answered calls, half of it at this many.
 constexpr double kWarmupAnswers = 3000;
@@ -227,10 +221,10 @@ PredictiveDecision predict_calls(const PredictiveState& s, const PredictiveEstim
   };
   // Abandons are counts: the window must hold the expected ones plus a margin
   // of their spread (Poisson: sqrt of the mean) and, when any is expected, a
-  // burst of kBurstAbandons, which matters while the window is young and a few
+  // burst of s.burst_abandons, which matters while the window is young and a few
   // abandons move its rate a lot.
   const auto within_window = [&](double abandons, double expected_answers) {
-    const double burst = abandons > 1e-9 ? kBurstAbandons : 0;
+    const double burst = abandons > 1e-9 ? std::max(s.burst_abandons, 0.0) : 0;
     return double(s.window_abandoned) + abandons + kAbandonMargin * std::sqrt(abandons) + burst <=
            kWindowShare * s.target * (double(s.window_answered) + expected_answers);
   };
