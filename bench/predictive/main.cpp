@@ -1,12 +1,18 @@
-// bench-predictive: pacing strategies against one call model, in virtual time.
+// bench-predictive: pacing strategies against pbx-sim's call model, in virtual
+// time.
 //
 // A discrete-event simulation of a predictive campaign: 30 agents logged in
-// for the whole run, 100,000 dials, an answer rate drifting from 30 % to 12 %
-// over the run, talk time log-normal (mean 120 s), time to answer 3-20 s, ring
-// timeout 25 s, wrap-up 10 s. An answered call no agent takes within 2 s is
-// abandoned (the helper dialplan's Queue wait limit; it hears the message).
-// Each strategy sees the same leads (the same seed: lead i gets the same
-// outcome, delays and talk time under every strategy):
+// for the whole run, 100,000 dials, ring timeout 25 s, wrap-up 10 s. Every
+// dial's outcome comes from pbx-sim's call model (host-stub/sim/model,
+// pd::sim::draw_call) and a pbx-sim scenario, by default scenario.json beside
+// this file: an answer rate drifting from 30 % to 12 % over the 100,000 dials,
+// talk time log-normal (mean 120 s), time to answer 3-20 s. An answered call
+// no agent takes within the destination queue's wait limit (the scenario's
+// pd-bench-dest: 2 s) is abandoned (it hears the message).
+// Each strategy sees the same leads: lead i is dial i and draws from its own
+// generator, seeded from --seed, so it gets the same outcome, delays and talk
+// time under every strategy (an answer rate on the time axis, at_s, would
+// make the outcome depend on when the lead is dialed):
 //   progressive    one call per free agent, less calls not yet connected
 //   fixed_1_5/2_5  over-dial: 1.5 / 2.5 calls per free agent
 //   predictive     pd::core::predict_calls with pd::core::PredictiveEstimates
@@ -16,11 +22,7 @@
 // highest the run's abandonment rate ever was, counted from the 100th
 // answered call: the window is the whole run, shorter than 30 days).
 //
-// The call model is drawn with the simulator's generator (pd::sim::Rng); it is
-// not yet pbx-sim's scenario model, which does not have log-normal talk times
-// or drifting answer rates (issue 12 asks for both there).
-//
-//   bench-predictive [--dials N] [--agents N] [--seed S]
+//   bench-predictive [--dials N] [--agents N] [--seed S] [--scenario FILE]
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -34,54 +36,55 @@
 #include <string_view>
 #include <vector>
 
+#include "call_model.h"
 #include "pd/core/predictive.h"
-#include "rng.h"
+#include "scenario.h"
 
 namespace {
 
-constexpr double kAbandonAfterS = 2.0;
 constexpr double kRingTimeoutS = 25.0;
 constexpr double kWrapupS = 10.0;
 constexpr double kTickS = 0.5;
 constexpr double kTarget = 0.03;
+constexpr const char* kCustomers = "sim-customers";
+constexpr const char* kDestination = "pd-bench-dest";
 
-// What happens to lead i when it is dialed.
+// What happened to a dialed lead.
 struct Lead {
-  bool answered = false;
+  bool answered = false;    // by a person (a machine counts as not)
   double ends_after_s = 0;  // answered: the answer delay; else when the call fails
   double talk_s = 0;
 };
 
+// The leads and the scenario that decides their dials.
 class CallModel {
  public:
-  CallModel(uint64_t seed, int dials) : dials_(dials) {
+  CallModel(const pd::sim::Scenario& scenario, uint64_t seed, int dials)
+      : scenario_(scenario), customers_(*scenario.find_context(kCustomers)) {
     pd::sim::Rng rng(seed);
-    leads_.reserve(size_t(dials));
-    const double sigma = 0.8, mu = std::log(120.0) - sigma * sigma / 2;
-    for (int i = 0; i < dials; ++i) {
-      pd::sim::Rng own = rng.split();
-      const double rate = 0.30 - 0.18 * double(i) / double(std::max(dials - 1, 1));
-      Lead lead;
-      lead.answered = own.unit() < rate;
-      if (lead.answered) {
-        lead.ends_after_s = 3 + 17 * own.unit();
-      } else {
-        // Half ring out, half fail early (busy, congestion, unallocated).
-        lead.ends_after_s = own.unit() < 0.5 ? kRingTimeoutS : 1 + 9 * own.unit();
-      }
-      // Box-Muller from two uniforms.
-      const double u1 = std::max(own.unit(), 1e-12), u2 = own.unit();
-      const double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
-      lead.talk_s = std::exp(mu + sigma * z);
-      leads_.push_back(lead);
-    }
+    seeds_.reserve(size_t(dials));
+    for (int i = 0; i < dials; ++i) seeds_.push_back(rng.next());
   }
-  int dials() const { return dials_; }
-  const Lead& lead(int i) const { return leads_[size_t(i)]; }
+  int dials() const { return int(seeds_.size()); }
+  // Lead i dialed at `now_s` (the i-th dial of the run).
+  Lead dial(int i, double now_s) const {
+    pd::sim::Rng own(seeds_[size_t(i)]);
+    char number[16];
+    std::snprintf(number, sizeof number, "5550%07d", i);
+    const pd::sim::DialMoment moment{pd::sim::SimMs(std::llround(now_s * 1000)), uint64_t(i)};
+    const pd::sim::CallDraw draw = pd::sim::draw_call(
+        scenario_.rule_for(customers_, number), moment, pd::sim::SimMs(kRingTimeoutS * 1000), own);
+    Lead lead;
+    lead.answered = draw.answered && draw.outcome != pd::sim::Outcome::kMachine;
+    lead.ends_after_s = double(draw.after) / 1000;
+    lead.talk_s = double(draw.talk) / 1000;
+    return lead;
+  }
 
  private:
-  int dials_;
-  std::vector<Lead> leads_;
+  const pd::sim::Scenario& scenario_;
+  const pd::sim::ContextSpec& customers_;
+  std::vector<uint64_t> seeds_;
 };
 
 enum class Strategy { kProgressive, kFixed15, kFixed25, kPredictive };
@@ -110,7 +113,7 @@ struct Event {
   bool operator>(const Event& o) const { return at > o.at; }
 };
 
-Result run(const CallModel& model, int agent_count, Strategy strategy) {
+Result run(const CallModel& model, int agent_count, double abandon_after_s, Strategy strategy) {
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
   enum class AgentState { kFree, kTalking, kWrapup };
   struct Agent {
@@ -119,6 +122,7 @@ Result run(const CallModel& model, int agent_count, Strategy strategy) {
   };
   std::vector<Agent> agents(static_cast<size_t>(agent_count));
   std::vector<double> dialed_at(size_t(model.dials()), -1);
+  std::vector<Lead> leads(size_t(model.dials()));
   std::vector<int> ringing;  // calls dialed, not ended or answered
   std::deque<int> waiting;   // answered calls waiting for an agent (in answer order)
   std::vector<char> waiting_gone(size_t(model.dials()), 0);
@@ -135,7 +139,7 @@ Result run(const CallModel& model, int agent_count, Strategy strategy) {
     return -1;
   };
   auto connect = [&](int call, int agent) {
-    const Lead& lead = model.lead(call);
+    const Lead& lead = leads[size_t(call)];
     agents[size_t(agent)] = {AgentState::kTalking, now};
     talk_total += lead.talk_s;
     estimates.record_talk(lead.talk_s);
@@ -210,9 +214,10 @@ Result run(const CallModel& model, int agent_count, Strategy strategy) {
       }
       for (int i = 0; i < calls && next < model.dials(); ++i, ++next) {
         dialed_at[size_t(next)] = now;
+        leads[size_t(next)] = model.dial(next, now);
         ringing.push_back(next);
         unresolved.push_back(next);
-        events.push({now + model.lead(next).ends_after_s, 0, next});
+        events.push({now + leads[size_t(next)].ends_after_s, 0, next});
       }
       continue;
     }
@@ -223,12 +228,12 @@ Result run(const CallModel& model, int agent_count, Strategy strategy) {
     switch (e.kind) {
       case 0: {
         ringing.erase(std::find(ringing.begin(), ringing.end(), e.id));
-        const Lead& lead = model.lead(e.id);
+        const Lead& lead = leads[size_t(e.id)];
         // Outcomes go to the estimates in the order the calls were placed
         // (PredictiveEstimates::record_dial says why).
         ended[size_t(e.id)] = 1;
         while (!unresolved.empty() && ended[size_t(unresolved.front())]) {
-          const Lead& first = model.lead(unresolved.front());
+          const Lead& first = leads[size_t(unresolved.front())];
           estimates.record_dial(first.answered, first.ends_after_s);
           unresolved.pop_front();
         }
@@ -238,7 +243,7 @@ Result run(const CallModel& model, int agent_count, Strategy strategy) {
           connect(e.id, agent);
         } else {
           waiting.push_back(e.id);
-          events.push({now + kAbandonAfterS, 3, e.id});
+          events.push({now + abandon_after_s, 3, e.id});
         }
         note_window();
         break;
@@ -273,7 +278,8 @@ Result run(const CallModel& model, int agent_count, Strategy strategy) {
 
 int main(int argc, char** argv) {
   int dials = 100000, agents = 30;
-  uint64_t seed = 12;
+  std::optional<uint64_t> seed;
+  std::string scenario_file = PD_BENCH_PREDICTIVE_SCENARIO;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
     if (flag == "--dials")
@@ -282,17 +288,39 @@ int main(int argc, char** argv) {
       agents = std::atoi(argv[i + 1]);
     else if (flag == "--seed")
       seed = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (flag == "--scenario")
+      scenario_file = argv[i + 1];
     else {
-      std::fprintf(stderr, "usage: bench-predictive [--dials N] [--agents N] [--seed S]\n");
+      std::fprintf(stderr,
+                   "usage: bench-predictive [--dials N] [--agents N] [--seed S] "
+                   "[--scenario FILE]\n");
       return 2;
     }
   }
-  const CallModel model(seed, dials);
+  auto scenario = pd::sim::load_scenario_file(scenario_file);
+  if (!scenario) {
+    std::fprintf(stderr, "bench-predictive: %s\n", scenario.error().message.c_str());
+    return 2;
+  }
+  // The contexts the bench dials into and sends the answered calls to.
+  const pd::sim::ContextSpec* customers = scenario->find_context(kCustomers);
+  const pd::sim::ContextSpec* destination = scenario->find_context(kDestination);
+  if (!customers || customers->type != pd::sim::ContextType::kCustomers || !destination ||
+      destination->type != pd::sim::ContextType::kQueue) {
+    std::fprintf(stderr,
+                 "bench-predictive: %s needs a customers context %s and a queue context %s\n",
+                 scenario_file.c_str(), kCustomers, kDestination);
+    return 2;
+  }
+  const pd::sim::SimMs wait_limit = destination->queue_wait.value_or(
+      scenario->find_queue(destination->queue)->wait_timeout);  // validated by the parser
+  const uint64_t lead_seed = seed.value_or(scenario->seed);
+  const CallModel model(*scenario, lead_seed, dials);
   std::printf("agents: %d\ndials: %d\nseed: %llu\n", agents, dials,
-              static_cast<unsigned long long>(seed));
+              static_cast<unsigned long long>(lead_seed));
   for (Strategy s :
        {Strategy::kProgressive, Strategy::kFixed15, Strategy::kFixed25, Strategy::kPredictive}) {
-    const Result r = run(model, agents, s);
+    const Result r = run(model, agents, double(wait_limit) / 1000, s);
     std::printf("occupancy_pct_%s: %.1f\n", name_of(s), r.occupancy * 100);
     std::printf("abandon_pct_%s: %.2f\n", name_of(s), r.abandon * 100);
     std::printf("calls_per_agent_hour_%s: %.1f\n", name_of(s), r.calls_per_agent_hour);

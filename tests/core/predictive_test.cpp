@@ -111,6 +111,26 @@ TEST_CASE("predictive: a cold start dials carefully and a young window even more
   CHECK(predict_calls(s, cold).calls >= first.calls);
 }
 
+TEST_CASE("predictive: a young window dials one call per free agent until it can take a burst") {
+  const auto e = learnt(0.2);
+  const std::vector<double> talking(20, 30.0);
+  PredictiveState s = settled(10, talking, kNone);
+  // 200 answered calls, none abandoned: 8 more abandons at once would be 4 %.
+  s.window_answered = 200;
+  s.window_abandoned = 0;
+  const auto young = predict_calls(s, e);
+  CHECK(young.calls == 10);  // progressive: no call an agent is not there for
+  CHECK(young.abandon_expected == 0);
+  CHECK_FALSE(young.fallback);
+  // With 1,000 answered calls the window holds a burst: it over-dials.
+  s.window_answered = 1000;
+  CHECK(predict_calls(s, e).calls > 10);
+  // Without the room for a burst a young window over-dials too.
+  s.window_answered = 200;
+  s.burst_abandons = 0;
+  CHECK(predict_calls(s, e).calls > 10);
+}
+
 TEST_CASE("predictive: all calls failing - bounded by the dial level, not unlimited") {
   const auto e = learnt(0.0);
   CHECK(e.answer_rate() < 0.01);

@@ -1,6 +1,7 @@
 // One seed, one story: the same scenario, seed and actions give the same
 // events byte for byte, however fast the machine runs the simulation.
 #include "pbx.h"
+#include "pbx_recorder.h"
 
 #include <doctest/doctest.h>
 
@@ -13,17 +14,8 @@ namespace {
 
 using pd::sim::ActionView;
 using pd::sim::Field;
-
-// Everything the PBX says, in order, to one list.
-class RecordingOutput : public pd::sim::PbxOutput {
- public:
-  void broadcast(uint32_t, std::string_view message) override { log.emplace_back(message); }
-  void send(pd::sim::SessionId, std::string_view message) override { log.emplace_back(message); }
-  void complete_deferred(pd::sim::SessionId, std::string_view message) override {
-    log.emplace_back(message);
-  }
-  std::vector<std::string> log;
-};
+using pd::sim::testing::field;
+using pd::sim::testing::InProcessPbx;
 
 // Originates calls with every outcome into a queue, an AMD context and an IVR,
 // and runs the simulation to its end (at a million times real speed).
@@ -31,13 +23,8 @@ std::vector<std::string> run(uint64_t seed) {
   auto scenario = pd::sim::parse_scenario(pd::sim::default_scenario_json());
   REQUIRE(scenario.has_value());
   scenario->seed = seed;
-  boost::asio::io_context io;
-  // A fixed epoch: Uniqueids and LoginTime carry it.
-  pd::sim::SimClock clock(1e6, 1795347000);
-  pd::sim::TimerQueue timers(io, clock);
-  RecordingOutput output;
-  pd::sim::Pbx pbx(*scenario, clock, timers, output, /*verbose_events=*/true);
-  pbx.start();
+  InProcessPbx sim(*scenario, /*verbose_events=*/true);
+  pd::sim::Pbx& pbx = sim.pbx;
   // No sync_to_clock(): every action lands at simulated time 0, so the run
   // does not depend on how long the machine takes between two actions.
   int n = 0;
@@ -52,11 +39,11 @@ std::vector<std::string> run(uint64_t seed) {
       CHECK(pbx.handle(1, ActionView(fields)) == pd::sim::ActionResult::kDone);
     }
   }
-  io.run();  // returns once no timer is left: every call has ended
+  sim.io.run();  // returns once no timer is left: every call has ended
   CHECK(pbx.live_channels() == 0);
   CHECK(pbx.stats().originates == 40);
   CHECK(pbx.stats().current_calls == 0);
-  return std::move(output.log);
+  return std::move(sim.output.log);
 }
 
 }  // namespace
@@ -75,16 +62,6 @@ TEST_CASE("the same seed gives the same sequence of events") {
 }
 
 namespace {
-
-// The value of `key` in one AMI message ("" when absent).
-std::string field(const std::string& message, const std::string& key) {
-  const std::string needle = key + ": ";
-  size_t at = message.rfind("\n" + needle);
-  at = at == std::string::npos ? (message.starts_with(needle) ? 0 : std::string::npos) : at + 1;
-  if (at == std::string::npos) return "";
-  const size_t start = at + needle.size();
-  return message.substr(start, message.find('\r', start) - start);
-}
 
 struct Story {
   std::vector<std::string> reasons;  // OriginateResponse Reason per call, in call order

@@ -227,3 +227,59 @@ TEST_CASE("the real-behaviour keys: silent, originate_response_first, dial_conte
   CHECK(contains(error_of(R"({"contexts": {"h": {"type": "ivr", "dial_context": "x"}}})"),
                  "dial_context: only for type customers"));
 }
+
+TEST_CASE("the call model keys: answer_rate, unanswered, talk_lognormal") {
+  auto scenario = parse_scenario(R"({
+    "number_rules": [{"pattern": "_X.1", "outcome": "answer", "answer_rate": 0.25}],
+    "default_outcome": {
+      "outcome": "answer", "talk_lognormal": {"mean_s": 90, "sigma": 0.5},
+      "answer_rate": [{"at_s": 0, "rate": 0.3}, {"at_s": 60, "rate": 0.1}],
+      "unanswered": [{"outcome": "busy", "after_s": 2, "share": 2}, {"outcome": "noanswer"}]
+    }
+  })");
+  REQUIRE_MESSAGE(scenario.has_value(), scenario.error().describe());
+  const pd::sim::NumberRule& rule = scenario->default_rule;
+  REQUIRE(rule.talk_lognormal.has_value());
+  CHECK(rule.talk_lognormal->mean_s == 90);
+  CHECK(rule.talk_lognormal->sigma == 0.5);
+  REQUIRE(rule.answer_rate.has_value());
+  CHECK(rule.answer_rate->axis == pd::sim::AnswerRate::Axis::kTime);
+  REQUIRE(rule.answer_rate->points.size() == 2);
+  CHECK(rule.answer_rate->points[1].at == 60000);
+  CHECK(rule.answer_rate->at({30000, 0}) == doctest::Approx(0.2));
+  REQUIRE(rule.unanswered.size() == 2);
+  CHECK(rule.unanswered[0].outcome == Outcome::kBusy);
+  CHECK(rule.unanswered[0].share == 2);
+  CHECK(rule.unanswered[1].share == 1);
+  // A constant rate alone: the unanswered dials never answer.
+  const pd::sim::NumberRule& constant = scenario->number_rules.at(0);
+  REQUIRE(constant.unanswered.size() == 1);
+  CHECK(constant.unanswered[0].outcome == Outcome::kNoAnswer);
+
+  const auto rule_error = [](const std::string& rule_json) {
+    return error_of(R"({"default_outcome": )" + rule_json + "}");
+  };
+  CHECK(contains(rule_error(R"({"answer_rate": 1.5})"), "answer_rate: a share in [0, 1]"));
+  CHECK(contains(rule_error(R"({"answer_rate": [{"at_s": 0, "rate": 0.3}, {"at_dial": 9,
+                                "rate": 0.1}]})"),
+                 "every point on one axis"));
+  CHECK(contains(rule_error(R"({"answer_rate": [{"at_s": 9, "rate": 0.3}, {"at_s": 9,
+                                "rate": 0.1}]})"),
+                 "points must come in increasing order"));
+  CHECK(contains(rule_error(R"({"answer_rate": [{"rate": 0.3}]})"),
+                 "needs exactly one of \"at_s\" or \"at_dial\""));
+  CHECK(contains(rule_error(R"({"unanswered": [{"outcome": "busy"}]})"), "needs \"answer_rate\""));
+  CHECK(contains(rule_error(R"({"outcome": "busy", "answer_rate": 0.5})"),
+                 "only for an outcome that answers"));
+  CHECK(contains(rule_error(R"({"answer_rate": 0.5, "unanswered": [{"outcome": "busy",
+                                "answer_rate": 0.1}]})"),
+                 "has no answer_rate of its own"));
+  CHECK(contains(rule_error(R"({"answer_rate": 0.5, "unanswered": [{"outcome": "busy",
+                                "share": 0}]})"),
+                 "share: a weight > 0"));
+  CHECK(contains(rule_error(R"({"share": 2})"), "only in a rule's \"unanswered\" list"));
+  CHECK(contains(rule_error(R"({"talk_s": 5, "talk_lognormal": {"mean_s": 60}})"),
+                 "\"talk_s\" or \"talk_lognormal\", not both"));
+  CHECK(contains(rule_error(R"({"talk_lognormal": {"mean_s": 0}})"),
+                 "talk_lognormal.mean_s: seconds in (0, 86400]"));
+}

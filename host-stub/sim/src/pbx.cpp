@@ -135,6 +135,12 @@ std::string Pbx::uuid(Rng& rng) {
   return buf;
 }
 
+const NumberRule& Pbx::customer_rule(Call& call, const ContextSpec& context,
+                                     std::string_view number) {
+  const DialMoment moment{timers_.base_time(), customer_dials_++};
+  return pick_rule(scenario_.rule_for(context, number), moment, call.rng);
+}
+
 Channel& Pbx::new_channel(Call& call, Leg leg, const std::string& name, const std::string& context,
                           const std::string& exten, ChannelState state, std::string uniqueid) {
   const uint64_t id = next_channel_id_++;

@@ -344,6 +344,10 @@ class Pbx {
   void cancel(Call& call, Slot slot) { ++call.generation[slot]; }
   std::string next_uniqueid();
   std::string uuid(Rng& rng);
+  // The rule that decides this dial of `number` in the customers context
+  // `context`: the scenario's rule, its answer rate applied at this moment
+  // (call_model.h pick_rule). Counts the dial.
+  const NumberRule& customer_rule(Call& call, const ContextSpec& context, std::string_view number);
   int64_t epoch_now() const { return clock_.epoch_s(timers_.base_time()); }
 
   void emit(uint32_t event_class, const FieldList& fields);
@@ -406,6 +410,7 @@ class Pbx {
   uint64_t next_channel_id_ = 1;
   uint32_t local_sequence_ = 1;
   uint64_t uniqueid_sequence_ = 0;
+  uint64_t customer_dials_ = 0;  // numbers decided so far (an answer rate's at_dial)
 };
 
 }  // namespace pd::sim

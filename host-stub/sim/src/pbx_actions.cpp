@@ -237,10 +237,10 @@ void Pbx::launch_originate(Call& call) {
   if (!dead_end && async && call.first->type == ContextType::kCustomers) {
     // Real-behaviours: an unallocated number's OriginateResponse may come
     // before the Newchannel of its own channels.
-    const NumberRule& rule = scenario_.rule_for(*call.first, call.first_exten);
+    const NumberRule& rule = customer_rule(call, *call.first, call.first_exten);
+    call.first_rule = &rule;
     const double p = config_.originate_response_first.value_or(rule.originate_response_first);
     if (rule.outcome == Outcome::kUnallocated && p > 0 && call.rng.unit() < p) {
-      call.first_rule = &rule;
       call.pending_uid1 = channel_id.empty() ? next_uniqueid() : std::string(channel_id);
       call.pending_uid2 = !other_id.empty()    ? std::string(other_id)
                           : channel_id.empty() ? next_uniqueid()

@@ -121,7 +121,9 @@ void Pbx::start_first_party(Call& call) {
   at(call, kTimeoutSlot, call.timeout, &Pbx::originate_timeout);
   switch (spec.type) {
     case ContextType::kCustomers: {
-      const NumberRule& rule = scenario_.rule_for(spec, call.first_exten);
+      // An async Originate's rule was decided when it came (pbx_actions.cpp).
+      const NumberRule& rule =
+          call.first_rule ? *call.first_rule : customer_rule(call, spec, call.first_exten);
       call.first_rule = &rule;
       if (verbose_) {  // the rig's [sim-customers]: Set(SIM_OUTCOME=...), Goto(d<N>)
         Channel& a2 = chan(call, kA2);
@@ -201,7 +203,7 @@ void Pbx::first_answer(Call& call) {
     case ContextType::kCustomers: {
       const NumberRule& rule = *call.first_rule;
       steps = answer_steps(rule.outcome);
-      talk = rule.talk.draw(call.rng);
+      talk = rule.draw_talk(call.rng);
       if (rule.outcome == Outcome::kDtmf) {
         call.dtmf_digit = rule.digit;
         at(call, kDtmfSlot, rule.dtmf_after.draw(call.rng), &Pbx::dtmf_step);
@@ -439,7 +441,7 @@ void Pbx::start_dest_behaviour(Call& call, const ContextSpec& spec) {
       }
       // Local first (trace 15): the customer's dialplan runs on ;1 itself,
       // so its outcome shows only in how and when ;1 hangs up.
-      const NumberRule& rule = scenario_.rule_for(spec, a1.exten);
+      const NumberRule& rule = customer_rule(call, spec, a1.exten);
       call.dest_rule = &rule;
       a1.priority = 11;
       a1.app = "Wait";
@@ -483,7 +485,7 @@ void Pbx::dest_customer_answered(Call& call) {
   const NumberRule& rule = *call.dest_rule;
   ev_steps(chan(call, kA1), {"Answer", "Wait"});
   milestone_now(call, "answered");
-  const SimMs talk = rule.talk.draw(call.rng);
+  const SimMs talk = rule.draw_talk(call.rng);
   chan(call, kA1).app_data = seconds_text(talk);
   if (rule.outcome == Outcome::kDtmf) {
     call.dtmf_digit = rule.digit;

@@ -22,7 +22,7 @@ std::string seconds(SimMs ms) {
 void Pbx::start_customer_dial(Call& call, const ContextSpec& helper) {
   Channel& a1 = chan(call, kA1);
   const ContextSpec& target = *scenario_.find_context(helper.dial_context);  // validated
-  const NumberRule& rule = scenario_.rule_for(target, a1.exten);
+  const NumberRule& rule = customer_rule(call, target, a1.exten);
   call.dial_spec = &helper;
   call.dest_rule = &rule;
   const std::string exten = a1.exten;
@@ -82,7 +82,7 @@ void Pbx::customer_answer(Call& call) {
   Channel& a1 = chan(call, kA1);
   Channel& c1 = chan(call, kC1);
   Channel& c2 = chan(call, kC2);
-  const SimMs talk = rule.talk.draw(call.rng);
+  const SimMs talk = rule.draw_talk(call.rng);
   c2.priority = 10;
   c2.app = "Wait";
   c2.app_data = seconds(talk);

@@ -123,22 +123,75 @@ bool valid_dtmf_digit(const std::string& d) {
   return d.size() == 1 && std::string_view("0123456789*#ABCD").find(d[0]) != std::string_view::npos;
 }
 
-Status parse_rule(const Json::Value& value, const std::string& path, bool is_default,
+// A rule in number_rules / a context's rules (a pattern), the default rule (no
+// pattern) or one of a rule's unanswered outcomes (no pattern, a share).
+enum class RuleKind { kMatched, kDefault, kUnanswered };
+
+// "answer_rate": a share, or [{"at_s" | "at_dial", "rate"}] (one axis).
+Status parse_answer_rate(const ObjectReader& r, NumberRule& rule) {
+  const Json::Value& v = r.at("answer_rate");
+  const std::string path = r.path("answer_rate");
+  auto valid_rate = [](double rate) { return rate >= 0 && rate <= 1; };
+  if (v.isNumeric()) {
+    if (!valid_rate(v.asDouble())) return fail(Error::invalid(path + ": a share in [0, 1]"));
+    rule.answer_rate = AnswerRate::constant(v.asDouble());
+    return {};
+  }
+  if (!v.isArray() || v.empty() || v.size() > AnswerRate::kMaxPoints)
+    return fail(Error::invalid(path + ": a share in [0, 1] or a list of 1 to " +
+                               std::to_string(AnswerRate::kMaxPoints) +
+                               " {\"at_s\" or \"at_dial\", \"rate\"} points"));
+  AnswerRate rate;
+  for (Json::ArrayIndex i = 0; i < v.size(); ++i) {
+    const std::string where = path + "[" + std::to_string(i) + "]";
+    ObjectReader p(v[i], where);
+    PD_TRY(p.check({"at_s", "at_dial", "rate"}));
+    if (p.has("at_s") == p.has("at_dial"))
+      return fail(Error::invalid(where + ": needs exactly one of \"at_s\" or \"at_dial\""));
+    const AnswerRate::Axis axis =
+        p.has("at_s") ? AnswerRate::Axis::kTime : AnswerRate::Axis::kDials;
+    if (i == 0) rate.axis = axis;
+    if (axis != rate.axis)
+      return fail(Error::invalid(where + ": every point on one axis (at_s or at_dial)"));
+    AnswerRate::Point point;
+    if (axis == AnswerRate::Axis::kTime) {
+      PD_TRY(p.read_ms("at_s", point.at));
+    } else {
+      if (!p.at("at_dial").isUInt64() || p.at("at_dial").asUInt64() > (1ULL << 62))
+        return fail(Error::invalid(p.path("at_dial") + ": a dial ordinal (0, 1, ...)"));
+      point.at = static_cast<int64_t>(p.at("at_dial").asUInt64());
+    }
+    if (!p.has("rate")) return fail(Error::invalid(where + ".rate: required"));
+    PD_TRY(p.read("rate", point.rate));
+    if (!valid_rate(point.rate))
+      return fail(Error::invalid(p.path("rate") + ": a share in [0, 1]"));
+    if (!rate.points.empty() && point.at <= rate.points.back().at)
+      return fail(Error::invalid(where + ": points must come in increasing order"));
+    rate.points.push_back(point);
+  }
+  rule.answer_rate = std::move(rate);
+  return {};
+}
+
+Status parse_rule(const Json::Value& value, const std::string& path, RuleKind kind,
                   NumberRule& rule) {
   ObjectReader r(value, path);
-  PD_TRY(r.check({"pattern", "regex", "outcome", "answer_after_s", "talk_s", "after_s", "tone_s",
-                  "ring_s", "dtmf_after_s", "digit", "amd_cause", "originate_response_first"}));
+  PD_TRY(r.check({"pattern", "regex", "outcome", "answer_after_s", "talk_s", "talk_lognormal",
+                  "after_s", "tone_s", "ring_s", "dtmf_after_s", "digit", "amd_cause",
+                  "originate_response_first", "answer_rate", "unanswered", "share"}));
   std::string pattern, regex, outcome = "answer";
   PD_TRY(r.read("pattern", pattern));
   PD_TRY(r.read("regex", regex));
-  if (!is_default) {
+  if (kind == RuleKind::kMatched) {
     if (pattern.empty() == regex.empty())
       return fail(Error::invalid(path + ": needs exactly one of \"pattern\" or \"regex\""));
     auto compiled = pattern.empty() ? DialPattern::regex(regex) : DialPattern::asterisk(pattern);
     if (!compiled) return fail(Error::invalid(path + ": " + compiled.error().message));
     rule.pattern = std::move(*compiled);
   } else if (!pattern.empty() || !regex.empty()) {
-    return fail(Error::invalid(path + ": the default rule takes no pattern"));
+    return fail(Error::invalid(path + (kind == RuleKind::kDefault
+                                           ? ": the default rule takes no pattern"
+                                           : ": an unanswered outcome takes no pattern")));
   }
   PD_TRY(r.read("outcome", outcome));
   auto parsed = parse_outcome(outcome, r.path("outcome"));
@@ -148,6 +201,20 @@ Status parse_rule(const Json::Value& value, const std::string& path, bool is_def
   if (rule.outcome == Outcome::kDtmf) rule.talk = Range::fixed(4000);
   PD_TRY(r.read("answer_after_s", rule.answer_after));
   PD_TRY(r.read("talk_s", rule.talk));
+  if (r.has("talk_lognormal")) {
+    if (r.has("talk_s"))
+      return fail(Error::invalid(path + ": \"talk_s\" or \"talk_lognormal\", not both"));
+    ObjectReader t(r.at("talk_lognormal"), r.path("talk_lognormal"));
+    PD_TRY(t.check({"mean_s", "sigma"}));
+    LogNormal talk;
+    PD_TRY(t.read("mean_s", talk.mean_s));
+    PD_TRY(t.read("sigma", talk.sigma));
+    if (!(talk.mean_s > 0 && talk.mean_s <= 86400))
+      return fail(Error::invalid(t.path("mean_s") + ": seconds in (0, 86400]"));
+    if (!(talk.sigma >= 0 && talk.sigma <= 3))
+      return fail(Error::invalid(t.path("sigma") + ": in [0, 3]"));
+    rule.talk_lognormal = talk;
+  }
   PD_TRY(r.read("after_s", rule.after));
   PD_TRY(r.read("tone_s", rule.tone));
   PD_TRY(r.read("ring_s", rule.ring));
@@ -162,6 +229,39 @@ Status parse_rule(const Json::Value& value, const std::string& path, bool is_def
         Error::invalid(r.path("originate_response_first") + ": only for the outcome unallocated"));
   if (!valid_dtmf_digit(rule.digit))
     return fail(Error::invalid(r.path("digit") + ": one of 0-9 * # A-D"));
+  if (r.has("share")) {
+    if (kind != RuleKind::kUnanswered)
+      return fail(Error::invalid(r.path("share") + ": only in a rule's \"unanswered\" list"));
+    PD_TRY(r.read("share", rule.share));
+    if (!(rule.share > 0 && rule.share <= 1e6))
+      return fail(Error::invalid(r.path("share") + ": a weight > 0"));
+  }
+  if (r.has("answer_rate") || r.has("unanswered")) {
+    if (kind == RuleKind::kUnanswered)
+      return fail(Error::invalid(path + ": an unanswered outcome has no answer_rate of its own"));
+    if (!answers(rule.outcome))
+      return fail(Error::invalid(path + ": answer_rate and unanswered only for an outcome that "
+                                        "answers (answer, machine, dtmf, silent)"));
+    if (!r.has("answer_rate"))
+      return fail(Error::invalid(r.path("unanswered") + ": needs \"answer_rate\""));
+    PD_TRY(parse_answer_rate(r, rule));
+    if (r.has("unanswered")) {
+      const Json::Value& list = r.at("unanswered");
+      if (!list.isArray() || list.empty() || list.size() > NumberRule::kMaxUnanswered)
+        return fail(Error::invalid(r.path("unanswered") + ": a list of 1 to " +
+                                   std::to_string(NumberRule::kMaxUnanswered) + " rules"));
+      for (Json::ArrayIndex i = 0; i < list.size(); ++i) {
+        NumberRule other;
+        PD_TRY(parse_rule(list[i], r.path("unanswered") + "[" + std::to_string(i) + "]",
+                          RuleKind::kUnanswered, other));
+        rule.unanswered.push_back(std::move(other));
+      }
+    } else {
+      NumberRule never;
+      never.outcome = Outcome::kNoAnswer;
+      rule.unanswered.push_back(std::move(never));
+    }
+  }
   return {};
 }
 
@@ -170,7 +270,7 @@ Status parse_rules(const Json::Value& value, const std::string& path,
   if (!value.isArray()) return fail(Error::invalid(path + ": must be a list of rules"));
   for (Json::ArrayIndex i = 0; i < value.size(); ++i) {
     NumberRule rule;
-    PD_TRY(parse_rule(value[i], path + "[" + std::to_string(i) + "]", false, rule));
+    PD_TRY(parse_rule(value[i], path + "[" + std::to_string(i) + "]", RuleKind::kMatched, rule));
     rules.push_back(std::move(rule));
   }
   return {};
@@ -386,28 +486,6 @@ Status validate(const Scenario& sc) {
 
 }  // namespace
 
-std::string_view to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kAnswer:
-      return "answer";
-    case Outcome::kBusy:
-      return "busy";
-    case Outcome::kNoAnswer:
-      return "noanswer";
-    case Outcome::kCongestion:
-      return "congestion";
-    case Outcome::kUnallocated:
-      return "unallocated";
-    case Outcome::kMachine:
-      return "machine";
-    case Outcome::kDtmf:
-      return "dtmf";
-    case Outcome::kSilent:
-      return "silent";
-  }
-  return "?";
-}
-
 std::string_view to_string(ContextType type) {
   switch (type) {
     case ContextType::kCustomers:
@@ -455,10 +533,7 @@ const ContextSpec* Scenario::find_context(std::string_view name) const {
 }
 
 const NumberRule& Scenario::rule_for(const ContextSpec& context, std::string_view number) const {
-  const auto& rules = context.rules.empty() ? number_rules : context.rules;
-  for (const auto& rule : rules)
-    if (rule.pattern && rule.pattern->matches(number)) return rule;
-  return default_rule;
+  return match_rule(context.rules.empty() ? number_rules : context.rules, default_rule, number);
 }
 
 const QueueSpec* Scenario::find_queue(std::string_view name) const {
@@ -552,7 +627,8 @@ Result<Scenario> parse_scenario(std::string_view json_text) {
   if (r.has("number_rules"))
     PD_TRY(parse_rules(r.at("number_rules"), "scenario.number_rules", sc.number_rules));
   if (r.has("default_outcome"))
-    PD_TRY(parse_rule(r.at("default_outcome"), "scenario.default_outcome", true, sc.default_rule));
+    PD_TRY(parse_rule(r.at("default_outcome"), "scenario.default_outcome", RuleKind::kDefault,
+                      sc.default_rule));
   PD_TRY(validate(sc));
   return sc;
 }

@@ -1,6 +1,7 @@
 // The scenario: what the simulated PBX knows (queues, agents, contexts) and how
 // called numbers behave. Loaded once from JSON (format: ../README.md) and then
-// read-only. All durations are simulated milliseconds.
+// read-only. All durations are simulated milliseconds. The number rules and
+// what they decide are the call model (../model/call_model.h).
 #pragma once
 
 #include <cstdint>
@@ -10,49 +11,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "dial_pattern.h"
+#include "call_model.h"
 #include "pd/result.h"
-#include "rng.h"
 #include "sim_clock.h"
 
 namespace pd::sim {
-
-// A duration drawn uniformly from [min, max].
-struct Range {
-  SimMs min = 0;
-  SimMs max = 0;
-  SimMs draw(Rng& rng) const { return rng.between(min, max); }
-  static Range fixed(SimMs ms) { return {ms, ms}; }
-};
-
-// kSilent: answers and says nothing (AMD cannot decide: NOTSURE).
-enum class Outcome {
-  kAnswer,
-  kBusy,
-  kNoAnswer,
-  kCongestion,
-  kUnallocated,
-  kMachine,
-  kDtmf,
-  kSilent
-};
-std::string_view to_string(Outcome outcome);
-
-struct NumberRule {
-  std::optional<DialPattern> pattern;  // none: the default rule
-  Outcome outcome = Outcome::kAnswer;
-  Range answer_after = {1000, 2000};  // answer, machine, dtmf
-  Range talk = {6000, 10000};         // answer, dtmf; machine: greeting length
-  Range after = {0, 0};               // busy, congestion, unallocated: delay before the signal
-  Range tone = {3000, 3000};          // busy, congestion when the call is already up (local first)
-  Range ring = {60000, 60000};        // noanswer when the call is already up (local first)
-  Range dtmf_after = {1000, 1000};    // dtmf: after the answer
-  std::string digit = "1";
-  std::string amd_cause;  // empty: MACHINE/HUMAN default cause
-  // unallocated: how often the OriginateResponse comes before the channels
-  // exist (real-behaviours/originateresponse-before-newchannel.jsonl).
-  double originate_response_first = 0;
-};
 
 // kInvalidDestination: a PanelDialer helper context whose campaign destination
 // is missing from the dialplan (answers, PanelDialerDest INVALID, hangs up).

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <cstdint>
 
-namespace pd::sim {
+#include "sim_time.h"
 
-using SimMs = int64_t;
+namespace pd::sim {
 
 class SimClock {
  public:

@@ -220,10 +220,12 @@ PredictiveDecision predict_calls(const PredictiveState& s, const PredictiveEstim
     return sum;
   };
   // Abandons are counts: the window must hold the expected ones plus a margin
-  // of their spread (Poisson: sqrt of the mean), which matters while the
-  // window is young and a few abandons move its rate a lot.
+  // of their spread (Poisson: sqrt of the mean) and, when any is expected, a
+  // burst of s.burst_abandons, which matters while the window is young and a few
+  // abandons move its rate a lot.
   const auto within_window = [&](double abandons, double expected_answers) {
-    return double(s.window_abandoned) + abandons + kAbandonMargin * std::sqrt(abandons) <=
+    const double burst = abandons > 1e-9 ? std::max(s.burst_abandons, 0.0) : 0;
+    return double(s.window_abandoned) + abandons + kAbandonMargin * std::sqrt(abandons) + burst <=
            kWindowShare * s.target * (double(s.window_answered) + expected_answers);
   };
   int best = 0;

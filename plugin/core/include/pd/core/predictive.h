@@ -111,6 +111,11 @@ struct PredictiveState {
   uint64_t window_abandoned = 0;
   double target = 0.03;       // abandonment target, e.g. 0.03
   double max_dial_level = 4;  // at most this many calls in flight per available agent
+  // A decision that risks any abandon leaves the window room for this many
+  // more at once (abandons come in bursts when agents free up late): a young
+  // window, under burst_abandons / (0.9 * target) answered calls, gets one
+  // call per free agent. 0: no such room (a test that wants abandons early).
+  double burst_abandons = 8;
 };
 
 struct PredictiveDecision {
