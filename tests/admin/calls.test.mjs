@@ -10,7 +10,7 @@
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { artifactsFor, startAdminSession, flashMatching, submitFilter as submitPageFilter, downloadCsv } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession, flashMatching, submitFilter as submitPageFilter, downloadCsv, collectPageErrors } from '../support/harness.mjs';
 
 
 describe("admin: the agent's disposition, the calls log, exports and recycling by filter", { timeout: 150_000 }, () => {
@@ -43,10 +43,7 @@ describe("admin: the agent's disposition, the calls log, exports and recycling b
     ({ db, php, browser, page } = await startAdminSession('calls', {
       viewport: { width: 1400, height: 900 },
       context: { acceptDownloads: true },
-      onPage: (p) => {
-        p.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(`${p.url()}: ${message.text()}`); });
-        p.on('pageerror', (error) => consoleErrors.push(`${p.url()}: ${error.message}`));
-      },
+      onPage: collectPageErrors(consoleErrors),
     }));
   });
 

@@ -7,7 +7,7 @@
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { artifactsFor, startAdminSession, submitFilter, downloadCsv, waitFor } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession, submitFilter, downloadCsv, waitFor, collectPageErrors } from '../support/harness.mjs';
 
 describe('admin: compliance audit and live pacing figures', { timeout: 150_000 }, () => {
   const artifactsDir = artifactsFor('admin-pacing-audit');
@@ -47,10 +47,7 @@ describe('admin: compliance audit and live pacing figures', { timeout: 150_000 }
     ({ db, php, browser, page } = await startAdminSession('pacing', {
       viewport: { width: 1400, height: 1000 },
       context: { acceptDownloads: true },
-      onPage: (p) => {
-        p.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(`${p.url()}: ${message.text()}`); });
-        p.on('pageerror', (error) => consoleErrors.push(`${p.url()}: ${error.message}`));
-      },
+      onPage: collectPageErrors(consoleErrors),
     }));
   });
 

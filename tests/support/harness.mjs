@@ -268,3 +268,14 @@ export async function downloadCsv(page, selector) {
   const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
   return { name: file.suggestedFilename(), rows: parseCsv(readFileSync(await file.path(), 'utf8')) };
 }
+
+/**
+ * An onPage hook (startAdminSession) that collects the page's script errors
+ * and console errors (a CSP violation is one) into `errors`, each with its page's address.
+ */
+export function collectPageErrors(errors) {
+  return (p) => {
+    p.on('console', (message) => { if (message.type() === 'error') errors.push(`${p.url()}: ${message.text()}`); });
+    p.on('pageerror', (error) => errors.push(`${p.url()}: ${error.message}`));
+  };
+}
