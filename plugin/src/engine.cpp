@@ -221,7 +221,11 @@ void Engine::stop() {
                 std::to_string(stats_.host_wait_max_ms) + " ms, " +
                 std::to_string(stats_.queued_dropped) + " dropped there with the link), " +
                 std::to_string(stats_.calls_ended) + " calls ended, " +
-                std::to_string(stats_.dnc_skipped) + " numbers skipped as do-not-call");
+                std::to_string(stats_.dnc_skipped) + " numbers skipped as do-not-call" +
+                (stats_.audits_unqueued > 0 ? ", " + std::to_string(stats_.audits_unqueued) +
+                                                  " compliance audit rows not recorded (write "
+                                                  "queue full)"
+                                            : std::string()));
 }
 
 // Leads claimed but not dialed: the store gives them back at stop, so another

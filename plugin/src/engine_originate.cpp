@@ -1,8 +1,7 @@
 // Step 2 of a call: the Originate. Builds the action from the campaign and the
 // lead (pd/core/originate_builder.h), hands it to the host, enters the call in
 // the call table, queues its compliance audit row (pd/core/compliance.h) and
-// records its start. Its events come back through
-// engine_calls.cpp.
+// records its start. Its events come back through engine_calls.cpp.
 #include "engine.h"
 #include "lead_mapping.h"
 #include "pd/core/agent_desk.h"
