@@ -15,22 +15,15 @@ $campaigns = pd_query('SELECT id, name FROM dialer_campaigns ORDER BY name')->fe
 
 /**
  * Up to $limit calls matching $f, newest first, after the cursor
- * [started_at, id] (null: from the newest). Keyset paging: each page is a
- * range read of ix_call_started / ix_call_campaign / ix_call_agent (their
- * rows end in the primary key), however deep, where LIMIT/OFFSET would read
- * and drop every row before the page.
+ * [started_at, id] (null: from the newest): keyset paging over ix_call_started
+ * / ix_call_campaign / ix_call_agent (their rows end in the primary key).
  */
 function pd_calls_page(ListFilter $f, ?array $after, int $limit): array
 {
-    $where = $f->where;
-    $params = $f->params;
-    if ($after !== null) {
-        $where[] = '(c.started_at < ? OR (c.started_at = ? AND c.id < ?))';
-        array_push($params, $after[0], $after[0], $after[1]);
-    }
+    [$where, $params] = pd_keyset_where($f, $after, 'c.started_at', 'c.id');
     return pd_query('SELECT c.id, c.started_at, c.direction, c.number, n.name, c.campaign_id, c.agent, c.dial_status, c.disposition, c.agent_disposition,
           IF(c.answered_at IS NULL OR c.ended_at IS NULL, NULL, TIMESTAMPDIFF(SECOND, c.answered_at, c.ended_at)) AS talk_seconds, c.dtmf, c.call_id
-        FROM dialer_calls c LEFT JOIN dialer_numbers n ON n.id = c.number_id' . ($where ? ' WHERE ' . implode(' AND ', $where) : '')
+        FROM dialer_calls c LEFT JOIN dialer_numbers n ON n.id = c.number_id' . $where
         . ' ORDER BY c.started_at DESC, c.id DESC LIMIT ' . $limit, $params)->fetchAll();
 }
 
@@ -55,14 +48,9 @@ if (($_GET['format'] ?? '') === 'csv') {
     exit;
 }
 
-$after = null;
-$beforeText = $filter->text('before');
-if ($beforeText !== '') {
-    if (preg_match('/^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?)_([1-9]\d{0,18})$/', $beforeText, $m)) {
-        $after = [$m[1], (int) $m[2]];
-    } else {
-        $filter->error('before', 'Page: the "older" link is damaged; start again from the newest calls.');
-    }
+$after = pd_page_cursor($filter, '[1-9]\d{0,18}');
+if ($after !== null) {
+    $after[1] = (int) $after[1];
 }
 $rows = $filter->ok() ? pd_calls_page($f, $after, PD_CALLS_PAGE + 1) : [];
 $more = count($rows) > PD_CALLS_PAGE;
@@ -122,9 +110,6 @@ pd_page_start('Calls');
   </tbody>
 </table>
 </div>
-<nav aria-label="Call pages" class="mt-3">
-  <?php if ($after !== null): ?><a class="btn btn-sm btn-outline-secondary" href="<?= h(pd_pager_link($query)) ?>">Newest</a><?php endif; ?>
-  <?php if ($more): ?><a class="btn btn-sm btn-outline-secondary" href="<?= h(pd_pager_link($query + ['before' => pd_calls_cursor(end($rows))])) ?>">Older</a><?php endif; ?>
-</nav>
+<?= pd_pager_nav('Call pages', $query, $after !== null, $more ? pd_calls_cursor(end($rows)) : null) ?>
 <?php
 pd_page_end();

@@ -63,6 +63,20 @@ pd_page_start('Dashboard', '<script src="asset.php?f=chart.js" defer></script><s
           <dt class="col-7">Active calls</dt><dd class="col-5" data-role="active-calls"><?= h($c['active_calls']) ?></dd>
           <dt class="col-7" data-role="queued-calls-label"<?= $c['queued_calls'] > 0 ? '' : ' hidden' ?>>Queued in panelhost</dt><dd class="col-5" data-role="queued-calls"<?= $c['queued_calls'] > 0 ? '' : ' hidden' ?>><?= h($c['queued_calls']) ?></dd>
         </dl>
+        <?php $p = $c['pacing']; ?>
+        <!-- The engine's live pacing figures (migration 0018) and their chart over the campaign's day. -->
+        <section class="pd-pacing mb-2" data-role="pacing" aria-labelledby="c-pacing-<?= h($c['id']) ?>"<?= $p === null ? ' hidden' : '' ?>>
+          <h3 class="h6 mb-1" id="c-pacing-<?= h($c['id']) ?>">Pacing</h3>
+          <p class="alert alert-warning py-1 px-2 small" role="status" data-role="fallback"<?= $p !== null && $p['fallback'] ? '' : ' hidden' ?>>Fallback: one call per free agent. The abandonment rate reached its target; the campaign places one call per free agent until it is back under.</p>
+          <dl class="row mb-2">
+            <dt class="col-7">Dial level</dt><dd class="col-5" data-role="dial-level"><?= h($p['dial_level'] ?? '') ?></dd>
+            <dt class="col-7">Answer rate</dt><dd class="col-5" data-role="answer-rate"><?= h($p['answer_rate'] ?? '') ?></dd>
+            <dt class="col-7">Abandonment rate (window)</dt>
+            <dd class="col-5"><span data-role="abandon-rate" class="<?= $p !== null && $p['over_target'] ? 'text-danger fw-semibold' : '' ?>"><?= h($p['abandon_rate'] ?? '') ?></span> <small class="text-body-secondary">target <span data-role="abandon-target"><?= h($p['abandon_target'] ?? '') ?></span>; <span data-role="abandoned"><?= h($p['abandoned'] ?? '') ?></span> of <span data-role="answered"><?= h($p['answered'] ?? '') ?></span> answered</small></dd>
+            <dt class="col-7">Agent occupancy</dt><dd class="col-5" data-role="occupancy"><?= h($p['occupancy'] ?? '') ?></dd>
+          </dl>
+          <div class="pd-day-chart" hidden><canvas data-chart="pacing" role="img" aria-label="Pacing figures of <?= h($c['name']) ?> over the day"></canvas></div>
+        </section>
         <?php foreach (PD_BREAKDOWNS as $key => $b): ?>
         <section class="pd-breakdown" data-breakdown="<?= h($key) ?>" aria-labelledby="c-<?= h($key) ?>-<?= h($c['id']) ?>">
           <h3 class="h6 mb-1" id="c-<?= h($key) ?>-<?= h($c['id']) ?>"><?= h($b['title']) ?> <small class="text-body-secondary">(<span data-role="<?= h($b['role']) ?>-total"><?= h($c[$b['total']]) ?></span> <?= h($b['unit']) ?>)</small></h3>

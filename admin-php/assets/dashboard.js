@@ -31,6 +31,75 @@
     chart.update();
   }
 
+  // The pacing chart over the day: one line per series, each in the colour
+  // the server gives its name (pd_series_colour), matched to the chart's
+  // datasets by name, never by position.
+  const dayCharts = new Map();
+  function drawDayChart(canvas, chart) {
+    if (!canvas || typeof Chart === 'undefined') return;
+    const dataset = (s) => ({
+      label: s.name,
+      data: s.values,
+      borderColor: s.colour,
+      backgroundColor: s.colour,
+      yAxisID: s.axis === 'level' ? 'level' : 'pct',
+      pointRadius: 0,
+      borderWidth: 2,
+    });
+    let drawn = dayCharts.get(canvas);
+    if (!drawn) {
+      drawn = new Chart(canvas, {
+        type: 'line',
+        data: { labels: chart.labels, datasets: chart.series.map(dataset) },
+        options: {
+          animation: false,
+          maintainAspectRatio: false,
+          interaction: { mode: 'index', intersect: false },
+          scales: {
+            pct: { type: 'linear', position: 'left', min: 0, title: { display: true, text: '%' } },
+            level: { type: 'linear', position: 'right', min: 0, grid: { drawOnChartArea: false }, title: { display: true, text: 'dial level' } },
+          },
+          plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+        },
+      });
+      dayCharts.set(canvas, drawn);
+      return;
+    }
+    const byName = new Map(chart.series.map((s) => [s.name, s]));
+    drawn.data.labels = chart.labels;
+    drawn.data.datasets = drawn.data.datasets.filter((d) => byName.has(d.label));
+    for (const s of chart.series) {
+      const existing = drawn.data.datasets.find((d) => d.label === s.name);
+      if (existing) Object.assign(existing, dataset(s));
+      else drawn.data.datasets.push(dataset(s));
+    }
+    drawn.update();
+  }
+
+  // The live figures; the section shows while an engine reports them or the
+  // day has samples.
+  function updatePacing(card, p, chart) {
+    const section = card.querySelector('[data-role="pacing"]');
+    if (!section) return;
+    if (chart) section.dataset.samples = String(chart.labels.length);
+    section.hidden = !p && !(Number(section.dataset.samples || 0) > 0);
+    if (p) {
+      text(section, 'dial-level', p.dial_level);
+      text(section, 'answer-rate', p.answer_rate);
+      text(section, 'abandon-rate', p.abandon_rate);
+      text(section, 'abandon-target', p.abandon_target);
+      text(section, 'abandoned', p.abandoned);
+      text(section, 'answered', p.answered);
+      text(section, 'occupancy', p.occupancy);
+      section.querySelector('[data-role="abandon-rate"]').className = p.over_target ? 'text-danger fw-semibold' : '';
+    }
+    section.querySelector('[data-role="fallback"]').hidden = !(p && p.fallback);
+    // No sample today yet: no empty chart.
+    const box = section.querySelector('.pd-day-chart');
+    box.hidden = !(Number(section.dataset.samples || 0) > 0);
+    if (chart && !box.hidden) drawDayChart(box.querySelector('canvas[data-chart="pacing"]'), chart);
+  }
+
   function paintSwatches(root) {
     for (const el of root.querySelectorAll('.pd-swatch[data-colour]')) el.style.backgroundColor = el.dataset.colour;
   }
@@ -84,6 +153,7 @@
     text(card, 'problem-since', c.problem_since);
     card.querySelector('[data-role="problem"]').hidden = c.problem === '';
     for (const key of Object.keys(BREAKDOWNS)) updateBreakdown(card, key, c[key], c[TOTALS[key]]);
+    updatePacing(card, c.pacing, c.pacing_chart);
   }
 
   function render(data) {
@@ -127,9 +197,15 @@
     if (shown.length !== known.size || shown.some((id) => !known.has(id))) window.location.reload();
   }
 
+  // The day charts change once a minute (a sample a minute): asked for with
+  // every CHART_EVERY-th poll, not every one.
+  const CHART_EVERY = 20;
+  let polls = 0;
   async function poll() {
     try {
-      const response = await fetch('dashboard-data.php', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      polls += 1;
+      const address = polls % CHART_EVERY === 0 ? 'dashboard-data.php?charts=1' : 'dashboard-data.php';
+      const response = await fetch(address, { headers: { Accept: 'application/json' }, cache: 'no-store' });
       // Logged out elsewhere (or the session expired): the reload lands on the login page.
       if (response.status === 401) {
         window.location.reload();
@@ -144,7 +220,7 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     paintSwatches(document);
-    fetch('dashboard-data.php', { headers: { Accept: 'application/json' } })
+    fetch('dashboard-data.php?charts=1', { headers: { Accept: 'application/json' } })
       .then((r) => r.json()).then(render).catch(() => {});
     setTimeout(poll, POLL_MS);
   });

@@ -2,6 +2,7 @@
 declare(strict_types=1);
 
 require_once __DIR__ . '/colours.php';
+require_once __DIR__ . '/pacing.php';
 
 const PD_ENGINE_FRESH_SECONDS = 15;
 
@@ -114,10 +115,10 @@ function pd_time_ago(?string $at, DateTimeImmutable $now): string
  * records the database refused since each started (summed), with the newest
  * refusal's error and how long ago it came. Plain text: the page escapes it.
  */
-/** "2500", "12.5": a rate without trailing zeros. */
-function pd_number(float $value): string
+/** "2500", "12.5": a rate without trailing zeros ($decimals at most). */
+function pd_number(float $value, int $decimals = 1): string
 {
-    return rtrim(rtrim(number_format($value, 1, '.', ''), '0'), '.');
+    return rtrim(rtrim(number_format($value, $decimals, '.', ''), '0'), '.');
 }
 
 function pd_engine_health(DateTimeImmutable $now): array
@@ -162,8 +163,12 @@ function pd_engine_health(DateTimeImmutable $now): array
     ];
 }
 
-/** Everything the dashboard shows, from grouped (indexed) queries. */
-function pd_dashboard_data(): array
+/**
+ * Everything the dashboard shows, from grouped (indexed) queries. With
+ * $charts, each campaign's pacing chart over its day too (a sample a minute:
+ * the page asks for it once a minute, not at every poll).
+ */
+function pd_dashboard_data(bool $charts = false): array
 {
     $now = new DateTimeImmutable('now', new DateTimeZone('UTC'));
     $campaigns = pd_query('SELECT id, name, mode, enabled, start_date, end_date, start_hour, end_hour, week_days, time_zone FROM dialer_campaigns ORDER BY name')->fetchAll();
@@ -186,7 +191,7 @@ function pd_dashboard_data(): array
     // What running engines report (fresh rows only): their own schedule arithmetic
     // and why a campaign cannot run. Without an engine the page computes the time itself.
     $status = [];
-    $fresh = pd_query("SELECT campaign_id, MAX(seconds_left_today) AS left_s, MAX(problem) AS problem, MIN(CASE WHEN problem <> '' THEN problem_since END) AS problem_since, SUM(queued_calls) AS queued FROM dialer_campaign_status WHERE updated_at >= UTC_TIMESTAMP(3) - INTERVAL " . PD_ENGINE_FRESH_SECONDS . ' SECOND GROUP BY campaign_id');
+    $fresh = pd_query("SELECT campaign_id, MAX(seconds_left_today) AS left_s, MAX(problem) AS problem, MIN(CASE WHEN problem <> '' THEN problem_since END) AS problem_since, SUM(queued_calls) AS queued, " . PD_PACING_STATUS_SQL . " FROM dialer_campaign_status WHERE updated_at >= UTC_TIMESTAMP(3) - INTERVAL " . PD_ENGINE_FRESH_SECONDS . ' SECOND GROUP BY campaign_id');
     foreach ($fresh as $row) {
         $status[$row['campaign_id']] = $row;
     }
@@ -214,7 +219,16 @@ function pd_dashboard_data(): array
             'agent_tagged' => array_sum(array_column($agentDispositions, 'count')),
             'problem' => $engine !== null ? (string) $engine['problem'] : '',
             'problem_since' => $engine !== null ? pd_problem_since($engine['problem_since'], $now) : '',
+            // The live pacing figures the engine reports (null: no engine runs it).
+            'pacing' => pd_pacing_view($engine),
         ];
+    }
+    if ($charts) {
+        $byId = pd_pacing_charts($campaigns, $now);
+        foreach ($rows as &$row) {
+            $row['pacing_chart'] = $byId[$row['id']];
+        }
+        unset($row);
     }
     $freshest = pd_query('SELECT TIMESTAMPDIFF(SECOND, MAX(last_beat), UTC_TIMESTAMP(3)) FROM dialer_heartbeat')->fetchColumn();
     return [

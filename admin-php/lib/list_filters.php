@@ -125,18 +125,18 @@ function pd_filter_date(Form $form, string $name, string $label): ?DateTimeImmut
 }
 
 /**
- * The Calls log's filter on dialer_calls c: campaign, a date range of the
- * start (UTC days, both ends included), agent, agent's disposition, the
- * engine's result and a number prefix.
+ * The campaign (query key `campaign`, an id of $campaigns) and the date range
+ * (`from`, `to`: UTC days, both ends included) of a list, on the columns
+ * $campaignColumn and $timeColumn (a UTC DATETIME). Shared by the Calls log
+ * and the Compliance page.
  */
-function pd_calls_filter(Form $form, array $campaigns): ListFilter
+function pd_filter_campaign_range(ListFilter $f, Form $form, array $campaigns, string $campaignColumn, string $timeColumn): void
 {
-    $f = new ListFilter();
     $campaign = $form->text('campaign');
     if ($campaign !== '' && !isset($campaigns[(int) $campaign])) {
         $form->error('campaign', 'Campaign: there is no campaign with this id.');
     } elseif ($campaign !== '') {
-        $f->add('c.campaign_id = ?', (int) $campaign);
+        $f->add("$campaignColumn = ?", (int) $campaign);
     }
     $from = pd_filter_date($form, 'from', 'From');
     $to = pd_filter_date($form, 'to', 'To');
@@ -144,12 +144,24 @@ function pd_calls_filter(Form $form, array $campaigns): ListFilter
         $form->error('to', 'To: the end of the range is before its start.');
     } else {
         if ($from !== null) {
-            $f->add('c.started_at >= ?', $from->format('Y-m-d 00:00:00.000'));
+            $f->add("$timeColumn >= ?", $from->format('Y-m-d 00:00:00.000'));
         }
         if ($to !== null) {
-            $f->add('c.started_at < ?', $to->modify('+1 day')->format('Y-m-d 00:00:00.000'));
+            $f->add("$timeColumn < ?", $to->modify('+1 day')->format('Y-m-d 00:00:00.000'));
         }
     }
+    $f->query += ['campaign' => $campaign, 'from' => $form->text('from'), 'to' => $form->text('to')];
+}
+
+/**
+ * The Calls log's filter on dialer_calls c: campaign, a date range of the
+ * start (UTC days, both ends included), agent, agent's disposition, the
+ * engine's result and a number prefix.
+ */
+function pd_calls_filter(Form $form, array $campaigns): ListFilter
+{
+    $f = new ListFilter();
+    pd_filter_campaign_range($f, $form, $campaigns, 'c.campaign_id', 'c.started_at');
     $agent = $form->plain('agent', 'Agent', 80);
     if ($agent !== '' && !isset($form->errors['agent'])) {
         $f->add('c.agent = ?', $agent);
@@ -163,8 +175,74 @@ function pd_calls_filter(Form $form, array $campaigns): ListFilter
     if ($search !== '' && !isset($form->errors['q'])) {
         $f->add("c.number LIKE CONCAT(?, '%')", pd_escape_like($search));
     }
-    $f->query += ['campaign' => $campaign, 'from' => $form->text('from'), 'to' => $form->text('to'), 'agent' => $agent, 'result' => $result, 'q' => $search];
+    $f->query += ['agent' => $agent, 'result' => $result, 'q' => $search];
     return $f;
+}
+
+/**
+ * The Compliance page's filter on dialer_compliance_audit a: campaign, a date
+ * range of the Originate (UTC days) and a number prefix.
+ */
+function pd_compliance_filter(Form $form, array $campaigns): ListFilter
+{
+    $f = new ListFilter();
+    pd_filter_campaign_range($f, $form, $campaigns, 'a.campaign_id', 'a.originated_at');
+    $search = $form->plain('q', 'Number', 32);
+    if ($search !== '' && !isset($form->errors['q'])) {
+        $f->add("a.number LIKE CONCAT(?, '%')", pd_escape_like($search));
+    }
+    $f->query += ['q' => $search];
+    return $f;
+}
+
+/**
+ * Keyset paging of a list, newest first: the filter's conditions plus "older
+ * than the cursor" [$time, $key] (null: from the newest) on ($timeColumn,
+ * $keyColumn). Each page is a range read of an index ending in the key,
+ * however deep, where LIMIT/OFFSET would read and drop every row before it.
+ *
+ * @return array{0:string,1:array} the WHERE clause ('' for none) and its parameters
+ */
+function pd_keyset_where(ListFilter $f, ?array $after, string $timeColumn, string $keyColumn): array
+{
+    $where = $f->where;
+    $params = $f->params;
+    if ($after !== null) {
+        $where[] = "($timeColumn < ? OR ($timeColumn = ? AND $keyColumn < ?))";
+        array_push($params, $after[0], $after[0], $after[1]);
+    }
+    return [$where ? ' WHERE ' . implode(' AND ', $where) : '', $params];
+}
+
+/**
+ * The cursor the "Older" link carries (`before`: "<time>_<key>", the key
+ * matching $keyPattern): [time, key], or null when there is none. A damaged
+ * one is an error of $filter.
+ */
+function pd_page_cursor(Form $filter, string $keyPattern): ?array
+{
+    $text = $filter->text('before');
+    if ($text === '') {
+        return null;
+    }
+    if (preg_match('/^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?)_(' . $keyPattern . ')$/', $text, $m)) {
+        return [$m[1], $m[2]];
+    }
+    $filter->error('before', 'Page: the "older" link is damaged; start again from the newest rows.');
+    return null;
+}
+
+/** The "Newest" / "Older" links under a keyset-paged list ($older: the last row's cursor, null on the last page). */
+function pd_pager_nav(string $label, array $query, bool $paged, ?string $older): string
+{
+    $html = '<nav aria-label="' . h($label) . '" class="mt-3">';
+    if ($paged) {
+        $html .= '<a class="btn btn-sm btn-outline-secondary" href="' . h(pd_pager_link($query)) . '">Newest</a> ';
+    }
+    if ($older !== null) {
+        $html .= '<a class="btn btn-sm btn-outline-secondary" href="' . h(pd_pager_link($query + ['before' => $older])) . '">Older</a>';
+    }
+    return $html . '</nav>';
 }
 
 /** Seconds as H:MM:SS or M:SS; '' for none. */

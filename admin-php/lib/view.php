@@ -41,6 +41,7 @@ const PD_NAV = [
     'numbers.php' => 'Numbers',
     'callbacks.php' => 'Callbacks',
     'calls.php' => 'Calls',
+    'compliance.php' => 'Compliance',
     'dispositions.php' => 'Dispositions',
     'dnc.php' => 'Do-not-call',
     'agents.php' => 'Agents',

@@ -2,6 +2,8 @@
 // periodic housekeeping (heartbeat, lease renewal, call expiry).
 #include "engine.h"
 
+#include "lead_mapping.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -219,7 +221,11 @@ void Engine::stop() {
                 std::to_string(stats_.host_wait_max_ms) + " ms, " +
                 std::to_string(stats_.queued_dropped) + " dropped there with the link), " +
                 std::to_string(stats_.calls_ended) + " calls ended, " +
-                std::to_string(stats_.dnc_skipped) + " numbers skipped as do-not-call");
+                std::to_string(stats_.dnc_skipped) + " numbers skipped as do-not-call" +
+                (stats_.audits_unqueued > 0 ? ", " + std::to_string(stats_.audits_unqueued) +
+                                                  " compliance audit rows not recorded (write "
+                                                  "queue full)"
+                                            : std::string()));
 }
 
 // Leads claimed but not dialed: the store gives them back at stop, so another
@@ -475,6 +481,10 @@ void Engine::on_tick(uint64_t) {
     expire_calls(now);
     expire_pending(now);
   }
+  if (now >= next_sample_ms_ && migrated_ && config_loaded_) {
+    next_sample_ms_ = now + kSampleMs;
+    publish_samples(now);
+  }
   if (ami_up_ && now >= next_queue_publish_ms_) {
     next_queue_publish_ms_ = now + kQueuePublishMs;
     publish_queues();
@@ -617,6 +627,7 @@ void Engine::publish_status(int64_t now) {
         row.next_open_at = pd::store::TimePoint(std::chrono::seconds(*next));
       }
     }
+    row.figures = to_store_figures(run.figures);
     rows.push_back(std::move(row));
   }
   store_->record_campaign_status(
@@ -625,6 +636,41 @@ void Engine::publish_status(int64_t now) {
           background_failed("campaign status", done.error());
         }
       });
+}
+
+pd::core::PacingFigures* Engine::pacing_figures(int64_t campaign_id) {
+  auto it = campaigns_.find(campaign_id);
+  return it == campaigns_.end() ? nullptr : &it->second.figures;
+}
+
+void Engine::publish_samples(int64_t now) {
+  if (!migrated_ || !config_loaded_) return;
+  std::weak_ptr<bool> alive = alive_;
+  if (!campaigns_.empty()) {
+    std::vector<pd::store::PacingSample> samples;
+    samples.reserve(campaigns_.size());
+    for (const auto& [id, run] : campaigns_) {
+      pd::store::PacingSample sample;
+      sample.campaign_id = uint32_t(id);
+      sample.minute = time_of(now);
+      sample.figures = to_store_figures(run.figures);
+      sample.live_calls = uint32_t(calls_.live_calls(id));
+      samples.push_back(std::move(sample));
+    }
+    store_->record_samples(std::move(samples), [this, alive](pd::Result<size_t> done) {
+      if (!done && !alive.expired() && *alive.lock()) {
+        background_failed("pacing samples", done.error());
+      }
+    });
+  }
+  constexpr int64_t kDayMs = 86'400'000;
+  store_->purge_history(time_of(now - int64_t(config_.audit_keep_days) * kDayMs),
+                        time_of(now - kSampleKeepDays * kDayMs), kPurgeLimit,
+                        [this, alive](pd::Result<pd::store::PurgeReport> done) {
+                          if (!done && !alive.expired() && *alive.lock()) {
+                            background_failed("audit and sample purge", done.error());
+                          }
+                        });
 }
 
 // The queues this PBX has, for the admin's destination chooser.

@@ -94,6 +94,14 @@ inline constexpr int64_t kCallbackOpenMs = 30000;
 inline constexpr size_t kCallbackOpenLimit = 500;
 inline constexpr int64_t kCallbackSkipBackoffMs = 60000;
 
+// The dashboard's chart: a sample of each campaign's pacing figures a minute,
+// kept kSampleKeepDays; the compliance audit is kept PluginConfig::
+// audit_keep_days. Each minute deletes at most kPurgeLimit rows of each
+// (a backlog after a long stop goes over the following minutes).
+inline constexpr int64_t kSampleMs = 60000;
+inline constexpr int64_t kSampleKeepDays = 7;
+inline constexpr size_t kPurgeLimit = 5000;
+
 // Call writes the server refused since the engine started (the store dropped
 // them); the heartbeat carries them to the dashboard.
 struct WriteRefusals {
@@ -112,6 +120,7 @@ struct EngineStats {
   uint64_t calls_ended = 0;
   uint64_t dnc_skipped = 0;
   uint64_t claims = 0;
+  uint64_t audits_unqueued = 0;  // audit rows the write queue refused (full: kLimit)
   LatencySamples agent_to_originate;
 };
 
@@ -139,6 +148,12 @@ class Engine {
   void on_panel_message(std::string_view agent, std::string_view json);
   void on_tick(uint64_t monotonic_ms);
   void stop();
+
+  // The live pacing figures of a campaign this engine runs (null when it
+  // runs none by that id). The pacing writes them; the status row, the
+  // minute's sample and each Originate's compliance audit read them. Tests
+  // set them. Host loop only; valid until the next configuration change.
+  pd::core::PacingFigures* pacing_figures(int64_t campaign_id);
 
  private:
   // An AMI action whose answer the engine waits for, by ActionID. At most one
@@ -184,6 +199,9 @@ class Engine {
   // A call write the store refused: logged, counted for the heartbeat.
   void write_refused(const pd::Error& error);
   void publish_status(int64_t now_ms);
+  // Once a minute: each campaign's figures as a sample (the day's chart),
+  // and the bounded purge of old audit rows and samples.
+  void publish_samples(int64_t now_ms);
   void renew_leases();
   void publish_queues();
   void release_leads(std::vector<uint64_t> ids);
@@ -210,9 +228,15 @@ class Engine {
   void turn_away(CampaignRun& run, pd::core::Lead lead, const pd::core::GateDecision& decision);
   // engine_originate.cpp. The call id, or nothing when the lead could not be
   // dialed (it was put back or marked, and the reason logged).
+  // `dnc` is what the last do-not-call lookup said (the compliance audit
+  // records it; the dial gate let the lead through on it).
   std::optional<std::string> originate(CampaignRun& run, const pd::core::Lead& lead,
-                                       const std::string& agent_interface,
-                                       const std::string& agent);
+                                       const std::string& agent_interface, const std::string& agent,
+                                       pd::core::DncAnswer dnc);
+  // The Originate's compliance audit row (pd/core/compliance.h), queued with
+  // the call writes (written in batches by the store's writer thread).
+  void record_audit(const CampaignRun& run, const pd::core::Lead& lead, const std::string& call_id,
+                    pd::core::DncAnswer dnc, int64_t now_ms);
   std::string next_call_id();
   // The call's start row, at live.started_at (the write time when the host
   // reports it, else the hand-off).
@@ -487,6 +511,7 @@ class Engine {
   int64_t next_renew_ms_ = 0;
   int64_t next_expire_ms_ = 0;
   int64_t next_queue_publish_ms_ = 0;
+  int64_t next_sample_ms_ = 0;
   EngineStats stats_;
   struct FieldRef {
     std::string_view key;

@@ -318,10 +318,9 @@ void Engine::preview_dial_checked(const std::string& agent, uint64_t lead_id,
     refuse("The campaign is paused; the call was not placed.", false);
     return;
   }
-  const auto gate = pd::core::may_dial(
-      card->lead, run->second.prepared.campaign, *run->second.prepared.schedule,
-      listed->empty() ? pd::core::DncAnswer::kClear : pd::core::DncAnswer::kListed,
-      now_ms() / 1000);
+  const auto dnc = listed->empty() ? pd::core::DncAnswer::kClear : pd::core::DncAnswer::kListed;
+  const auto gate = pd::core::may_dial(card->lead, run->second.prepared.campaign,
+                                       *run->second.prepared.schedule, dnc, now_ms() / 1000);
   if (gate.verdict == pd::core::GateVerdict::kDoNotCall) {
     ++stats_.dnc_skipped;
     desk_.drop_card(agent);
@@ -351,7 +350,7 @@ void Engine::preview_dial_checked(const std::string& agent, uint64_t lead_id,
     refuse("The PBX is not connected; the call was not placed. Try again.", true);
     return;
   }
-  auto call_id = originate(run->second, card->lead, card->interface, agent);
+  auto call_id = originate(run->second, card->lead, card->interface, agent, dnc);
   if (!call_id) {
     // originate() put the lead back in the hopper or marked it.
     desk_.drop_card(agent);

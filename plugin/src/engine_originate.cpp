@@ -1,9 +1,11 @@
 // Step 2 of a call: the Originate. Builds the action from the campaign and the
 // lead (pd/core/originate_builder.h), hands it to the host, enters the call in
-// the call table and records its start. Its events come back through
-// engine_calls.cpp.
+// the call table, queues its compliance audit row (pd/core/compliance.h) and
+// records its start. Its events come back through engine_calls.cpp.
 #include "engine.h"
+#include "lead_mapping.h"
 #include "pd/core/agent_desk.h"
+#include "pd/core/compliance.h"
 #include "pd/core/names.h"
 #include "pd/core/originate_builder.h"
 
@@ -17,7 +19,7 @@ constexpr int64_t kOriginateMarginMs = 30000;  // beyond the Originate Timeout
 
 std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::Lead& lead,
                                              const std::string& agent_interface,
-                                             const std::string& agent) {
+                                             const std::string& agent, pd::core::DncAnswer dnc) {
   const pd::core::Campaign& campaign = run.prepared.campaign;
   const int64_t now = now_ms();
   const std::string call_id = next_call_id();
@@ -80,8 +82,22 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::L
   if (!agent.empty()) desk_.call_started(agent, call_id);
   LiveCall& entered = live_.emplace(call_id, std::move(live)).first->second;
   ++stats_.originates;
+  record_audit(run, lead, call_id, dnc, now);
   if (!queued) record_start(call_id, entered);
   return call_id;
+}
+
+void Engine::record_audit(const CampaignRun& run, const pd::core::Lead& lead,
+                          const std::string& call_id, pd::core::DncAnswer dnc, int64_t now) {
+  // The campaign's abandonment window ("30d", "day") joins the facts when
+  // predictive campaigns carry it (issue 12); until then none is named.
+  const pd::core::ComplianceFacts facts = pd::core::make_facts(
+      {call_id, lead, run.prepared.campaign, *run.prepared.schedule, dnc, now, run.figures, ""});
+  if (auto queued = store_->submit(to_audit_row(facts)); !queued) {
+    ++stats_.audits_unqueued;
+    host_.log(PD_LOG_ERROR,
+              "compliance audit of " + call_id + " not recorded: " + queued.error().message);
+  }
 }
 
 void Engine::record_start(const std::string& call_id, LiveCall& live) {

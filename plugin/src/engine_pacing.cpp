@@ -164,7 +164,7 @@ void Engine::start_calls(CampaignRun& run, std::vector<pd::core::Lead> leads) {
       const auto decision =
           pd::core::may_dial(lead, run.prepared.campaign, *run.prepared.schedule, answer, now_s);
       if (decision.dial() && dialing) {
-        if (originate(run, lead, "", "") && trigger_us > 0) {
+        if (originate(run, lead, "", "", answer) && trigger_us > 0) {
           stats_.agent_to_originate.add(steady_us() - trigger_us);
         }
       } else if (decision.dial() || decision.verdict == pd::core::GateVerdict::kCampaignClosed) {

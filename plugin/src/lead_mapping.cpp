@@ -1,5 +1,8 @@
 #include "lead_mapping.h"
 
+#include <algorithm>
+#include <chrono>
+
 namespace pd::plugin {
 
 pd::core::Lead to_core_lead(const pd::store::Lead& row, pd::core::TimeZoneCache& zones) {
@@ -27,6 +30,42 @@ OpenCall to_open_call(const pd::store::OpenCall& row, pd::core::TimeZoneCache& z
   call.local_first = row.local_first;
   call.valid_dtmf = row.valid_dtmf;
   return call;
+}
+
+pd::store::CampaignFigures to_store_figures(const pd::core::PacingFigures& figures) {
+  pd::store::CampaignFigures out;
+  out.dial_level = figures.dial_level;
+  out.answer_rate_pct = figures.answer_rate_pct;
+  out.abandon_rate_pct = figures.abandon_rate_pct;
+  out.abandoned_in_window = uint64_t(std::max<int64_t>(0, figures.abandoned_in_window));
+  out.answered_in_window = uint64_t(std::max<int64_t>(0, figures.answered_in_window));
+  out.abandon_target_pct = figures.abandon_target_pct;
+  out.occupancy_pct = figures.occupancy_pct;
+  out.fallback = figures.fallback;
+  return out;
+}
+
+pd::store::ComplianceAudit to_audit_row(const pd::core::ComplianceFacts& facts) {
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  pd::store::ComplianceAudit row;
+  row.call_id = facts.call_id;
+  row.campaign_id = uint32_t(facts.campaign_id);
+  row.number_id = facts.number_id;
+  row.number = facts.number;
+  row.originated_at = pd::store::TimePoint(milliseconds(facts.at_ms));
+  row.mode = facts.mode;
+  row.dnc_checked = facts.dnc_checked;
+  row.dnc_listed = facts.dnc_listed;
+  row.party_zone = facts.party_zone;
+  if (facts.party_local) row.party_local_time = pd::store::TimePoint(seconds(*facts.party_local));
+  row.window_start_s = facts.window_start_s;
+  row.window_end_s = facts.window_end_s;
+  row.window_days = facts.window_days;
+  row.window_ok = facts.window_ok;
+  row.figures = to_store_figures(facts.figures);
+  row.abandon_window = facts.abandon_window;
+  return row;
 }
 
 }  // namespace pd::plugin

@@ -124,6 +124,13 @@ class LeadStore {
   virtual void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
                                       Done<size_t> done) = 0;
   virtual void record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) = 0;
+  // The minute's pacing figures of each campaign (the dashboard's chart);
+  // how many rows were written.
+  virtual void record_samples(std::vector<pd::store::PacingSample> samples, Done<size_t> done) = 0;
+  // Deletes audit rows older than `audit_before` and samples older than
+  // `samples_before`, at most `limit` of each (pd::store::Store::purge_history).
+  virtual void purge_history(pd::store::TimePoint audit_before, pd::store::TimePoint samples_before,
+                             size_t limit, Done<pd::store::PurgeReport> done) = 0;
 
   // An agent's pending dispositions (written and removed by call writes:
   // PendingPrompt, AgentTag, InboundTag): the oldest `limit`, oldest first,

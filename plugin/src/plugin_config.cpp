@@ -55,14 +55,15 @@ pd::Result<PluginConfig> parse_plugin_config(std::string_view json, const std::s
   // A misspelt key would otherwise leave its setting at the default unnoticed
   // (the host's own config refuses unknown keys the same way).
   static constexpr std::string_view kKnown[] = {
-      "mysql_dsn",      "instance_id", "templates_dir", "migrations_dir",  "extensions_conf",
-      "write_dialplan", "hopper_size", "lease_seconds", "apply_migrations"};
+      "mysql_dsn",      "instance_id", "templates_dir", "migrations_dir",   "extensions_conf",
+      "write_dialplan", "hopper_size", "lease_seconds", "apply_migrations", "audit_keep_days"};
   for (const std::string& key : root.getMemberNames()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       return pd::fail(pd::Error::invalid(
           "plugin setting '" + key +
           "': unknown (known: mysql_dsn, instance_id, templates_dir, migrations_dir, "
-          "extensions_conf, write_dialplan, apply_migrations, hopper_size, lease_seconds)"));
+          "extensions_conf, write_dialplan, apply_migrations, hopper_size, lease_seconds, "
+          "audit_keep_days)"));
     }
   }
   PluginConfig config;
@@ -96,7 +97,8 @@ pd::Result<PluginConfig> parse_plugin_config(std::string_view json, const std::s
                       flag("write_dialplan", config.write_dialplan),
                       flag("apply_migrations", config.apply_migrations),
                       number("hopper_size", 1, 10000, config.hopper_size),
-                      number("lease_seconds", 30, 3600, lease_s)}) {
+                      number("lease_seconds", 30, 3600, lease_s),
+                      number("audit_keep_days", 1, 3650, config.audit_keep_days)}) {
     if (!status) return pd::fail(status.error());
   }
   config.lease = std::chrono::seconds(lease_s);

@@ -21,6 +21,8 @@ struct PluginConfig {
   bool apply_migrations = true;
   int hopper_size = 100;
   std::chrono::seconds lease{120};
+  // How long compliance audit rows are kept (the abandonment window: 30 days).
+  int audit_keep_days = 30;
 };
 
 // Parses the JSON text the host handed to start(); relative folders are taken

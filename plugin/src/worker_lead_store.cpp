@@ -258,6 +258,28 @@ void WorkerLeadStore::record_queues(std::vector<pd::store::QueueSeen> queues, Do
       std::move(done));
 }
 
+void WorkerLeadStore::record_samples(std::vector<pd::store::PacingSample> samples,
+                                     Done<size_t> done) {
+  store_->call<size_t>(
+      [samples = std::move(samples)](pd::store::Store& store) -> pd::Result<size_t> {
+        if (auto written = store.record_samples(samples); !written) {
+          return pd::fail(written.error());
+        }
+        return samples.size();
+      },
+      std::move(done));
+}
+
+void WorkerLeadStore::purge_history(pd::store::TimePoint audit_before,
+                                    pd::store::TimePoint samples_before, size_t limit,
+                                    Done<pd::store::PurgeReport> done) {
+  store_->call<pd::store::PurgeReport>(
+      [audit_before, samples_before, limit](pd::store::Store& store) {
+        return store.purge_history(audit_before, samples_before, limit);
+      },
+      std::move(done));
+}
+
 void WorkerLeadStore::load_prompts(std::string agent, size_t limit,
                                    Done<pd::store::PendingPrompts> done) {
   store_->call<pd::store::PendingPrompts>(

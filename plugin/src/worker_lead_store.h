@@ -53,6 +53,9 @@ class WorkerLeadStore final : public LeadStore {
   void record_campaign_status(std::vector<pd::store::CampaignStatus> rows,
                               Done<size_t> done) override;
   void record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) override;
+  void record_samples(std::vector<pd::store::PacingSample> samples, Done<size_t> done) override;
+  void purge_history(pd::store::TimePoint audit_before, pd::store::TimePoint samples_before,
+                     size_t limit, Done<pd::store::PurgeReport> done) override;
   void load_prompts(std::string agent, size_t limit, Done<pd::store::PendingPrompts> done) override;
   void load_agent_day(std::string agent, pd::store::TimePoint from, pd::store::TimePoint to,
                       Done<pd::store::AgentDay> done) override;

@@ -9,27 +9,9 @@
 // them runs alone.
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { artifactsFor, startAdminSession, flashMatching } from '../support/harness.mjs';
+import { artifactsFor, startAdminSession, flashMatching, submitFilter as submitPageFilter, downloadCsv, collectPageErrors } from '../support/harness.mjs';
 
-
-/** RFC 4180 rows (quoted cells, doubled quotes, CRLF or LF). */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else if (ch !== '\r') cell += ch;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
 
 describe("admin: the agent's disposition, the calls log, exports and recycling by filter", { timeout: 150_000 }, () => {
   const artifactsDir = artifactsFor('admin-calls');
@@ -54,22 +36,14 @@ describe("admin: the agent's disposition, the calls log, exports and recycling b
     db.sql(`INSERT INTO dialer_campaigns (name, destination, queue_name, enabled) VALUES ('${name}', 'ext-queues,700,1', '700', 0)`);
     return db.value(`SELECT id FROM dialer_campaigns WHERE name = '${name}'`);
   };
-  const submitFilter = async () => {
-    await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), page.click('#pd-filter button[type=submit]')]);
-  };
-  const download = async (selector) => {
-    const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-    return { name: file.suggestedFilename(), rows: parseCsv(readFileSync(await file.path(), 'utf8')) };
-  };
+  const submitFilter = () => submitPageFilter(page);
+  const download = (selector) => downloadCsv(page, selector);
 
   before(async () => {
     ({ db, php, browser, page } = await startAdminSession('calls', {
       viewport: { width: 1400, height: 900 },
       context: { acceptDownloads: true },
-      onPage: (p) => {
-        p.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(`${p.url()}: ${message.text()}`); });
-        p.on('pageerror', (error) => consoleErrors.push(`${p.url()}: ${error.message}`));
-      },
+      onPage: collectPageErrors(consoleErrors),
     }));
   });
 

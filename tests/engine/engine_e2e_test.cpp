@@ -68,6 +68,20 @@ TEST_CASE("automatic campaign: every outcome, retries, DTMF") {
             .find("queue") != std::string::npos);
   CHECK(rig.scalar("SELECT state FROM dialer_numbers WHERE number = '5551111'") == "pending");
   CHECK(rig.scalar("SELECT COUNT(*) FROM dialer_heartbeat WHERE instance = 'e2e'") == "1");
+  // The compliance audit: one row per Originate (per call row, retries
+  // included), written with the calls, each with its checks passed.
+  const std::string id = std::to_string(campaign);
+  const std::string calls = rig.scalar(
+      "SELECT COUNT(*) FROM dialer_calls WHERE direction = 'outbound' AND campaign_id = " + id);
+  CHECK(calls == "14");  // 10 numbers, 4 retried once
+  CHECK(rig.scalar("SELECT COUNT(*) FROM dialer_compliance_audit a JOIN dialer_calls c"
+                   " ON c.call_id = a.call_id WHERE a.campaign_id = " +
+                   id +
+                   " AND a.number = c.number AND a.mode = 'automatic' AND a.dnc_checked = 1"
+                   " AND a.dnc_listed = 0 AND a.window_ok = 1 AND a.party_local_time IS NOT NULL"
+                   " AND a.instance = 'e2e'") == calls);
+  CHECK(rig.scalar("SELECT COUNT(*) FROM dialer_compliance_audit WHERE campaign_id = " + id) ==
+        calls);
   CHECK(rig.stop_host(SIGTERM) == 0);
 }
 

@@ -1269,3 +1269,125 @@ TEST_CASE("engine: a callback of a campaign outside its hours goes back and wait
   for (int i = 0; i < 100; ++i) h.tick(500);  // past the minute
   CHECK(h.store->callback_claims > claims);
 }
+
+namespace {
+
+pd::core::PacingFigures audit_figures() {
+  pd::core::PacingFigures f;
+  f.dial_level = 2.25;
+  f.answer_rate_pct = 31;
+  f.abandon_rate_pct = 3.2;
+  f.abandoned_in_window = 16;
+  f.answered_in_window = 500;
+  f.abandon_target_pct = 3;
+  f.occupancy_pct = 77;
+  f.fallback = true;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("engine: each Originate queues one compliance audit row with the facts of that moment") {
+  Harness h;
+  h.store->add_lead(1, 1, "5550001");
+  h.store->add_lead(1, 2, "5550002", "America/New_York");  // 07:00 there: outside its hours
+  h.store->add_lead(1, 3, "5550003", "Europe/Paris");      // 13:00 there
+  h.engine->on_ami_link(true);
+  h.tick();
+  pd::store::ConfigSnapshot snapshot;
+  snapshot.settings.values["calls_per_second"] = "100";
+  pd::store::Campaign campaign = automatic_campaign(1, "audited");
+  campaign.start_hour = 8h;  // 08:00-20:00 UTC
+  campaign.end_hour = 20h;
+  snapshot.campaigns = {campaign};
+  h.store->push_config(std::move(snapshot));
+  h.host.run_posted();
+  REQUIRE(h.engine->pacing_figures(1) != nullptr);
+  CHECK(h.engine->pacing_figures(99) == nullptr);
+  *h.engine->pacing_figures(1) = audit_figures();
+  h.answer_dialplan_checks();
+  for (int i = 0; i < 6; ++i) h.tick();
+  const auto originates = h.originates();
+  REQUIRE(originates.size() == 2);  // New York's lead waits for its hours
+  const auto audits = h.store->writes_of<pd::store::ComplianceAudit>();
+  REQUIRE(audits.size() == originates.size());
+  for (size_t i = 0; i < audits.size(); ++i) {
+    const auto& a = audits[i];
+    CAPTURE(a.call_id);
+    CHECK(a.call_id == originates[i].get("ChannelId"));
+    CHECK(a.campaign_id == 1);
+    CHECK(a.mode == "automatic");
+    CHECK(a.dnc_checked);
+    CHECK_FALSE(a.dnc_listed);
+    CHECK(a.window_ok);
+    CHECK(a.window_start_s == 8 * 3600);
+    CHECK(a.window_end_s == 20 * 3600);
+    CHECK(a.window_days == "mon,tue,wed,thu,fri,sat,sun");
+    CHECK(a.originated_at.time_since_epoch() > std::chrono::milliseconds(kStart));
+    CHECK(a.figures.dial_level == doctest::Approx(2.25));
+    CHECK(a.figures.abandon_rate_pct == doctest::Approx(3.2));
+    CHECK(a.figures.abandon_target_pct == doctest::Approx(3));
+    CHECK(a.figures.abandoned_in_window == 16);
+    CHECK(a.figures.answered_in_window == 500);
+    CHECK(a.figures.fallback);
+  }
+  CHECK(audits[0].number_id == 1);
+  CHECK(audits[0].number == "5550001");
+  CHECK(audits[0].party_zone == "UTC");
+  CHECK(audits[1].number_id == 3);
+  CHECK(audits[1].party_zone == "Europe/Paris");
+  REQUIRE(audits[1].party_local_time.has_value());
+  // 12:00:00.xxx UTC is 13:00 in Paris in November (CET).
+  const auto local = std::chrono::floor<std::chrono::minutes>(*audits[1].party_local_time);
+  CHECK(local == std::chrono::floor<std::chrono::minutes>(
+                     pd::store::TimePoint(std::chrono::milliseconds(kStart)) + 1h));
+  // Queued with the call writes, before the call's own start row.
+  size_t audit_at = 0, start_at = 0;
+  for (size_t i = 0; i < h.store->writes.size(); ++i) {
+    const auto& w = h.store->writes[i];
+    if (const auto* a = std::get_if<pd::store::ComplianceAudit>(&w); a && a->number_id == 1)
+      audit_at = i + 1;
+    if (const auto* s = std::get_if<pd::store::AttemptStart>(&w); s && s->number_id == 1)
+      start_at = i + 1;
+  }
+  CHECK(audit_at > 0);
+  CHECK(audit_at < start_at);
+}
+
+TEST_CASE("engine: the status carries the pacing figures, a sample a minute, purges bounded") {
+  Harness h;
+  h.start({automatic_campaign(1, "figures"), automatic_campaign(2, "plain")});
+  *h.engine->pacing_figures(1) = audit_figures();
+  for (int i = 0; i < 12; ++i) h.tick(500);  // a status every 5 s
+  REQUIRE(h.store->statuses.contains(1));
+  CHECK(h.store->statuses[1].figures.fallback);
+  CHECK(h.store->statuses[1].figures.occupancy_pct == doctest::Approx(77));
+  CHECK(h.store->statuses[1].figures.answer_rate_pct == doctest::Approx(31));
+  CHECK_FALSE(h.store->statuses[2].figures.fallback);
+  CHECK(h.store->statuses[2].figures.dial_level == 0);
+
+  // The first sample went out at the start; the next one a minute later.
+  const size_t first = h.store->samples.size();
+  CHECK(first == 2);
+  const size_t purges = h.store->purges.size();
+  CHECK(purges == 1);
+  for (int i = 0; i < 110; ++i) h.tick(500);  // 55 s more: one minute since the first
+  CHECK(h.store->samples.size() == 4);
+  REQUIRE(h.store->purges.size() == 2);
+  const auto& purge = h.store->purges.back();
+  CHECK(purge.limit == pd::plugin::kPurgeLimit);
+  const auto now = pd::store::TimePoint(std::chrono::milliseconds(h.clock.now_ms()));
+  CHECK(now - purge.audit_before >= std::chrono::hours(24 * 30) - 1min);
+  CHECK(now - purge.audit_before <= std::chrono::hours(24 * 30) + 1min);
+  CHECK(now - purge.samples_before >= std::chrono::hours(24 * 7) - 1min);
+  CHECK(now - purge.samples_before <= std::chrono::hours(24 * 7) + 1min);
+  const auto& last = h.store->samples.back();
+  CHECK((last.campaign_id == 1 || last.campaign_id == 2));
+  // The minute's sample carries the figures of that minute (the first ones
+  // went out before the test set them).
+  for (size_t i = first; i < h.store->samples.size(); ++i) {
+    const auto& s = h.store->samples[i];
+    CHECK(s.figures.abandon_rate_pct == doctest::Approx(s.campaign_id == 1 ? 3.2 : 0));
+    CHECK(s.figures.fallback == (s.campaign_id == 1));
+  }
+}

@@ -72,6 +72,12 @@ class FakeStore final : public pd::plugin::LeadStore {
   std::vector<std::pair<uint64_t, pd::store::NumberState>> finished;
   std::vector<pd::store::WriteOp> writes;
   std::map<uint32_t, pd::store::CampaignStatus> statuses;  // the latest per campaign
+  std::vector<pd::store::PacingSample> samples;            // every one written, in order
+  struct Purge {
+    pd::store::TimePoint audit_before, samples_before;
+    size_t limit = 0;
+  };
+  std::vector<Purge> purges;
   int claims = 0;
   std::vector<uint64_t> claimed;  // every lead a claim handed out, in order
   int renewals = 0;
@@ -234,6 +240,16 @@ class FakeStore final : public pd::plugin::LeadStore {
   }
   void record_queues(std::vector<pd::store::QueueSeen> queues, Done<size_t> done) override {
     answer(std::move(done), queues.size());
+  }
+  void record_samples(std::vector<pd::store::PacingSample> rows, Done<size_t> done) override {
+    const size_t n = rows.size();
+    for (auto& row : rows) samples.push_back(std::move(row));
+    answer(std::move(done), n);
+  }
+  void purge_history(pd::store::TimePoint audit_before, pd::store::TimePoint samples_before,
+                     size_t limit, Done<pd::store::PurgeReport> done) override {
+    purges.push_back({audit_before, samples_before, limit});
+    answer(std::move(done), pd::store::PurgeReport{});
   }
   void load_prompts(std::string agent, size_t limit,
                     Done<pd::store::PendingPrompts> done) override {

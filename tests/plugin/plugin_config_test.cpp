@@ -153,6 +153,17 @@ TEST_CASE("the bounds of hopper_size and lease_seconds are accepted") {
   CHECK(accepted(R"({"lease_seconds": 3600})").lease == 3600s);
 }
 
+TEST_CASE("audit_keep_days defaults to the 30-day abandonment window and takes 1 to 3650") {
+  CHECK(accepted("{}").audit_keep_days == 30);
+  CHECK(accepted(R"({"audit_keep_days": 1})").audit_keep_days == 1);
+  CHECK(accepted(R"({"audit_keep_days": 3650})").audit_keep_days == 3650);
+  for (const std::string value : {"0", "3651", "\"30\"", "30.5"}) {
+    CAPTURE(value);
+    CHECK(refusal(R"({"audit_keep_days": )" + value + "}") ==
+          "plugin setting 'audit_keep_days': expected an integer from 1 to 3650");
+  }
+}
+
 TEST_CASE("numbers out of range or not integers are refused, naming the key and the range") {
   for (const std::string value :
        {"0", "-1", "10001", "100.5", "\"100\"", "true", "null", "[100]", "1e12", "2147483648"}) {

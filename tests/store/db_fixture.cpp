@@ -104,6 +104,13 @@ std::uint64_t ScratchDb::count(const std::string& table, const std::string& wher
   return rows->rows.at(0).u64(0);
 }
 
+std::string ScratchDb::text(const std::string& sql) {
+  auto rows = conn_->query(sql);
+  REQUIRE_MESSAGE(rows.has_value(), (rows ? "" : rows.error().describe()));
+  REQUIRE(rows->rows.size() == 1);
+  return rows->rows[0].is_null(0) ? "<NULL>" : std::string(rows->rows[0].str(0));
+}
+
 std::unique_ptr<ScratchDb> open_scratch_db(bool migrated) {
   auto dsn = require_test_dsn();
   if (!dsn) return nullptr;

@@ -40,6 +40,9 @@ class ScratchDb {
                    int priority = 0);
   // SELECT COUNT(*) … with the given WHERE clause (trusted test text).
   std::uint64_t count(const std::string& table, const std::string& where = "1");
+  // The one value of a query that returns one row (trusted test text) as
+  // text, "<NULL>" for NULL. REQUIREs one row.
+  std::string text(const std::string& sql);
 
  private:
   Dsn server_;

@@ -541,3 +541,42 @@ export function recordDesk() {
   };
   new MutationObserver(snapshot).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 }
+
+/** RFC 4180 rows (quoted cells, doubled quotes, CRLF or LF). */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else if (ch !== '\r') cell += ch;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+/** Submits the list filter (#pd-filter) and waits for the page it loads. */
+export async function submitFilter(page) {
+  await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), page.click('#pd-filter button[type=submit]')]);
+}
+
+/** Clicks a CSV export link: the file's suggested name and its rows (parseCsv). The context must accept downloads. */
+export async function downloadCsv(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: file.suggestedFilename(), rows: parseCsv(readFileSync(await file.path(), 'utf8')) };
+}
+
+/**
+ * An onPage hook (startAdminSession) that collects the page's script errors
+ * and console errors (a CSP violation is one) into `errors`, each with its page's address.
+ */
+export function collectPageErrors(errors) {
+  return (p) => {
+    p.on('console', (message) => { if (message.type() === 'error') errors.push(`${p.url()}: ${message.text()}`); });
+    p.on('pageerror', (error) => errors.push(`${p.url()}: ${error.message}`));
+  };
+}

@@ -46,6 +46,10 @@ GateDecision may_offer(const Lead& lead, const Campaign& campaign, const Schedul
     return {GateVerdict::kAttemptsUsed, 0,
             "all " + std::to_string(allowed) + " attempts of the campaign are used"};
   }
+  return hours_gate(lead, schedule, now);
+}
+
+GateDecision hours_gate(const Lead& lead, const Schedule& schedule, EpochS now) {
   if (!schedule.is_open(now)) {
     return {GateVerdict::kCampaignClosed, 0, "the campaign is outside its calling hours"};
   }

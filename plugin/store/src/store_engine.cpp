@@ -2,6 +2,7 @@
 // after a restart, what the engine reports (queues, campaign status), and the
 // agents' pending dispositions.
 #include <algorithm>
+#include <chrono>
 
 #include "id_chunks.h"
 #include "pd/store/store.h"
@@ -96,22 +97,75 @@ pd::Status Store::record_campaign_status(std::span<const CampaignStatus> rows) {
   for (const auto& row : rows) {
     // The column holds 255 characters; a longer reason is cut, not refused.
     const std::string problem = row.problem.substr(0, 255);
+    const CampaignFigures& f = row.figures;
     auto done = conn_.execute(
         "INSERT INTO dialer_campaign_status (campaign_id, instance, open_now,"
         " seconds_left_today, next_open_at, live_calls, queued_calls, problem, problem_since,"
-        " updated_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE open_now = VALUES(open_now),"
+        " updated_at, " PD_FIGURE_COLUMNS
+        ")"
+        " VALUES (?,?,?,?,?,?,?,?,?,?," PD_FIGURE_VALUES
+        ") ON DUPLICATE KEY UPDATE open_now = VALUES(open_now),"
         " seconds_left_today = VALUES(seconds_left_today), next_open_at = VALUES(next_open_at),"
         " live_calls = VALUES(live_calls), queued_calls = VALUES(queued_calls),"
         " problem = VALUES(problem),"
-        " problem_since = VALUES(problem_since), updated_at = VALUES(updated_at)",
+        " problem_since = VALUES(problem_since), updated_at = VALUES(updated_at),"
+        " " PD_FIGURE_UPDATES,
         {row.campaign_id, instance_, row.open_now,
          std::max<std::int64_t>(0, row.seconds_left_today), row.next_open_at, row.live_calls,
          row.queued_calls, problem,
-         problem.empty() ? std::optional<TimePoint>{} : row.problem_since, now});
+         problem.empty() ? std::optional<TimePoint>{} : row.problem_since, now,
+         detail::figure_param(f.dial_level, 9999.999), detail::figure_param(f.answer_rate_pct),
+         detail::figure_param(f.abandon_rate_pct), f.abandoned_in_window, f.answered_in_window,
+         detail::figure_param(f.abandon_target_pct), detail::figure_param(f.occupancy_pct),
+         f.fallback});
     if (!done) return pd::fail(done.error());
   }
   return {};
+}
+
+pd::Status Store::record_samples(std::span<const PacingSample> samples) {
+  if (samples.empty()) return {};
+  // 12 placeholders a row, at most kSampleRowsPerInsert rows a statement.
+  constexpr std::size_t kSampleRowsPerInsert = 500;
+  for (std::size_t first = 0; first < samples.size(); first += kSampleRowsPerInsert) {
+    const auto chunk =
+        samples.subspan(first, std::min(kSampleRowsPerInsert, samples.size() - first));
+    std::vector<Param> params;
+    params.reserve(chunk.size() * 12);
+    for (const PacingSample& sample : chunk) {
+      const CampaignFigures& f = sample.figures;
+      params.insert(
+          params.end(),
+          {sample.campaign_id, instance_,
+           TimePoint{std::chrono::floor<std::chrono::minutes>(sample.minute)},
+           detail::figure_param(f.dial_level, 9999.999), detail::figure_param(f.answer_rate_pct),
+           detail::figure_param(f.abandon_rate_pct), f.abandoned_in_window, f.answered_in_window,
+           detail::figure_param(f.abandon_target_pct), detail::figure_param(f.occupancy_pct),
+           f.fallback, sample.live_calls});
+    }
+    auto done = conn_.execute(
+        "INSERT INTO dialer_pacing_samples (campaign_id, instance, minute_at, " PD_FIGURE_COLUMNS
+        ", live_calls) VALUES " +
+            detail::repeated_groups("(?,?,?,?,?,?,?,?,?,?,?,?)", chunk.size()) +
+            " ON DUPLICATE KEY UPDATE " PD_FIGURE_UPDATES ", live_calls = VALUES(live_calls)",
+        params);
+    if (!done) return pd::fail(done.error());
+  }
+  return {};
+}
+
+pd::Result<PurgeReport> Store::purge_history(TimePoint audit_before, TimePoint samples_before,
+                                             std::size_t limit) {
+  PurgeReport report;
+  auto audit = conn_.execute("DELETE FROM dialer_compliance_audit WHERE originated_at < ? LIMIT ?",
+                             {audit_before, static_cast<std::uint64_t>(limit)});
+  if (!audit) return pd::fail(audit.error());
+  report.audit_rows = static_cast<std::size_t>(*audit);
+  auto samples = conn_.execute("DELETE FROM dialer_pacing_samples WHERE minute_at < ? LIMIT ?",
+                               {samples_before, static_cast<std::uint64_t>(limit)});
+  if (!samples) return pd::fail(samples.error());
+  report.samples = static_cast<std::size_t>(*samples);
+  return report;
 }
 
 pd::Result<PendingPrompts> Store::pending_prompts(std::string_view agent, std::size_t limit) {

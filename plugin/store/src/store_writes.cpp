@@ -1,7 +1,10 @@
 // Call writes (attempt start, answer, result, prompts and tags), in order, one
 // transaction per batch. Each op is guarded so that writing a batch again
 // after an unknown COMMIT outcome changes nothing (see write_ops.h).
+#include <algorithm>
+#include <span>
 #include <variant>
+#include <vector>
 
 #include "pd/store/store.h"
 #include "sql_text.h"
@@ -244,6 +247,60 @@ class Writer {
     return {};
   }
 
+  // A single audit op (std::visit); Store::write sends runs of them to
+  // audits() instead.
+  pd::Status operator()(const ComplianceAudit& a) { return audits(std::span(&a, 1)); }
+
+  // Audit rows in multi-row INSERT IGNOREs of up to kAuditRowsPerInsert rows:
+  // one round trip per chunk, not per Originate.
+  pd::Status audits(std::span<const ComplianceAudit> rows) {
+    constexpr std::size_t kColumns = 22;
+    for (std::size_t first = 0; first < rows.size(); first += kAuditRowsPerInsert) {
+      const auto chunk = rows.subspan(first, std::min(kAuditRowsPerInsert, rows.size() - first));
+      std::vector<Param> params;
+      params.reserve(chunk.size() * kColumns);
+      for (const ComplianceAudit& a : chunk) {
+        const CampaignFigures& f = a.figures;
+        params.insert(params.end(), {a.call_id,
+                                     a.campaign_id,
+                                     a.number_id,
+                                     a.number,
+                                     instance_,
+                                     a.originated_at,
+                                     a.mode,
+                                     a.dnc_checked,
+                                     a.dnc_listed,
+                                     a.party_zone,
+                                     a.party_local_time,
+                                     a.window_start_s,
+                                     a.window_end_s,
+                                     a.window_days,
+                                     a.window_ok,
+                                     detail::figure_param(f.abandon_rate_pct),
+                                     detail::figure_param(f.abandon_target_pct),
+                                     a.abandon_window,
+                                     f.abandoned_in_window,
+                                     f.answered_in_window,
+                                     detail::figure_param(f.dial_level, 9999.999),
+                                     f.fallback});
+      }
+      auto inserted = conn_.execute(
+          "INSERT IGNORE INTO dialer_compliance_audit (call_id, campaign_id, number_id, number,"
+          " instance, originated_at, mode, dnc_checked, dnc_listed, party_zone, party_local_time,"
+          " window_start, window_end, window_days, window_ok, abandon_rate_pct,"
+          " abandon_target_pct, abandon_window, abandoned_in_window, answered_in_window,"
+          " dial_level, predictive_fallback) VALUES " +
+              detail::repeated_groups(
+                  "(?,?,?,?,?,?,?,?,?,?,?,SEC_TO_TIME(?),SEC_TO_TIME(?),?,?,?,?,?,?,?,?,?)",
+                  chunk.size()),
+          params);
+      if (!inserted) return pd::fail(inserted.error());
+      report_.applied += static_cast<std::size_t>(*inserted);
+      report_.duplicates += chunk.size() - static_cast<std::size_t>(*inserted);
+    }
+    return {};
+  }
+
   const WriteReport& report() const { return report_; }
   WriteReport& report() { return report_; }
 
@@ -286,9 +343,22 @@ pd::Result<WriteReport> Store::write(std::span<const WriteOp> ops) {
   auto txn = Transaction::begin(conn_);
   if (!txn) return pd::fail(txn.error());
   Writer writer(conn_, instance_);
+  std::vector<ComplianceAudit> audits;  // a run of consecutive audit ops
+  auto flush_audits = [&]() -> pd::Status {
+    if (audits.empty()) return {};
+    auto st = writer.audits(audits);
+    audits.clear();
+    return st;
+  };
   for (const WriteOp& op : ops) {
+    if (const auto* audit = std::get_if<ComplianceAudit>(&op)) {
+      audits.push_back(*audit);
+      continue;
+    }
+    if (auto st = flush_audits(); !st) return pd::fail(st.error());
     if (auto st = std::visit(writer, op); !st) return pd::fail(st.error());
   }
+  if (auto st = flush_audits(); !st) return pd::fail(st.error());
   if (auto st = txn->commit(); !st) return pd::fail(st.error());
   WriteReport report = writer.report();
   report.ops = ops.size();

@@ -67,4 +67,9 @@ std::optional<EpochS> first_common_opening(const Schedule& a, const Schedule& b,
 GateDecision may_offer(const Lead& lead, const Campaign& campaign, const Schedule& schedule,
                        EpochS now);
 
+// Rule 3 alone (hours): kDial, kCampaignClosed, kLeadClosed, kLeadNeverOpen or
+// kBadLeadZone. may_offer() asks it after the attempts; the compliance audit
+// (pd/core/compliance.h) records it for every Originate.
+GateDecision hours_gate(const Lead& lead, const Schedule& schedule, EpochS now);
+
 }  // namespace pd::core

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -158,6 +159,35 @@ struct QueueSeen {
   std::uint32_t free_members = 0;
 };
 
+// A campaign's live pacing figures as the store writes them (migration 0018;
+// the engine copies pd::core::PacingFigures, the store does not depend on the
+// core). Percentages are 0..100.
+struct CampaignFigures {
+  double dial_level = 0;
+  double answer_rate_pct = 0;
+  double abandon_rate_pct = 0;
+  std::uint64_t abandoned_in_window = 0;
+  std::uint64_t answered_in_window = 0;
+  double abandon_target_pct = 3;
+  double occupancy_pct = 0;
+  bool fallback = false;  // predictive_fallback: one call per free agent
+};
+
+// One minute of a campaign's figures (dialer_pacing_samples), for the
+// dashboard's chart over the day.
+struct PacingSample {
+  std::uint32_t campaign_id = 0;
+  TimePoint minute{};  // UTC; written as the start of its minute
+  CampaignFigures figures;
+  std::uint32_t live_calls = 0;
+};
+
+// What purge_history() deleted.
+struct PurgeReport {
+  std::size_t audit_rows = 0;
+  std::size_t samples = 0;
+};
+
 // What this instance says about a campaign, for the dashboard.
 struct CampaignStatus {
   std::uint32_t campaign_id = 0;
@@ -168,6 +198,7 @@ struct CampaignStatus {
   std::uint32_t queued_calls = 0;          // handed to panelhost, waiting behind its AMI rate cap
   std::string problem;                     // why the engine will not dial it; empty when it will
   std::optional<TimePoint> problem_since;  // when that problem began
+  CampaignFigures figures;                 // migration 0018
 };
 
 // An agent's disposition of an inbound queue call (no lead behind it).

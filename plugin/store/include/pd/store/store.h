@@ -129,8 +129,18 @@ class Store {
                                       std::span<const NewNumber> numbers);
   // Upserts dialer_queues_seen, one row a queue, last_seen = now.
   pd::Status record_queues(std::span<const QueueSeen> queues);
-  // Upserts this instance's dialer_campaign_status rows, updated_at = now.
+  // Upserts this instance's dialer_campaign_status rows (with their pacing
+  // figures), updated_at = now.
   pd::Status record_campaign_status(std::span<const CampaignStatus> rows);
+  // Upserts this instance's dialer_pacing_samples rows, one per campaign and
+  // minute (the minute of PacingSample::minute; a second sample in the same
+  // minute replaces the first). One multi-row statement.
+  pd::Status record_samples(std::span<const PacingSample> samples);
+  // Deletes audit rows originated before `audit_before` and samples of
+  // minutes before `samples_before`, at most `limit` rows of each (bounded:
+  // a long backlog goes over several calls). Rows of every instance.
+  pd::Result<PurgeReport> purge_history(TimePoint audit_before, TimePoint samples_before,
+                                        std::size_t limit);
   // The agent's pending dispositions (dialer_pending_dispositions, written
   // and removed by write()): the oldest `limit`, oldest first (created_at,
   // then call_id), each outbound one with its lead's name, and how many there

@@ -28,6 +28,10 @@
 //   AgentPeriod    a wrap-up or pause of an agent (dialer_agent_events;
 //                  unique agent + kind + start): INSERT IGNORE when it
 //                  starts (no end), the end set by an upsert when it ends.
+//   ComplianceAudit  one dialer_compliance_audit row per Originate (unique
+//                  call_id): INSERT IGNORE. Consecutive audit ops of a batch
+//                  go in multi-row INSERTs (up to kAuditRowsPerInsert rows
+//                  each), so an audit row costs no round trip of its own.
 // A lead is changed only while claim_owner is this instance; if its lease
 // expired and another instance took it, the call row is still written and
 // the lead is left alone (counted as `stale`).
@@ -135,9 +139,34 @@ struct AgentPeriod {
   std::string ended_by;               // saved, timeout, replaced, stale
 };
 
+// The compliance audit of one Originate (migration 0018): each check and the
+// value it saw then (pd::core::ComplianceFacts, mapped by the engine).
+struct ComplianceAudit {
+  std::string call_id;  // the Originate's ChannelId; unique
+  std::uint32_t campaign_id = 0;
+  std::uint64_t number_id = 0;
+  std::string number;
+  TimePoint originated_at{};  // UTC
+  std::string mode;           // "progressive", "predictive"...
+  bool dnc_checked = false;
+  bool dnc_listed = false;
+  std::string party_zone;  // the called party's IANA zone
+  // The called party's wall clock, written as is (not a UTC instant); none:
+  // its zone is unknown.
+  std::optional<TimePoint> party_local_time;
+  std::int32_t window_start_s = 0;  // the campaign's hours, seconds after local midnight
+  std::int32_t window_end_s = 0;
+  std::string window_days;  // "mon,tue,..."
+  bool window_ok = false;
+  CampaignFigures figures;
+  std::string abandon_window;  // "30d", "day"; empty: none set
+};
+// Most rows in one multi-row INSERT of audit ops.
+inline constexpr std::size_t kAuditRowsPerInsert = 100;
+
 // PendingPrompt and InboundTag: pd/store/records.h.
 using WriteOp = std::variant<AttemptStart, AttemptAnswer, AttemptResult, AttemptWithdrawn, AgentTag,
-                             PendingPrompt, InboundTag, AgentPeriod>;
+                             PendingPrompt, InboundTag, AgentPeriod, ComplianceAudit>;
 
 // What one written batch did.
 struct WriteReport {
