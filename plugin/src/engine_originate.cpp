@@ -34,7 +34,8 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::L
   request.number_caller_id = lead.caller_id;
   request.campaign_caller_id = campaign.caller_id;
   request.variables = lead.variables;
-  request.timeout_ms = settings_.dial_timeout_s * 1000;
+  request.timeout_ms =
+      request.preview ? settings_.dial_timeout_s * 1000 : dial_timeout_ms(campaign);
   auto fields = pd::core::build_originate(request);
   if (!fields) {
     host_.log(PD_LOG_WARN, "lead " + std::to_string(lead.id) + " of '" + campaign.name +
@@ -79,6 +80,7 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::L
   live.handed_ms = now;
   if (!agent.empty()) desk_.call_started(agent, call_id);
   LiveCall& entered = live_.emplace(call_id, std::move(live)).first->second;
+  if (!request.preview) predictive_placed(run, entered);
   ++stats_.originates;
   if (!queued) record_start(call_id, entered);
   return call_id;

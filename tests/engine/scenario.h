@@ -5,7 +5,8 @@
 // IVR call holds (`ivr_hold_s`), for tests that need calls to stay up. The
 // campaigns' destinations (ext-queues, ivr-1, app-blackhole) exist in its
 // dialplan (ShowDialPlan); campaign "qinvalid"'s helper finds its destination
-// missing at run time.
+// missing at run time. Campaign "qpred" is predictive: its answered calls wait
+// 2 s in the queue, then hear the abandon message (the helper's branch).
 #pragma once
 
 #include <string>
@@ -35,6 +36,9 @@ inline std::string engine_scenario(int speed, int ivr_hold_s = 4) {
     "pd-qremote-dest": {"type": "queue", "queue": "sales"},
     "pd-qlocal-local": {"type": "queue", "queue": "sales"},
     "pd-qamd-dest": {"type": "queue", "queue": "sales", "amd": true, "amd_s": 2.5},
+    "pd-qpred-dest": {"type": "queue", "queue": "sales", "wait_timeout_s": 2,
+                      "abandon_event": "PanelDialerAbandon", "abandon_sound": "custom/abandon",
+                      "abandon_playback_s": 1},
     "pd-*-dest": {"type": "ivr", "hold_s": )" +
          hold + R"(},
     "pd-*-local": {"type": "ivr", "hold_s": )" +
