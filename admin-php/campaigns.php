@@ -6,19 +6,24 @@ require __DIR__ . '/lib/destinations.php';
 pd_admin_page();
 
 const PD_WEEK_DAYS = ['mon' => 'Mon', 'tue' => 'Tue', 'wed' => 'Wed', 'thu' => 'Thu', 'fri' => 'Fri', 'sat' => 'Sat', 'sun' => 'Sun'];
-const PD_MODES = ['automatic' => 'Automatic', 'progressive' => 'Progressive (queue only)', 'preview' => 'Preview (queue only)'];
+const PD_MODES = ['automatic' => 'Automatic', 'progressive' => 'Progressive (queue only)', 'preview' => 'Preview (queue only)',
+    'predictive' => 'Predictive (queue only)'];
+const PD_WINDOWS = ['30d' => 'Rolling 30 days (US)', 'day' => 'Calendar day (UK)'];
 const PD_KINDS = ['queue' => 'Queue', 'ivr' => 'IVR', 'custom' => 'Custom destination'];
 const PD_LEGS = ['remote' => 'Remote (customer) first', 'local' => 'Local (queue/agent) first'];
 const PD_DIAL_NAME = '/^[A-Za-z0-9_-]{1,64}$/';
 const PD_COLUMNS = ['name', 'destination_kind', 'destination', 'queue_name', 'destination_amd', 'mode', 'initial_leg', 'dial_prefix', 'caller_id',
     'start_date', 'end_date', 'start_hour', 'end_hour', 'week_days', 'time_zone', 'group_by_name', 'dial_attempts', 'concurrent_calls',
-    'retry_minutes', 'wrapup_seconds', 'valid_dtmf', 'script', 'enabled', 'callback_grace_minutes', 'crm_url_template'];
+    'retry_minutes', 'wrapup_seconds', 'valid_dtmf', 'script', 'enabled', 'callback_grace_minutes', 'crm_url_template',
+    'abandon_target_pct', 'abandon_window', 'min_ring_seconds', 'connect_limit_seconds', 'abandon_recall_hours', 'abandon_message'];
 
 function pd_campaign_defaults(): array
 {
     return ['destination_kind' => 'queue', 'mode' => 'progressive', 'initial_leg' => 'remote', 'start_hour' => '09:00', 'end_hour' => '18:00',
         'week_days' => ['mon', 'tue', 'wed', 'thu', 'fri'], 'time_zone' => 'UTC', 'dial_attempts' => '3', 'concurrent_calls' => '10',
-        'retry_minutes' => '30', 'wrapup_seconds' => '0', 'group_by_name' => '0', 'enabled' => '0', 'inbound' => [], 'outbound' => [], 'callback_grace_minutes' => '15'];
+        'retry_minutes' => '30', 'wrapup_seconds' => '0', 'group_by_name' => '0', 'enabled' => '0', 'inbound' => [], 'outbound' => [], 'callback_grace_minutes' => '15',
+        'abandon_target_pct' => '3', 'abandon_window' => '30d', 'min_ring_seconds' => '15', 'connect_limit_seconds' => '2', 'abandon_recall_hours' => '72',
+        'abandon_message' => ''];
 }
 
 function pd_load_campaign(int $id): ?array
@@ -59,7 +64,9 @@ function pd_validate_campaign(Form $form, int $id, array $dispositionIds): array
     if (!isset(PD_MODES[$row['mode']])) {
         $form->error('mode', 'Pick a dialing mode.');
     } elseif ($row['mode'] !== 'automatic' && $row['destination_kind'] !== 'queue') {
-        $form->error('mode', 'Progressive and preview modes need a queue destination (their pace follows the queue\'s free agents).');
+        $form->error('mode', $row['mode'] === 'predictive'
+            ? 'Predictive mode needs a queue destination: the answered call waits in the queue at most the connect limit, then hears the abandon message.'
+            : 'Progressive and preview modes need a queue destination (their pace follows the queue\'s free agents).');
     }
     $row['initial_leg'] = (string) $form->value('initial_leg');
     if (!isset(PD_LEGS[$row['initial_leg']])) {
@@ -99,6 +106,20 @@ function pd_validate_campaign(Form $form, int $id, array $dispositionIds): array
     $row['valid_dtmf'] = $form->check('valid_dtmf', 'Valid DTMF digits', '/^[0-9*#]{1,16}$/', 'only 0-9, * and #.', false);
     $row['script'] = $form->plain('script', 'Script', 65535, true);
     $row['crm_url_template'] = $form->rule('crm_url_template', 'CRM link', 'pd_check_crm_url_template', false);
+    // Predictive mode (pd::core::validate): the target, the window, the rings and limits, the message.
+    $row['abandon_target_pct'] = $form->rule('abandon_target_pct', 'Abandon target', 'pd_check_abandon_target');
+    $row['abandon_window'] = (string) $form->value('abandon_window');
+    if (!isset(PD_WINDOWS[$row['abandon_window']])) {
+        $form->error('abandon_window', 'Pick an abandonment window.');
+    }
+    $row['min_ring_seconds'] = $form->integer('min_ring_seconds', 'Minimum ring seconds', 1, 120);
+    $row['connect_limit_seconds'] = $form->integer('connect_limit_seconds', 'Connect limit seconds', 1, 30);
+    $row['abandon_recall_hours'] = $form->integer('abandon_recall_hours', 'Recall delay after an abandon (hours)', 0, 8760);
+    $predictive = $row['mode'] === 'predictive';
+    $row['abandon_message'] = $form->rule('abandon_message', 'Abandon message', 'pd_check_abandon_message', $predictive);
+    if ($predictive && $row['initial_leg'] !== 'remote') {
+        $form->error('initial_leg', 'Predictive mode dials the customer first: pick Remote (customer) first.');
+    }
     foreach (['inbound', 'outbound'] as $direction) {
         $picked = array_map('strval', (array) $form->value($direction, []));
         if (array_diff($picked, array_map('strval', $dispositionIds)) !== []) {
@@ -197,7 +218,7 @@ if ($edit !== null) {
         <?= $form->input('queue_name', 'Queue name (queue destinations)', ['maxlength' => 64]) ?>
         <?= $form->input('destination_amd', 'Machine-answer destination (optional, enables AMD)', ['placeholder' => 'context,extension,priority']) ?>
       </fieldset>
-      <?= $form->select('mode', 'Dialing mode', PD_MODES, ['help' => 'Progressive and preview need a queue destination.']) ?>
+      <?= $form->select('mode', 'Dialing mode', PD_MODES, ['help' => 'Progressive, preview and predictive need a queue destination.']) ?>
       <?= $form->select('initial_leg', 'Leg dialed first', PD_LEGS) ?>
       <?= $form->input('dial_prefix', 'Dial prefix', ['maxlength' => 16, 'help' => 'Dialed before every number: digits, * and # (no +).']) ?>
       <?= $form->input('caller_id', 'Caller id', ['maxlength' => 80]) ?>
@@ -220,6 +241,21 @@ if ($edit !== null) {
         <div class="col-sm-4"><?= $form->input('wrapup_seconds', 'Wrap-up seconds', ['type' => 'number', 'min' => 0, 'max' => 3600,
             'help' => 'After a call, the agent stays paused (reason wrap-up) until the disposition is saved, at most this long; 0 = until saved.']) ?></div>
       </div>
+      <fieldset class="border rounded p-2 mb-3">
+        <legend class="fs-6">Predictive mode</legend>
+        <div class="row">
+          <div class="col-sm-4"><?= $form->input('abandon_target_pct', 'Abandon target (%)', ['inputmode' => 'decimal',
+              'help' => 'Answered calls no agent takes within the connect limit, over answered calls (machines excluded).']) ?></div>
+          <div class="col-sm-8"><?= $form->select('abandon_window', 'Abandonment window', PD_WINDOWS) ?></div>
+          <div class="col-sm-4"><?= $form->input('min_ring_seconds', 'Minimum ring seconds', ['type' => 'number', 'min' => 1, 'max' => 120]) ?></div>
+          <div class="col-sm-4"><?= $form->input('connect_limit_seconds', 'Connect limit seconds', ['type' => 'number', 'min' => 1, 'max' => 30,
+              'help' => 'The PBX waits this long for an agent after the answer.']) ?></div>
+          <div class="col-sm-4"><?= $form->input('abandon_recall_hours', 'Recall delay (hours)', ['type' => 'number', 'min' => 0, 'max' => 8760,
+              'help' => 'An abandoned number is not dialed again before this.']) ?></div>
+        </div>
+        <?= $form->input('abandon_message', 'Abandon message (sound file)', ['maxlength' => 128, 'placeholder' => 'custom/abandon-message',
+            'help' => 'Required in predictive mode: who called and how to opt out; played, then the call is hung up.']) ?>
+      </fieldset>
       <?= $form->input('callback_grace_minutes', 'Callback grace (minutes)', ['type' => 'number', 'min' => 0, 'max' => 1440,
           'help' => 'A personal callback waits this long after its time for its agent to log in, then goes to anyone.']) ?>
       <?= $form->input('valid_dtmf', 'Valid DTMF digits', ['maxlength' => 16, 'help' => 'Digits the callee may press: 0-9, * and #, e.g. 12#.']) ?>

@@ -11,8 +11,13 @@
                             is reached first ...
     pd-<campaign>-customer  ... then the customer is dialed from here
                             (also the preview Dial).
+    pd-<campaign>-abandon   predictive only: the answered call waited the
+                            connect limit in Queue(<queue>,,,,<limit>) with
+                            no agent; it hears the abandon message and is
+                            hung up (the PBX keeps the limit, not the host).
   UserEvents: PanelDialerAMD (Status, Cause), PanelDialerDial (Status),
-  PanelDialerDest (Status: INVALID - the destination is not in the dialplan).
+  PanelDialerDest (Status: INVALID - the destination is not in the dialplan),
+  PanelDialerAbandon (Status: the QUEUESTATUS - TIMEOUT, JOINEMPTY ...).
 
   Milestones (docs/milestones.md): each step worth knowing after a crash is
   written to the Asterisk database, family "paneldialer", key
@@ -28,10 +33,21 @@ exten => s,1,NoOp(PanelDialer {{NAME}} call ${PD_CALLID})
  same => n,Set(DB(paneldialer/${PD_CALLID}/amd)=${AMDSTATUS})
  same => n,UserEvent(PanelDialerAMD,Status: ${AMDSTATUS},Cause: ${AMDCAUSE},CallID: ${PD_CALLID})
  same => n,GotoIf($["${AMDSTATUS}" = "MACHINE"]?{{AMD_CONTEXT}},{{AMD_EXTEN}},{{AMD_PRIORITY}})
-{{/AMD}} same => n,GotoIf($[${DIALPLAN_EXISTS({{DEST_CONTEXT}},{{DEST_EXTEN}},{{DEST_PRIORITY}})}]?:pd-{{NAME}}-invalid,s,1)
+{{/AMD}}{{#PLAIN}} same => n,GotoIf($[${DIALPLAN_EXISTS({{DEST_CONTEXT}},{{DEST_EXTEN}},{{DEST_PRIORITY}})}]?:pd-{{NAME}}-invalid,s,1)
  same => n,Set(DB(paneldialer/${PD_CALLID}/dest)=ok)
  same => n,Goto({{DEST_CONTEXT}},{{DEST_EXTEN}},{{DEST_PRIORITY}})
+{{/PLAIN}}{{#PREDICTIVE}} same => n,Set(DB(paneldialer/${PD_CALLID}/dest)=ok)
+ same => n,Queue({{QUEUE}},,,,{{CONNECT_LIMIT}})
+ same => n,GotoIf($["${QUEUESTATUS}" = "" | "${QUEUESTATUS}" = "CONTINUE"]?:pd-{{NAME}}-abandon,s,1)
+ same => n,Hangup()
 
+; Predictive: no agent took the answered call within the connect limit.
+[pd-{{NAME}}-abandon]
+exten => s,1,Set(DB(paneldialer/${PD_CALLID}/abandoned)=${STRFTIME(,,%s%3q)})
+ same => n,UserEvent(PanelDialerAbandon,Status: ${QUEUESTATUS},CallID: ${PD_CALLID})
+ same => n,Playback({{ABANDON_MESSAGE}})
+ same => n,Hangup()
+{{/PREDICTIVE}}
 [pd-{{NAME}}-local]
 exten => s,1,NoOp(PanelDialer {{NAME}} local leg ${PD_CALLID})
  same => n,Set(CHANNEL(hangup_handler_push)=pd-{{NAME}}-agent,s,1)

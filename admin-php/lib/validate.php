@@ -335,6 +335,20 @@ function pd_mark_dnc_leads(PDO $pdo, array $numbers): int
 /** The longest wrap-up a campaign may have (seconds), as pd::core::kMaxWrapupSeconds. */
 const PD_MAX_WRAPUP_SECONDS = 3600;
 
+/** A predictive campaign's abandonment target in %, as pd::core::is_abandon_target: above 0, at most 10, two decimals at most. */
+function pd_check_abandon_target(string $text): ?string
+{
+    return preg_match('/^[0-9]{1,2}(\.[0-9]{1,2})?\z/', $text) === 1 && (float) $text > 0 && (float) $text <= 10
+        ? null : 'Abandon target: a percentage above 0 and at most 10, e.g. 3 or 2.5.';
+}
+
+/** The sound an abandoned call hears, as pd::core::is_sound_name: an Asterisk sound file name for Playback(). */
+function pd_check_abandon_message(string $text): ?string
+{
+    return preg_match('~^[A-Za-z0-9_-][A-Za-z0-9_./-]{0,127}\z~', $text) === 1 && !str_contains($text, '..')
+        ? null : 'Abandon message: a sound file name (letters, digits, _ - . /, 128 at most, no ".."), e.g. custom/abandon-message.';
+}
+
 /** A campaign's wrap-up seconds as the form sends it, as pd::core::is_wrapup_seconds: 0 (until the disposition is saved) to 3600. */
 function pd_check_wrapup_seconds(string $text): ?string
 {

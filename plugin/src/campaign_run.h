@@ -21,12 +21,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "campaign_setup.h"
 #include "pd/core/lead.h"
 #include "pd/core/pacing_figures.h"
+#include "pd/core/predictive.h"
+#include "pd/core/predictive_book.h"
 
 namespace pd::plugin {
 
@@ -34,6 +37,21 @@ namespace pd::plugin {
 inline constexpr size_t kMaxClaimBatch = 200;
 // After a claim that found nothing ready (or failed), ask again after this.
 inline constexpr int64_t kEmptyClaimPauseMs = 2000;
+
+// What a predictive campaign learns and counts (docs/predictive.md, "In the
+// engine"): the pacer's estimates, fed from its calls' ends and its agents'
+// wrap-ups; the abandonment window's hourly counts (fixed size), read from
+// dialer_calls once, then kept from the events; the dials waiting to be
+// recorded in placement order (at most DialOrder::kMaxPending).
+struct PredictiveRun {
+  pd::core::PredictiveEstimates estimates;
+  pd::core::AbandonCounts window;
+  pd::core::DialOrder dials;
+  bool window_loaded = false;  // until then the campaign dials one call per free agent
+  bool window_loading = false;
+  int64_t next_window_load_ms = 0;  // after a failed read, try again then
+  bool fallback_logged = false;     // the fallback as last logged
+};
 
 struct CampaignRun {
   PreparedCampaign prepared;
@@ -55,6 +73,9 @@ struct CampaignRun {
   int64_t problem_since_ms = 0;
   // The live pacing figures (dashboard, compliance audit); see pacing_figures.h.
   pd::core::PacingFigures figures;
+  // Set the first time the campaign paces in predictive mode, kept across
+  // configuration reloads (shared: CampaignRun stays copyable).
+  std::shared_ptr<PredictiveRun> predictive;
 
   int64_t id() const { return prepared.campaign.id; }
   bool runnable() const { return prepared.runnable() && prepared.campaign.enabled; }

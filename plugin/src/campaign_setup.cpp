@@ -13,6 +13,8 @@ pd::core::DialMode mode_of(pd::store::DialMode mode) {
       return pd::core::DialMode::kAutomatic;
     case pd::store::DialMode::kPreview:
       return pd::core::DialMode::kPreview;
+    case pd::store::DialMode::kPredictive:
+      return pd::core::DialMode::kPredictive;
     case pd::store::DialMode::kProgressive:
       break;
   }
@@ -102,6 +104,17 @@ PreparedCampaign prepare_campaign(const pd::store::Campaign& row, pd::core::Time
   c.callback_dispositions = row.callback_dispositions;
   c.callback_grace_minutes = row.callback_grace_minutes;
   c.crm_url_template = row.crm_url_template;
+  c.abandon_target_pct = row.abandon_target_pct;
+  c.min_ring_seconds = row.min_ring_seconds;
+  c.connect_limit_seconds = row.connect_limit_seconds;
+  c.abandon_recall_hours = row.abandon_recall_hours;
+  c.abandon_message = row.abandon_message;
+  if (auto window = pd::core::parse_abandon_window(row.abandon_window); window) {
+    c.abandon_window = *window;
+  } else {
+    prepared.error = window.error().message;
+    return prepared;
+  }
   if (auto ok = pd::core::validate(c); !ok) {
     prepared.error = ok.error().message;
     return prepared;

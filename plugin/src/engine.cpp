@@ -87,6 +87,12 @@ PreparedConfig prepare_config(const pd::store::ConfigSnapshot& snapshot,
           helper.amd_destination = *amd;
         }
       }
+      if (campaign.campaign.predictive()) {
+        helper.predictive = true;
+        helper.queue = campaign.campaign.queue_name;
+        helper.connect_limit_s = campaign.campaign.connect_limit_seconds;
+        helper.abandon_message = campaign.campaign.abandon_message;
+      }
       if (destination) helpers.push_back(std::move(helper));
     }
     prepared.campaigns.push_back(std::move(campaign));

@@ -185,6 +185,10 @@ class Engine {
     bool start_recorded = false;  // the AttemptStart was submitted
     // The progress last sent to the agent's panel (engine_progress.cpp).
     std::optional<pd::core::CallProgress> shown;
+    // Predictive: the dial's place in PredictiveRun::dials (0: none), and
+    // whether the call was counted in the window already (its abandon event).
+    uint64_t dial_seq = 0;
+    bool window_counted = false;
   };
 
   Engine(const pd_host_services_v1* services, PluginConfig config, std::unique_ptr<LeadStore> store,
@@ -220,6 +224,22 @@ class Engine {
   void pace_queue(std::string_view queue, int64_t now_ms);
   bool may_pace() const;
   void pace_campaign(CampaignRun& run, int64_t now_ms);
+  // engine_predictive.cpp: predictive mode. How many calls the predictive
+  // pacer wants now (one per free agent until the window is read, or when
+  // the rate reached the target); fills run.figures.
+  int predictive_wanted(CampaignRun& run, const pd::core::PacingInput& input, int64_t now_ms);
+  // Reads the campaign's window counts from dialer_calls (once, retried
+  // after a failure).
+  void load_abandon_window(CampaignRun& run, int64_t now_ms);
+  // A call of a predictive campaign: placed (its dial's sequence number),
+  // abandoned (PanelDialerAbandon), ended (estimates and window).
+  void predictive_placed(CampaignRun& run, LiveCall& live);
+  void predictive_abandoned(LiveCall& live, const pd::core::CallState& call);
+  void predictive_ended(LiveCall& live, const pd::core::CallState& call);
+  void predictive_wrapup_ended(const pd::core::Wrapup& wrapup, int64_t ended_ms);
+  // The Originate's Timeout for the campaign: predictive rings at least its
+  // minimum ring seconds.
+  int dial_timeout_ms(const pd::core::Campaign& campaign) const;
   void refill(CampaignRun& run, int64_t now_ms);
   void start_calls(CampaignRun& run, std::vector<pd::core::Lead> leads);
   // Carries out the dial gate's answer for a lead it turned away: closes it
@@ -481,6 +501,9 @@ class Engine {
   bool card_check_in_flight_ = false;
   int64_t next_card_check_ms_ = 0;
 
+  // Scratch lists for the predictive pacer's state, reused (no allocation
+  // per decision once grown; bounded by the agents and the live calls).
+  std::vector<double> talking_scratch_, wrapup_scratch_, ringing_scratch_;
   // While pacing runs for a queue event: when that event arrived (steady
   // clock, µs), carried to the Originates it leads to; 0 otherwise.
   int64_t pacing_trigger_us_ = 0;

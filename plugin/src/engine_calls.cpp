@@ -109,6 +109,7 @@ void Engine::handle_call_changes(pd::core::CallState& call, pd::core::CallChange
       pop_contact(agent, call_id, live);  // screen pop
     }
   }
+  if (changes & pd::core::kAbandoned) predictive_abandoned(live, call);
   if (changes & pd::core::kEnded) {
     finish_call(call_id);
     return;
@@ -131,6 +132,7 @@ void Engine::finish_call(const std::string& call_id) {
   LiveCall live = std::move(it->second);
   live_.erase(it);
   const int64_t now = now_ms();
+  predictive_ended(live, *call);
 
   // Refused before any channel existed (an id in use): not an attempt.
   // Preview calls are the agent's own and adopted ones predate this run:
@@ -151,6 +153,7 @@ void Engine::finish_call(const std::string& call_id) {
     rule.dial_attempts = run->prepared.campaign.dial_attempts;
     rule.retry_minutes = run->prepared.campaign.retry_minutes;
     rule.group_by_name = run->prepared.campaign.group_by_name;
+    rule.abandon_recall_hours = run->prepared.campaign.abandon_recall_hours;
   }
   const int requeues_before = requeues_.contains(live.lead.id) ? requeues_[live.lead.id] : 0;
   const auto decision = pd::core::decide_retry(rule, live.lead.attempts, requeues_before,
@@ -186,6 +189,8 @@ void Engine::finish_call(const std::string& call_id) {
   op.unique_id = call_id;
   op.close_same_name = decision.close_other_numbers;
   op.counts_attempt = decision.attempts > live.lead.attempts;
+  op.abandoned = result.abandoned;
+  op.machine = result.dial_status == pd::core::DialStatus::kMachine;
   if (decision.close_other_numbers) close_same_name(live.campaign_id, live.lead);
   if (auto queued = store_->submit(op); !queued) {
     host_.log(PD_LOG_ERROR, "result of " + call_id + " not queued: " + queued.error().message);

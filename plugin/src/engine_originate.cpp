@@ -36,7 +36,8 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::L
   request.number_caller_id = lead.caller_id;
   request.campaign_caller_id = campaign.caller_id;
   request.variables = lead.variables;
-  request.timeout_ms = settings_.dial_timeout_s * 1000;
+  request.timeout_ms =
+      request.preview ? settings_.dial_timeout_s * 1000 : dial_timeout_ms(campaign);
   auto fields = pd::core::build_originate(request);
   if (!fields) {
     host_.log(PD_LOG_WARN, "lead " + std::to_string(lead.id) + " of '" + campaign.name +
@@ -81,6 +82,7 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::L
   live.handed_ms = now;
   if (!agent.empty()) desk_.call_started(agent, call_id);
   LiveCall& entered = live_.emplace(call_id, std::move(live)).first->second;
+  if (!request.preview) predictive_placed(run, entered);
   ++stats_.originates;
   record_audit(run, lead, call_id, dnc, now);
   if (!queued) record_start(call_id, entered);
@@ -89,10 +91,10 @@ std::optional<std::string> Engine::originate(CampaignRun& run, const pd::core::L
 
 void Engine::record_audit(const CampaignRun& run, const pd::core::Lead& lead,
                           const std::string& call_id, pd::core::DncAnswer dnc, int64_t now) {
-  // The campaign's abandonment window ("30d", "day") joins the facts when
-  // predictive campaigns carry it (issue 12); until then none is named.
-  const pd::core::ComplianceFacts facts = pd::core::make_facts(
-      {call_id, lead, run.prepared.campaign, *run.prepared.schedule, dnc, now, run.figures, ""});
+  const pd::core::Campaign& campaign = run.prepared.campaign;
+  const pd::core::ComplianceFacts facts =
+      pd::core::make_facts({call_id, lead, campaign, *run.prepared.schedule, dnc, now, run.figures,
+                            std::string(pd::core::to_string(campaign.abandon_window))});
   if (auto queued = store_->submit(to_audit_row(facts)); !queued) {
     ++stats_.audits_unqueued;
     host_.log(PD_LOG_ERROR,

@@ -78,7 +78,13 @@ void Engine::pace_campaign(CampaignRun& run, int64_t now) {
       campaign.mode == pd::core::DialMode::kAutomatic
           ? 0
           : queues_.free_count(campaign.queue_name) - busy_free_members(campaign.queue_name);
-  const int wanted = pd::core::calls_wanted(input);
+  const int wanted =
+      campaign.predictive() ? predictive_wanted(run, input, now) : pd::core::calls_wanted(input);
+  if (!campaign.predictive()) {
+    run.figures = {};
+    run.figures.abandon_target_pct = campaign.abandon_target_pct;
+    if (campaign.mode == pd::core::DialMode::kProgressive) run.figures.dial_level = 1;
+  }
   if (int(run.hopper.size()) < std::max(config_.hopper_size / 2, wanted)) refill(run, now);
   if (wanted <= 0 || run.hopper.empty()) return;
   // No more than a second of the host's cap waits in its queue: the leads

@@ -182,6 +182,7 @@ void Engine::apply_pause_effects(const std::string& agent, pd::core::PauseEffect
   }
   const std::string how(pd::core::to_string(effects.how));
   if (effects.ended_wrapup) {
+    predictive_wrapup_ended(*effects.ended_wrapup, effects.ended_ms);
     pd::store::AgentPeriod period;
     period.call_id = effects.ended_wrapup->call_id;
     period.agent = agent;

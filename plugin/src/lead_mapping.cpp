@@ -14,6 +14,11 @@ pd::core::Lead to_core_lead(const pd::store::Lead& row, pd::core::TimeZoneCache&
   lead.caller_id = row.caller_id;
   lead.variables = row.variables;
   lead.attempts = row.attempts;
+  if (row.abandoned_at) {
+    lead.abandoned_at_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(row.abandoned_at->time_since_epoch())
+            .count();
+  }
   if (row.time_zone && !row.time_zone->empty()) {
     lead.time_zone = *row.time_zone;
     if (auto zone = zones.get(lead.time_zone)) lead.zone = *zone;

@@ -142,6 +142,10 @@ class LeadStore {
   // pd::store::Store::agent_day). Read on the query thread.
   virtual void load_agent_day(std::string agent, pd::store::TimePoint from, pd::store::TimePoint to,
                               Done<pd::store::AgentDay> done) = 0;
+  // Predictive: the campaign's answered live calls and abandons per hour
+  // since `from` (pd::store::Store::abandon_hours), to seed its window.
+  virtual void load_abandon_hours(int64_t campaign_id, pd::store::TimePoint from,
+                                  Done<std::vector<pd::store::AbandonHour>> done) = 0;
 };
 
 }  // namespace pd::plugin

@@ -298,4 +298,13 @@ void WorkerLeadStore::load_agent_day(std::string agent, pd::store::TimePoint fro
       std::move(done));
 }
 
+void WorkerLeadStore::load_abandon_hours(int64_t campaign_id, pd::store::TimePoint from,
+                                         Done<std::vector<pd::store::AbandonHour>> done) {
+  store_->call<std::vector<pd::store::AbandonHour>>(
+      [campaign_id, from](pd::store::Store& store) {
+        return store.abandon_hours(static_cast<std::uint32_t>(campaign_id), from);
+      },
+      std::move(done));
+}
+
 }  // namespace pd::plugin

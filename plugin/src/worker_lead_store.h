@@ -57,6 +57,8 @@ class WorkerLeadStore final : public LeadStore {
   void purge_history(pd::store::TimePoint audit_before, pd::store::TimePoint samples_before,
                      size_t limit, Done<pd::store::PurgeReport> done) override;
   void load_prompts(std::string agent, size_t limit, Done<pd::store::PendingPrompts> done) override;
+  void load_abandon_hours(int64_t campaign_id, pd::store::TimePoint from,
+                          Done<std::vector<pd::store::AbandonHour>> done) override;
   void load_agent_day(std::string agent, pd::store::TimePoint from, pd::store::TimePoint to,
                       Done<pd::store::AgentDay> done) override;
 

@@ -160,7 +160,7 @@ describe('admin pages', { timeout: 170_000 }, () => {
       ['IVRs', ['Main menu=ivr-3,s,1']],
       ['Custom destinations', ['Survey (survey,s,1)=survey,s,1']],
     ]);
-    assert.deepEqual(await modeOffered(), ['automatic', 'progressive', 'preview']);
+    assert.deepEqual(await modeOffered(), ['automatic', 'progressive', 'preview', 'predictive']);
     await page.selectOption('#f-chooser', { label: 'Main menu' });
     assert.equal(await page.inputValue('#f-destination_kind'), 'ivr');
     assert.equal(await page.inputValue('#f-destination'), 'ivr-3,s,1');
@@ -169,7 +169,7 @@ describe('admin pages', { timeout: 170_000 }, () => {
     await page.selectOption('#f-chooser', { label: '400 Sales' });
     assert.deepEqual([await page.inputValue('#f-destination_kind'), await page.inputValue('#f-destination'), await page.inputValue('#f-queue_name')],
       ['queue', 'ext-queues,400,1', '400']);
-    assert.deepEqual(await modeOffered(), ['automatic', 'progressive', 'preview']);
+    assert.deepEqual(await modeOffered(), ['automatic', 'progressive', 'preview', 'predictive']);
     await page.selectOption('#f-destination_kind', 'custom');
     assert.deepEqual(await modeOffered(), ['automatic']);
     await shot('campaign-form');
@@ -182,6 +182,37 @@ describe('admin pages', { timeout: 170_000 }, () => {
     assert.equal(response.status(), 200);
     assert.match(await response.text(), /Progressive and preview modes need a queue destination/);
     assert.equal(db.value("SELECT COUNT(*) FROM dialer_campaigns WHERE name = 'forged'"), '0');
+    const predictive = await page.request.post(url('campaigns.php'), { form: {
+      csrf: await csrf(), id: '0', name: 'forged', destination_kind: 'ivr', destination: 'ivr-3,s,1', mode: 'predictive', initial_leg: 'remote',
+      start_hour: '09:00', end_hour: '18:00', 'week_days[]': 'mon', time_zone: 'UTC', dial_attempts: '3', concurrent_calls: '5', retry_minutes: '30',
+      abandon_target_pct: '3', abandon_window: '30d', min_ring_seconds: '15', connect_limit_seconds: '2', abandon_recall_hours: '72',
+      abandon_message: 'custom/abandon',
+    } });
+    assert.match(await predictive.text(), /Predictive mode needs a queue destination/);
+    assert.equal(db.value("SELECT COUNT(*) FROM dialer_campaigns WHERE name = 'forged'"), '0');
+  });
+
+  it('a predictive campaign: queue only, a message, a valid target - saved with its settings', async () => {
+    await page.goto(url('campaigns.php?edit=new'));
+    await page.fill('#f-name', 'pred_sale');
+    await page.selectOption('#f-mode', 'predictive');
+    await page.fill('#f-abandon_target_pct', '12');
+    await page.click('button:has-text("Save campaign")');
+    assert.match(await fieldError('abandon_message'), /Abandon message is required/);
+    assert.match(await fieldError('abandon_target_pct'), /^Abandon target: a percentage above 0 and at most 10/);
+    await page.selectOption('#f-destination_kind', 'queue');
+    await page.fill('#f-destination', 'ext-queues,400,1');
+    await page.fill('#f-queue_name', '400');
+    await page.fill('#f-abandon_target_pct', '2.5');
+    await page.fill('#f-abandon_message', '../etc/passwd');
+    await page.click('button:has-text("Save campaign")');
+    assert.match(await fieldError('abandon_message'), /^Abandon message: a sound file name/);
+    await page.fill('#f-abandon_message', 'custom/abandon-message');
+    await page.selectOption('#f-abandon_window', 'day');
+    await page.click('button:has-text("Save campaign")');
+    assert.match(await flash(), /Campaign pred_sale saved/);
+    const [row] = db.sql("SELECT mode, abandon_target_pct, abandon_window, min_ring_seconds, connect_limit_seconds, abandon_recall_hours, abandon_message FROM dialer_campaigns WHERE name = 'pred_sale'");
+    assert.deepEqual(row, ['predictive', '2.50', 'day', '15', '2', '72', 'custom/abandon-message']);
   });
 
   it('creates a campaign, with an error next to each invalid field', async () => {

@@ -43,6 +43,8 @@ $kinds = [
     'crm_url_templates' => [20, 'CRM link', fn (string $in) => pd_check_crm_url_template($in)],
     'wrapup_seconds' => [8, 'Wrap-up seconds', fn (string $in) => pd_check_wrapup_seconds($in)],
     'pause_reasons' => [12, 'Pause reasons', fn (string $in) => pd_check_pause_reasons($in)],
+    'abandon_targets' => [12, 'Abandon target', fn (string $in) => pd_check_abandon_target($in)],
+    'abandon_messages' => [10, 'Abandon message', fn (string $in) => pd_check_abandon_message($in)],
 ];
 
 $failures = [];

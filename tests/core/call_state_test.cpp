@@ -418,3 +418,31 @@ TEST_CASE("hangup cause: a 0 on one half never hides the 16 of the other, in eit
   REQUIRE(none.call.ended());
   CHECK(none.call.result().hangup_cause == 0);
 }
+
+TEST_CASE("predictive - PanelDialerAbandon: answered, no agent within the limit, Abandoned") {
+  Harness h;
+  h.feed(newchannel(kId), 1100);
+  h.feed(newchannel("call-1;2"), 1100);
+  CHECK(h.feed(originate_response("Success", "4"), 3000) == kAnswered);
+  CHECK(h.feed(user_event("PanelDialerAbandon", "TIMEOUT"), 5000) == kAbandoned);
+  CHECK(h.feed(user_event("PanelDialerAbandon", "TIMEOUT"), 5001) == kNoChange);  // once
+  h.feed(hangup("call-1;2", "16"), 8000);
+  CHECK(h.feed(hangup(kId, "16"), 8001) == kEnded);
+  const CallResult& r = h.call.result();
+  CHECK(r.dial_status == DialStatus::kAnswer);
+  CHECK(r.disposition == "Abandoned");
+  CHECK(r.abandoned);
+  CHECK_FALSE(r.lost);
+}
+
+TEST_CASE("predictive - an agent took the call: a late PanelDialerAbandon changes nothing") {
+  Harness h;
+  h.feed(newchannel(kId), 1100);
+  CHECK(h.feed(originate_response("Success", "4"), 3000) == kAnswered);
+  CHECK(h.feed(agent_connect(), 4000) == kAgentConnected);
+  CHECK(h.call.agent_connected_ms() == 4000);
+  CHECK(h.feed(user_event("PanelDialerAbandon", "TIMEOUT"), 5000) == kNoChange);
+  CHECK(h.feed(hangup(kId, "16"), 9000) == kEnded);
+  CHECK(h.call.result().disposition == "Agent");
+  CHECK_FALSE(h.call.result().abandoned);
+}

@@ -171,3 +171,23 @@ TEST_CASE("dial gate: hours that never meet fail the lead with the reason") {
   CHECK(decision.reason ==
         "the calling hours in the number's time zone (Asia/Tokyo) never meet the campaign's");
 }
+
+TEST_CASE("dial gate: predictive - an abandoned number waits out the recall delay") {
+  Campaign campaign = new_york_campaign();
+  campaign.mode = DialMode::kPredictive;
+  campaign.abandon_recall_hours = 72;
+  const Schedule schedule(campaign.schedule, zone("America/New_York"));
+  const EpochS now = utc(2025, 6, 2, 15);
+  Lead lead = lead_in(nullptr);
+  lead.abandoned_at_ms = (now - 71 * 3600) * 1000;  // 71 h ago
+  auto decision = may_dial(lead, campaign, schedule, DncAnswer::kClear, now);
+  CHECK(decision.verdict == GateVerdict::kLeadClosed);
+  CHECK(decision.retry_at == now + 3600);
+  CHECK(decision.reason.find("abandoned") != std::string::npos);
+  lead.abandoned_at_ms = (now - 72 * 3600) * 1000;  // 72 h ago: dialed
+  CHECK(may_dial(lead, campaign, schedule, DncAnswer::kClear, now).dial());
+  // Progressive: an agent is guaranteed, the rule does not apply.
+  lead.abandoned_at_ms = (now - 3600) * 1000;
+  campaign.mode = DialMode::kProgressive;
+  CHECK(may_dial(lead, campaign, schedule, DncAnswer::kClear, now).dial());
+}

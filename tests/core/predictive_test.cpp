@@ -2,6 +2,9 @@
 // campaign learnt, with a fake clock (times are passed in as seconds).
 #include "pd/core/predictive.h"
 
+#include "pd/core/campaign.h"
+#include "pd/core/predictive_book.h"
+
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -163,4 +166,134 @@ TEST_CASE("predictive: estimates - talk-time survival and the chance a ringing c
   CHECK(learned.answer_chance_while_ringing(0) == doctest::Approx(0.3).epsilon(0.1));
   CHECK(learned.answer_chance_while_ringing(10) < 0.05);
   CHECK(learned.answer_delay_s() == doctest::Approx(8.5).epsilon(0.1));
+}
+
+// ---- what the engine keeps per predictive campaign (pd/core/predictive_book.h)
+
+TEST_CASE("predictive book: the window counts answers and abandons per hour") {
+  AbandonCounts counts;
+  constexpr EpochMs kHour = 3'600'000;
+  const EpochMs now = 10'000 * kHour + 1234;
+  const EpochMs month_ago = now - 30 * 24 * kHour;
+  counts.seed(10'000 - 30 * 24 - 5, 50, 9);  // before the 30 days: kept, not counted
+  counts.seed(10'000 - 40, 100, 2);
+  counts.seed(10'000 - 40, 100, 1);  // the same hour again: added
+  counts.add(now, false);
+  counts.add(now, true);
+  auto month = counts.since(month_ago);
+  CHECK(month.answered == 202);
+  CHECK(month.abandoned == 4);
+  CHECK(counts.since(month_ago - 5 * kHour).answered == 252);
+  // A window from inside this hour counts the whole hour.
+  auto today = counts.since(now - 10);
+  CHECK(today.answered == 2);
+  CHECK(today.abandoned == 1);
+  // 31 days later the ring reuses the bucket of `now`: its old counts go.
+  const EpochMs later = now + AbandonCounts::kHours * kHour;
+  counts.add(later, false);
+  CHECK(counts.since(later - 10).answered == 1);
+  CHECK(counts.since(later - 10).abandoned == 0);
+  // Never more abandons than answers from a seed.
+  AbandonCounts odd;
+  odd.seed(5, 1, 4);
+  CHECK(odd.since(0).abandoned == 1);
+}
+
+TEST_CASE("predictive book: dials reach the estimates in the order they were placed") {
+  PredictiveEstimates estimates;
+  DialOrder order;
+  const uint64_t first = order.placed();
+  const uint64_t second = order.placed();
+  const uint64_t third = order.placed();
+  CHECK(first != 0);
+  // The later dials fail fast: nothing is recorded while the first rings.
+  order.ended(second, false, 2, estimates);
+  order.ended(third, false, 3, estimates);
+  CHECK(estimates.dials() == 0);
+  CHECK(order.pending() == 3);
+  order.ended(first, true, 9, estimates);
+  CHECK(estimates.dials() == 3);
+  CHECK(order.pending() == 0);
+  order.ended(first, true, 9, estimates);  // recorded already: ignored
+  order.ended(999, true, 9, estimates);    // never placed: ignored
+  CHECK(estimates.dials() == 3);
+}
+
+TEST_CASE("predictive book: at most kMaxPending dials wait, the oldest dropped") {
+  PredictiveEstimates estimates;
+  DialOrder order;
+  const uint64_t oldest = order.placed();
+  for (size_t i = 1; i < DialOrder::kMaxPending; ++i) order.placed();
+  CHECK(order.pending() == DialOrder::kMaxPending);
+  const uint64_t newest = order.placed();
+  CHECK(order.pending() == DialOrder::kMaxPending);
+  order.ended(oldest, true, 5, estimates);  // dropped: ignored
+  CHECK(estimates.dials() == 0);
+  order.ended(newest, true, 5, estimates);
+  CHECK(estimates.dials() == 0);  // earlier dials still ring
+}
+
+TEST_CASE("predictive book: where the window starts - 30 days back or the local midnight") {
+  constexpr EpochMs kDay = 86'400'000;
+  const EpochMs now = 20000 * kDay + 15 * 3'600'000;  // 15:00 UTC
+  CHECK(abandon_window_start(AbandonWindow::kRolling30Days, now, nullptr) == now - 30 * kDay);
+  CHECK(abandon_window_start(AbandonWindow::kCalendarDay, now, nullptr) == 20000 * kDay);
+  auto tokyo = TimeZone::load("Asia/Tokyo");  // UTC+9: 15:00 UTC is 00:00 the next day
+  REQUIRE(tokyo.has_value());
+  CHECK(abandon_window_start(AbandonWindow::kCalendarDay, now, tokyo->get()) ==
+        20000 * kDay + 15 * 3'600'000);
+  CHECK(abandon_window_start(AbandonWindow::kCalendarDay, now - 1, tokyo->get()) ==
+        19999 * kDay + 15 * 3'600'000);
+}
+
+TEST_CASE("predictive book: the figures of a decision") {
+  PredictiveDecision decision;
+  decision.dial_level = 2.5;
+  decision.fallback = true;
+  const PredictiveEstimates estimates = learnt(0.25);
+  const PacingFigures f = predictive_figures(decision, estimates, {400, 12}, 3);
+  CHECK(f.dial_level == doctest::Approx(2.5));
+  CHECK(f.answer_rate_pct == doctest::Approx(estimates.answer_rate() * 100));
+  CHECK(f.answered_in_window == 400);
+  CHECK(f.abandoned_in_window == 12);
+  CHECK(f.abandon_rate_pct == doctest::Approx(3.0));
+  CHECK(f.abandon_target_pct == doctest::Approx(3.0));
+  CHECK(f.fallback);
+  CHECK(predictive_figures(decision, estimates, {0, 0}, 3).abandon_rate_pct == 0);
+}
+
+TEST_CASE("predictive campaign: settings and validation") {
+  Campaign c;
+  c.name = "sales";
+  c.destination = "ext-queues,400,1";
+  c.queue_name = "400";
+  c.mode = DialMode::kPredictive;
+  c.abandon_message = "custom/abandon";
+  CHECK(validate(c).has_value());
+  CHECK(parse_dial_mode("predictive").value() == DialMode::kPredictive);
+  CHECK(to_string(DialMode::kPredictive) == "predictive");
+  CHECK(parse_abandon_window("day").value() == AbandonWindow::kCalendarDay);
+  CHECK_FALSE(parse_abandon_window("week").has_value());
+  Campaign ivr = c;
+  ivr.destination_kind = DestinationKind::kIvr;
+  auto refused = validate(ivr);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.find("mode predictive needs a queue destination") !=
+        std::string::npos);
+  Campaign silent = c;
+  silent.abandon_message.clear();
+  REQUIRE_FALSE(validate(silent).has_value());
+  CHECK(validate(silent).error().message.find("needs an abandon message") != std::string::npos);
+  Campaign local = c;
+  local.initial_leg = InitialLeg::kLocal;
+  CHECK_FALSE(validate(local).has_value());
+  Campaign bad = c;
+  bad.abandon_target_pct = 0;
+  bad.connect_limit_seconds = 0;
+  bad.min_ring_seconds = 500;
+  auto problems = validate(bad);
+  REQUIRE_FALSE(problems.has_value());
+  CHECK(problems.error().message.find("abandon target") != std::string::npos);
+  CHECK(problems.error().message.find("connect limit") != std::string::npos);
+  CHECK(problems.error().message.find("minimum ring") != std::string::npos);
 }

@@ -73,3 +73,25 @@ TEST_CASE("the outcome of a call result") {
   CHECK_FALSE(o.success);
   CHECK_FALSE(o.customer_dialed);
 }
+
+TEST_CASE("abandoned (predictive) - retried after the recall delay while attempts remain") {
+  CallResult result;
+  result.dial_status = DialStatus::kAnswer;
+  result.disposition = "Abandoned";
+  result.customer_dialed = true;
+  result.abandoned = true;
+  const AttemptOutcome outcome = AttemptOutcome::from(result);
+  CHECK_FALSE(outcome.success);
+  CHECK(outcome.abandoned);
+  RetryRule rule{3, 30, false};
+  rule.abandon_recall_hours = 72;
+  RetryDecision d = decide_retry(rule, 0, 0, outcome, kNow);
+  CHECK(d.step == NextStep::kRetry);
+  CHECK(d.attempts == 1);
+  CHECK(d.retry_at_ms == kNow + 72 * 3'600'000);
+  // The longer of the recall delay and the retry minutes.
+  rule.abandon_recall_hours = 0;
+  CHECK(decide_retry(rule, 0, 0, outcome, kNow).retry_at_ms == kNow + 30 * 60'000);
+  // The last attempt: failed, never done (the person was not served).
+  CHECK(decide_retry(rule, 2, 0, outcome, kNow).step == NextStep::kFailed);
+}

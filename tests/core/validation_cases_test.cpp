@@ -143,6 +143,25 @@ TEST_CASE("shared cases: a campaign's wrap-up seconds") {
              [](const std::string& input, const Json::Value&) { return is_wrapup_seconds(input); });
 }
 
+TEST_CASE("shared cases: a predictive campaign's abandonment target") {
+  check_kind("abandon_targets", 12,
+             [](const std::string& input, const Json::Value&) { return is_abandon_target(input); });
+}
+
+TEST_CASE("shared cases: a predictive campaign's abandon message") {
+  check_kind("abandon_messages", 10, [](const std::string& input, const Json::Value&) {
+    // A message the check admits is one validate() admits for a predictive campaign.
+    Campaign c;
+    c.name = "sales";
+    c.destination = "ext-queues,400,1";
+    c.queue_name = "400";
+    c.mode = DialMode::kPredictive;
+    c.abandon_message = input;
+    CHECK(validate(c).has_value() == is_sound_name(input));
+    return is_sound_name(input);
+  });
+}
+
 TEST_CASE("shared cases: the pause reasons setting") {
   check_kind("pause_reasons", 12, [](const std::string& input, const Json::Value&) {
     return parse_pause_reasons(input).has_value();

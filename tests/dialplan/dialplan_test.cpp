@@ -110,6 +110,48 @@ TEST_CASE("the helper contexts read back as Asterisk would read them") {
   CHECK(parsed.contexts.at("pd-sales-end").back().application == "Return");
 }
 
+TEST_CASE("predictive: the PBX keeps the connect limit and plays the message") {
+  HelperCampaign pred = campaign("pred", "ext-queues,400,1");
+  pred.mode = "predictive";
+  pred.predictive = true;
+  pred.queue = "400";
+  pred.connect_limit_s = 2;
+  pred.abandon_message = "custom/abandon-message";
+  auto block = render_helpers(default_template(), {pred}, {"from-internal", 25});
+  REQUIRE_MESSAGE(block, (block ? "" : block.error().message));
+  const auto parsed = pd::testing::read_extensions_conf(*block);
+  CHECK(parsed.errors.empty());
+  for (const auto& error : parsed.errors) MESSAGE(error);
+  const auto& dest = parsed.contexts.at("pd-pred-dest");
+  REQUIRE(dest.size() == 7);
+  CHECK(dest[3].arguments == "DB(paneldialer/${PD_CALLID}/dest)=ok");
+  // Queue(queuename,options,URL,announceoverride,timeout): the timeout is the limit.
+  CHECK(dest[4].application == "Queue");
+  CHECK(dest[4].arguments == "400,,,,2");
+  CHECK(dest[5].arguments ==
+        "$[\"${QUEUESTATUS}\" = \"\" | \"${QUEUESTATUS}\" = \"CONTINUE\"]?:pd-pred-abandon,s,1");
+  CHECK(dest[6].application == "Hangup");
+  const auto& abandon = parsed.contexts.at("pd-pred-abandon");
+  REQUIRE(abandon.size() == 4);
+  CHECK(abandon[0].arguments == "DB(paneldialer/${PD_CALLID}/abandoned)=${STRFTIME(,,%s%3q)}");
+  CHECK(abandon[1].arguments == "PanelDialerAbandon,Status: ${QUEUESTATUS},CallID: ${PD_CALLID}");
+  CHECK(abandon[2].application == "Playback");
+  CHECK(abandon[2].arguments == "custom/abandon-message");
+  CHECK(abandon[3].application == "Hangup");
+  // Nothing unchecked reaches Playback() or Queue().
+  for (const char* sound : {"", "sorry,x", "../x", "/abs", "a b", "x)\nexten => s,1,System(id)"}) {
+    HelperCampaign bad = pred;
+    bad.abandon_message = sound;
+    CHECK_FALSE_MESSAGE(render_helpers(default_template(), {bad}, {}), sound);
+  }
+  HelperCampaign bad_queue = pred;
+  bad_queue.queue = "400,t";
+  CHECK_FALSE(render_helpers(default_template(), {bad_queue}, {}));
+  HelperCampaign bad_limit = pred;
+  bad_limit.connect_limit_s = 0;
+  CHECK_FALSE(render_helpers(default_template(), {bad_limit}, {}));
+}
+
 TEST_CASE("bad names never reach the dialplan") {
   auto bad_campaign = campaign("ok", "ctx,s,1");
   bad_campaign.name = "sales]\n[evil";

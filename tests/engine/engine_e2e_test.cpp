@@ -331,3 +331,66 @@ TEST_CASE("panelhost killed with calls in flight: after a restart every lead end
   CHECK(rig.host_output().find("adopting 4 call(s)") != std::string::npos);
   CHECK(rig.stop_host(SIGTERM) == 0);
 }
+
+TEST_CASE("predictive: answers beyond the agents hear the message, are abandoned, not redialed") {
+  EngineRig rig(pd::testing::engine_scenario(20));
+  CampaignSpec spec;
+  spec.name = "qpred";
+  spec.mode = "predictive";
+  spec.destination_kind = "queue";
+  spec.destination = "ext-queues,500,1";
+  spec.queue_name = "pred";
+  spec.concurrent_calls = 12;
+  spec.dial_attempts = 3;
+  spec.abandon_message = "custom/abandon";
+  const uint32_t campaign = rig.add_campaign(spec);
+  // Every number answers; six agents: a young window would keep the pacer
+  // at one call per agent, so the window holds 20,000 earlier answers (none
+  // abandoned) from yesterday, as a campaign well under way has.
+  const std::string digits =
+      "(SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4"
+      " UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL"
+      " SELECT 9)";
+  auto history = rig.conn().execute(
+      "INSERT INTO dialer_calls (call_id, campaign_id, number, started_at, answered_at, ended_at,"
+      " disposition) SELECT CONCAT('old-', a.d, b.d, c.d, e.d, f.d), ?, '5550000',"
+      " UTC_TIMESTAMP(3) - INTERVAL 1 DAY, UTC_TIMESTAMP(3) - INTERVAL 1 DAY,"
+      " UTC_TIMESTAMP(3) - INTERVAL 1 DAY, 'Agent' FROM " +
+          digits + " a, " + digits + " b, " + digits + " c, " + digits + " e, " + digits +
+          " f WHERE f.d < 2",
+      {campaign});
+  REQUIRE_MESSAGE(history.has_value(), (history ? "" : history.error().describe()));
+  REQUIRE(*history == 20000);
+  std::vector<std::string> numbers;
+  for (const char* prefix : {"555300", "555301", "555302", "555303"}) {
+    for (const auto& n : numbers_ending(prefix, "0123")) numbers.push_back(n);
+  }
+  rig.add_numbers(campaign, numbers);
+  rig.start_sim();
+  rig.start_host();
+  require_all_final_or_retry(rig, campaign, 90s);
+  const std::string of =
+      " campaign_id = " + std::to_string(campaign) + " AND call_id NOT LIKE 'old-%'";
+  const uint64_t abandoned = rig.count("dialer_calls", of + " AND abandoned = 1");
+  CHECK_MESSAGE(abandoned > 0, rig.host_output());  // more answers than agents
+  CHECK(rig.count("dialer_calls", of + " AND disposition = 'Agent'") > 0);
+  // Each abandoned call: answered by a person, the message within the limit
+  // (2 s of the sim's time, a tenth of a second here; the clock is real), Abandoned.
+  CHECK(rig.count("dialer_calls", of + " AND abandoned = 1 AND (disposition <> 'Abandoned' OR "
+                                       "answered_at IS NULL OR agent IS NOT NULL OR "
+                                       "TIMESTAMPDIFF(SECOND, answered_at, ended_at) > 3)") == 0);
+  // Their numbers wait out the recall delay (72 h): retry, not before then,
+  // abandoned_at set, and dialed once only.
+  CHECK(rig.count("dialer_numbers",
+                  "campaign_id = " + std::to_string(campaign) +
+                      " AND abandoned_at IS NOT NULL AND state = 'retry' AND next_try_at >="
+                      " UTC_TIMESTAMP(3) + INTERVAL 71 HOUR AND attempts = 1") == abandoned);
+  CHECK(rig.scalar("SELECT COUNT(*) FROM dialer_calls k JOIN dialer_calls a ON a.number_id ="
+                   " k.number_id AND a.abandoned = 1 AND k.id > a.id WHERE a.campaign_id = " +
+                   std::to_string(campaign)) == "0");
+  // The sim played the message: its UserEvent reached the engine.
+  CHECK(rig.host_output().find("abandoned: no agent within the connect limit") !=
+        std::string::npos);
+  check_call_log(rig, campaign);
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}

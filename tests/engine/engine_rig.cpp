@@ -63,11 +63,12 @@ uint32_t EngineRig::add_campaign(const CampaignSpec& s) {
   auto inserted = conn().execute(
       "INSERT INTO dialer_campaigns (name, mode, initial_leg, destination_kind, destination, "
       "queue_name, concurrent_calls, dial_attempts, retry_minutes, valid_dtmf, start_hour, "
-      "end_hour, week_days, enabled) VALUES (?,?,?,?,?,?,?,?,?,?,'00:00:00','00:00:00',"
-      "'mon,tue,wed,thu,fri,sat,sun',?)",
+      "end_hour, week_days, enabled, abandon_message) VALUES (?,?,?,?,?,?,?,?,?,?,'00:00:00',"
+      "'00:00:00','mon,tue,wed,thu,fri,sat,sun',?,?)",
       {s.name, s.mode, s.initial_leg, s.destination_kind, s.destination,
        s.queue_name.empty() ? pd::store::Param(nullptr) : pd::store::Param(s.queue_name),
-       s.concurrent_calls, s.dial_attempts, s.retry_minutes, s.valid_dtmf, s.enabled});
+       s.concurrent_calls, s.dial_attempts, s.retry_minutes, s.valid_dtmf, s.enabled,
+       s.abandon_message});
   REQUIRE_MESSAGE(inserted.has_value(), (inserted ? "" : inserted.error().describe()));
   return uint32_t(
       std::stoul(scalar("SELECT id FROM dialer_campaigns WHERE name = '" + s.name + "'")));

@@ -16,7 +16,7 @@ namespace pd::testing {
 
 struct CampaignSpec {
   std::string name;
-  std::string mode = "automatic";        // automatic|progressive|preview
+  std::string mode = "automatic";        // automatic|progressive|preview|predictive
   std::string initial_leg = "remote";    // remote|local
   std::string destination_kind = "ivr";  // queue|ivr|custom
   std::string destination = "ivr-1,s,1";
@@ -26,6 +26,7 @@ struct CampaignSpec {
   int retry_minutes = 1;
   std::string valid_dtmf;
   bool enabled = true;
+  std::string abandon_message;  // predictive: required
 };
 
 class EngineRig {

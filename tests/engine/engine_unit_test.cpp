@@ -1287,6 +1287,39 @@ pd::core::PacingFigures audit_figures() {
 
 }  // namespace
 
+// ---- predictive mode (docs/predictive.md, "In the engine")
+
+namespace {
+
+// A predictive campaign on queue "support": the message is required.
+pd::store::Campaign predictive_campaign(uint32_t id, const std::string& name) {
+  pd::store::Campaign c = preview_campaign(id, name);
+  c.mode = pd::store::DialMode::kPredictive;
+  c.concurrent_calls = 20;
+  c.dial_attempts = 3;
+  c.abandon_message = "custom/abandon";
+  return c;
+}
+
+// The window as the store reads it at start: `answered` live answers in the
+// last hour, `abandoned` of them abandoned.
+void seed_window(Harness& h, uint32_t answered, uint32_t abandoned) {
+  h.store->abandon_hours.push_back({kStart / 3'600'000 - 1, answered, abandoned});
+}
+
+// The customer answers call `originate` (remote first).
+void customer_answers(Harness& h, const FakeHost::Sent& originate) {
+  const std::string call_id = originate.get("ChannelId");
+  h.feed({{"Event", "Newchannel"}, {"Uniqueid", call_id}, {"Linkedid", call_id}});
+  h.feed({{"Event", "OriginateResponse"},
+          {"ActionID", originate.action_id},
+          {"Response", "Success"},
+          {"Reason", "4"},
+          {"Uniqueid", call_id}});
+}
+
+}  // namespace
+
 TEST_CASE("engine: each Originate queues one compliance audit row with the facts of that moment") {
   Harness h;
   h.store->add_lead(1, 1, "5550001");
@@ -1390,4 +1423,76 @@ TEST_CASE("engine: the status carries the pacing figures, a sample a minute, pur
     CHECK(s.figures.abandon_rate_pct == doctest::Approx(s.campaign_id == 1 ? 3.2 : 0));
     CHECK(s.figures.fallback == (s.campaign_id == 1));
   }
+}
+
+TEST_CASE("engine: predictive - more calls than free agents under the target, ringing 15 s") {
+  Harness h;
+  h.settings["dial_timeout"] = "10";  // the campaign's minimum ring (15 s) wins
+  for (uint64_t i = 1; i <= 40; ++i) h.store->add_lead(1, i, "55510" + std::to_string(i));
+  seed_window(h, 20000, 100);  // 0.5 %: room under 3 %
+  h.start({predictive_campaign(1, "pd")});
+  for (const char* agent : {"201", "202", "203", "204", "205", "206"}) h.agent_ready(agent);
+  for (int i = 0; i < 10; ++i) h.tick();
+  CHECK(h.store->abandon_loads == 1);
+  const auto calls = h.originates();
+  CHECK(calls.size() > 6);    // ahead of the six free agents
+  CHECK(calls.size() <= 20);  // never past the concurrent ceiling
+  for (const auto& call : calls) CHECK(call.get("Timeout") == "15000");
+  CHECK(calls[0].get("Context") == "pd-pd-dest");
+}
+
+TEST_CASE("engine: predictive - the window at the target falls back to one call per free agent") {
+  Harness h;
+  for (uint64_t i = 1; i <= 30; ++i) h.store->add_lead(1, i, "55510" + std::to_string(i));
+  seed_window(h, 1000, 30);  // 3 %: at the target
+  h.start({predictive_campaign(1, "pd")});
+  h.agent_ready("201");
+  h.agent_ready("202");
+  for (int i = 0; i < 10; ++i) h.tick();
+  CHECK(h.originates().size() == 2);
+  CHECK(h.host.logged("'pd': falls back to one call per free agent"));
+}
+
+TEST_CASE("engine: predictive - the window unread - one call per free agent, read again later") {
+  Harness h;
+  for (uint64_t i = 1; i <= 30; ++i) h.store->add_lead(1, i, "55510" + std::to_string(i));
+  h.store->abandon_load_failures = 1;
+  h.start({predictive_campaign(1, "pd")});
+  h.agent_ready("201");
+  for (int i = 0; i < 10; ++i) h.tick();
+  CHECK(h.originates().size() == 1);
+  CHECK(h.host.logged("abandonment window not read"));
+  for (int i = 0; i < 120; ++i) h.tick();  // the read is tried again after 5 s
+  CHECK(h.store->abandon_loads == 2);
+}
+
+TEST_CASE("engine: predictive - an abandoned call is counted, written and recalled only later") {
+  Harness h;
+  h.store->add_lead(1, 1, "5551001");
+  seed_window(h, 20000, 0);
+  h.start({predictive_campaign(1, "pd")});
+  h.agent_ready("201");
+  for (int i = 0; i < 5; ++i) h.tick();
+  REQUIRE_FALSE(h.originates().empty());
+  const auto originate = h.originates().front();
+  const std::string call_id = originate.get("ChannelId");
+  customer_answers(h, originate);
+  // The PBX's wait limit ran out: the helper's UserEvent, then the message and the hang-up.
+  h.feed({{"Event", "UserEvent"},
+          {"UserEvent", "PanelDialerAbandon"},
+          {"Status", "TIMEOUT"},
+          {"CallID", call_id},
+          {"Uniqueid", call_id},
+          {"Linkedid", call_id}});
+  CHECK(h.host.logged("call " + call_id + " of 'pd' abandoned"));
+  h.tick(3000);
+  h.feed({{"Event", "Hangup"}, {"Uniqueid", call_id}, {"Linkedid", call_id}, {"Cause", "16"}});
+  const auto results = h.store->writes_of<pd::store::AttemptResult>();
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].abandoned);
+  CHECK_FALSE(results[0].machine);
+  CHECK(results[0].disposition == "Abandoned");
+  CHECK(results[0].new_state == pd::store::NumberState::kRetry);
+  REQUIRE(results[0].next_try_at.has_value());
+  CHECK(*results[0].next_try_at >= pd::plugin::time_of(kStart + 72 * 3'600'000));
 }

@@ -273,6 +273,20 @@ class FakeStore final : public pd::plugin::LeadStore {
     if (!is_healthy) return fail(std::move(done));
     answer(std::move(done), pd::store::AgentDay(agent_day));
   }
+  // What load_abandon_hours() answers (the test sets it); counted.
+  // The next `abandon_load_failures` reads fail.
+  std::vector<pd::store::AbandonHour> abandon_hours;
+  int abandon_loads = 0;
+  int abandon_load_failures = 0;
+  void load_abandon_hours(int64_t, pd::store::TimePoint,
+                          Done<std::vector<pd::store::AbandonHour>> done) override {
+    ++abandon_loads;
+    if (!is_healthy || abandon_load_failures > 0) {
+      --abandon_load_failures;
+      return fail(std::move(done));
+    }
+    answer(std::move(done), std::vector<pd::store::AbandonHour>(abandon_hours));
+  }
 
  private:
   template <class T>

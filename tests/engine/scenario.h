@@ -5,7 +5,9 @@
 // IVR call holds (`ivr_hold_s`), for tests that need calls to stay up. The
 // campaigns' destinations (ext-queues, ivr-1, app-blackhole) exist in its
 // dialplan (ShowDialPlan); campaign "qinvalid"'s helper finds its destination
-// missing at run time.
+// missing at run time. Campaign "qpred" is predictive, with six agents in
+// queue "pred": its answered calls wait 2 s in the queue, then hear the
+// abandon message (the helper's branch).
 #pragma once
 
 #include <string>
@@ -18,11 +20,18 @@ inline std::string engine_scenario(int speed, int ivr_hold_s = 4) {
   "seed": 11, "speed": )" +
          std::to_string(speed) + R"(,
   "users": [{"username": "dialer", "secret": "dialersecret"}],
-  "queues": [{"name": "sales", "strategy": "rrmemory", "ring_timeout_s": 15, "retry_s": 1, "wait_timeout_s": 300}],
+  "queues": [{"name": "sales", "strategy": "rrmemory", "ring_timeout_s": 15, "retry_s": 1, "wait_timeout_s": 300},
+             {"name": "pred", "strategy": "rrmemory", "ring_timeout_s": 15, "retry_s": 1, "wait_timeout_s": 300}],
   "agent_defaults": {"answer_delay_s": 1, "talk_s": [3, 5]},
   "agents": [
     {"interface": "Local/101@sim-agents/n", "name": "Agent 101", "queues": ["sales"]},
-    {"interface": "Local/102@sim-agents/n", "name": "Agent 102", "queues": ["sales"]}
+    {"interface": "Local/102@sim-agents/n", "name": "Agent 102", "queues": ["sales"]},
+    {"interface": "Local/111@sim-agents/n", "name": "Agent 111", "queues": ["pred"]},
+    {"interface": "Local/112@sim-agents/n", "name": "Agent 112", "queues": ["pred"]},
+    {"interface": "Local/113@sim-agents/n", "name": "Agent 113", "queues": ["pred"]},
+    {"interface": "Local/114@sim-agents/n", "name": "Agent 114", "queues": ["pred"]},
+    {"interface": "Local/115@sim-agents/n", "name": "Agent 115", "queues": ["pred"]},
+    {"interface": "Local/116@sim-agents/n", "name": "Agent 116", "queues": ["pred"]}
   ],
   "contexts": {
     "sim-customers": {"type": "customers"},
@@ -35,6 +44,9 @@ inline std::string engine_scenario(int speed, int ivr_hold_s = 4) {
     "pd-qremote-dest": {"type": "queue", "queue": "sales"},
     "pd-qlocal-local": {"type": "queue", "queue": "sales"},
     "pd-qamd-dest": {"type": "queue", "queue": "sales", "amd": true, "amd_s": 2.5},
+    "pd-qpred-dest": {"type": "queue", "queue": "pred", "wait_timeout_s": 2,
+                      "abandon_event": "PanelDialerAbandon", "abandon_sound": "custom/abandon",
+                      "abandon_playback_s": 1},
     "pd-*-dest": {"type": "ivr", "hold_s": )" +
          hold + R"(},
     "pd-*-local": {"type": "ivr", "hold_s": )" +

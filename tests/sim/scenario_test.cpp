@@ -182,6 +182,22 @@ TEST_CASE("bad scenarios are refused with an error that says where and why") {
       "digit: one of 0-9 * # A-D"));
   CHECK(contains(error_of(R"({"default_outcome": {"pattern": "_X", "outcome": "busy"}})"),
                  "the default rule takes no pattern"));
+  CHECK(contains(error_of(R"({"contexts": {"c": {"type": "ivr", "abandon_event": "E"}}})"),
+                 "abandon_event: only for type queue"));
+}
+
+TEST_CASE("a predictive helper context: its message branch is read") {
+  auto scenario = parse_scenario(R"({"queues": [{"name": "q"}], "contexts": {"pd-*-dest":
+      {"type": "queue", "queue": "q", "wait_timeout_s": 2, "abandon_event": "PanelDialerAbandon",
+       "abandon_sound": "custom/sorry", "abandon_playback_s": 1.5}}})");
+  REQUIRE_MESSAGE(scenario, (scenario ? "" : scenario.error().message));
+  const pd::sim::ContextSpec* c = scenario->find_context("pd-x-dest");
+  REQUIRE(c != nullptr);
+  CHECK(c->queue_wait == 2000);
+  CHECK(c->abandon_event == "PanelDialerAbandon");
+  CHECK(c->abandon_sound == "custom/sorry");
+  CHECK(c->abandon_playback.min == 1500);
+  CHECK(c->abandon_playback.max == 1500);
 }
 
 TEST_CASE("a scenario file that cannot be read names the file") {

@@ -316,6 +316,8 @@ class Pbx {
   void leave_queue(Call& call, bool abandoned);
   int64_t remove_from_queue(Call& call);  // position it had
   void queue_wait_timeout(Call& call);
+  // The predictive helper's message branch (ContextSpec::abandon_event).
+  void queue_abandon(Call& call, const ContextSpec& spec);
   void retry_queue(Call& call);
   void agent_busy(Agent& agent);
   void agent_free(Agent& agent);

@@ -159,7 +159,47 @@ void Pbx::leave_queue(Call& call, bool abandoned) {
 }
 
 void Pbx::queue_wait_timeout(Call& call) {
+  const ContextSpec* spec = call.dest;
+  if (call.answered && call.seat.caller == kA1 && spec && spec->type == ContextType::kQueue &&
+      !spec->abandon_event.empty()) {
+    queue_abandon(call, *spec);
+    return;
+  }
   end_call(call, party_of(call, call.seat.caller), 16, EndHow::kQueueTimeout);
+}
+
+// Queue(<q>,,,,<limit>) returned with QUEUESTATUS=TIMEOUT: the helper's
+// GotoIf sends the customer to pd-<name>-abandon, which records the
+// milestone, raises the UserEvent, plays the message and hangs up.
+void Pbx::queue_abandon(Call& call, const ContextSpec& spec) {
+  Seat& seat = call.seat;
+  if (seat.state == SeatState::kRinging) cancel_agent_ring(call, "CANCEL");
+  cancel(call, kAgentSlot);  // a retry waiting to ring the next member
+  leave_queue(call, false);  // a timeout: QueueCallerLeave, no QueueCallerAbandon
+  seat.state = SeatState::kNone;
+  Channel& a1 = chan(call, kA1);
+  ev_varset(a1, "QUEUESTATUS", "TIMEOUT");
+  ev_steps(a1, {"GotoIf"});
+  const std::string_view dest_suffix = "-dest";
+  if (a1.context.size() > dest_suffix.size() && a1.context.ends_with(dest_suffix)) {
+    a1.context = a1.context.substr(0, a1.context.size() - dest_suffix.size()) + "-abandon";
+  }
+  a1.exten = "s";
+  a1.priority = 1;
+  milestone_now(call, "abandoned");
+  a1.priority = 2;
+  a1.app = "UserEvent";
+  FieldList f = channel_event("UserEvent", a1, "user,all");
+  f.add("UserEvent", spec.abandon_event)
+      .add("Status", "TIMEOUT")
+      .add("CallID", call.pd_callid.empty() ? a1.uniqueid : call.pd_callid);
+  emit(event_class::kUser, f);
+  a1.priority = 3;
+  a1.app = "Playback";
+  a1.app_data = spec.abandon_sound;
+  ev_newexten(a1, a1.app, a1.app_data);
+  call.dest_end_cause = 16;
+  at(call, kDestSlot, spec.abandon_playback.draw(call.rng), &Pbx::dest_done);
 }
 
 void Pbx::retry_queue(Call& call) {

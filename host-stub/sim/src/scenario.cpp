@@ -363,7 +363,8 @@ Status parse_context(const std::string& name, const Json::Value& value, const st
   ObjectReader r(value, path);
   PD_TRY(r.check({"type", "queue", "wait_timeout_s", "answer_after_s", "hold_s", "rules", "amd",
                   "amd_s", "amd_destination", "amd_event", "user_event", "user_event_fields",
-                  "amd_total_s", "dial_context", "dial_timeout_s"}));
+                  "amd_total_s", "dial_context", "dial_timeout_s", "abandon_event", "abandon_sound",
+                  "abandon_playback_s"}));
   context.name = name;
   std::string type;
   PD_TRY(r.read("type", type));
@@ -386,6 +387,14 @@ Status parse_context(const std::string& name, const Json::Value& value, const st
   PD_TRY(r.read("amd_destination", context.amd_destination));
   PD_TRY(r.read("amd_event", context.amd_event));
   PD_TRY(r.read("amd_total_s", context.amd_total));
+  PD_TRY(r.read("abandon_event", context.abandon_event));
+  PD_TRY(r.read("abandon_sound", context.abandon_sound));
+  PD_TRY(r.read("abandon_playback_s", context.abandon_playback));
+  if (!context.abandon_event.empty() && context.type != ContextType::kQueue)
+    return fail(Error::invalid(path + ".abandon_event: only for type queue"));
+  if (!pd::ami::is_valid_value(context.abandon_event) ||
+      !pd::ami::is_valid_value(context.abandon_sound))
+    return fail(Error::invalid(path + ".abandon_event/abandon_sound: no control characters"));
   PD_TRY(r.read("dial_context", context.dial_context));
   PD_TRY(r.read_ms("dial_timeout_s", context.dial_timeout));
   if (!context.dial_context.empty() && context.type != ContextType::kCustomers)

@@ -45,6 +45,14 @@ struct ContextSpec {
   // UserEvent(DialerTest,Foo: bar)); empty: none.
   std::string user_event;
   std::vector<std::pair<std::string, std::string>> user_event_fields;
+  // kQueue, PanelDialer's predictive helper: an answered caller whose wait
+  // ends (wait_timeout_s) without an agent follows the dialplan's message
+  // branch - QueueCallerLeave, UserEvent <abandon_event> (Status: TIMEOUT,
+  // CallID), Playback(<abandon_sound>) for abandon_playback_s, Hangup.
+  // Empty: the caller is hung up at the timeout (plain Queue()).
+  std::string abandon_event;
+  std::string abandon_sound = "abandon";
+  Range abandon_playback = {3000, 3000};
 };
 
 enum class Strategy { kRrMemory, kLinear, kLeastRecent, kRandom, kRingAll };

@@ -342,4 +342,12 @@ void PauseDesk::drop_if_empty(const std::string& agent) {
   if (it != agents_.end() && !it->second.wrapup && !it->second.pause) agents_.erase(it);
 }
 
+void PauseDesk::wrapup_elapsed(int64_t campaign_id, EpochMs now, std::vector<double>& out) const {
+  for (const auto& [agent, entry] : agents_) {
+    if (entry.wrapup && entry.wrapup->campaign_id == campaign_id) {
+      out.push_back(double(std::max<EpochMs>(0, now - entry.wrapup->started_ms)) / 1000.0);
+    }
+  }
+}
+
 }  // namespace pd::core

@@ -167,6 +167,8 @@ bool Milestones::take(std::string_view call_id, std::string_view key, std::strin
     dest = std::string(value);
   } else if (name == "dialstatus") {
     dial_status = std::string(value);
+  } else if (name == "abandoned") {
+    abandoned_ms = epoch_ms(value);
   } else {
     return false;
   }
@@ -235,6 +237,7 @@ CallChanges CallState::apply(const AmiEvent& e, EpochMs now, const CallEventName
     if (e.user_event == names.amd) return amd_result(e.status, now);
     if (e.user_event == names.dial) return dial_result(e.status, now);
     if (e.user_event == names.destination) return destination_result(e.status, now);
+    if (e.user_event == names.abandon) return abandon_result(e.status, now);
     return kNoChange;
   }
   if (name == "CoreShowChannel") {
@@ -380,6 +383,7 @@ CallChanges CallState::agent_connect(std::string_view member_name, std::string_v
                                      EpochMs now) {
   if (ended() || agent_connected_) return kNoChange;
   agent_connected_ = true;
+  agent_connected_ms_ = now;
   agent_name_ = std::string(member_name.empty() ? interface : member_name);
   agent_interface_ = std::string(interface);
   CallChanges changes = kAgentConnected;
@@ -428,6 +432,14 @@ CallChanges CallState::destination_result(std::string_view status, EpochMs now) 
   return kNoChange;
 }
 
+CallChanges CallState::abandon_result(std::string_view status, EpochMs now) {
+  (void)status;
+  (void)now;
+  if (ended() || agent_connected_ || abandoned_) return kNoChange;
+  abandoned_ = true;
+  return kAbandoned;
+}
+
 CallChanges CallState::expire(EpochMs now) {
   if (ended()) return kNoChange;
   if (originate_known_) {
@@ -466,6 +478,7 @@ CallChanges CallState::apply_milestones(const Milestones& m) {
   if (ended()) return kNoChange;
   CallChanges changes = kNoChange;
   if (m.dest == "invalid") invalid_destination_ = true;
+  if (m.abandoned_ms > 0 && !agent_connected_ && m.agent.empty()) abandoned_ = true;
   if (!m.amd.empty() && amd_status_.empty()) {
     amd_status_ = m.amd;
     amd_machine_ = m.amd == "MACHINE";
@@ -610,8 +623,9 @@ CallChanges CallState::end(EpochMs now) {
   } else if (!dtmf_.empty() && r.dial_status != DialStatus::kInvalidDestination) {
     r.disposition = "DTMF_";
     r.disposition += dtmf_.front();
-  } else if (r.lost && r.dial_status == DialStatus::kAnswer) {
+  } else if ((r.lost || abandoned_) && r.dial_status == DialStatus::kAnswer) {
     r.disposition = "Abandoned";
+    r.abandoned = abandoned_;
   } else if (r.dial_status != DialStatus::kInvalidDestination &&
              iequals(to_string(r.dial_status), settings_.ok_disposition)) {
     r.disposition = "Ok";

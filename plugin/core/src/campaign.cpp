@@ -32,8 +32,51 @@ std::string_view to_string(DialMode mode) noexcept {
       return "progressive";
     case DialMode::kPreview:
       return "preview";
+    case DialMode::kPredictive:
+      return "predictive";
   }
   return "?";
+}
+
+std::string_view to_string(AbandonWindow window) noexcept {
+  return window == AbandonWindow::kCalendarDay ? "day" : "30d";
+}
+
+pd::Result<AbandonWindow> parse_abandon_window(std::string_view text) {
+  if (text == "30d") return AbandonWindow::kRolling30Days;
+  if (text == "day") return AbandonWindow::kCalendarDay;
+  return pd::fail(
+      pd::Error::invalid("bad abandon window " + shown(text) + " (expected 30d or day)"));
+}
+
+bool is_abandon_target(std::string_view text) {
+  const size_t dot = text.find('.');
+  const std::string_view whole = text.substr(0, dot);
+  const std::string_view decimals = dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  auto digits = [](std::string_view part) {
+    return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (whole.empty() || whole.size() > 2 || !digits(whole)) return false;
+  if (dot != std::string_view::npos &&
+      (decimals.empty() || decimals.size() > 2 || !digits(decimals)))
+    return false;
+  double value = 0;
+  for (char c : whole) value = value * 10 + (c - '0');
+  double scale = 0.1;
+  for (char c : decimals) {
+    value += (c - '0') * scale;
+    scale /= 10;
+  }
+  return value > 0 && value <= kMaxAbandonTargetPct + 1e-9;
+}
+
+bool is_sound_name(std::string_view text) {
+  if (text.empty() || text.size() > 128 || text.front() == '/' || text.front() == '.') return false;
+  if (text.find("..") != std::string_view::npos) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == '/';
+  });
 }
 
 std::string_view to_string(InitialLeg leg) noexcept {
@@ -53,11 +96,12 @@ std::string_view to_string(DestinationKind kind) noexcept {
 }
 
 pd::Result<DialMode> parse_dial_mode(std::string_view text) {
-  for (DialMode m : {DialMode::kAutomatic, DialMode::kProgressive, DialMode::kPreview}) {
+  for (DialMode m :
+       {DialMode::kAutomatic, DialMode::kProgressive, DialMode::kPreview, DialMode::kPredictive}) {
     if (text == to_string(m)) return m;
   }
   return pd::fail(pd::Error::invalid("bad mode " + shown(text) +
-                                     " (expected automatic, progressive or preview)"));
+                                     " (expected automatic, progressive, preview or predictive)"));
 }
 
 pd::Result<InitialLeg> parse_initial_leg(std::string_view text) {
@@ -145,6 +189,30 @@ pd::Status validate(const Campaign& c) {
         return (d >= '0' && d <= '9') || d == '*' || d == '#' || (d >= 'A' && d <= 'D');
       });
   if (!dtmf_ok) problem("valid DTMF " + shown(c.valid_dtmf) + " may hold only 0-9 * # A-D");
+  if (!(c.abandon_target_pct > 0 && c.abandon_target_pct <= kMaxAbandonTargetPct)) {
+    problem("abandon target must be above 0 and at most 10 %");
+  }
+  if (c.min_ring_seconds < 1 || c.min_ring_seconds > kMinRingSecondsMax) {
+    problem("minimum ring seconds must be 1 to 120");
+  }
+  if (c.connect_limit_seconds < 1 || c.connect_limit_seconds > kConnectLimitMax) {
+    problem("connect limit seconds must be 1 to 30");
+  }
+  if (c.abandon_recall_hours < 0 || c.abandon_recall_hours > kRecallHoursMax) {
+    problem("abandon recall hours must be 0 to 8760");
+  }
+  if (!c.abandon_message.empty() && !is_sound_name(c.abandon_message)) {
+    problem("abandon message " + shown(c.abandon_message) +
+            " must be a sound file name: A-Z a-z 0-9 _ - . / (128 at most, no '..')");
+  }
+  if (c.predictive()) {
+    if (c.abandon_message.empty()) {
+      problem("mode predictive needs an abandon message (the sound an abandoned call hears)");
+    }
+    if (c.initial_leg != InitialLeg::kRemote) {
+      problem("mode predictive dials the customer first (initial leg remote), not local");
+    }
+  }
 
   if (problems.empty()) return {};
   std::string message = "campaign " + shown(c.name) + ": ";

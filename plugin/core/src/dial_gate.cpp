@@ -46,6 +46,16 @@ GateDecision may_offer(const Lead& lead, const Campaign& campaign, const Schedul
     return {GateVerdict::kAttemptsUsed, 0,
             "all " + std::to_string(allowed) + " attempts of the campaign are used"};
   }
+  // Predictive: a number whose call was abandoned waits out the recall
+  // delay (docs/predictive.md, "The recall rule").
+  if (campaign.predictive() && lead.abandoned_at_ms > 0) {
+    const EpochS until = lead.abandoned_at_ms / 1000 + EpochS{campaign.abandon_recall_hours} * 3600;
+    if (now < until) {
+      return {GateVerdict::kLeadClosed, until,
+              "a call to this number was abandoned less than " +
+                  std::to_string(campaign.abandon_recall_hours) + " h ago"};
+    }
+  }
   return hours_gate(lead, schedule, now);
 }
 

@@ -17,6 +17,7 @@ int calls_wanted(const PacingInput& in) {
       wanted = in.concurrent_calls - in.live_calls - in.queued_calls;
       break;
     case DialMode::kProgressive:
+    case DialMode::kPredictive:  // the fallback; the engine asks predict_calls() otherwise
       wanted = in.free_agents - in.awaiting_agent;
       break;
     case DialMode::kPreview:

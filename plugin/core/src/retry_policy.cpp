@@ -39,6 +39,18 @@ RetryDecision decide_retry(const RetryRule& rule, int attempts_before, int reque
     d.step = NextStep::kUnknown;
     return d;
   }
+  if (outcome.abandoned) {
+    if (d.attempts < std::max(1, rule.dial_attempts)) {
+      d.step = NextStep::kRetry;
+      const EpochMs recall =
+          static_cast<EpochMs>(std::max(0, rule.abandon_recall_hours)) * 3'600'000;
+      const EpochMs retry = static_cast<EpochMs>(std::max(0, rule.retry_minutes)) * 60'000;
+      d.retry_at_ms = now + std::max(recall, retry);
+    } else {
+      d.step = NextStep::kFailed;
+    }
+    return d;
+  }
   if (outcome.success) {
     d.step = NextStep::kDone;
     d.close_other_numbers = rule.group_by_name;

@@ -60,6 +60,31 @@ pd::Result<std::string> render_helpers(std::string_view template_text,
     section->SetValue("DIAL_CONTEXT", settings.dial_context);
     section->SetIntValue("DIAL_TIMEOUT", settings.dial_timeout_s);
     set_destination(*section, "DEST", *destination);
+    if (campaign.predictive) {
+      const auto queue_ok =
+          !campaign.queue.empty() && campaign.queue.size() <= 64 &&
+          campaign.queue.find_first_not_of(
+              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") ==
+              std::string::npos;
+      if (!queue_ok) return pd::fail(pd::Error::invalid(what + ": bad queue name for predictive"));
+      const std::string& sound = campaign.abandon_message;
+      const bool sound_ok =
+          !sound.empty() && sound.size() <= 128 && sound.front() != '/' && sound.front() != '.' &&
+          sound.find("..") == std::string::npos &&
+          sound.find_first_not_of(
+              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/") ==
+              std::string::npos;
+      if (!sound_ok) return pd::fail(pd::Error::invalid(what + ": bad abandon message"));
+      if (campaign.connect_limit_s < 1 || campaign.connect_limit_s > 30) {
+        return pd::fail(pd::Error::invalid(what + ": connect limit outside 1..30 seconds"));
+      }
+      ctemplate::TemplateDictionary* p = section->AddSectionDictionary("PREDICTIVE");
+      p->SetValue("QUEUE", campaign.queue);
+      p->SetIntValue("CONNECT_LIMIT", campaign.connect_limit_s);
+      p->SetValue("ABANDON_MESSAGE", sound);
+    } else {
+      section->AddSectionDictionary("PLAIN");
+    }
     if (campaign.has_amd) {
       auto amd = parse_destination(campaign.amd_destination.context + "," +
                                        campaign.amd_destination.exten + "," +

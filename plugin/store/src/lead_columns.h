@@ -8,7 +8,10 @@ namespace pd::store::detail {
 
 #define PD_LEAD_COLUMNS                                                                   \
   "id, campaign_id, contact_id, name, number, caller_id, variables, time_zone, priority," \
-  " attempts, state, next_try_at"
+  " attempts, state, next_try_at, abandoned_at"
+// How many columns PD_LEAD_COLUMNS holds: a query's own columns after them
+// start at this index.
+inline constexpr unsigned kLeadColumnCount = 13;
 
 inline Lead read_lead(const Row& r) {
   Lead lead;
@@ -24,6 +27,7 @@ inline Lead read_lead(const Row& r) {
   lead.attempts = static_cast<std::uint16_t>(r.u64(9));
   lead.previous_state = parse_number_state(r.str(10)).value_or(NumberState::kPending);
   lead.next_try_at = r.time(11).value_or(TimePoint{});
+  lead.abandoned_at = r.time(12);
   return lead;
 }
 

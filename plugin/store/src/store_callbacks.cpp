@@ -45,12 +45,13 @@ pd::Result<std::vector<PersonalCallback>> Store::claim_callbacks(
         if (auto st = txn->commit(); !st) return pd::fail(st.error());
         return due;
       }
-      const TimePoint server_now = rows->rows.front().time(13).value_or(now_ms());
+      const TimePoint server_now =
+          rows->rows.front().time(detail::kLeadColumnCount + 1).value_or(now_ms());
       const TimePoint expires =
           server_now + std::chrono::duration_cast<std::chrono::milliseconds>(lease);
       std::vector<Param> ids{instance_, expires};
       for (const Row& r : rows->rows) {
-        PersonalCallback callback{std::string(r.str(12)), read_lead(r)};
+        PersonalCallback callback{std::string(r.str(detail::kLeadColumnCount)), read_lead(r)};
         callback.lead.claim_expires_at = expires;
         ids.emplace_back(callback.lead.id);
         due.push_back(std::move(callback));

@@ -109,7 +109,10 @@ constexpr const char* kFastSql =
     " WHERE campaign_id = ? AND state = 'pending' AND priority = ? AND next_try_at = ?"
     " AND id > ? ORDER BY next_try_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
 // The columns after PD_LEAD_COLUMNS in kFastSql.
-constexpr unsigned kFastPendingMax = 12, kFastRetryMax = 13, kFastExpired = 14, kFastNow = 15;
+constexpr unsigned kFastPendingMax = detail::kLeadColumnCount,
+                   kFastRetryMax = detail::kLeadColumnCount + 1,
+                   kFastExpired = detail::kLeadColumnCount + 2,
+                   kFastNow = detail::kLeadColumnCount + 3;
 
 constexpr TimePoint kEpoch{};
 

@@ -16,6 +16,7 @@ DestinationKind parse_destination_kind(std::string_view s) {
 DialMode parse_mode(std::string_view s) {
   if (s == "automatic") return DialMode::kAutomatic;
   if (s == "preview") return DialMode::kPreview;
+  if (s == "predictive") return DialMode::kPredictive;
   return DialMode::kProgressive;
 }
 
@@ -51,7 +52,9 @@ pd::Result<std::vector<Campaign>> Store::load_campaigns() {
       " initial_leg, dial_prefix, caller_id, start_date, end_date, start_hour, end_hour,"
       " week_days, time_zone, group_by_name, dial_attempts, concurrent_calls, retry_minutes,"
       " valid_dtmf, script, enabled, created_at, updated_at, wrapup_seconds, crm_url_template,"
-      " callback_grace_minutes FROM dialer_campaigns ORDER BY id");
+      " callback_grace_minutes, abandon_target_pct, abandon_window, min_ring_seconds,"
+      " connect_limit_seconds, abandon_recall_hours, abandon_message"
+      " FROM dialer_campaigns ORDER BY id");
   if (!rows) return pd::fail(rows.error());
   std::vector<Campaign> campaigns;
   std::map<std::uint32_t, std::size_t> index;
@@ -85,6 +88,12 @@ pd::Result<std::vector<Campaign>> Store::load_campaigns() {
     c.wrapup_seconds = static_cast<std::uint16_t>(r.u64(25));
     c.crm_url_template = r.str(26);
     c.callback_grace_minutes = static_cast<std::uint16_t>(r.u64(27));
+    c.abandon_target_pct = r.f64(28);
+    c.abandon_window = r.str(29);
+    c.min_ring_seconds = static_cast<std::uint16_t>(r.u64(30));
+    c.connect_limit_seconds = static_cast<std::uint16_t>(r.u64(31));
+    c.abandon_recall_hours = static_cast<std::uint16_t>(r.u64(32));
+    c.abandon_message = r.str(33);
     index[c.id] = campaigns.size();
     campaigns.push_back(std::move(c));
   }

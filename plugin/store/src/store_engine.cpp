@@ -202,6 +202,25 @@ pd::Result<PendingPrompts> Store::pending_prompts(std::string_view agent, std::s
   return out;
 }
 
+pd::Result<std::vector<AbandonHour>> Store::abandon_hours(std::uint32_t campaign_id,
+                                                          TimePoint from) {
+  // Times are stored in UTC: hours since the epoch, whatever the session zone.
+  auto rows = conn_.query(
+      "SELECT TIMESTAMPDIFF(HOUR, '1970-01-01 00:00:00', answered_at) AS h, COUNT(*),"
+      " SUM(abandoned) FROM dialer_calls"
+      " WHERE campaign_id = ? AND answered_at >= ? AND machine = 0"
+      " AND (ended_at IS NOT NULL OR abandoned = 1) GROUP BY h ORDER BY h",
+      {campaign_id, from});
+  if (!rows) return pd::fail(rows.error());
+  std::vector<AbandonHour> hours;
+  hours.reserve(rows->rows.size());
+  for (const Row& r : rows->rows) {
+    hours.push_back({r.i64(0), static_cast<std::uint32_t>(r.u64(1)),
+                     static_cast<std::uint32_t>(r.is_null(2) ? 0 : r.u64(2))});
+  }
+  return hours;
+}
+
 pd::Result<AgentDay> Store::agent_day(std::string_view agent, TimePoint from, TimePoint to) {
   AgentDay day;
   auto calls = conn_.query(

@@ -100,10 +100,11 @@ class Writer {
     auto ended = conn_.execute(
         "UPDATE dialer_calls SET answered_at = COALESCE(answered_at, ?), ended_at = ?,"
         " dial_status = ?, hangup_cause = ?, disposition = ?, dtmf = ?,"
-        " agent = COALESCE(?, agent), unique_id = COALESCE(?, unique_id)"
+        " agent = COALESCE(?, agent), unique_id = COALESCE(?, unique_id), abandoned = ?,"
+        " machine = ?"
         " WHERE call_id = ? AND ended_at IS NULL",
         {r.answered_at, r.ended_at, r.dial_status, r.hangup_cause, r.disposition, r.dtmf, r.agent,
-         r.unique_id, r.call_id});
+         r.unique_id, std::int64_t{r.abandoned}, std::int64_t{r.machine}, r.call_id});
     if (!ended) return pd::fail(ended.error());
     if (*ended == 0) {
       auto exists = conn_.query("SELECT 1 FROM dialer_calls WHERE call_id = ?", {r.call_id});
@@ -115,11 +116,11 @@ class Writer {
       auto inserted = conn_.execute(
           "INSERT IGNORE INTO dialer_calls (call_id, campaign_id, number_id, number, attempt,"
           " instance, direction, started_at, answered_at, ended_at, dial_status, hangup_cause,"
-          " disposition, dtmf, agent, unique_id)"
-          " VALUES (?,?,?,?,?,?,'outbound',?,?,?,?,?,?,?,?,?)",
+          " disposition, dtmf, agent, unique_id, abandoned, machine)"
+          " VALUES (?,?,?,?,?,?,'outbound',?,?,?,?,?,?,?,?,?,?,?)",
           {r.call_id, r.campaign_id, r.number_id, r.number, r.attempt, instance_, r.started_at,
            r.answered_at, r.ended_at, r.dial_status, r.hangup_cause, r.disposition, r.dtmf, r.agent,
-           r.unique_id});
+           r.unique_id, std::int64_t{r.abandoned}, std::int64_t{r.machine}});
       if (!inserted) return pd::fail(inserted.error());
       if (*inserted == 0) {
         ++report_.duplicates;
@@ -133,10 +134,12 @@ class Writer {
         "UPDATE dialer_numbers SET state = ?, attempts = attempts + ?,"
         " next_try_at = COALESCE(?, next_try_at), disposition = COALESCE(?, disposition),"
         " dial_status = ?, unique_id = COALESCE(?, unique_id), agent = COALESCE(?, agent),"
-        " claim_owner = NULL, claim_expires_at = NULL"
+        " claim_owner = NULL, claim_expires_at = NULL,"
+        " abandoned_at = IF(?, ?, abandoned_at)"
         " WHERE id = ? AND claim_owner = ? AND state IN ('reserved','dialing','answered')",
         {to_string(r.new_state), std::int64_t{r.counts_attempt ? 1 : 0}, next_try, r.disposition,
-         r.dial_status, r.unique_id, r.agent, r.number_id, instance_});
+         r.dial_status, r.unique_id, r.agent, std::int64_t{r.abandoned}, r.ended_at, r.number_id,
+         instance_});
     if (!lead) return pd::fail(lead.error());
     if (*lead == 0) {
       ++report_.stale;

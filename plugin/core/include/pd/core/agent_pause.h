@@ -161,6 +161,9 @@ class PauseDesk {
                                 const QueueView& queues);
 
   const Wrapup* wrapup(const std::string& agent) const;
+  // Seconds each wrap-up of `campaign_id` has run at `now`, appended to
+  // `out` (the predictive pacer's state). O(agents with a wrap-up or pause).
+  void wrapup_elapsed(int64_t campaign_id, EpochMs now, std::vector<double>& out) const;
   const AgentPause* pause_of(const std::string& agent) const;
   // In wrap-up or paused by their own choice: not to be sent a call, even
   // while the queue view still shows a member free.

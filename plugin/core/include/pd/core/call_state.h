@@ -155,6 +155,9 @@ struct CallEventNames {
   std::string amd = "PanelDialerAMD";
   std::string dial = "PanelDialerDial";
   std::string destination = "PanelDialerDest";  // Status=INVALID: the destination is missing
+  // Predictive: the answered call waited the connect limit in the queue
+  // without an agent (Status=<QUEUESTATUS>); it hears the message, hangs up.
+  std::string abandon = "PanelDialerAbandon";
 };
 
 // What the helper dialplan recorded of one call in the Asterisk database,
@@ -163,17 +166,18 @@ struct CallEventNames {
 // restart, a lost AMI link), so that what happened meanwhile is known.
 inline constexpr std::string_view kMilestoneFamily = "paneldialer";
 struct Milestones {
-  EpochMs answered_ms = 0;  // the customer answered
-  EpochMs ended_ms = 0;     // the Originate's channel hung up
-  int cause = -1;           // that channel's HANGUPCAUSE
-  std::string agent;        // MEMBERINTERFACE of the queue member it was connected to
-  std::string amd;          // AMDSTATUS
-  std::string dest;         // "ok" / "invalid"
-  std::string dial_status;  // the customer dial's DIALSTATUS (local first / preview)
+  EpochMs answered_ms = 0;   // the customer answered
+  EpochMs ended_ms = 0;      // the Originate's channel hung up
+  int cause = -1;            // that channel's HANGUPCAUSE
+  std::string agent;         // MEMBERINTERFACE of the queue member it was connected to
+  std::string amd;           // AMDSTATUS
+  std::string dest;          // "ok" / "invalid"
+  std::string dial_status;   // the customer dial's DIALSTATUS (local first / preview)
+  EpochMs abandoned_ms = 0;  // predictive: no agent within the connect limit
 
   bool empty() const {
     return answered_ms == 0 && ended_ms == 0 && cause < 0 && agent.empty() && amd.empty() &&
-           dest.empty() && dial_status.empty();
+           dest.empty() && dial_status.empty() && abandoned_ms == 0;
   }
   // Takes one DBGetTreeResponse / DBGetResponse entry. `key` is
   // "<call id>/<name>", with or without a leading "/paneldialer/"; values are
@@ -202,6 +206,9 @@ struct CallResult {
   EpochMs created_ms = 0;
   EpochMs answered_ms = 0;  // 0: never answered
   EpochMs ended_ms = 0;
+  // Predictive: answered by a person, no agent within the connect limit
+  // (PanelDialerAbandon); disposition "Abandoned".
+  bool abandoned = false;
 };
 
 // What one input changed, as bits (several may be set at once).
@@ -212,7 +219,8 @@ enum CallChange : uint32_t {
   kAgentConnected = 1u << 2,
   kAgentCompleted = 1u << 3,  // the agent's panel gets the outbound dispositions now
   kDtmfReceived = 1u << 4,
-  kEnded = 1u << 5,  // result() is final; remove the call from the table
+  kEnded = 1u << 5,      // result() is final; remove the call from the table
+  kAbandoned = 1u << 6,  // PanelDialerAbandon: no agent took the answered call within the limit
 };
 using CallChanges = uint32_t;
 
@@ -265,6 +273,9 @@ class CallState {
   CallChanges amd_result(std::string_view status, EpochMs now);
   CallChanges dial_result(std::string_view dial_status_word, EpochMs now);
   CallChanges destination_result(std::string_view status, EpochMs now);
+  CallChanges abandon_result(std::string_view status, EpochMs now);
+  // When an agent took the call (0: none yet).
+  EpochMs agent_connected_ms() const { return agent_connected_ms_; }
 
   // Ends the call as lost when it still waits for the Originate's outcome past
   // settings().originate_deadline_ms; ends a failed Originate whose channels
@@ -342,6 +353,8 @@ class CallState {
   std::string amd_status_;
 
   bool agent_connected_ = false;
+  EpochMs agent_connected_ms_ = 0;
+  bool abandoned_ = false;
   bool agent_completed_ = false;
   std::string agent_name_;
   std::string agent_interface_;

@@ -19,7 +19,12 @@ namespace pd::core {
 // automatic: up to concurrent_calls at once, no agents involved.
 // progressive: one call per free agent of the queue, minus calls in flight.
 // preview: the agent gets a card and starts the call with Dial.
-enum class DialMode { kAutomatic, kProgressive, kPreview };
+// predictive: ahead of the free agents, by the predictive pacer
+// (pd/core/predictive.h), under the campaign's abandonment target.
+enum class DialMode { kAutomatic, kProgressive, kPreview, kPredictive };
+// The predictive abandonment window: rolling 30 days (US) or the calendar
+// day in the campaign's time zone (UK).
+enum class AbandonWindow { kRolling30Days, kCalendarDay };
 // remote: the customer first, then the destination. local: the destination
 // (queue/agent) first, then the customer, so nobody hears dead air.
 enum class InitialLeg { kRemote, kLocal };
@@ -28,10 +33,25 @@ enum class DestinationKind { kQueue, kIvr, kCustom };
 std::string_view to_string(DialMode mode) noexcept;         // "automatic"...
 std::string_view to_string(InitialLeg leg) noexcept;        // "remote"/"local"
 std::string_view to_string(DestinationKind kind) noexcept;  // "queue"/"ivr"/"custom"
+std::string_view to_string(AbandonWindow window) noexcept;  // "30d"/"day"
 // Accept exactly the ENUM values of the schema.
 pd::Result<DialMode> parse_dial_mode(std::string_view text);
 pd::Result<InitialLeg> parse_initial_leg(std::string_view text);
 pd::Result<DestinationKind> parse_destination_kind(std::string_view text);
+pd::Result<AbandonWindow> parse_abandon_window(std::string_view text);
+
+// Bounds of the predictive settings (the form, the engine, the schema).
+inline constexpr double kMaxAbandonTargetPct = 10;
+inline constexpr int kMinRingSecondsMax = 120;
+inline constexpr int kConnectLimitMax = 30;
+inline constexpr int kRecallHoursMax = 8760;  // a year
+// An abandon target as the form sends it: a percentage above 0 and at most
+// 10, digits with at most two decimals ("3", "2.5", "0.75").
+bool is_abandon_target(std::string_view text);
+// An Asterisk sound file name for Playback(): 1 to 128 characters of
+// A-Z a-z 0-9 _ - . /, not starting with '/' or '.', no "..", no
+// extension needed ("custom/abandon-message").
+bool is_sound_name(std::string_view text);
 
 // A FreePBX-style "context,exten,priority".
 struct DialplanTarget {
@@ -79,8 +99,16 @@ struct Campaign {
   // The contact card's CRM link (pd/core/url_template.h); empty: none. Not
   // part of validate(): a bad link costs the card its link, not the campaign.
   std::string crm_url_template;
+  // Predictive mode (migration 0017; docs/predictive.md).
+  double abandon_target_pct = 3;  // (0, kMaxAbandonTargetPct]
+  AbandonWindow abandon_window = AbandonWindow::kRolling30Days;
+  int min_ring_seconds = 15;      // a predictive call rings at least this long
+  int connect_limit_seconds = 2;  // Queue(<queue>,,,,<this>): the PBX's wait limit
+  int abandon_recall_hours = 72;  // an abandoned number waits this long
+  std::string abandon_message;    // sound file played to an abandoned call
 
   bool needs_agents() const { return mode != DialMode::kAutomatic; }
+  bool predictive() const { return mode == DialMode::kPredictive; }
 };
 
 // Ok, or an invalid-argument Error listing every problem found, each naming

@@ -5,7 +5,10 @@
 //      dnc); when the lookup failed the number waits - it is neither dialed
 //      nor closed.
 //   2. recall rules: a number whose attempts are used up (the admin lowered
-//      dial_attempts after it was queued) is not dialed again.
+//      dial_attempts after it was queued) is not dialed again; a predictive
+//      campaign does not dial a number whose call was abandoned less than
+//      abandon_recall_hours ago (kLeadClosed until then: given back, not
+//      before that time).
 //   3. hours: the campaign's window, in the campaign's zone; and, when the
 //      lead has its own time zone, the same window in the lead's zone too -
 //      calling hours are the called person's local hours. A lead whose zone

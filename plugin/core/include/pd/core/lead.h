@@ -32,6 +32,10 @@ struct Lead {
   // The loaded zone when `time_zone` is set and known; null when it is unset
   // or could not be loaded (the dial gate then refuses the lead, naming it).
   std::shared_ptr<const TimeZone> zone;
+  // When a call to this number was last abandoned (epoch ms; 0: never): a
+  // predictive campaign does not dial it again within its recall delay
+  // (pd/core/dial_gate.h).
+  int64_t abandoned_at_ms = 0;
 };
 
 }  // namespace pd::core

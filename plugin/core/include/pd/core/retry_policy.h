@@ -8,6 +8,9 @@
 //          requeues in a row the number fails, so a broken setup cannot loop
 //   unknown (the call vanished and nothing says whether it was answered)
 //       -> unknown: never redialed automatically; the admin decides
+//   abandoned (predictive: answered, no agent within the connect limit)
+//       -> retry not before now + the recall delay (at least retry_minutes)
+//          while attempts remain, else failed: the person was not served
 //   answered by a person but not a success (e.g. the destination was
 //       missing) -> failed: a call that was answered is never redialed
 //   otherwise, attempts (this one included) < dial_attempts
@@ -29,7 +32,8 @@ struct RetryRule {
   int dial_attempts = 3;  // calls per number, the first included (< 1 is taken as 1)
   int retry_minutes = 30;
   bool group_by_name = false;
-  int max_requeues = 3;  // "never dialed" outcomes in a row before the number fails
+  int max_requeues = 3;           // "never dialed" outcomes in a row before the number fails
+  int abandon_recall_hours = 72;  // an abandoned number waits at least this long
 };
 
 struct AttemptOutcome {
@@ -37,11 +41,12 @@ struct AttemptOutcome {
   bool customer_dialed = true;  // false: the attempt does not count
   bool answered = false;        // a person picked up (ANSWER, INVALID_DESTINATION)
   bool unknown = false;         // the call's fate is not known (CallResult::unknown)
+  bool abandoned = false;       // CallResult::abandoned
   static AttemptOutcome from(const CallResult& result) {
-    return {result.disposition != "Failed", result.customer_dialed,
+    return {result.disposition != "Failed" && !result.abandoned, result.customer_dialed,
             result.dial_status == DialStatus::kAnswer ||
                 result.dial_status == DialStatus::kInvalidDestination,
-            result.unknown};
+            result.unknown, result.abandoned};
   }
 };
 

@@ -44,6 +44,16 @@ struct HelperCampaign {
   Destination destination;
   bool has_amd = false;
   Destination amd_destination;  // where machines go, when has_amd
+  // Predictive (docs/predictive.md): the answered call enters `queue` with
+  // Queue(<queue>,,,,<connect_limit_s>) itself; when the wait ends without
+  // an agent (QUEUESTATUS TIMEOUT, JOINEMPTY ...) it goes to
+  // pd-<name>-abandon: UserEvent PanelDialerAbandon, Playback of
+  // `abandon_message`, Hangup. Queue: [A-Za-z0-9_.-]; message: a sound name
+  // (pd::core::is_sound_name); limit 1..30.
+  bool predictive = false;
+  std::string queue;
+  int connect_limit_s = 2;
+  std::string abandon_message;
 };
 
 struct HelperSettings {

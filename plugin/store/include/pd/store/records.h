@@ -51,7 +51,7 @@ struct Settings {
 };
 
 enum class DestinationKind { kQueue, kIvr, kCustom };
-enum class DialMode { kAutomatic, kProgressive, kPreview };
+enum class DialMode { kAutomatic, kProgressive, kPreview, kPredictive };
 enum class InitialLeg { kRemote, kLocal };
 
 struct Campaign {
@@ -89,6 +89,13 @@ struct Campaign {
   std::vector<std::string> callback_dispositions;
   // How long a personal callback waits for its agent (migration 0015).
   std::uint16_t callback_grace_minutes = 0;
+  // Predictive mode (migration 0017).
+  double abandon_target_pct = 3;
+  std::string abandon_window = "30d";  // "30d" or "day"
+  std::uint16_t min_ring_seconds = 15;
+  std::uint16_t connect_limit_seconds = 2;
+  std::uint16_t abandon_recall_hours = 72;
+  std::string abandon_message;
 };
 
 // A cheap summary of the configuration tables: when it changes, reload.
@@ -120,6 +127,8 @@ struct Lead {
   NumberState previous_state = NumberState::kPending;  // before the claim
   TimePoint next_try_at{};
   TimePoint claim_expires_at{};
+  // When a call to it was last abandoned (migration 0017); none: never.
+  std::optional<TimePoint> abandoned_at;
 };
 
 // A personal callback due now, claimed for its agent (Store::claim_callbacks).
@@ -241,6 +250,15 @@ struct AgentDay {
   std::uint64_t pauses = 0;
   std::int64_t pause_seconds = 0;
   std::vector<std::pair<std::string, std::uint64_t>> dispositions;  // most chosen first
+};
+
+// Predictive: a campaign's answered live calls (AMD machines excluded) and
+// those abandoned, in one hour (dialer_calls by answered_at; hour = epoch
+// seconds / 3600).
+struct AbandonHour {
+  std::int64_t hour = 0;
+  std::uint32_t answered = 0;
+  std::uint32_t abandoned = 0;
 };
 
 // One engine instance's heartbeat row.

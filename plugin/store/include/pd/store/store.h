@@ -151,6 +151,11 @@ class Store {
   // talk time, tags, finished wrap-ups and pauses. Four index range reads.
   pd::Result<AgentDay> agent_day(std::string_view agent, TimePoint from, TimePoint to);
 
+  // Predictive: the campaign's answered live calls and abandons per hour
+  // since `from` (every instance's; ix_call_abandon), oldest first; at most
+  // one row an hour, so bounded by the window's hours.
+  pd::Result<std::vector<AbandonHour>> abandon_hours(std::uint32_t campaign_id, TimePoint from);
+
   // Count of numbers by state, of one campaign or (nullopt) of all.
   pd::Result<std::map<NumberState, std::uint64_t>> count_numbers(
       std::optional<std::uint32_t> campaign_id);

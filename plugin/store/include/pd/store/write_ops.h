@@ -96,6 +96,11 @@ struct AttemptResult {
   // local leg or the agent not reached): the retry policy requeues those
   // without using an attempt (pd/core/retry_policy.h).
   bool counts_attempt = true;
+  // Predictive (migration 0017): the answered call no agent took within the
+  // limit (dialer_calls.abandoned; the number's abandoned_at = ended_at), and
+  // an answer AMD called a machine (dialer_calls.machine: outside the rate).
+  bool abandoned = false;
+  bool machine = false;
 };
 
 struct AttemptWithdrawn {
