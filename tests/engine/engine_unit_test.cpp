@@ -1270,23 +1270,6 @@ TEST_CASE("engine: a callback of a campaign outside its hours goes back and wait
   CHECK(h.store->callback_claims > claims);
 }
 
-namespace {
-
-pd::core::PacingFigures audit_figures() {
-  pd::core::PacingFigures f;
-  f.dial_level = 2.25;
-  f.answer_rate_pct = 31;
-  f.abandon_rate_pct = 3.2;
-  f.abandoned_in_window = 16;
-  f.answered_in_window = 500;
-  f.abandon_target_pct = 3;
-  f.occupancy_pct = 77;
-  f.fallback = true;
-  return f;
-}
-
-}  // namespace
-
 // ---- predictive mode (docs/predictive.md, "In the engine")
 
 namespace {
@@ -1325,11 +1308,12 @@ TEST_CASE("engine: each Originate queues one compliance audit row with the facts
   h.store->add_lead(1, 1, "5550001");
   h.store->add_lead(1, 2, "5550002", "America/New_York");  // 07:00 there: outside its hours
   h.store->add_lead(1, 3, "5550003", "Europe/Paris");      // 13:00 there
+  seed_window(h, 1000, 30);  // 3 %: at the target, so one call per free agent
   h.engine->on_ami_link(true);
   h.tick();
   pd::store::ConfigSnapshot snapshot;
   snapshot.settings.values["calls_per_second"] = "100";
-  pd::store::Campaign campaign = automatic_campaign(1, "audited");
+  pd::store::Campaign campaign = predictive_campaign(1, "audited");
   campaign.start_hour = 8h;  // 08:00-20:00 UTC
   campaign.end_hour = 20h;
   snapshot.campaigns = {campaign};
@@ -1337,8 +1321,9 @@ TEST_CASE("engine: each Originate queues one compliance audit row with the facts
   h.host.run_posted();
   REQUIRE(h.engine->pacing_figures(1) != nullptr);
   CHECK(h.engine->pacing_figures(99) == nullptr);
-  *h.engine->pacing_figures(1) = audit_figures();
   h.answer_dialplan_checks();
+  h.agent_ready("201");
+  h.agent_ready("202");
   for (int i = 0; i < 6; ++i) h.tick();
   const auto originates = h.originates();
   REQUIRE(originates.size() == 2);  // New York's lead waits for its hours
@@ -1349,7 +1334,8 @@ TEST_CASE("engine: each Originate queues one compliance audit row with the facts
     CAPTURE(a.call_id);
     CHECK(a.call_id == originates[i].get("ChannelId"));
     CHECK(a.campaign_id == 1);
-    CHECK(a.mode == "automatic");
+    CHECK(a.mode == "predictive");
+    CHECK(a.abandon_window == "30d");
     CHECK(a.dnc_checked);
     CHECK_FALSE(a.dnc_listed);
     CHECK(a.window_ok);
@@ -1357,11 +1343,11 @@ TEST_CASE("engine: each Originate queues one compliance audit row with the facts
     CHECK(a.window_end_s == 20 * 3600);
     CHECK(a.window_days == "mon,tue,wed,thu,fri,sat,sun");
     CHECK(a.originated_at.time_since_epoch() > std::chrono::milliseconds(kStart));
-    CHECK(a.figures.dial_level == doctest::Approx(2.25));
-    CHECK(a.figures.abandon_rate_pct == doctest::Approx(3.2));
+    // The engine's own figures of that moment: the seeded window at its target.
+    CHECK(a.figures.abandon_rate_pct == doctest::Approx(3.0));
     CHECK(a.figures.abandon_target_pct == doctest::Approx(3));
-    CHECK(a.figures.abandoned_in_window == 16);
-    CHECK(a.figures.answered_in_window == 500);
+    CHECK(a.figures.abandoned_in_window == 30);
+    CHECK(a.figures.answered_in_window == 1000);
     CHECK(a.figures.fallback);
   }
   CHECK(audits[0].number_id == 1);
@@ -1389,13 +1375,14 @@ TEST_CASE("engine: each Originate queues one compliance audit row with the facts
 
 TEST_CASE("engine: the status carries the pacing figures, a sample a minute, purges bounded") {
   Harness h;
-  h.start({automatic_campaign(1, "figures"), automatic_campaign(2, "plain")});
-  *h.engine->pacing_figures(1) = audit_figures();
+  seed_window(h, 1000, 32);  // 3.2 %: over the 3 % target
+  h.start({predictive_campaign(1, "figures"), automatic_campaign(2, "plain")});
   for (int i = 0; i < 12; ++i) h.tick(500);  // a status every 5 s
   REQUIRE(h.store->statuses.contains(1));
   CHECK(h.store->statuses[1].figures.fallback);
-  CHECK(h.store->statuses[1].figures.occupancy_pct == doctest::Approx(77));
-  CHECK(h.store->statuses[1].figures.answer_rate_pct == doctest::Approx(31));
+  CHECK(h.store->statuses[1].figures.abandoned_in_window == 32);
+  CHECK(h.store->statuses[1].figures.answered_in_window == 1000);
+  CHECK(h.store->statuses[1].figures.answer_rate_pct > 0);  // the prior's estimate
   CHECK_FALSE(h.store->statuses[2].figures.fallback);
   CHECK(h.store->statuses[2].figures.dial_level == 0);
 
@@ -1416,8 +1403,7 @@ TEST_CASE("engine: the status carries the pacing figures, a sample a minute, pur
   CHECK(now - purge.samples_before <= std::chrono::hours(24 * 7) + 1min);
   const auto& last = h.store->samples.back();
   CHECK((last.campaign_id == 1 || last.campaign_id == 2));
-  // The minute's sample carries the figures of that minute (the first ones
-  // went out before the test set them).
+  // The minute's sample carries the figures of that minute.
   for (size_t i = first; i < h.store->samples.size(); ++i) {
     const auto& s = h.store->samples[i];
     CHECK(s.figures.abandon_rate_pct == doctest::Approx(s.campaign_id == 1 ? 3.2 : 0));
