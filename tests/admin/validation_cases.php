@@ -43,6 +43,8 @@ $kinds = [
     'crm_url_templates' => [20, 'CRM link', fn (string $in) => pd_check_crm_url_template($in)],
     'wrapup_seconds' => [8, 'Wrap-up seconds', fn (string $in) => pd_check_wrapup_seconds($in)],
     'pause_reasons' => [12, 'Pause reasons', fn (string $in) => pd_check_pause_reasons($in)],
+    'webhook_urls' => [20, 'Webhook URL', fn (string $in) => pd_check_webhook_url($in)],
+    'webhook_secrets' => [6, 'Webhook secret', fn (string $in) => pd_check_webhook_secret($in)],
 ];
 
 $failures = [];
