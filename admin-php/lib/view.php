@@ -43,6 +43,7 @@ const PD_NAV = [
     'calls.php' => 'Calls',
     'dispositions.php' => 'Dispositions',
     'dnc.php' => 'Do-not-call',
+    'webhooks.php' => 'Webhooks',
     'agents.php' => 'Agents',
     'settings.php' => 'Settings',
 ];
