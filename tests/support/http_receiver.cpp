@@ -39,7 +39,7 @@ HttpReceiver::~HttpReceiver() {
   acceptor_.join();
   ::close(listen_fd_);
   {
-    std::lock_guard lock(mutex_);
+    pd::MutexLock lock(mutex_);
     for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
   }
   for (auto& t : connections_) t.join();
@@ -56,22 +56,22 @@ void HttpReceiver::set_delay(std::chrono::milliseconds delay) {
   delay_ms_ = delay.count();
 }
 void HttpReceiver::on_request(std::function<void(const ReceivedRequest&)> hook) {
-  std::lock_guard lock(mutex_);
+  pd::MutexLock lock(mutex_);
   hook_ = std::move(hook);
 }
 
 std::vector<ReceivedRequest> HttpReceiver::requests() const {
-  std::lock_guard lock(mutex_);
+  pd::MutexLock lock(mutex_);
   return requests_;
 }
 
 std::size_t HttpReceiver::count() const {
-  std::lock_guard lock(mutex_);
+  pd::MutexLock lock(mutex_);
   return requests_.size();
 }
 
 std::size_t HttpReceiver::accepted() const {
-  std::lock_guard lock(mutex_);
+  pd::MutexLock lock(mutex_);
   return static_cast<std::size_t>(std::count_if(requests_.begin(), requests_.end(), [](auto& r) {
     return r.answered >= 200 && r.answered < 300;
   }));
@@ -86,7 +86,7 @@ void HttpReceiver::accept_loop() {
     }
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    std::lock_guard lock(mutex_);
+    pd::MutexLock lock(mutex_);
     if (open_fds_.size() >= kMaxConnections) {
       ::close(fd);
       continue;
@@ -157,7 +157,7 @@ void HttpReceiver::serve(int fd) {
       request.answered = status;
       std::function<void(const ReceivedRequest&)> hook;
       {
-        std::lock_guard lock(mutex_);
+        pd::MutexLock lock(mutex_);
         requests_.push_back(request);
         hook = hook_;
       }
@@ -169,7 +169,7 @@ void HttpReceiver::serve(int fd) {
     }
   }
 done:
-  std::lock_guard lock(mutex_);
+  pd::MutexLock lock(mutex_);
   open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), fd), open_fds_.end());
   ::close(fd);
 }

@@ -190,6 +190,17 @@ pd::Result<bool> Store::replay_webhook(std::uint64_t id) {
   return *changed > 0;
 }
 
+pd::Result<std::size_t> Store::prune_webhooks(TimePoint before, std::size_t limit) {
+  // A delivered event's next_attempt_at is when it was delivered
+  // (finish_webhook), so the claim's index serves this too.
+  auto deleted = conn_.execute(
+      "DELETE FROM dialer_webhook_events WHERE state = 'delivered' AND next_attempt_at < ?"
+      " ORDER BY next_attempt_at LIMIT ?",
+      {before, static_cast<std::uint64_t>(limit)});
+  if (!deleted) return pd::fail(deleted.error());
+  return static_cast<std::size_t>(*deleted);
+}
+
 pd::Result<WebhookCounts> Store::count_webhooks(std::optional<std::uint32_t> campaign_id) {
   auto rows = campaign_id
                   ? conn_.query(

@@ -75,6 +75,7 @@ struct Dispatcher::Impl {
   void finish(Transfer& transfer, CURLcode code);
   void database_error(const std::string& what, const pd::Error& error);
   void hand_back_all();
+  void prune();
 
   DispatcherOptions options;
   CURLM* multi = nullptr;
@@ -89,6 +90,7 @@ struct Dispatcher::Impl {
   std::chrono::milliseconds backoff{1000};
   Steady::time_point next_connect{};
   Steady::time_point next_read{};
+  Steady::time_point next_prune{};
   bool outage_logged = false;
   std::uint64_t claims = 0;
   // Bounded by max_in_flight. Keyed by the easy handle; the claim token of
@@ -245,8 +247,9 @@ void Dispatcher::Impl::finish(Transfer& t, CURLcode code) {
   pd::store::WebhookOutcome outcome;
   if (attempt.transport_error.empty()) outcome.http_status = attempt.http_status;
   outcome.error = next.error;
-  if (!attempt.transport_error.empty() || next.kind == pd::core::WebhookNext::kDelivered) {
-  } else if (!t.answer.empty()) {
+  // A refusal's first bytes help the admin see why ("HTTP 400: bad signature").
+  if (next.kind != pd::core::WebhookNext::kDelivered && attempt.transport_error.empty() &&
+      !t.answer.empty()) {
     outcome.error += ": " + t.answer;
   }
   switch (next.kind) {
@@ -286,10 +289,23 @@ void Dispatcher::Impl::hand_back_all() {
   transfers.clear();
 }
 
+void Dispatcher::Impl::prune() {
+  next_prune = Steady::now() + std::chrono::minutes(10);
+  const auto before = pd::store::now_ms() - options.keep_delivered;
+  auto pruned =
+      store->prune_webhooks(std::chrono::time_point_cast<std::chrono::milliseconds>(before), 1000);
+  if (!pruned) {
+    database_error("pruning delivered events", pruned.error());
+    return;
+  }
+  if (*pruned == 1000) next_prune = Steady::now() + std::chrono::seconds(1);  // more to go
+}
+
 void Dispatcher::Impl::run() {
   while (!stopping.load()) {
     const auto now = Steady::now();
     if (!store && now >= next_connect) connect();
+    if (store && now >= next_prune) prune();
     if (store && transfers.size() < options.max_in_flight &&
         (nudged.exchange(false) || Steady::now() >= next_read)) {
       read_outbox();

@@ -170,6 +170,10 @@ class Store {
   // what the admin page's Replay button does (admin-php/webhooks.php, by
   // SQL). False when no such event or it was delivered.
   pd::Result<bool> replay_webhook(std::uint64_t id);
+  // Deletes up to `limit` delivered events delivered before `before`
+  // (oldest first); returns how many. Keeps the outbox from growing without
+  // bound; failed and pending events are never pruned.
+  pd::Result<std::size_t> prune_webhooks(TimePoint before, std::size_t limit);
   // Events by state, of one campaign or (nullopt) of all.
   pd::Result<WebhookCounts> count_webhooks(std::optional<std::uint32_t> campaign_id);
 

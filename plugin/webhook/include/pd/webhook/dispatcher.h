@@ -52,6 +52,10 @@ struct DispatcherOptions {
   // The outbox is read this often when nothing nudges (events of other
   // instances, retries coming due).
   std::chrono::milliseconds idle_poll{500};
+  // Delivered events are deleted from the outbox this long after delivery
+  // (checked every 10 minutes, 1000 rows at a time); failed ones stay until
+  // an admin replays them.
+  std::chrono::hours keep_delivered{24 * 7};
   // level: 0 info, 1 warning, 2 error.
   std::function<void(int level, const std::string& message)> log;
 };

@@ -13,10 +13,11 @@
 #include <cstddef>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "pd/thread_annotations.h"
 
 namespace pd::testing {
 
@@ -55,19 +56,20 @@ class HttpReceiver {
   std::size_t accepted() const;
 
  private:
-  void accept_loop();
-  void serve(int fd);
+  void accept_loop() EXCLUDES(mutex_);
+  void serve(int fd) EXCLUDES(mutex_);
 
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<int> status_{200};
   std::atomic<long> delay_ms_{0};
-  mutable std::mutex mutex_;
-  std::vector<ReceivedRequest> requests_;
-  std::function<void(const ReceivedRequest&)> hook_;
+  mutable pd::Mutex mutex_;
+  std::vector<ReceivedRequest> requests_ GUARDED_BY(mutex_);
+  std::function<void(const ReceivedRequest&)> hook_ GUARDED_BY(mutex_);
+  // Joined by the destructor only, after the acceptor (its one writer).
   std::vector<std::thread> connections_;
-  std::vector<int> open_fds_;
+  std::vector<int> open_fds_ GUARDED_BY(mutex_);  // at most kMaxConnections
   std::thread acceptor_;
 };
 
