@@ -256,3 +256,40 @@ TEST_CASE("webhooks: an event given up is kept as failed and a replay sends it a
   check_results(rig, campaign, events);
   CHECK(rig.stop_host(SIGTERM) == 0);
 }
+
+TEST_CASE("webhooks: a receiver answering slowly holds back only its own campaign's events") {
+  HttpReceiver slow;
+  slow.set_delay(3000ms);
+  HttpReceiver fast;
+  EngineRig rig(engine_scenario(20));
+  // Two POSTs at once: one for each campaign at most.
+  rig.set_plugin_extra(R"("webhook_concurrency": 2, "webhook_timeout_ms": 10000)");
+  CampaignSpec spec;
+  spec.name = "hooksslow";
+  spec.concurrent_calls = 10;
+  const uint32_t slow_id = rig.add_campaign(spec);
+  spec.name = "hooksfast";
+  const uint32_t fast_id = rig.add_campaign(spec);
+  rig.add_numbers(slow_id, numbers_ending("555730", "01235"));
+  rig.add_numbers(fast_id, numbers_ending("555740", "01235"));
+  attach_webhook(rig, slow_id, slow.url(), false);
+  attach_webhook(rig, fast_id, fast.url(), false);
+  rig.start_sim();
+  rig.start_host();
+  require_all_final(rig, slow_id, 60s);
+  require_all_final(rig, fast_id, 60s);
+  const std::string fast_pending =
+      "campaign_id = " + std::to_string(fast_id) + " AND state = 'pending'";
+  REQUIRE_MESSAGE(
+      eventually([&] { return rig.count("dialer_webhook_events", fast_pending) == 0; }, 10s),
+      rig.host_output());
+  // The slow campaign's five results take 3 s each, one at a time: most still
+  // wait (without the per-campaign share, both slots would have carried slow
+  // POSTs and the fast campaign would have drained only behind them).
+  CHECK(rig.count("dialer_webhook_events",
+                  "campaign_id = " + std::to_string(slow_id) + " AND state = 'pending'") >= 3);
+  CHECK(accepted_events(fast).size() == 5);
+  require_outbox_drained(rig, 40s);
+  CHECK(accepted_events(slow).size() == 5);
+  CHECK(rig.stop_host(SIGTERM) == 0);
+}

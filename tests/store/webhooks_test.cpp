@@ -43,9 +43,15 @@ TEST_CASE(
   REQUIRE(store.write(batch));
   REQUIRE(store.write(batch));                          // after an unknown COMMIT outcome
   CHECK(db->count("dialer_webhook_events", "1") == 1);  // no state changes, no webhook on "plain"
+  // A campaign whose share of the worker is full is skipped.
+  const std::vector<std::uint32_t> full{hooked};
+  auto skipped = store.claim_webhooks("t-0", 10, now_ms(), 30s, full);
+  REQUIRE(skipped);
+  CHECK(skipped->empty());
   auto claimed = store.claim_webhooks("t-1", 10, now_ms(), 30s);
   REQUIRE(claimed);
   REQUIRE(claimed->size() == 1);
+  CHECK((*claimed)[0].campaign_id == hooked);
   const WebhookDelivery& d = (*claimed)[0];
   CHECK(d.event_id == "h-1.result");
   CHECK(d.event == "call.result");

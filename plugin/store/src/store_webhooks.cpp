@@ -99,21 +99,28 @@ pd::Status WebhookOutbox::enqueue(pd::core::WebhookEvent kind, std::uint32_t cam
 
 }  // namespace detail
 
-pd::Result<std::vector<WebhookDelivery>> Store::claim_webhooks(const std::string& token,
-                                                               std::size_t n, TimePoint now,
-                                                               std::chrono::milliseconds lease) {
+pd::Result<std::vector<WebhookDelivery>> Store::claim_webhooks(
+    const std::string& token, std::size_t n, TimePoint now, std::chrono::milliseconds lease,
+    std::span<const std::uint32_t> skip_campaigns) {
   n = std::min<std::size_t>(n, detail::kIdChunk);
   std::vector<WebhookDelivery> out;
   if (n == 0) return out;
   // A consistent (non-locking) read picks the candidates; the guarded UPDATE
   // below is what makes the claim atomic.
+  skip_campaigns = skip_campaigns.first(std::min(skip_campaigns.size(), detail::kIdChunk));
+  std::vector<Param> select{now};
+  for (std::uint32_t c : skip_campaigns) select.emplace_back(c);
+  select.emplace_back(static_cast<std::uint64_t>(n));
   auto due = conn_.query(
-      "SELECT e.id FROM dialer_webhook_events e"
-      " WHERE e.state = 'pending' AND e.next_attempt_at <= ?"
-      " AND NOT EXISTS (SELECT 1 FROM dialer_webhook_events p"
-      "   WHERE p.call_id = e.call_id AND p.id < e.id AND p.state = 'pending')"
-      " ORDER BY e.next_attempt_at, e.id LIMIT ?",
-      {now, static_cast<std::uint64_t>(n)});
+      std::string("SELECT e.id FROM dialer_webhook_events e"
+                  " WHERE e.state = 'pending' AND e.next_attempt_at <= ?") +
+          (skip_campaigns.empty() ? ""
+                                  : " AND e.campaign_id NOT IN (" +
+                                        detail::placeholders(skip_campaigns.size()) + ")") +
+          " AND NOT EXISTS (SELECT 1 FROM dialer_webhook_events p"
+          "   WHERE p.call_id = e.call_id AND p.id < e.id AND p.state = 'pending')"
+          " ORDER BY e.next_attempt_at, e.id LIMIT ?",
+      select);
   if (!due) return pd::fail(due.error());
   if (due->rows.empty()) return out;
   std::vector<Param> params{now + lease, token, now};
@@ -130,7 +137,7 @@ pd::Result<std::vector<WebhookDelivery>> Store::claim_webhooks(const std::string
   for (const Row& r : due->rows) read.emplace_back(r.u64(0));
   auto rows = conn_.query(
       "SELECT e.id, e.event_id, e.call_id, e.event, e.payload, e.attempts,"
-      " COALESCE(k.webhook_url, ''), COALESCE(k.webhook_secret, '')"
+      " COALESCE(k.webhook_url, ''), COALESCE(k.webhook_secret, ''), e.campaign_id"
       " FROM dialer_webhook_events e LEFT JOIN dialer_campaigns k ON k.id = e.campaign_id"
       " WHERE e.claim_token = ? AND e.state = 'pending' AND e.id IN (" +
           in + ") ORDER BY e.id",
@@ -146,6 +153,7 @@ pd::Result<std::vector<WebhookDelivery>> Store::claim_webhooks(const std::string
     d.attempts = static_cast<int>(r.i64(5));
     d.url = std::string(r.str(6));
     d.secret = std::string(r.str(7));
+    d.campaign_id = static_cast<std::uint32_t>(r.u64(8));
     out.push_back(std::move(d));
   }
   return out;

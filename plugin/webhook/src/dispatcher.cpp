@@ -53,6 +53,11 @@ struct Transfer {
 struct Dispatcher::Impl {
   explicit Impl(DispatcherOptions o) : options(std::move(o)) {
     options.max_in_flight = std::clamp<std::size_t>(options.max_in_flight, 1, 64);
+    if (options.max_in_flight_per_campaign == 0) {
+      options.max_in_flight_per_campaign = std::max<std::size_t>(1, options.max_in_flight / 2);
+    }
+    options.max_in_flight_per_campaign =
+        std::min(options.max_in_flight_per_campaign, options.max_in_flight);
     global_init();
     multi = curl_multi_init();
     token_prefix = options.instance + "-" +
@@ -96,6 +101,8 @@ struct Dispatcher::Impl {
   // Bounded by max_in_flight. Keyed by the easy handle; the claim token of
   // each transfer is kept with it.
   std::map<CURL*, std::pair<std::unique_ptr<Transfer>, std::string>> transfers;
+  // POSTs under way by campaign (no entry at 0): at most max_in_flight entries.
+  std::map<std::uint32_t, std::size_t> per_campaign;
 };
 
 Dispatcher::Dispatcher(DispatcherOptions options)
@@ -162,7 +169,11 @@ void Dispatcher::Impl::read_outbox() {
   // The lease outlasts the POST (connect + request timeouts) with room for
   // recording its outcome; an event whose worker died is due again after it.
   const auto lease = options.connect_timeout + options.request_timeout + std::chrono::seconds(10);
-  auto claimed = store->claim_webhooks(token, room, pd::store::now_ms(), lease);
+  std::vector<std::uint32_t> full;
+  for (const auto& [campaign, n] : per_campaign) {
+    if (n >= options.max_in_flight_per_campaign) full.push_back(campaign);
+  }
+  auto claimed = store->claim_webhooks(token, room, pd::store::now_ms(), lease, full);
   next_read = Steady::now() + options.idle_poll;
   if (!claimed) {
     database_error("reading the outbox", claimed.error());
@@ -184,8 +195,24 @@ void Dispatcher::Impl::read_outbox() {
       ++failed;
       continue;
     }
+    std::size_t& share = per_campaign[delivery.campaign_id];
+    if (share >= options.max_in_flight_per_campaign) {
+      // Its share is full: back to the outbox, due at once; the next claim
+      // skips the campaign until one of its POSTs ends.
+      if (share == 0) per_campaign.erase(delivery.campaign_id);
+      if (auto back = store->release_webhook(delivery.id, token); !back) {
+        database_error("handing an event back", back.error());
+        return;
+      }
+      continue;
+    }
+    const std::uint32_t campaign = delivery.campaign_id;
     auto transfer = start(std::move(delivery));
-    if (!transfer) continue;
+    if (!transfer) {
+      if (share == 0) per_campaign.erase(campaign);
+      continue;
+    }
+    ++share;
     CURL* easy = transfer->easy;
     transfers.emplace(easy, std::make_pair(std::move(transfer), token));
   }
@@ -287,6 +314,7 @@ void Dispatcher::Impl::hand_back_all() {
     }
   }
   transfers.clear();
+  per_campaign.clear();
 }
 
 void Dispatcher::Impl::prune() {
@@ -321,6 +349,11 @@ void Dispatcher::Impl::run() {
       if (it == transfers.end()) continue;
       finish(*it->second.first, code);
       curl_multi_remove_handle(multi, easy);
+      const std::uint32_t campaign = it->second.first->delivery.campaign_id;
+      if (auto share = per_campaign.find(campaign);
+          share != per_campaign.end() && --share->second == 0) {
+        per_campaign.erase(share);
+      }
       transfers.erase(it);
       next_read = Steady::now();  // the call's next event may be due now
     }

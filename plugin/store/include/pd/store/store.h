@@ -154,10 +154,12 @@ class Store {
   // or instance) never gets the same row while the lease lasts; an event
   // whose worker died comes back when its lease ends (it is then sent again:
   // delivery is at least once, the receiver de-duplicates on event_id).
-  // `token` must be unique per claim (instance + a counter).
-  pd::Result<std::vector<WebhookDelivery>> claim_webhooks(const std::string& token, std::size_t n,
-                                                          TimePoint now,
-                                                          std::chrono::milliseconds lease);
+  // `token` must be unique per claim (instance + a counter). Events of the
+  // campaigns in `skip_campaigns` (at most 1000) are left alone (the worker's
+  // per-campaign share is full).
+  pd::Result<std::vector<WebhookDelivery>> claim_webhooks(
+      const std::string& token, std::size_t n, TimePoint now, std::chrono::milliseconds lease,
+      std::span<const std::uint32_t> skip_campaigns = {});
   // Records one POST's outcome for an event claimed with `token` (attempts +
   // 1). False when the claim was lost (its lease ended and another took it).
   pd::Result<bool> finish_webhook(std::uint64_t id, const std::string& token,

@@ -18,6 +18,7 @@ namespace pd::store {
 // claim time, so an admin's fix applies to a replay).
 struct WebhookDelivery {
   std::uint64_t id = 0;  // dialer_webhook_events.id
+  std::uint32_t campaign_id = 0;
   std::string event_id;  // unique; the receiver de-duplicates on it
   std::string call_id;
   std::string event;  // call.result…

@@ -6,9 +6,10 @@
 // decides: delivered, retried later (the policy's backoff), or failed (kept
 // for the admin's replay).
 //
-// Bounds. At most max_in_flight POSTs at once; each is cut off after
-// request_timeout, so a slow receiver holds one slot for at most that long
-// and the others go on. The worker holds no queue of its own: the outbox
+// Bounds. At most max_in_flight POSTs at once, and at most
+// max_in_flight_per_campaign of them for one campaign; each is cut off after
+// request_timeout, so a slow receiver holds its campaign's slots for at most
+// that long and the other campaigns' events go on. The worker holds no queue of its own: the outbox
 // (in the database) is the queue, read max_in_flight rows at a time. It never
 // touches the host loop: a slow or dead receiver cannot delay dialing.
 //
@@ -47,6 +48,9 @@ struct DispatcherOptions {
   std::string instance;  // names the claims (with a counter)
   pd::core::WebhookPolicy policy;
   std::size_t max_in_flight = 8;  // concurrent POSTs (1..64)
+  // Of those, at most this many for one campaign (0: half of max_in_flight,
+  // at least 1), so a slow receiver holds back only its own campaign.
+  std::size_t max_in_flight_per_campaign = 0;
   std::chrono::milliseconds request_timeout{5000};
   std::chrono::milliseconds connect_timeout{3000};
   // The outbox is read this often when nothing nudges (events of other
