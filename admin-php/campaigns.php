@@ -15,7 +15,8 @@ const PD_DIAL_NAME = '/^[A-Za-z0-9_-]{1,64}$/';
 const PD_COLUMNS = ['name', 'destination_kind', 'destination', 'queue_name', 'destination_amd', 'mode', 'initial_leg', 'dial_prefix', 'caller_id',
     'start_date', 'end_date', 'start_hour', 'end_hour', 'week_days', 'time_zone', 'group_by_name', 'dial_attempts', 'concurrent_calls',
     'retry_minutes', 'wrapup_seconds', 'valid_dtmf', 'script', 'enabled', 'callback_grace_minutes', 'crm_url_template',
-    'abandon_target_pct', 'abandon_window', 'min_ring_seconds', 'connect_limit_seconds', 'abandon_recall_hours', 'abandon_message'];
+    'abandon_target_pct', 'abandon_window', 'min_ring_seconds', 'connect_limit_seconds', 'abandon_recall_hours', 'abandon_message',
+    'webhook_url', 'webhook_secret', 'webhook_state_changes'];
 
 function pd_campaign_defaults(): array
 {
@@ -120,6 +121,10 @@ function pd_validate_campaign(Form $form, int $id, array $dispositionIds): array
     if ($predictive && $row['initial_leg'] !== 'remote') {
         $form->error('initial_leg', 'Predictive mode dials the customer first: pick Remote (customer) first.');
     }
+    // The engine's rules (pd::core::check_webhook_url / _secret), docs/webhooks.md.
+    $row['webhook_url'] = $form->rule('webhook_url', 'Webhook URL', 'pd_check_webhook_url', false);
+    $row['webhook_secret'] = $form->rule('webhook_secret', 'Webhook secret', 'pd_check_webhook_secret', false);
+    $row['webhook_state_changes'] = (string) $form->value('webhook_state_changes') === '1' ? 1 : 0;
     foreach (['inbound', 'outbound'] as $direction) {
         $picked = array_map('strval', (array) $form->value($direction, []));
         if (array_diff($picked, array_map('strval', $dispositionIds)) !== []) {
@@ -262,6 +267,11 @@ if ($edit !== null) {
       <?= $form->textarea('script', 'Agent script', ['rows' => 4]) ?>
       <?= $form->input('crm_url_template', 'CRM link', ['maxlength' => 1000, 'placeholder' => 'https://crm.example.com/contact?phone={NUMBER}&id={VARIABLE:customer_id}',
           'help' => 'Optional: a link on the agent\'s contact card. Placeholders {NUMBER}, {NAME}, {LEAD_ID}, {CALL_ID}, {CAMPAIGN}, {AGENT}, {VARIABLE:name}; each value is URL-encoded. http:// or https:// only.']) ?>
+      <?= $form->input('webhook_url', 'Webhook URL', ['maxlength' => 1000, 'placeholder' => 'https://crm.example.com/hooks/dialer',
+          'help' => 'Optional: receives a signed JSON POST at each call\'s final result (see docs/webhooks.md). http:// or https:// only.']) ?>
+      <?= $form->input('webhook_secret', 'Webhook secret', ['maxlength' => 255, 'autocomplete' => 'off',
+          'help' => 'Optional, 16 to 255 characters: signs each body (HMAC-SHA256, header X-PanelDialer-Signature).']) ?>
+      <?= $form->checkbox('webhook_state_changes', 'Webhook also at each state change (dialing, answered)') ?>
       <div class="row">
         <div class="col-sm-6"><?= $form->multiselect('outbound', 'Outbound dispositions', array_map('strval', $dispositions), 'Offered to agents after dialer calls.') ?></div>
         <div class="col-sm-6"><?= $form->multiselect('inbound', 'Inbound dispositions', array_map('strval', $dispositions), 'Offered after inbound calls of the queue.') ?></div>

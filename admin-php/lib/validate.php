@@ -403,3 +403,71 @@ function pd_check_pause_reasons(string $text): ?string
     $parsed = pd_parse_pause_reasons($text);
     return is_string($parsed) ? $parsed : null;
 }
+
+/**
+ * A campaign's webhook URL (pd::core::check_webhook_url; both held to
+ * tests/data/validation-cases.json "webhook_urls"): empty (no webhook), or at
+ * most 1000 bytes of printable ASCII without spaces, http:// or https://, a
+ * host of letters, digits, '.' and '-' or a bracketed IPv6 address, an
+ * optional :port from 1 to 65535, no user@.
+ */
+function pd_check_webhook_url(string $url): ?string
+{
+    if ($url === '') {
+        return null;
+    }
+    if (strlen($url) > 1000) {
+        return 'Webhook URL: longer than 1000 characters';
+    }
+    if (preg_match('/[^\x21-\x7E]/', $url)) {
+        return 'Webhook URL: printable ASCII only, no spaces (write %20) or control characters';
+    }
+    if (!preg_match('~^https?://~i', $url)) {
+        return 'Webhook URL: must start with http:// or https://';
+    }
+    $rest = substr($url, strpos($url, '://') + 3);
+    $authority = substr($rest, 0, strcspn($rest, '/?#'));
+    if (str_contains($authority, '@')) {
+        return 'Webhook URL: no user@ before the host';
+    }
+    $port = null;
+    if (str_starts_with($authority, '[')) {
+        if (!preg_match('/^\[([0-9A-Fa-f:.]+)\](?::(.*))?\z/', $authority, $m)) {
+            return 'Webhook URL: an IPv6 host is written [address]';
+        }
+        $port = $m[2] ?? null;
+    } else {
+        $host = $authority;
+        $colon = strpos($authority, ':');
+        if ($colon !== false) {
+            $host = substr($authority, 0, $colon);
+            $port = substr($authority, $colon + 1);
+        }
+        if (!preg_match('/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\z/', $host)) {
+            return "Webhook URL: the host is letters, digits, '.' and '-' (e.g. https://crm.example.com/)";
+        }
+    }
+    if ($port !== null && (!preg_match('/^\d{1,5}\z/', $port) || (int) $port < 1 || (int) $port > 65535)) {
+        return 'Webhook URL: the port after the host is a number from 1 to 65535';
+    }
+    return null;
+}
+
+/**
+ * The webhook's shared secret (pd::core::check_webhook_secret; "webhook_secrets"
+ * in tests/data/validation-cases.json): empty (unsigned), or 16 to 255
+ * characters of printable ASCII without spaces.
+ */
+function pd_check_webhook_secret(string $secret): ?string
+{
+    if ($secret === '') {
+        return null;
+    }
+    if (strlen($secret) < 16 || strlen($secret) > 255) {
+        return 'Webhook secret: 16 to 255 characters';
+    }
+    if (preg_match('/[^\x21-\x7E]/', $secret)) {
+        return 'Webhook secret: printable ASCII only, no spaces';
+    }
+    return null;
+}

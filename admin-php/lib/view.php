@@ -44,6 +44,7 @@ const PD_NAV = [
     'compliance.php' => 'Compliance',
     'dispositions.php' => 'Dispositions',
     'dnc.php' => 'Do-not-call',
+    'webhooks.php' => 'Webhooks',
     'agents.php' => 'Agents',
     'settings.php' => 'Settings',
 ];

@@ -29,11 +29,16 @@
 // sim_answer_delay_p99_ms (pbx-sim's own: Originate received -> answered),
 // id_collisions (Originates pbx-sim refused for an id in use). Not part of
 // scripts/test: it is heavy.
+//
+// bench-campaign --webhooks (issue 14): see run_webhooks() below.
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -42,6 +47,7 @@
 #include "bench_db.h"
 #include "pd/panel/secret.h"
 #include "pd/testing/panel_agents.h"
+#include "pd/testing/http_receiver.h"
 #include "pd/testing/process.h"
 
 namespace fs = std::filesystem;
@@ -305,10 +311,138 @@ TagShare tag_share(pd::bench::BenchDatabase& db, const pd::testing::SimulatedAge
   return share;
 }
 
+// ---- webhooks (issue 14): bench-campaign --webhooks -------------------------
+// Self-contained: three runs of a progressive campaign (scenario_json()'s 500
+// agents, 100,000 leads, PD_BENCH_SECONDS each, default 20): without a
+// webhook, with a receiver on loopback that answers at once, and with one
+// that answers in 2 s. Prints originate_p99_ms_no_webhook,
+// originate_p99_ms (the fast receiver), originate_p99_ms_slow_receiver (the
+// figure that must not move), webhook_p99_ms (a call's end as the engine
+// recorded it -> its call.result POST received; the fast receiver),
+// webhook_p99_ms_slow_receiver, and the results delivered in each run.
+struct WebhookRun {
+  double originate_p99 = 0;
+  double webhook_p99 = 0;
+  std::size_t delivered = 0;
+};
+
+// Milliseconds since the epoch of the body's "ended_at" ("…T14:03:05.120Z"); -1 if none.
+double ended_at_ms(const std::string& body) {
+  const std::string text = after(body, "\"ended_at\":\"");
+  int y, mo, d, h, mi, sec, ms;
+  if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &y, &mo, &d, &h, &mi, &sec, &ms) != 7)
+    return -1;
+  const auto day = std::chrono::sys_days(std::chrono::year(y) / mo / d);
+  return double(std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch())
+                    .count()) +
+         ((h * 60.0 + mi) * 60.0 + sec) * 1000.0 + ms;
+}
+
+// delay < 0: no webhook at all.
+WebhookRun webhook_run(std::chrono::milliseconds delay, int seconds) {
+  pd::bench::BenchDatabase db("bench-campaign");
+  auto& conn = db.conn();
+  auto check = [&](auto result) {
+    if (!result) db.die(result.error().describe());
+  };
+  std::unique_ptr<pd::testing::HttpReceiver> receiver;
+  if (delay.count() >= 0) {
+    receiver = std::make_unique<pd::testing::HttpReceiver>();
+    receiver->set_delay(delay);
+  }
+  check(conn.execute(
+      "UPDATE dialer_settings SET value = CASE name WHEN 'dial_context' THEN 'sim-customers' "
+      "WHEN 'calls_per_second' THEN '0' WHEN 'dial_timeout' THEN '30' ELSE value END"));
+  check(conn.execute(
+      "INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, "
+      "concurrent_calls, start_hour, end_hour, week_days, enabled, webhook_url, webhook_secret) "
+      "VALUES ('bench_progressive', 'queue', 'ext-queues,500,1', 'bench', 'progressive', 10, "
+      "'00:00:00', '00:00:00', 'mon,tue,wed,thu,fri,sat,sun', 1, ?, 'bench-secret-0123456789')",
+      {receiver ? receiver->url() : std::string()}));
+  check(conn.execute(
+      "INSERT INTO dialer_numbers (campaign_id, name, number) SELECT c.id, 'Lead', "
+      "CONCAT('55', LPAD(s.seq, 8, '0')) FROM dialer_campaigns c JOIN seq_0_to_99999 s "
+      "WHERE c.name = 'bench_progressive'"));
+  char name[] = "/tmp/pd-bench-webhooks-XXXXXX";
+  if (mkdtemp(name) == nullptr) db.die("mkdtemp");
+  const fs::path dir = name;
+  std::ofstream(dir / "scenario.json") << scenario_json();
+  const fs::path plugin = dir / "plugins" / "paneldialer";
+  fs::create_directories(plugin);
+  const fs::path root = PD_SOURCE_DIR;
+  fs::create_symlink(PD_PLUGIN_LIBRARY, plugin / "libpaneldialer.so");
+  for (const char* item : {"manifest.json", "templates", "sql"})
+    fs::create_symlink(root / item, plugin / item);
+  fs::create_symlink(root / "plugin" / "web", plugin / "web");
+  const int ami_port = pd::testing::free_loopback_port();
+  std::ofstream(dir / "host.json")
+      << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port
+      << R"(, "user": "dialer", "secret": "dialersecret", "rate": 2000, "queue_max": 100000},
+      "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:0"},
+      "plugins": {"paneldialer": {"mysql_dsn": ")"
+      << db.dsn().to_uri() << R"(", "instance_id": "bench", "hopper_size": 1000,
+      "extensions_conf": ")"
+      << (dir / "extensions.conf").string() << R"("}}})";
+  pd::testing::ChildProcess sim({PD_PBX_SIM, "--scenario", (dir / "scenario.json").string(),
+                                 "--port", std::to_string(ami_port)},
+                                (dir / "sim.log").string());
+  if (!pd::testing::wait_for_port(ami_port, 10s)) db.die("pbx-sim did not start");
+  pd::testing::ChildProcess host({PD_PANELHOST, "--config", (dir / "host.json").string()},
+                                 (dir / "host.log").string());
+  std::fprintf(stderr, "bench-campaign: webhooks run (%s), %d s\n",
+               !receiver            ? "no webhook"
+               : delay.count() == 0 ? "receiver answers at once"
+                                    : "receiver answers in 2 s",
+               seconds);
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  if (host.stop(SIGTERM, 30s) != 0) db.die("panelhost did not stop cleanly:\n" + host.output());
+  sim.stop(SIGTERM, 10s);
+  WebhookRun run;
+  std::sscanf(after(host.output(), "free agent to Originate: p50 ").c_str(), "%*f ms, p99 %lf ms",
+              &run.originate_p99);
+  if (receiver) {
+    std::vector<double> latencies;
+    for (const auto& r : receiver->requests()) {
+      if (r.answered != 200 || r.body.find("\"event\":\"call.result\"") == std::string::npos)
+        continue;
+      const double ended = ended_at_ms(r.body);
+      const double at = double(
+          std::chrono::duration_cast<std::chrono::milliseconds>(r.wall.time_since_epoch()).count());
+      if (ended > 0) latencies.push_back(at - ended);
+    }
+    std::sort(latencies.begin(), latencies.end());
+    run.delivered = latencies.size();
+    if (!latencies.empty())
+      run.webhook_p99 = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
+  }
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  return run;
+}
+
+void run_webhooks(int seconds) {
+  const WebhookRun none = webhook_run(std::chrono::milliseconds(-1), seconds);
+  const WebhookRun fast = webhook_run(std::chrono::milliseconds(0), seconds);
+  const WebhookRun slow = webhook_run(std::chrono::milliseconds(2000), seconds);
+  std::printf("originate_p99_ms_no_webhook: %.3f\n", none.originate_p99);
+  std::printf("originate_p99_ms: %.3f\n", fast.originate_p99);
+  std::printf("originate_p99_ms_slow_receiver: %.3f\n", slow.originate_p99);
+  std::printf("webhook_p99_ms: %.1f\n", fast.webhook_p99);
+  std::printf("webhook_delivered: %zu\n", fast.delivered);
+  std::printf("webhook_p99_ms_slow_receiver: %.1f\n", slow.webhook_p99);
+  std::printf("webhook_delivered_slow_receiver: %zu\n", slow.delivered);
+  std::fflush(stdout);
+}
+// ---- end of webhooks --------------------------------------------------------
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "--webhooks") {
+    run_webhooks(std::getenv("PD_BENCH_SECONDS") ? std::atoi(std::getenv("PD_BENCH_SECONDS")) : 20);
+    return 0;
+  }
   if (!args.empty() && args[0] == "--load") {
     std::vector<int> ceilings = {400, 1600};
     if (args.size() >= 3 && args[1] == "--ceilings") {

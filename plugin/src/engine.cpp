@@ -181,6 +181,17 @@ pd::Result<std::unique_ptr<Engine>> Engine::start(const pd_host_services_v1* ser
                                                       (healthy ? "connected" : "unavailable") +
                                                       (why.empty() ? "" : ": " + why));
   };
+  options.webhooks.policy.backoff_ms = config->webhook_retry_ms;
+  options.webhooks.policy.max_attempts = config->webhook_max_attempts;
+  options.webhooks.max_in_flight = static_cast<std::size_t>(config->webhook_concurrency);
+  options.webhooks.request_timeout = config->webhook_timeout;
+  // Called on the webhook worker's thread: post() is the one host service
+  // that thread may use; the log call runs on the host loop.
+  options.webhooks.log = [host](int level, const std::string& message) {
+    host.post([host, level, message] {
+      host.log(level == 0 ? PD_LOG_INFO : level == 1 ? PD_LOG_WARN : PD_LOG_ERROR, message);
+    });
+  };
   host.log(PD_LOG_INFO, "engine " + config->instance_id + " starting; database " + dsn->redacted());
   return create(services, std::move(*config), std::make_unique<WorkerLeadStore>(std::move(options)),
                 std::make_unique<ThreadBackground>(), system_clock);

@@ -55,15 +55,18 @@ pd::Result<PluginConfig> parse_plugin_config(std::string_view json, const std::s
   // A misspelt key would otherwise leave its setting at the default unnoticed
   // (the host's own config refuses unknown keys the same way).
   static constexpr std::string_view kKnown[] = {
-      "mysql_dsn",      "instance_id", "templates_dir", "migrations_dir",   "extensions_conf",
-      "write_dialplan", "hopper_size", "lease_seconds", "apply_migrations", "audit_keep_days"};
+      "mysql_dsn",           "instance_id",         "templates_dir",      "migrations_dir",
+      "extensions_conf",     "write_dialplan",      "hopper_size",        "lease_seconds",
+      "apply_migrations",    "audit_keep_days",     "webhook_concurrency", "webhook_timeout_ms",
+      "webhook_retry_ms",    "webhook_max_attempts"};
   for (const std::string& key : root.getMemberNames()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       return pd::fail(pd::Error::invalid(
           "plugin setting '" + key +
           "': unknown (known: mysql_dsn, instance_id, templates_dir, migrations_dir, "
           "extensions_conf, write_dialplan, apply_migrations, hopper_size, lease_seconds, "
-          "audit_keep_days)"));
+          "audit_keep_days, webhook_concurrency, webhook_timeout_ms, webhook_retry_ms, "
+          "webhook_max_attempts)"));
     }
   }
   PluginConfig config;
@@ -91,6 +94,8 @@ pd::Result<PluginConfig> parse_plugin_config(std::string_view json, const std::s
   std::string templates = "templates";
   std::string migrations = "sql/migrations";
   int lease_s = 120;
+  int webhook_timeout_ms = 5000;
+  std::string webhook_retry = "5000,30000,120000,600000,3600000";
   for (auto status : {text("mysql_dsn", config.mysql_dsn), text("instance_id", config.instance_id),
                       text("templates_dir", templates), text("migrations_dir", migrations),
                       text("extensions_conf", config.extensions_conf),
@@ -98,10 +103,32 @@ pd::Result<PluginConfig> parse_plugin_config(std::string_view json, const std::s
                       flag("apply_migrations", config.apply_migrations),
                       number("hopper_size", 1, 10000, config.hopper_size),
                       number("lease_seconds", 30, 3600, lease_s),
-                      number("audit_keep_days", 1, 3650, config.audit_keep_days)}) {
+                      number("audit_keep_days", 1, 3650, config.audit_keep_days),
+                      number("webhook_concurrency", 1, 64, config.webhook_concurrency),
+                      number("webhook_timeout_ms", 100, 60000, webhook_timeout_ms),
+                      text("webhook_retry_ms", webhook_retry),
+                      number("webhook_max_attempts", 1, 100, config.webhook_max_attempts)}) {
     if (!status) return pd::fail(status.error());
   }
   config.lease = std::chrono::seconds(lease_s);
+  config.webhook_timeout = std::chrono::milliseconds(webhook_timeout_ms);
+  // "5000,30000,…": 1 to 20 delays of 10 ms to 1 day.
+  config.webhook_retry_ms.clear();
+  for (std::size_t at = 0; at <= webhook_retry.size();) {
+    const std::size_t comma = std::min(webhook_retry.find(',', at), webhook_retry.size());
+    const std::string item = webhook_retry.substr(at, comma - at);
+    std::int64_t ms = -1;
+    if (!item.empty() && item.size() <= 8 &&
+        item.find_first_not_of("0123456789") == std::string::npos) {
+      ms = std::stoll(item);
+    }
+    if (ms < 10 || ms > 86'400'000 || config.webhook_retry_ms.size() >= 20) {
+      return pd::fail(bad("webhook_retry_ms",
+                          "1 to 20 delays in milliseconds (10 to 86400000), comma-separated"));
+    }
+    config.webhook_retry_ms.push_back(ms);
+    at = comma + 1;
+  }
   config.templates_dir = absolute_in(plugin_dir, templates);
   config.migrations_dir = absolute_in(plugin_dir, migrations);
   config.extensions_conf = absolute_in(plugin_dir, config.extensions_conf);

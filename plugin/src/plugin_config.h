@@ -4,8 +4,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pd/result.h"
 
@@ -23,6 +25,13 @@ struct PluginConfig {
   std::chrono::seconds lease{120};
   // How long compliance audit rows are kept (the abandonment window: 30 days).
   int audit_keep_days = 30;
+  // Webhooks (docs/webhooks.md): concurrent POSTs, each one's timeout, the
+  // retry schedule (milliseconds after the 1st, 2nd… failed POST; the last
+  // repeats) and the POSTs an event gets before it is kept as failed.
+  int webhook_concurrency = 8;
+  std::chrono::milliseconds webhook_timeout{5000};
+  std::vector<std::int64_t> webhook_retry_ms{5'000, 30'000, 120'000, 600'000, 3'600'000};
+  int webhook_max_attempts = 8;
 };
 
 // Parses the JSON text the host handed to start(); relative folders are taken

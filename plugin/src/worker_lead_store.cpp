@@ -17,6 +17,14 @@ WorkerLeadStore::WorkerLeadStore(WorkerLeadStoreOptions options) : options_(std:
   main.on_write_error = [report = on_refused_](const pd::store::WriteOp&, const pd::Error& error) {
     if (*report) (*report)(error);
   };
+  options_.webhooks.dsn = options_.dsn;
+  options_.webhooks.instance = options_.instance;
+  webhooks_ = std::make_shared<pd::webhook::Dispatcher>(options_.webhooks);
+  main.on_written = [hooks = std::weak_ptr<pd::webhook::Dispatcher>(webhooks_)](
+                        const pd::store::WriteReport& report) {
+    if (report.applied == 0) return;
+    if (auto dispatcher = hooks.lock()) dispatcher->nudge();
+  };
   pd::store::StoreWorkerOptions dnc;
   dnc.dsn = options_.dsn;
   dnc.instance = options_.instance;
@@ -42,6 +50,10 @@ LeadStore::StopReport WorkerLeadStore::stop(std::chrono::milliseconds flush,
   store_.reset();
   dnc_->stop(std::chrono::seconds(1));
   dnc_.reset();
+  // After the writer's flush: the events it committed wait in the outbox
+  // for the next start if they could not go out now.
+  webhooks_->stop();
+  webhooks_.reset();
   report.give_back_error = give_back(unused);
   return report;
 }

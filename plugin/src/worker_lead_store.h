@@ -13,6 +13,7 @@
 #include "lead_store.h"
 #include "pd/core/time_zone.h"
 #include "pd/store/dsn.h"
+#include "pd/webhook/dispatcher.h"
 
 namespace pd::plugin {
 
@@ -22,6 +23,10 @@ struct WorkerLeadStoreOptions {
   pd::store::PostFn post;  // runs a task on the host loop; thread-safe
   // On the host loop: the database came or went.
   std::function<void(bool healthy, const std::string& why)> on_health;
+  // The webhook worker (pd/webhook/dispatcher.h; dsn and instance are
+  // taken from above). Its own thread and connection; nudged after each
+  // committed batch of result writes (the outbox rows they inserted).
+  pd::webhook::DispatcherOptions webhooks;
 };
 
 class WorkerLeadStore final : public LeadStore {
@@ -74,6 +79,8 @@ class WorkerLeadStore final : public LeadStore {
       std::make_shared<std::function<void(const pd::Error&)>>();
   std::unique_ptr<pd::store::StoreWorker> store_;
   std::unique_ptr<pd::store::StoreWorker> dnc_;
+  // Shared with the writer's on_written callback (which only nudges it).
+  std::shared_ptr<pd::webhook::Dispatcher> webhooks_;
   // Leads' own time zones, loaded on store_'s query thread only (the one
   // thread that maps claimed rows). Bounded by the zones installed on the
   // machine (an unknown name is not kept).

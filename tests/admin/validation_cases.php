@@ -45,6 +45,8 @@ $kinds = [
     'pause_reasons' => [12, 'Pause reasons', fn (string $in) => pd_check_pause_reasons($in)],
     'abandon_targets' => [12, 'Abandon target', fn (string $in) => pd_check_abandon_target($in)],
     'abandon_messages' => [10, 'Abandon message', fn (string $in) => pd_check_abandon_message($in)],
+    'webhook_urls' => [20, 'Webhook URL', fn (string $in) => pd_check_webhook_url($in)],
+    'webhook_secrets' => [6, 'Webhook secret', fn (string $in) => pd_check_webhook_secret($in)],
 ];
 
 $failures = [];

@@ -14,6 +14,7 @@
 #include "pd/core/originate_builder.h"
 #include "pd/core/time_zone.h"
 #include "pd/core/url_template.h"
+#include "pd/core/webhook.h"
 
 using namespace pd::core;
 
@@ -165,5 +166,18 @@ TEST_CASE("shared cases: a predictive campaign's abandon message") {
 TEST_CASE("shared cases: the pause reasons setting") {
   check_kind("pause_reasons", 12, [](const std::string& input, const Json::Value&) {
     return parse_pause_reasons(input).has_value();
+  });
+}
+
+TEST_CASE("shared cases: a campaign's webhook URL and secret") {
+  check_kind("webhook_urls", 20, [](const std::string& input, const Json::Value&) {
+    const auto checked = check_webhook_url(input);
+    if (!checked) CHECK(checked.error().message.starts_with("Webhook URL"));
+    return checked.has_value();
+  });
+  check_kind("webhook_secrets", 6, [](const std::string& input, const Json::Value&) {
+    const auto checked = check_webhook_secret(input);
+    if (!checked) CHECK(checked.error().message.starts_with("Webhook secret"));
+    return checked.has_value();
   });
 }

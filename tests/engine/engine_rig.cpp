@@ -44,7 +44,13 @@ void EngineRig::write_host_config() {
              "plugins": {"paneldialer": {"mysql_dsn": ")"
       << db_->dsn().to_uri() << R"(", "instance_id": "e2e", "lease_seconds": 30,
              "extensions_conf": ")"
-      << (dir_ / "extensions_custom.conf").string() << R"("}}})";
+      << (dir_ / "extensions_custom.conf").string() << R"(")"
+      << (plugin_extra_.empty() ? std::string() : ", " + plugin_extra_) << "}}}";
+}
+
+void EngineRig::set_plugin_extra(const std::string& members) {
+  plugin_extra_ = members;
+  write_host_config();
 }
 
 void EngineRig::set_ami_rate(double rate) {

@@ -55,6 +55,9 @@ class EngineRig {
   // panelhost's ami.rate from the next start_host() on (default 200);
   // 0: leave it out (panelhost's default).
   void set_ami_rate(double rate);
+  // More keys of the plugin's config from the next start_host() on, as JSON
+  // members (e.g. "\"webhook_retry_ms\": \"200\""); "" : none.
+  void set_plugin_extra(const std::string& members);
   void start_host();
   // SIGTERM (0 exit expected) or SIGKILL.
   int stop_host(int signal_number);
@@ -74,6 +77,7 @@ class EngineRig {
   std::unique_ptr<ChildProcess> host_;
   int host_runs_ = 0;
   double ami_rate_ = 200;
+  std::string plugin_extra_;
   void write_host_config();
 };
 

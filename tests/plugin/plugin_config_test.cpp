@@ -262,7 +262,10 @@ TEST_CASE("manifest.json's setting types match the parser key by key") {
     const Json::Value& entry = schema[key];
     const std::string type = entry["type"].asString();
     if (type == "string") {
-      CHECK(parse_plugin_config("{\"" + key + "\": \"x\"}", kDir).has_value());
+      // Its default is a valid value (a free text would not be for every key:
+      // webhook_retry_ms is a list of delays).
+      CHECK(parse_plugin_config("{\"" + key + "\": \"" + entry["default"].asString() + "\"}", kDir)
+                .has_value());
       CHECK(refusal("{\"" + key + "\": 1}").find("expected a string") != std::string::npos);
     } else if (type == "boolean") {
       CHECK(parse_plugin_config("{\"" + key + "\": false}", kDir).has_value());
@@ -277,5 +280,22 @@ TEST_CASE("manifest.json's setting types match the parser key by key") {
       CHECK_FALSE(parse_plugin_config(with(min - 1), kDir).has_value());
       CHECK_FALSE(parse_plugin_config(with(max + 1), kDir).has_value());
     }
+  }
+}
+
+TEST_CASE("webhook settings - the retry schedule is 1 to 20 delays in milliseconds") {
+  const PluginConfig defaults = accepted("{}");
+  CHECK(defaults.webhook_retry_ms ==
+        std::vector<std::int64_t>{5000, 30000, 120000, 600000, 3600000});
+  CHECK(defaults.webhook_max_attempts == 8);
+  CHECK(defaults.webhook_concurrency == 8);
+  CHECK(defaults.webhook_timeout == 5000ms);
+  CHECK(accepted(R"({"webhook_retry_ms": "200,400"})").webhook_retry_ms ==
+        std::vector<std::int64_t>{200, 400});
+  for (const char* bad : {"", "x", "5000,", "5,1000", "1000,,2000", "-5", "99999999999"}) {
+    CAPTURE(bad);
+    CHECK(
+        refusal(std::string(R"({"webhook_retry_ms": ")") + bad + "\"}").find("webhook_retry_ms") !=
+        std::string::npos);
   }
 }

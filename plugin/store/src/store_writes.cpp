@@ -8,6 +8,7 @@
 
 #include "pd/store/store.h"
 #include "sql_text.h"
+#include "webhook_outbox.h"
 
 namespace pd::store {
 namespace {
@@ -51,7 +52,8 @@ pd::Status validate(const WriteOp& op, std::size_t index) {
 
 class Writer {
  public:
-  Writer(Connection& conn, const std::string& instance) : conn_(conn), instance_(instance) {}
+  Writer(Connection& conn, const std::string& instance)
+      : conn_(conn), instance_(instance), outbox_(conn) {}
 
   pd::Status operator()(const AttemptStart& s) {
     auto inserted = conn_.execute(
@@ -71,7 +73,8 @@ class Writer {
         {s.unique_id, s.number_id, instance_});
     if (!lead) return pd::fail(lead.error());
     ++(*lead ? report_.applied : report_.stale);
-    return {};
+    return outbox_.enqueue(pd::core::WebhookEvent::kDialing, s.campaign_id, s.call_id, "dialing",
+                           std::nullopt);
   }
 
   pd::Status operator()(const AttemptAnswer& a) {
@@ -93,7 +96,7 @@ class Writer {
         {a.agent, a.number_id, instance_});
     if (!lead) return pd::fail(lead.error());
     ++(*lead ? report_.applied : report_.stale);
-    return {};
+    return outbox_.enqueue(pd::core::WebhookEvent::kAnswered, a.call_id);
   }
 
   pd::Status operator()(const AttemptResult& r) {
@@ -127,9 +130,15 @@ class Writer {
         return {};
       }
     }
-    // The call row changed just now, so this is the one time the lead moves.
+    // The call row changed just now, so this is the one time the lead moves,
+    // and the one time its webhook event is queued (the same transaction).
     std::optional<TimePoint> next_try;
     if (r.new_state == NumberState::kRetry) next_try = r.next_try_at;
+    if (auto queued = outbox_.enqueue(pd::core::WebhookEvent::kResult, r.campaign_id, r.call_id,
+                                      std::string(to_string(r.new_state)), next_try);
+        !queued) {
+      return queued;
+    }
     auto lead = conn_.execute(
         "UPDATE dialer_numbers SET state = ?, attempts = attempts + ?,"
         " next_try_at = COALESCE(?, next_try_at), disposition = COALESCE(?, disposition),"
@@ -199,7 +208,11 @@ class Writer {
         return {};
       }
     }
-    ++(*call + *lead + *prompt ? report_.applied : report_.duplicates);
+    const bool changed = *call + *lead + *prompt > 0;
+    ++(changed ? report_.applied : report_.duplicates);
+    // A tag written again (a retried batch) has the same event id: not sent twice.
+    if (changed && *call > 0)
+      return outbox_.enqueue(pd::core::WebhookEvent::kDisposition, t.call_id);
     return {};
   }
 
@@ -334,6 +347,7 @@ class Writer {
 
   Connection& conn_;
   const std::string& instance_;
+  detail::WebhookOutbox outbox_;
   WriteReport report_;
 };
 

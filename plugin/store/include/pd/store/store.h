@@ -29,6 +29,7 @@
 #include "pd/result.h"
 #include "pd/store/connection.h"
 #include "pd/store/records.h"
+#include "pd/store/webhooks.h"
 #include "pd/store/write_ops.h"
 
 namespace pd::store {
@@ -159,6 +160,39 @@ class Store {
   // Count of numbers by state, of one campaign or (nullopt) of all.
   pd::Result<std::map<NumberState, std::uint64_t>> count_numbers(
       std::optional<std::uint32_t> campaign_id);
+
+  // ---- webhook outbox (pd/store/webhooks.h) ---------------------------------
+  // Claims up to `n` (at most 1000) pending events due at `now`, oldest
+  // first, but only the first pending event of each call (one call's events
+  // go out in order), by a guarded UPDATE that moves their next_attempt_at to
+  // now + lease and sets claim_token = `token`: a concurrent claimer (thread
+  // or instance) never gets the same row while the lease lasts; an event
+  // whose worker died comes back when its lease ends (it is then sent again:
+  // delivery is at least once, the receiver de-duplicates on event_id).
+  // `token` must be unique per claim (instance + a counter). Events of the
+  // campaigns in `skip_campaigns` (at most 1000) are left alone (the worker's
+  // per-campaign share is full).
+  pd::Result<std::vector<WebhookDelivery>> claim_webhooks(
+      const std::string& token, std::size_t n, TimePoint now, std::chrono::milliseconds lease,
+      std::span<const std::uint32_t> skip_campaigns = {});
+  // Records one POST's outcome for an event claimed with `token` (attempts +
+  // 1). False when the claim was lost (its lease ended and another took it).
+  pd::Result<bool> finish_webhook(std::uint64_t id, const std::string& token,
+                                  const WebhookOutcome& outcome, TimePoint now);
+  // Hands an event claimed with `token` back, due at once, its attempts
+  // untouched (a worker stopping with the POST unfinished). False when the
+  // claim was lost.
+  pd::Result<bool> release_webhook(std::uint64_t id, const std::string& token);
+  // A failed (or pending) event back to pending, due now, attempts reset:
+  // what the admin page's Replay button does (admin-php/webhooks.php, by
+  // SQL). False when no such event or it was delivered.
+  pd::Result<bool> replay_webhook(std::uint64_t id);
+  // Deletes up to `limit` delivered events delivered before `before`
+  // (oldest first); returns how many. Keeps the outbox from growing without
+  // bound; failed and pending events are never pruned.
+  pd::Result<std::size_t> prune_webhooks(TimePoint before, std::size_t limit);
+  // Events by state, of one campaign or (nullopt) of all.
+  pd::Result<WebhookCounts> count_webhooks(std::optional<std::uint32_t> campaign_id);
 
  private:
   pd::Result<std::vector<Lead>> claim_once(std::uint32_t campaign_id, std::size_t n,
