@@ -276,4 +276,8 @@ void WorkerLeadStore::load_agent_day(std::string agent, pd::store::TimePoint fro
       std::move(done));
 }
 
+void WorkerLeadStore::run_job(Job job, Done<std::string> done) {
+  store_->call<std::string>(std::move(job), std::move(done));
+}
+
 }  // namespace pd::plugin
