@@ -411,6 +411,8 @@ class Engine {
   void api_delete_number(uint64_t id, uint64_t number_id);
   void api_add_dnc(uint64_t id, const Json::Value& body);
   void api_remove_dnc(uint64_t id, std::string_view number);
+  // POST agents/{agent}/callbacks {number_id, at (customer's local time), personal}.
+  void api_schedule_callback(uint64_t id, const std::string& agent, const Json::Value& body);
   // GET the agent's card (action ""), or reserve / dial / skip it.
   void api_preview(uint64_t id, const std::string& agent, std::string_view action,
                    const Json::Value& body);

@@ -7,6 +7,9 @@
 //   - campaigns' play / pause, numbers, do-not-call, stats: the Store
 //     functions pdctl calls too, run as store jobs on the query thread
 //     (LeadStore::run_job), answered when the job is done;
+//   - a callback for an agent: planned by the core (plan_callback: the
+//     customer's local time inside the campaign's hours) as for the panel's
+//     callback disposition, written by the same UPDATE as the agent's tag;
 //   - preview dial / skip: the panel's own paths (preview_dial,
 //     preview_skip), so the do-not-call check, the dial gate and the hours
 //     apply as for a click.
@@ -19,8 +22,10 @@
 
 #include "api_requests.h"
 #include "engine.h"
+#include "lead_mapping.h"
 #include "panel_messages.h"
 #include "pd/core/call_state.h"
+#include "pd/core/callback.h"
 #include "pd/core/campaign.h"
 #include "pd/core/names.h"
 
@@ -69,8 +74,14 @@ ApiError store_error(const pd::Error& error) {
       return {404, "", error.message};
     case pd::ErrorCode::kConflict:
       return {409, "", error.message};
-    case pd::ErrorCode::kInvalidArgument:
-      return {400, "", error.message};
+    case pd::ErrorCode::kInvalidArgument: {
+      // "<field>: why" names the field (a store job's own check).
+      const auto colon = error.message.find(": ");
+      const bool named =
+          colon != std::string::npos && colon < 24 && error.message.find(' ') > colon;
+      return {400, named ? error.message.substr(0, colon) : "",
+              named ? error.message.substr(colon + 2) : error.message};
+    }
     case pd::ErrorCode::kLimit:
     case pd::ErrorCode::kUnavailable:
       return {503, "", error.message};
@@ -147,6 +158,15 @@ int Engine::on_http_request(const pd_http_request& request) {
   if (route("POST", {"dnc"})) return api_add_dnc(id, body), PD_OK;
   if (route("DELETE", {"dnc", "*"})) {
     if (no_body()) api_remove_dnc(id, parts[1]);
+    return PD_OK;
+  }
+  if (route("POST", {"agents", "*", "callbacks"})) {
+    const std::string agent(parts[1]);
+    if (!pd::core::is_extension(agent)) {
+      return api_fail(id, {400, "agent", "an agent is an extension (digits, letters, _ . -)"}),
+             PD_OK;
+    }
+    api_schedule_callback(id, agent, body);
     return PD_OK;
   }
   if (parts.size() >= 3 && parts[0] == "agents" && parts[2] == "preview") {
@@ -390,6 +410,77 @@ void Engine::api_remove_dnc(uint64_t id, std::string_view typed) {
     v["removed"] = true;
     return compact_json(v);
   });
+}
+
+void Engine::api_schedule_callback(uint64_t id, const std::string& agent, const Json::Value& body) {
+  for (const std::string& name : body.getMemberNames()) {
+    if (name != "number_id" && name != "at" && name != "personal") {
+      return api_fail(id, {400, name, "unknown field (known: number_id, at, personal)"});
+    }
+  }
+  if (!body["number_id"].isUInt64() || body["number_id"].asUInt64() == 0) {
+    return api_fail(id, {400, "number_id", "the id of a campaign number is required"});
+  }
+  if (!body["at"].isString()) {
+    return api_fail(id,
+                    {400, "at", "the customer's local time, \"YYYY-MM-DDTHH:MM\", is required"});
+  }
+  if (body.isMember("personal") && !body["personal"].isBool()) {
+    return api_fail(id, {400, "personal", "must be true (this agent only) or false (anyone)"});
+  }
+  // The campaigns' schedules as the engine runs them (immutable, shared):
+  // the plan is the core's (pd::core::plan_callback), as for the panel's
+  // callback disposition, made on the query thread once the number is read.
+  struct Hours {
+    int64_t campaign_id;
+    std::shared_ptr<const pd::core::Schedule> schedule;
+    int grace_minutes;
+  };
+  std::vector<Hours> hours;
+  for (const auto& [campaign_id, run] : campaigns_) {
+    if (run.prepared.schedule) {
+      hours.push_back(
+          {campaign_id, run.prepared.schedule, run.prepared.campaign.callback_grace_minutes});
+    }
+  }
+  const uint64_t number_id = body["number_id"].asUInt64();
+  const pd::core::CallbackRequest request{body["at"].asString(),
+                                          body.get("personal", true).asBool()};
+  const int64_t now_s = now_ms() / 1000;
+  api_job(id, 201,
+          [number_id, request, agent, hours = std::move(hours),
+           now_s](pd::store::Store& store) -> pd::Result<std::string> {
+            auto row = store.number(number_id);
+            if (!row) return pd::fail(row.error());
+            const Hours* campaign = nullptr;
+            for (const Hours& h : hours) {
+              if (h.campaign_id == row->campaign_id) campaign = &h;
+            }
+            if (campaign == nullptr) {
+              return pd::fail(pd::Error::conflict("the number's campaign is not running here"));
+            }
+            pd::core::TimeZoneCache zones;  // the number's own zone, read on this thread
+            const pd::core::Lead lead = to_core_lead(*row, zones);
+            auto plan = pd::core::plan_callback(request, agent, lead, *campaign->schedule,
+                                                campaign->grace_minutes, now_s);
+            if (!plan) return pd::fail(pd::Error::invalid("at: " + plan.error().message));
+            auto scheduled = store.schedule_callback(number_id, to_scheduled(*plan));
+            if (!scheduled) return pd::fail(scheduled.error());
+            if (!*scheduled) {
+              return pd::fail(pd::Error::conflict("number " + std::to_string(number_id) +
+                                                  " is in a call or on the do-not-call list"));
+            }
+            Json::Value v(Json::objectValue);
+            v["number_id"] = Json::UInt64(number_id);
+            v["agent"] = plan->agent.empty() ? Json::Value() : Json::Value(plan->agent);
+            v["callback_at"] =
+                format_rfc3339(pd::store::TimePoint(std::chrono::seconds(plan->due)));
+            v["personal_until"] = plan->agent.empty()
+                                      ? Json::Value()
+                                      : Json::Value(format_rfc3339(pd::store::TimePoint(
+                                            std::chrono::seconds(plan->personal_until))));
+            return compact_json(v);
+          });
 }
 
 void Engine::api_preview(uint64_t id, const std::string& agent, std::string_view action,

@@ -29,4 +29,14 @@ OpenCall to_open_call(const pd::store::OpenCall& row, pd::core::TimeZoneCache& z
   return call;
 }
 
+pd::store::ScheduledCallback to_scheduled(const pd::core::CallbackPlan& plan) {
+  pd::store::ScheduledCallback sc;
+  sc.due = pd::store::TimePoint(std::chrono::seconds(plan.due));
+  sc.agent = plan.agent;
+  if (!plan.agent.empty()) {
+    sc.personal_until = pd::store::TimePoint(std::chrono::seconds(plan.personal_until));
+  }
+  return sc;
+}
+
 }  // namespace pd::plugin

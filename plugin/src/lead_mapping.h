@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lead_store.h"
+#include "pd/core/callback.h"
 #include "pd/core/lead.h"
 #include "pd/core/time_zone.h"
 #include "pd/store/records.h"
@@ -14,5 +15,7 @@ namespace pd::plugin {
 // leaves Lead::zone null (the dial gate refuses such a lead, naming it).
 pd::core::Lead to_core_lead(const pd::store::Lead& row, pd::core::TimeZoneCache& zones);
 OpenCall to_open_call(const pd::store::OpenCall& row, pd::core::TimeZoneCache& zones);
+// A planned callback (pd::core::plan_callback) as the store writes it.
+pd::store::ScheduledCallback to_scheduled(const pd::core::CallbackPlan& plan);
 
 }  // namespace pd::plugin

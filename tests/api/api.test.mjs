@@ -88,6 +88,10 @@ describe('HTTP API', () => {
           'mon,tue,wed,thu,fri,sat,sun', 0, 1);
       INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, enabled)
         VALUES ('idle', 'queue', 'ext-support,502,1', 'support', 'progressive', 0);
+      INSERT INTO dialer_campaigns (name, destination_kind, destination, queue_name, mode, enabled,
+        start_hour, end_hour, week_days, time_zone, callback_grace_minutes)
+        VALUES ('cb', 'queue', 'ext-support,502,1', 'support', 'progressive', 0, '00:00:00', '00:00:00',
+          'mon,tue,wed,thu,fri,sat,sun', 'UTC', 30);
       INSERT INTO dialer_campaign_dispositions (campaign_id, disposition_id, direction)
         SELECT c.id, d.id, 'outbound' FROM dialer_campaigns c JOIN dialer_dispositions d WHERE c.name IN ('pv', 'prog');
       INSERT INTO dialer_numbers (campaign_id, name, number, priority)
@@ -131,7 +135,7 @@ describe('HTTP API', () => {
     // The engine is up: the AMI link is there and the campaigns are loaded.
     await waitFor(async () => {
       const { json } = await api('GET', '/api/v1/engine', { token: READ_TOKEN });
-      return json.ami_link && json.database && json.campaigns.length === 3;
+      return json.ami_link && json.database && json.campaigns.length === 4;
     }, 'the engine to run with its campaigns');
   });
 
@@ -295,6 +299,25 @@ describe('HTTP API', () => {
     const bad = await api('DELETE', '/api/v1/dnc/abc');
     assert.equal(bad.status, 400);
     assert.equal(bad.json.field, 'number');
+  });
+
+  it('schedules a callback for an agent, in the customer\'s local time', async () => {
+    const added = await api('POST', `/api/v1/campaigns/${campaigns.cb}/numbers`, { body: { number: '5556001' } });
+    const numberId = added.json.numbers[0].id;
+    const tomorrow = new Date(Date.now() + 86400_000).toISOString().slice(0, 10);
+    const scheduled = await api('POST', '/api/v1/agents/101/callbacks', {
+      body: { number_id: numberId, at: `${tomorrow}T12:00`, personal: true },
+    });
+    assert.equal(scheduled.status, 201);
+    assert.equal(scheduled.json.agent, '101');
+    assert.equal(scheduled.json.callback_at, `${tomorrow}T12:00:00.000Z`);
+    assert.equal(scheduled.json.personal_until, `${tomorrow}T12:30:00.000Z`);
+    assert.deepEqual(db.sql(`SELECT state, callback_agent FROM dialer_numbers WHERE id = ${numberId}`)[0], ['callback', '101']);
+    const past = await api('POST', '/api/v1/agents/101/callbacks', { body: { number_id: numberId, at: '2020-01-01T10:00' } });
+    assert.equal(past.status, 400);
+    assert.equal(past.json.field, 'at');
+    const missing = await api('POST', '/api/v1/agents/101/callbacks', { body: { number_id: 999999, at: `${tomorrow}T12:00` } });
+    assert.equal(missing.status, 404);
   });
 
   it('lists logged-in agents and reserves, skips and dials a preview lead for an agent', async () => {

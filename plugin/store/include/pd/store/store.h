@@ -135,6 +135,14 @@ class Store {
   // in a call now (reserved, dialing, answered); kInvalidArgument: a value
   // over its column's limit.
   pd::Status update_number(std::uint64_t id, const NumberChange& change);
+  // One campaign number as a claim reads it (its state in previous_state);
+  // kNotFound.
+  pd::Result<Lead> number(std::uint64_t id);
+  // Schedules a callback on a number no instance holds and not on the
+  // do-not-call list (personal -> state callback, anyone -> pending, due at
+  // `callback.due`, attempts reset): the AgentTag write's rule. False when
+  // the number is in a call or on the list (nothing changed).
+  pd::Result<bool> schedule_callback(std::uint64_t id, const ScheduledCallback& callback);
   // Deletes a number not in a call (kNotFound, kConflict as update_number).
   pd::Status delete_number(std::uint64_t id);
   // The do-not-call list (pdctl dnc, the API): adds or updates the entries
