@@ -106,6 +106,25 @@ std::optional<ApiError> number_of(const Json::Value& value, const std::string& f
   return std::nullopt;
 }
 
+// The item's "number": required, normalised, once in the request.
+std::optional<ApiError> item_number(const Json::Value& item, const std::string& where,
+                                    std::set<std::string>& seen, std::string& out) {
+  if (!item.isMember("number")) return bad(join(where, "number"), "is required");
+  if (auto e = number_of(item["number"], join(where, "number"), out)) return e;
+  if (!seen.insert(out).second)
+    return bad(join(where, "number"), out + " is in this request twice");
+  return std::nullopt;
+}
+
+std::optional<ApiError> caller_id_of(const Json::Value& value, const std::string& field,
+                                     std::string& out) {
+  if (!value.isString() || !pd::core::is_caller_id(value.asString())) {
+    return bad(field, "at most 80 bytes of UTF-8 text without control characters");
+  }
+  out = value.asString();
+  return std::nullopt;
+}
+
 // The items of {"numbers": [...]} or the body itself as one item.
 std::optional<ApiError> items_of(const Json::Value& body, std::vector<const Json::Value*>& items,
                                  std::vector<std::string>& wheres) {
@@ -126,6 +145,25 @@ std::optional<ApiError> items_of(const Json::Value& body, std::vector<const Json
   }
   items.push_back(&body);
   wheres.emplace_back();
+  return std::nullopt;
+}
+
+// The items of {"numbers": [...]} (or the body as one item), each with only
+// `known` fields and its number read: read(item, where, number) for each,
+// in order; the first refusal ends it.
+template <class Read>
+std::optional<ApiError> read_items(const Json::Value& body,
+                                   std::initializer_list<std::string_view> known, Read read) {
+  std::vector<const Json::Value*> items;
+  std::vector<std::string> wheres;
+  if (auto e = items_of(body, items, wheres)) return e;
+  std::set<std::string> seen;  // at most kMaxApiNumbers
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (auto e = unknown_members(*items[i], wheres[i], known)) return e;
+    std::string number;
+    if (auto e = item_number(*items[i], wheres[i], seen, number)) return e;
+    if (auto e = read(*items[i], wheres[i], std::move(number))) return e;
+  }
   return std::nullopt;
 }
 
@@ -231,56 +269,44 @@ std::string format_rfc3339(pd::store::TimePoint time) {
 
 std::optional<ApiError> parse_new_numbers(const Json::Value& body,
                                           std::vector<pd::store::NewNumber>& out) {
-  std::vector<const Json::Value*> items;
-  std::vector<std::string> wheres;
-  if (auto e = items_of(body, items, wheres)) return e;
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const Json::Value& item = *items[i];
-    const std::string& where = wheres[i];
-    if (auto e = unknown_members(
-            item, where,
-            {"number", "name", "caller_id", "variables", "priority", "time_zone", "not_before"})) {
-      return e;
-    }
-    pd::store::NewNumber n;
-    if (!item.isMember("number")) return bad(join(where, "number"), "is required");
-    if (auto e = number_of(item["number"], join(where, "number"), n.number)) return e;
-    if (!seen.insert(n.number).second) {
-      return bad(join(where, "number"), n.number + " is in this request twice");
-    }
-    if (item.isMember("name")) {
-      if (auto e = plain_text(item["name"], join(where, "name"), 160, n.name)) return e;
-    }
-    if (item.isMember("caller_id")) {
-      const Json::Value& v = item["caller_id"];
-      if (!v.isString() || !pd::core::is_caller_id(v.asString())) {
-        return bad(join(where, "caller_id"),
-                   "at most 80 bytes of UTF-8 text without control characters");
-      }
-      n.caller_id = v.asString();
-    }
-    if (item.isMember("variables")) {
-      if (auto e = variables_of(item["variables"], join(where, "variables"), n.variables)) return e;
-    }
-    if (item.isMember("priority")) {
-      if (auto e = priority_of(item["priority"], join(where, "priority"), n.priority)) return e;
-    }
-    if (item.isMember("time_zone")) {
-      const Json::Value& v = item["time_zone"];
-      if (!v.isString() || !pd::core::is_time_zone_name(v.asString())) {
-        return bad(join(where, "time_zone"), "must be an IANA time zone name, e.g. Europe/Madrid");
-      }
-      n.time_zone = v.asString();
-    }
-    if (item.isMember("not_before")) {
-      pd::store::TimePoint t;
-      if (auto e = time_of(item["not_before"], join(where, "not_before"), t)) return e;
-      n.not_before = t;
-    }
-    out.push_back(std::move(n));
-  }
-  return std::nullopt;
+  return read_items(
+      body, {"number", "name", "caller_id", "variables", "priority", "time_zone", "not_before"},
+      [&](const Json::Value& item, const std::string& where,
+          std::string number) -> std::optional<ApiError> {
+        pd::store::NewNumber n;
+        n.number = std::move(number);
+        if (item.isMember("name")) {
+          if (auto e = plain_text(item["name"], join(where, "name"), 160, n.name)) return e;
+        }
+        if (item.isMember("caller_id")) {
+          if (auto e = caller_id_of(item["caller_id"], join(where, "caller_id"), n.caller_id)) {
+            return e;
+          }
+        }
+        if (item.isMember("variables")) {
+          if (auto e = variables_of(item["variables"], join(where, "variables"), n.variables)) {
+            return e;
+          }
+        }
+        if (item.isMember("priority")) {
+          if (auto e = priority_of(item["priority"], join(where, "priority"), n.priority)) return e;
+        }
+        if (item.isMember("time_zone")) {
+          const Json::Value& v = item["time_zone"];
+          if (!v.isString() || !pd::core::is_time_zone_name(v.asString())) {
+            return bad(join(where, "time_zone"),
+                       "must be an IANA time zone name, e.g. Europe/Madrid");
+          }
+          n.time_zone = v.asString();
+        }
+        if (item.isMember("not_before")) {
+          pd::store::TimePoint t;
+          if (auto e = time_of(item["not_before"], join(where, "not_before"), t)) return e;
+          n.not_before = t;
+        }
+        out.push_back(std::move(n));
+        return std::nullopt;
+      });
 }
 
 std::optional<ApiError> parse_number_change(const Json::Value& body, pd::store::NumberChange& out) {
@@ -297,11 +323,9 @@ std::optional<ApiError> parse_number_change(const Json::Value& body, pd::store::
     out.name = std::move(name);
   }
   if (body.isMember("caller_id")) {
-    const Json::Value& v = body["caller_id"];
-    if (!v.isString() || !pd::core::is_caller_id(v.asString())) {
-      return bad("caller_id", "at most 80 bytes of UTF-8 text without control characters");
-    }
-    out.caller_id = v.asString();
+    std::string caller_id;
+    if (auto e = caller_id_of(body["caller_id"], "caller_id", caller_id)) return e;
+    out.caller_id = std::move(caller_id);
   }
   if (body.isMember("variables")) {
     std::string variables;
@@ -323,33 +347,27 @@ std::optional<ApiError> parse_number_change(const Json::Value& body, pd::store::
 
 std::optional<ApiError> parse_dnc_entries(const Json::Value& body,
                                           std::vector<pd::store::DncEntry>& out) {
-  std::vector<const Json::Value*> items;
-  std::vector<std::string> wheres;
-  if (auto e = items_of(body, items, wheres)) return e;
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const Json::Value& item = *items[i];
-    const std::string& where = wheres[i];
-    if (auto e = unknown_members(item, where, {"number", "reason", "expires"})) return e;
-    pd::store::DncEntry entry;
-    if (!item.isMember("number")) return bad(join(where, "number"), "is required");
-    if (auto e = number_of(item["number"], join(where, "number"), entry.number)) return e;
-    if (!seen.insert(entry.number).second) {
-      return bad(join(where, "number"), entry.number + " is in this request twice");
-    }
-    if (item.isMember("reason")) {
-      if (auto e = plain_text(item["reason"], join(where, "reason"), 255, entry.reason)) return e;
-    }
-    if (item.isMember("expires")) {
-      const Json::Value& v = item["expires"];
-      if (!v.isString() || v.asString().size() != 10 || !pd::core::parse_date(v.asString())) {
-        return bad(join(where, "expires"), "must be a date, YYYY-MM-DD");
-      }
-      entry.expires = v.asString() + " 23:59:59.999";
-    }
-    out.push_back(std::move(entry));
-  }
-  return std::nullopt;
+  return read_items(
+      body, {"number", "reason", "expires"},
+      [&](const Json::Value& item, const std::string& where,
+          std::string number) -> std::optional<ApiError> {
+        pd::store::DncEntry entry;
+        entry.number = std::move(number);
+        if (item.isMember("reason")) {
+          if (auto e = plain_text(item["reason"], join(where, "reason"), 255, entry.reason)) {
+            return e;
+          }
+        }
+        if (item.isMember("expires")) {
+          const Json::Value& v = item["expires"];
+          if (!v.isString() || v.asString().size() != 10 || !pd::core::parse_date(v.asString())) {
+            return bad(join(where, "expires"), "must be a date, YYYY-MM-DD");
+          }
+          entry.expires = v.asString() + " 23:59:59.999";
+        }
+        out.push_back(std::move(entry));
+        return std::nullopt;
+      });
 }
 
 std::optional<ApiError> parse_path_number(std::string_view text, std::string& out) {

@@ -4,17 +4,13 @@
 // every response is checked against docs/openapi.json (openapi_check.mjs).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import {
-  ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot, startChild, waitFor, waitForPort,
+  ScratchDatabase, launchBrowser, artifactsFor, repoRoot, startDialerHost, waitFor,
 } from '../support/harness.mjs';
 import { loadOpenApi, checkRequest, checkResponse } from './openapi_check.mjs';
 
 const artifacts = artifactsFor('api');
-const bin = (name) => path.join(buildDir, 'bin', name);
 const SECRET = 'agent-101-secret';
 const WRITE_TOKEN = 'write-token-0123456789abcdef';
 const READ_TOKEN = 'read-token-0123456789abcdef';
@@ -102,36 +98,17 @@ describe('HTTP API', () => {
         SELECT id, 'Third Lead', '5558003', 1 FROM dialer_campaigns WHERE name = 'pv';`);
     campaigns = Object.fromEntries(db.sql('SELECT name, id FROM dialer_campaigns').map(([n, id]) => [n, Number(id)]));
 
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pd-api-'));
-    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
-    const plugin = path.join(dir, 'plugins', 'paneldialer');
-    mkdirSync(plugin, { recursive: true });
-    symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
-    for (const [name, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
-      ['sql', 'sql'], ['web', 'plugin/web']]) {
-      symlinkSync(path.join(repoRoot, target), path.join(plugin, name));
-    }
-    const secretHash = execFileSync(bin('panelhost-hash-secret'), [SECRET], { encoding: 'utf8' }).trim();
-    const amiPort = await freePort();
-    const panelPort = await freePort();
-    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({
-      ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
-      plugins_dir: 'plugins',
-      panel: { listen: `127.0.0.1:${panelPort}` },
-      log_level: 'debug',
-      agents: [{ extension: '101', name: 'Agent 101', secret_hash: secretHash }],
-      api: {
-        tokens: [{ name: 'crm', secret: WRITE_TOKEN, scope: 'write' },
-          { name: 'wallboard', secret: READ_TOKEN, scope: 'read' }],
-        max_body: 65536,
+    ({ dir, base, sim, host } = await startDialerHost({
+      db, scenario, instance: 'api-test', artifacts,
+      agents: [{ extension: '101', name: 'Agent 101', secret: SECRET }],
+      hostConfig: {
+        api: {
+          tokens: [{ name: 'crm', secret: WRITE_TOKEN, scope: 'write' },
+            { name: 'wallboard', secret: READ_TOKEN, scope: 'read' }],
+          max_body: 65536,
+        },
       },
-      plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: 'api-test',
-        extensions_conf: path.join(dir, 'extensions_custom.conf') } },
     }));
-    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], path.join(artifacts, 'pbx-sim.log'));
-    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost.log'));
-    await waitForPort(panelPort);
-    base = `http://127.0.0.1:${panelPort}`;
     // The engine is up: the AMI link is there and the campaigns are loaded.
     await waitFor(async () => {
       const { json } = await api('GET', '/api/v1/engine', { token: READ_TOKEN });
@@ -330,8 +307,14 @@ describe('HTTP API', () => {
       await page.click('#login-submit');
       await page.locator('#app').waitFor({ state: 'visible' });
 
-      const agents = await api('GET', '/api/v1/agents', { token: READ_TOKEN });
-      assert.ok(agents.json.agents.some((a) => a.agent === '101'), JSON.stringify(agents.json));
+      // The page shows before its WebSocket is open: wait for the engine to see the panel.
+      let agents;
+      await waitFor(async () => {
+        agents = await api('GET', '/api/v1/agents', { token: READ_TOKEN });
+        return agents.json.agents.some((a) => a.agent === '101');
+      }, 'agent 101 logged in');
+      const [agent] = agents.json.agents;
+      assert.equal(agent.paused, false);
 
       const first = await api('POST', '/api/v1/agents/101/preview/reserve');
       assert.equal(first.status, 200);

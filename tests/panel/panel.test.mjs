@@ -3,17 +3,14 @@
 // the disposition prompt, Skip, a wrong secret.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot, startChild, waitFor, waitForPort,
+  ScratchDatabase, launchBrowser, artifactsFor, waitFor, startDialerHost,
 } from '../support/harness.mjs';
 
 const artifacts = artifactsFor('panel');
-const bin = (name) => path.join(buildDir, 'bin', name);
 const SECRET = 'agent-201-secret';
 
 const scenario = {
@@ -68,30 +65,13 @@ describe('agent panel', () => {
       INSERT INTO dialer_numbers (campaign_id, name, number, priority)
         SELECT id, 'Third Lead', '5556020', 1 FROM dialer_campaigns WHERE name = 'pv';`);
 
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pd-panel-'));
-    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
-    const plugin = path.join(dir, 'plugins', 'paneldialer');
-    mkdirSync(plugin, { recursive: true });
-    symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
-    for (const [name, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
-      ['sql', 'sql'], ['web', 'plugin/web']]) {
-      symlinkSync(path.join(repoRoot, target), path.join(plugin, name));
-    }
-    const secretHash = execFileSync(bin('panelhost-hash-secret'), [SECRET], { encoding: 'utf8' }).trim();
-    amiPort = await freePort();
-    const panelPort = await freePort();
-    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({
-      ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
-      plugins_dir: 'plugins',
-      panel: { listen: `127.0.0.1:${panelPort}` },
-      log_level: 'debug',
-      agents: [{ extension: '201', name: 'Agent 201', secret_hash: secretHash }],
-      plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: 'panel-test',
-        extensions_conf: path.join(dir, 'extensions_custom.conf') } },
-    }));
-    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], path.join(artifacts, 'pbx-sim.log'));
-    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost.log'));
-    await waitForPort(panelPort);
+    const started = await startDialerHost({
+      db, scenario, instance: 'panel-test', artifacts,
+      agents: [{ extension: '201', name: 'Agent 201', secret: SECRET }],
+    });
+    ({ dir, sim, host } = started);
+    amiPort = started.amiPort;
+    const { panelPort } = started;
     panelUrl = `http://127.0.0.1:${panelPort}/`;
     browser = await launchBrowser();
   });

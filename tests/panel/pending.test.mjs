@@ -7,12 +7,10 @@
 // covers an agent held in wrap-up until the save).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot, startChild, waitForPort,
+  ScratchDatabase, launchBrowser, artifactsFor, buildDir, startChild, waitForPort, startDialerHost,
 } from '../support/harness.mjs';
 
 const artifacts = artifactsFor('panel-pending');
@@ -68,30 +66,12 @@ describe('agent panel: calls to tag', () => {
       ${NUMBERS.map((number, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, priority)
         SELECT id, 'Contact ${i + 1}', '${number}', ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}`);
 
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pd-pending-'));
-    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
-    const plugin = path.join(dir, 'plugins', 'paneldialer');
-    mkdirSync(plugin, { recursive: true });
-    symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
-    for (const [name, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
-      ['sql', 'sql'], ['web', 'plugin/web']]) {
-      symlinkSync(path.join(repoRoot, target), path.join(plugin, name));
-    }
-    const secretHash = execFileSync(bin('panelhost-hash-secret'), [SECRET], { encoding: 'utf8' }).trim();
-    const amiPort = await freePort();
-    const panelPort = await freePort();
-    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({
-      ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
-      plugins_dir: 'plugins',
-      panel: { listen: `127.0.0.1:${panelPort}` },
-      log_level: 'debug',
-      agents: [{ extension: '101', name: 'Agent 101', secret_hash: secretHash }],
-      plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: 'pending-test',
-        extensions_conf: path.join(dir, 'extensions_custom.conf') } },
-    }));
-    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], path.join(artifacts, 'pbx-sim.log'));
-    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost.log'));
-    await waitForPort(panelPort);
+    const started = await startDialerHost({
+      db, scenario, instance: 'pending-test', artifacts,
+      agents: [{ extension: '101', name: 'Agent 101', secret: SECRET }],
+    });
+    ({ dir, sim, host } = started);
+    const { panelPort } = started;
     panelUrl = `http://127.0.0.1:${panelPort}/`;
     browser = await launchBrowser();
   });

@@ -9,17 +9,14 @@
 //   periods are in dialer_agent_events.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ScratchDatabase, launchBrowser, freePort, artifactsFor, buildDir, repoRoot, startChild, waitFor, waitForPort,
+  ScratchDatabase, launchBrowser, artifactsFor, waitFor, startDialerHost,
 } from '../support/harness.mjs';
 
 const artifacts = artifactsFor('panel-wrapup');
-const bin = (name) => path.join(buildDir, 'bin', name);
 const SECRETS = { 101: 'agent-101-secret', 102: 'agent-102-secret' };
 const NUMBERS = ['5558001', '5558002', '5558003'];
 const AGENT_101 = 'Local/101@sim-agents/n';
@@ -105,33 +102,13 @@ describe('agent panel: wrap-up and pause', () => {
       ${NUMBERS.map((number, i) => `INSERT INTO dialer_numbers (campaign_id, name, number, priority)
         SELECT id, 'Contact ${i + 1}', '${number}', ${10 - i} FROM dialer_campaigns WHERE name = 'prog';`).join('\n')}`);
 
-    dir = mkdtempSync(path.join(os.tmpdir(), 'pd-wrapup-'));
-    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
-    const plugin = path.join(dir, 'plugins', 'paneldialer');
-    mkdirSync(plugin, { recursive: true });
-    symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
-    for (const [name, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
-      ['sql', 'sql'], ['web', 'plugin/web']]) {
-      symlinkSync(path.join(repoRoot, target), path.join(plugin, name));
-    }
-    const agents = Object.entries(SECRETS).map(([extension, secret]) => ({
-      extension, name: `Agent ${extension}`,
-      secret_hash: execFileSync(bin('panelhost-hash-secret'), [secret], { encoding: 'utf8' }).trim(),
-    }));
-    amiPort = await freePort();
-    const panelPort = await freePort();
-    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({
-      ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
-      plugins_dir: 'plugins',
-      panel: { listen: `127.0.0.1:${panelPort}` },
-      log_level: 'debug',
-      agents,
-      plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: 'wrapup-test',
-        extensions_conf: path.join(dir, 'extensions_custom.conf') } },
-    }));
-    sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)], path.join(artifacts, 'pbx-sim.log'));
-    host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost.log'));
-    await waitForPort(panelPort);
+    const started = await startDialerHost({
+      db, scenario, instance: 'wrapup-test', artifacts,
+      agents: Object.entries(SECRETS).map(([extension, secret]) => ({ extension, name: `Agent ${extension}`, secret })),
+    });
+    ({ dir, sim, host } = started);
+    amiPort = started.amiPort;
+    const { panelPort } = started;
     panelUrl = `http://127.0.0.1:${panelPort}/`;
     browser = await launchBrowser();
   });

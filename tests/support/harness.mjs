@@ -2,7 +2,8 @@
 // on the PD_MYSQL_DSN server, `php -S` serving admin-php/, child processes,
 // free ports, and headless Chromium via playwright-core.
 import { spawn, execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -239,4 +240,44 @@ export async function fieldErrorOf(page, name) {
   const locator = page.locator(`#e-${name}`);
   await locator.waitFor();
   return (await locator.textContent()).trim();
+}
+
+/**
+ * pbx-sim with `scenario` and panelhost with libpaneldialer.so (a plugins
+ * folder of links into the build and the source tree) on free ports, in a
+ * fresh temporary folder. `agents`: [{extension, name, secret}] (hashed
+ * here); `hostConfig`: more host config keys (e.g. api). Resolves once the
+ * panel port answers, with {dir, base, amiPort, panelPort, sim, host,
+ * restartHost(logName)}; logs go to `artifacts`.
+ */
+export async function startDialerHost({ db, scenario, instance, artifacts, agents = [], hostConfig = {} }) {
+  const bin = (name) => path.join(buildDir, 'bin', name);
+  const dir = mkdtempSync(path.join(os.tmpdir(), `pd-${instance}-`));
+  writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
+  const plugin = path.join(dir, 'plugins', 'paneldialer');
+  mkdirSync(plugin, { recursive: true });
+  symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
+  for (const [name, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
+    ['sql', 'sql'], ['web', 'plugin/web']]) {
+    symlinkSync(path.join(repoRoot, target), path.join(plugin, name));
+  }
+  const amiPort = await freePort();
+  const panelPort = await freePort();
+  writeFileSync(path.join(dir, 'host.json'), JSON.stringify({
+    ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
+    plugins_dir: 'plugins',
+    panel: { listen: `127.0.0.1:${panelPort}` },
+    log_level: 'debug',
+    agents: agents.map(({ extension, name, secret }) => ({
+      extension, name, secret_hash: execFileSync(bin('panelhost-hash-secret'), [secret], { encoding: 'utf8' }).trim(),
+    })),
+    plugins: { paneldialer: { mysql_dsn: db.dsn, instance_id: instance,
+      extensions_conf: path.join(dir, 'extensions_custom.conf') } },
+    ...hostConfig,
+  }));
+  const sim = startChild(bin('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)],
+    path.join(artifacts, 'pbx-sim.log'));
+  const host = startChild(bin('panelhost'), ['--config', path.join(dir, 'host.json')], path.join(artifacts, 'panelhost.log'));
+  await waitForPort(panelPort);
+  return { dir, base: `http://127.0.0.1:${panelPort}`, amiPort, panelPort, sim, host };
 }
