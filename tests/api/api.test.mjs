@@ -165,7 +165,7 @@ describe('HTTP API', () => {
     const badTime = await api('POST', numbers, { body: { number: '5551004', not_before: 'tomorrow' }, check: false });
     assert.equal(badTime.status, 400);
     assert.equal(badTime.json.field, 'not_before');
-    assert.equal(db.value(`SELECT COUNT(*) FROM dialer_numbers WHERE campaign_id = ${campaigns.idle}`), '0');
+    assert.equal(db.value("SELECT COUNT(*) FROM dialer_numbers WHERE number LIKE '555100_'"), '0', 'nothing added');
 
     const big = await api('POST', numbers, { raw: JSON.stringify({ numbers: [{ number: '1', name: 'x'.repeat(70000) }] }), check: false });
     assert.equal(big.status, 413);
@@ -174,6 +174,27 @@ describe('HTTP API', () => {
     assert.equal(route.json.field, 'path');
     const missing = await api('GET', '/api/v1/campaigns/999999/stats');
     assert.equal(missing.status, 404);
+  });
+
+  it('answers from the host loop and the store worker quickly (figures printed)', async () => {
+    const percentile = (samples, p) => samples.sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * p))];
+    const engine = [];
+    for (let i = 0; i < 200; ++i) {
+      const start = performance.now();
+      const { status } = await api('GET', '/api/v1/engine', { token: READ_TOKEN, check: false });
+      engine.push(performance.now() - start);
+      assert.equal(status, 200);
+    }
+    const numbers = Array.from({ length: 1000 }, (_, i) => ({ number: `5557${String(i).padStart(4, '0')}`, name: `Bulk ${i}` }));
+    const start = performance.now();
+    const bulk = await api('POST', `/api/v1/campaigns/${campaigns.cb}/numbers`, { body: { numbers } });
+    const bulkMs = performance.now() - start;
+    assert.equal(bulk.status, 201);
+    assert.equal(bulk.json.added, 1000);
+    assert.equal(new Set(bulk.json.numbers.map((n) => n.id)).size, 1000);
+    console.log(`api_engine_p50_ms: ${percentile(engine, 0.5).toFixed(2)}`);
+    console.log(`api_engine_p99_ms: ${percentile(engine, 0.99).toFixed(2)}`);
+    console.log(`api_add_1000_numbers_ms: ${bulkMs.toFixed(1)}`);
   });
 
   it('reports the engine state', async () => {
