@@ -201,13 +201,13 @@ pd::Status apply_config_json(std::string_view text, const std::string& base_dir,
   if (!root.isObject()) return pd::fail(pd::Error::invalid("config must be a JSON object"));
   for (const std::string& key : root.getMemberNames()) {
     if (key != "ami" && key != "plugins_dir" && key != "log_level" && key != "panel" &&
-        key != "agents" && key != "plugins") {
-      return pd::fail(
-          pd::Error::invalid("config: unknown key '" + key +
-                             "' (known: ami, plugins_dir, log_level, panel, agents, plugins)"));
+        key != "agents" && key != "plugins" && key != "api") {
+      return pd::fail(pd::Error::invalid(
+          "config: unknown key '" + key +
+          "' (known: ami, plugins_dir, log_level, panel, agents, plugins, api)"));
     }
   }
-  for (const std::string_view section : {"ami", "panel", "plugins"}) {
+  for (const std::string_view section : {"ami", "panel", "plugins", "api"}) {
     if (root.isMember(std::string(section)) && !root[std::string(section)].isObject()) {
       return pd::fail(
           pd::Error::invalid("config key '" + std::string(section) + "': expected an object"));
@@ -230,6 +230,7 @@ pd::Status apply_config_json(std::string_view text, const std::string& base_dir,
   if (root.isMember("plugins")) config.plugins = root["plugins"];
   if (root.isMember("panel")) config.panel = root["panel"];
   if (root.isMember("agents")) config.agents = root["agents"];
+  if (root.isMember("api")) config.api = root["api"];
   return {};
 }
 
@@ -315,7 +316,10 @@ std::string usage() {
       "                                        its manifest's \"settings\"\n"
       "  \"panel\": {\"listen\", \"shell_dir\", ...}  the agent panel server\n"
       "  \"agents\": [{\"extension\", \"secret_hash\", \"name\"}]  accounts that may open a panel\n"
-      "                                        (make hashes with panelhost-hash-secret)\n";
+      "                                        (make hashes with panelhost-hash-secret)\n"
+      "  \"api\": {\"tokens\": [{\"name\", \"secret\", \"scope\": \"read\"|\"write\"}],\n"
+      "          \"max_in_flight\": 64, \"timeout_s\": 30, \"max_body\": 1048576}\n"
+      "                                        the HTTP API's bearer tokens (docs/API.md)\n";
   return text;
 }
 

@@ -35,6 +35,7 @@ struct HostConfig {
   Json::Value plugins = Json::Value(Json::objectValue);  // "<plugin id>": {settings}
   Json::Value panel = Json::Value(Json::objectValue);    // panel server section
   Json::Value agents = Json::Value(Json::arrayValue);    // agent accounts for the panel server
+  Json::Value api = Json::Value(Json::objectValue);      // HTTP API: tokens and limits
   std::string config_path;                               // empty without --config
 };
 

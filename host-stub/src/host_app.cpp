@@ -65,6 +65,50 @@ pd::Result<pd::panel::PanelConfig> panel_config(const HostConfig& config) {
     panel.agents.push_back({agent["extension"].asString(), agent["secret_hash"].asString(),
                             agent.get("name", agent["extension"]).asString()});
   }
+  const Json::Value& api = config.api;
+  for (const std::string& key : api.getMemberNames()) {
+    if (key != "tokens" && key != "max_in_flight" && key != "timeout_s" && key != "max_body") {
+      return pd::fail(pd::Error::invalid("config 'api': unknown key '" + key +
+                                         "' (known: tokens, max_in_flight, timeout_s, max_body)"));
+    }
+  }
+  if (api.isMember("tokens") && !api["tokens"].isArray()) {
+    return pd::fail(pd::Error::invalid("config 'api.tokens': expected an array"));
+  }
+  for (const Json::Value& token : api.get("tokens", Json::Value(Json::arrayValue))) {
+    const std::string scope = token.isObject() ? token.get("scope", "").asString() : "";
+    if (!token.isObject() || !token["name"].isString() || !token["secret"].isString() ||
+        (scope != "read" && scope != "write")) {
+      return pd::fail(pd::Error::invalid(
+          "config 'api.tokens': each entry needs string \"name\", \"secret\" and \"scope\" "
+          "(\"read\" or \"write\")"));
+    }
+    panel.api_tokens.push_back(
+        {token["name"].asString(), token["secret"].asString(), scope == "write"});
+  }
+  auto limit = [&](const char* key, int64_t min, int64_t max) -> pd::Result<int64_t> {
+    const Json::Value& value = api[key];
+    if (!value.isInt64() || value.asInt64() < min || value.asInt64() > max) {
+      return pd::fail(pd::Error::invalid("config 'api." + std::string(key) + "': an integer from " +
+                                         std::to_string(min) + " to " + std::to_string(max)));
+    }
+    return value.asInt64();
+  };
+  if (api.isMember("max_in_flight")) {
+    auto n = limit("max_in_flight", 1, 10000);
+    if (!n) return pd::fail(n.error());
+    panel.api_max_in_flight = size_t(*n);
+  }
+  if (api.isMember("timeout_s")) {
+    auto n = limit("timeout_s", 1, 600);
+    if (!n) return pd::fail(n.error());
+    panel.api_timeout = std::chrono::seconds(*n);
+  }
+  if (api.isMember("max_body")) {
+    auto n = limit("max_body", 1024, 64 << 20);
+    if (!n) return pd::fail(n.error());
+    panel.api_max_body = size_t(*n);
+  }
   return panel;
 }
 
@@ -106,6 +150,9 @@ pd::Result<RunSummary> run_host(const HostConfig& config, double duration_s) {
   };
   sinks.panel_send = [&](std::string_view agent, std::string_view json) {
     return panel ? panel->send(agent, json) : PD_ENOTFOUND;
+  };
+  sinks.http_reply = [&](uint64_t id, int status, std::string_view json) {
+    return panel ? panel->api_reply(id, status, json) : PD_ENOTFOUND;
   };
   runtime = std::make_unique<PluginRuntime>(io, std::move(sinks));
 
@@ -170,6 +217,7 @@ pd::Result<RunSummary> run_host(const HostConfig& config, double duration_s) {
     }
     const std::string id = loaded->manifest.id;
     const std::string panel_static = loaded->manifest.panel_static;
+    const std::string http_prefix = loaded->http_prefix;
     const Json::Value overrides =
         config.plugins.isMember(id) ? config.plugins[id] : Json::Value(Json::objectValue);
     const std::string settings = merge_settings(loaded->manifest.settings, overrides);
@@ -180,6 +228,18 @@ pd::Result<RunSummary> run_host(const HostConfig& config, double duration_s) {
     }
     ++summary.plugins_loaded;
     log_info("host", "plugin '" + id + "' started from " + dir);
+    if (!http_prefix.empty()) {
+      const size_t index = runtime->index_of(id);
+      auto routed =
+          panel->add_api_route(http_prefix, [&runtime, index](const pd::panel::ApiRequest& r) {
+            return runtime->http_request(index, r);
+          });
+      if (!routed) {
+        log_warn("host", "plugin '" + id + "' API not served: " + routed.error().message);
+      } else {
+        log_info("host", "plugin '" + id + "' serves the API under " + http_prefix);
+      }
+    }
     if (!panel_static.empty()) {
       if (auto mounted = panel->add_static_mount("/plugins/" + id + "/", panel_static); !mounted) {
         log_warn("host", "plugin '" + id + "' panel files not served: " + mounted.error().message);

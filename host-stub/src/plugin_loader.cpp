@@ -139,6 +139,16 @@ pd::Result<LoadedPlugin> load_plugin(const std::string& folder) {
   if (PD_HAS_FIELD(pd_plugin_v1, table, on_ami_written)) {
     loaded.on_ami_written = table->on_ami_written;
   }
+  // Added in 2.3: an HTTP route prefix and its handler, both or neither.
+  if (PD_HAS_FIELD(pd_plugin_v1, table, on_http_request) &&
+      (table->http_prefix != nullptr) != (table->on_http_request != nullptr)) {
+    return pd::fail(plugin_error(pd::ErrorCode::kInvalidArgument, dir,
+                                 "http_prefix and on_http_request must be given together"));
+  }
+  if (PD_HAS_FIELD(pd_plugin_v1, table, on_http_request) && table->on_http_request != nullptr) {
+    loaded.http_prefix = table->http_prefix;
+    loaded.on_http_request = table->on_http_request;
+  }
   return loaded;
 }
 

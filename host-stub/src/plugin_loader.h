@@ -43,6 +43,9 @@ struct LoadedPlugin {
   // Since 2.2; null when absent (an older table) or not given.
   void (*on_ami_written)(pd_plugin_state* state, const char* action_id,
                          int64_t written_epoch_ms) = nullptr;
+  // Since 2.3; empty / null when absent or not given (both or neither).
+  std::string http_prefix;
+  int (*on_http_request)(pd_plugin_state* state, const pd_http_request* request) = nullptr;
 };
 
 // read_manifest (manifest.h), check_compatible, then dlopen,

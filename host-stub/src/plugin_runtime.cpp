@@ -115,6 +115,19 @@ int service_ami_pacing(pd_host* host, pd_ami_pacing* out) noexcept try {
   return PD_EINTERNAL;
 }
 
+int service_http_reply(pd_host* host, uint64_t request_id, int status, const char* json) noexcept
+    try {
+  if (host == nullptr || json == nullptr || status < 100 || status > 599) return PD_EINVAL;
+  if (!host->sinks->http_reply) return PD_ENOTFOUND;
+  return host->sinks->http_reply(request_id, status, json);
+} catch (const std::exception& e) {
+  log_service_failure(host, "http_reply", e.what());
+  return PD_EINTERNAL;
+} catch (...) {
+  log_service_failure(host, "http_reply", "unknown exception");
+  return PD_EINTERNAL;
+}
+
 int service_panel_send(pd_host* host, const char* agent, const char* json) noexcept try {
   if (host == nullptr || agent == nullptr || json == nullptr) return PD_EINVAL;
   return host->sinks->panel_send(agent, json);
@@ -238,6 +251,7 @@ pd::Status PluginRuntime::start(LoadedPlugin plugin, const std::string& config_j
   host.services.log = service_log;
   host.services.plugin_dir = host.plugin.manifest.dir.c_str();
   host.services.ami_pacing = service_ami_pacing;
+  host.services.http_reply = service_http_reply;
 
   const pd_plugin_v1* table = host.plugin.table;
   pd_plugin_state* state = nullptr;
@@ -368,6 +382,34 @@ void PluginRuntime::stop_all() {
     host.plugin.table->stop(state);
     log_info(host.plugin.manifest.id, "stopped");
   }
+}
+
+size_t PluginRuntime::index_of(std::string_view id) const {
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    if (instances_[i]->host.plugin.manifest.id == id) return i;
+  }
+  return instances_.size();
+}
+
+int PluginRuntime::http_request(size_t index, const pd::panel::ApiRequest& request) {
+  if (index >= instances_.size()) return PD_ESTATE;
+  pd_host& host = instances_[index]->host;
+  if (host.state == nullptr || host.plugin.on_http_request == nullptr) return PD_ESTATE;
+  // NUL-terminated copies for the C side, valid during the call.
+  const std::string method(request.method), path(request.path), query(request.query),
+      body(request.body), token(request.token_name);
+  pd_http_request c_request{};
+  c_request.struct_size = sizeof c_request;
+  c_request.id = request.id;
+  c_request.method = method.c_str();
+  c_request.path = path.c_str();
+  c_request.query = query.c_str();
+  c_request.body = body.c_str();
+  c_request.body_size = body.size();
+  c_request.token_name = token.c_str();
+  c_request.scope = request.write ? PD_HTTP_SCOPE_WRITE : PD_HTTP_SCOPE_READ;
+  ++stats_.plugin_calls;
+  return host.plugin.on_http_request(host.state, &c_request);
 }
 
 size_t PluginRuntime::running() const {

@@ -25,6 +25,7 @@
 
 #include "paneldialer/pd_plugin.h"
 #include "pd/ami/message.h"
+#include "pd/panel/panel_server.h"
 #include "plugin_loader.h"
 
 namespace pd::host {
@@ -40,6 +41,8 @@ struct RuntimeSinks {
   std::function<void(uint32_t owner, pd_ami_pacing& out)> ami_pacing;
   // Deliver a JSON text to an agent's panels; PD_* code.
   std::function<int(std::string_view agent, std::string_view json)> panel_send;
+  // Answer an HTTP API request (PanelServer::api_reply); PD_* code.
+  std::function<int(uint64_t id, int status, std::string_view json)> http_reply;
 };
 
 struct RuntimeStats {
@@ -67,6 +70,11 @@ class PluginRuntime {
   void link_changed(bool up);
   void panel_message(std::string_view agent, std::string_view json);
   void tick(uint64_t now_ms);
+  // The index of the running plugin `id` (for http_request).
+  size_t index_of(std::string_view id) const;
+  // Hands an API request to plugin number `index`'s on_http_request; its
+  // code (PD_ESTATE when that plugin is not running or serves no API).
+  int http_request(size_t index, const pd::panel::ApiRequest& request);
   // Stops every plugin, last started first.
   void stop_all();
 

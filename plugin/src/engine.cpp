@@ -510,6 +510,7 @@ void Engine::on_tick(uint64_t) {
   check_card_numbers(now);
   expire_wrapups(now);
   claim_due_callbacks(now);
+  answer_api_reserves(now);
   open_expired_callbacks(now);
 }
 

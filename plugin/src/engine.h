@@ -36,6 +36,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "api_requests.h"
 #include "background.h"
 #include "campaign_run.h"
 #include "campaign_setup.h"
@@ -101,6 +102,13 @@ inline constexpr int64_t kCallbackSkipBackoffMs = 60000;
 inline constexpr int64_t kSampleMs = 60000;
 inline constexpr int64_t kSampleKeepDays = 7;
 inline constexpr size_t kPurgeLimit = 5000;
+// The HTTP API (engine_api.cpp): its routes' prefix (docs/API.md), how long
+// a preview reserve waits for the engine to reserve a lead for its agent,
+// and how many such waits are kept at once (503 beyond; the host bounds its
+// requests in flight too).
+inline constexpr const char* kApiPrefix = "/api/v1/";
+inline constexpr int64_t kApiReserveWaitMs = 8000;
+inline constexpr size_t kMaxApiReserves = 64;
 
 // Call writes the server refused since the engine started (the store dropped
 // them); the heartbeat carries them to the dashboard.
@@ -148,6 +156,10 @@ class Engine {
   void on_panel_message(std::string_view agent, std::string_view json);
   void on_tick(uint64_t monotonic_ms);
   void stop();
+  // A request under kApiPrefix (ABI 2.3): routed, checked and answered
+  // through the host's http_reply, now or when its store job is done.
+  // Always PD_OK (every request gets an answer, an error included).
+  int on_http_request(const pd_http_request& request);
 
   // The live pacing figures of a campaign this engine runs (null when it
   // runs none by that id). The pacing writes them; the status row, the
@@ -426,6 +438,30 @@ class Engine {
   // Reads the agent's figures of today (store worker); agent.today follows.
   void load_agent_day(const std::string& agent);
 
+  // engine_api.cpp: the HTTP API's routes.
+  void api_reply(uint64_t id, int status, const Json::Value& body);
+  void api_fail(uint64_t id, const ApiError& error);
+  // Runs `job` on the store's query thread; its JSON text answers `id` with
+  // `status`, a failure with its error's status.
+  void api_job(uint64_t id, int status, LeadStore::Job job);
+  void api_engine(uint64_t id);
+  void api_agents(uint64_t id);
+  void api_calls(uint64_t id, int64_t campaign_id);
+  void api_stats(uint64_t id, uint32_t campaign_id);
+  void api_play(uint64_t id, uint32_t campaign_id, bool enabled);
+  void api_add_numbers(uint64_t id, uint32_t campaign_id, const Json::Value& body);
+  void api_update_number(uint64_t id, uint64_t number_id, const Json::Value& body);
+  void api_delete_number(uint64_t id, uint64_t number_id);
+  void api_add_dnc(uint64_t id, const Json::Value& body);
+  void api_remove_dnc(uint64_t id, std::string_view number);
+  // POST agents/{agent}/callbacks {number_id, at (customer's local time), personal}.
+  void api_schedule_callback(uint64_t id, const std::string& agent, const Json::Value& body);
+  // GET the agent's card (action ""), or reserve / dial / skip it.
+  void api_preview(uint64_t id, const std::string& agent, std::string_view action,
+                   const Json::Value& body);
+  // On each tick: answers the reserves whose agent got a card, or whose wait ended.
+  void answer_api_reserves(int64_t now_ms);
+
   int64_t now_ms() const;
 
   HostLink host_;
@@ -536,6 +572,14 @@ class Engine {
   int64_t next_queue_publish_ms_ = 0;
   int64_t next_sample_ms_ = 0;
   EngineStats stats_;
+  // API preview reserves waiting for their agent's card: at most
+  // kMaxApiReserves; each goes when answered (card, or after kApiReserveWaitMs).
+  struct ApiReserve {
+    uint64_t request = 0;
+    std::string agent;
+    int64_t deadline_ms = 0;
+  };
+  std::vector<ApiReserve> api_reserves_;
   struct FieldRef {
     std::string_view key;
     std::string_view value;

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "engine.h"
+#include "lead_mapping.h"
 #include "panel_messages.h"
 #include "pd/core/agent_desk.h"
 #include "pd/core/callback.h"
@@ -529,13 +530,7 @@ void Engine::set_disposition(const std::string& agent, const std::string& call_i
       host_.panel_send(agent, error_json(plan.error().message, "disposition.set", call_id));
       return;
     }
-    pd::store::ScheduledCallback sc;
-    sc.due = pd::store::TimePoint(std::chrono::seconds(plan->due));
-    sc.agent = plan->agent;
-    if (!plan->agent.empty()) {
-      sc.personal_until = pd::store::TimePoint(std::chrono::seconds(plan->personal_until));
-    }
-    scheduled = std::move(sc);
+    scheduled = to_scheduled(*plan);
     const std::string zone_name(pd::core::callback_zone_name(lead, *campaign.schedule));
     const pd::core::TimeZone& zone =
         lead.zone && !lead.time_zone.empty() ? *lead.zone : campaign.schedule->zone();

@@ -75,6 +75,15 @@ void plugin_ami_written(pd_plugin_state* state, const char* action_id,
                [&] { state->engine->on_ami_written(action_id, written_epoch_ms); });
 }
 
+int plugin_http_request(pd_plugin_state* state, const pd_http_request* request) noexcept {
+  if (request == nullptr || request->method == nullptr || request->path == nullptr ||
+      request->body == nullptr) {
+    return PD_EINVAL;
+  }
+  return guard_c_edge(state->host, "on_http_request", int{PD_EINTERNAL},
+                      [&]() -> int { return state->engine->on_http_request(*request); });
+}
+
 void plugin_stop(pd_plugin_state* state) noexcept {
   guard_c_edge(state->host, "stop", [&] { state->engine->stop(); });
   // Freed even when stop() threw: the host never calls this instance again.
@@ -94,6 +103,8 @@ const pd_plugin_v1 kPlugin = {
     plugin_stop,
     "PanelDialer: outbound dialing engine",
     plugin_ami_written,
+    pd::plugin::kApiPrefix,
+    plugin_http_request,
 };
 
 // An exception escaping any of these would reach the host's C frames.
@@ -104,6 +115,7 @@ static_assert(noexcept(plugin_panel_message(nullptr, nullptr, nullptr)));
 static_assert(noexcept(plugin_tick(nullptr, 0)));
 static_assert(noexcept(plugin_stop(nullptr)));
 static_assert(noexcept(plugin_ami_written(nullptr, nullptr, 0)));
+static_assert(noexcept(plugin_http_request(nullptr, nullptr)));
 
 }  // namespace
 

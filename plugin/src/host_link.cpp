@@ -67,6 +67,11 @@ std::optional<pd_ami_pacing> HostLink::ami_pacing() const {
   return out;
 }
 
+bool HostLink::http_reply(uint64_t id, int status, const std::string& json) const {
+  if (!serves_http()) return false;
+  return services_->http_reply(services_->host, id, status, json.c_str()) == PD_OK;
+}
+
 void HostLink::log(pd_log_level level, const std::string& message) const {
   services_->log(services_->host, level, message.c_str());
 }

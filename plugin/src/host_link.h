@@ -47,6 +47,15 @@ class HostLink {
     return PD_HAS_FIELD(pd_host_services_v1, services_, ami_pacing) &&
            services_->ami_pacing != nullptr;
   }
+  // The host serves the plugin's HTTP API routes (ABI 2.3 http_reply).
+  bool serves_http() const {
+    return PD_HAS_FIELD(pd_host_services_v1, services_, http_reply) &&
+           services_->http_reply != nullptr;
+  }
+  // Answers API request `id` (on_http_request); false when it waits no more
+  // (answered, timed out, client gone) or the host has no API.
+  bool http_reply(uint64_t id, int status, const std::string& json) const;
+
   std::string plugin_dir() const { return services_->plugin_dir ? services_->plugin_dir : "."; }
 
  private:

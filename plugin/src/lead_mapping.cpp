@@ -73,4 +73,14 @@ pd::store::ComplianceAudit to_audit_row(const pd::core::ComplianceFacts& facts) 
   return row;
 }
 
+pd::store::ScheduledCallback to_scheduled(const pd::core::CallbackPlan& plan) {
+  pd::store::ScheduledCallback sc;
+  sc.due = pd::store::TimePoint(std::chrono::seconds(plan.due));
+  sc.agent = plan.agent;
+  if (!plan.agent.empty()) {
+    sc.personal_until = pd::store::TimePoint(std::chrono::seconds(plan.personal_until));
+  }
+  return sc;
+}
+
 }  // namespace pd::plugin

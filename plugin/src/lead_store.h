@@ -21,6 +21,7 @@
 #include "pd/core/lead.h"
 #include "pd/result.h"
 #include "pd/store/records.h"
+#include "pd/store/store.h"
 #include "pd/store/store_worker.h"
 #include "pd/store/write_ops.h"
 
@@ -146,6 +147,18 @@ class LeadStore {
   // since `from` (pd::store::Store::abandon_hours), to seed its window.
   virtual void load_abandon_hours(int64_t campaign_id, pd::store::TimePoint from,
                                   Done<std::vector<pd::store::AbandonHour>> done) = 0;
+
+  // Any other Store operation (the HTTP API's: the same Store functions
+  // pdctl calls): `job` runs on the query thread, in order with the claims,
+  // and its answer (a JSON text) comes to `done`. kUnavailable while the
+  // database is away, kLimit when the job queue is full (its bound:
+  // pd::store::StoreWorkerOptions::max_pending_jobs). This default, for
+  // stores without a database (unit-test fakes), answers kUnavailable.
+  using Job = std::function<pd::Result<std::string>(pd::store::Store&)>;
+  virtual void run_job(Job job, Done<std::string> done) {
+    (void)job;
+    done(pd::fail(pd::Error::unavailable("this store runs no database jobs")));
+  }
 };
 
 }  // namespace pd::plugin

@@ -319,4 +319,8 @@ void WorkerLeadStore::load_abandon_hours(int64_t campaign_id, pd::store::TimePoi
       std::move(done));
 }
 
+void WorkerLeadStore::run_job(Job job, Done<std::string> done) {
+  store_->call<std::string>(std::move(job), std::move(done));
+}
+
 }  // namespace pd::plugin

@@ -66,6 +66,7 @@ class WorkerLeadStore final : public LeadStore {
                           Done<std::vector<pd::store::AbandonHour>> done) override;
   void load_agent_day(std::string agent, pd::store::TimePoint from, pd::store::TimePoint to,
                       Done<pd::store::AgentDay> done) override;
+  void run_job(Job job, Done<std::string> done) override;
 
  private:
   // "" when given back, else why not.

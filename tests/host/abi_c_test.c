@@ -77,6 +77,20 @@ static int host_ami_pacing(pd_host* host, pd_ami_pacing* out) {
   return PD_OK;
 }
 
+/* 2.3: the reply to an API request the host passed to on_http_request. */
+static uint64_t reply_id = 0;
+static int reply_status = 0;
+static char reply_body[64];
+static int host_http_reply(pd_host* host, uint64_t request_id, int status, const char* json) {
+  (void)host;
+  if (json == NULL || status < 100 || status > 599) return PD_EINVAL;
+  if (request_id != 7) return PD_ENOTFOUND;
+  reply_id = request_id;
+  reply_status = status;
+  snprintf(reply_body, sizeof reply_body, "%s", json);
+  return PD_OK;
+}
+
 static void host_log(pd_host* host, pd_log_level level, const char* message) {
   (void)level;
   (void)message;
@@ -165,6 +179,13 @@ static void plugin_ami_written(pd_plugin_state* state, const char* action_id,
   state->written_at = written_epoch_ms;
 }
 
+static int plugin_http_request(pd_plugin_state* state, const pd_http_request* request) {
+  if (!PD_HAS_FIELD(pd_host_services_v1, state->host, http_reply)) return PD_ESTATE;
+  CHECK(PD_HAS_FIELD(pd_http_request, request, scope));
+  CHECK(strcmp(request->path, "/api/ctest/ping") == 0 && request->scope == PD_HTTP_SCOPE_READ);
+  return state->host->http_reply(state->host->host, request->id, 200, "{\"pong\":true}");
+}
+
 static void plugin_stop(pd_plugin_state* state) {
   free(state);
 }
@@ -180,7 +201,9 @@ static const pd_plugin_v1 plugin_table = {sizeof(pd_plugin_v1),
                                           plugin_tick,
                                           plugin_stop,
                                           "C compile test of pd_plugin.h",
-                                          plugin_ami_written};
+                                          plugin_ami_written,
+                                          "/api/ctest/",
+                                          plugin_http_request};
 
 PD_PLUGIN_EXPORT const pd_plugin_v1* pd_plugin_entry(uint32_t host_abi) {
   return PD_ABI_MAJOR_OF(host_abi) == PD_ABI_VERSION_MAJOR ? &plugin_table : NULL;
@@ -217,6 +240,7 @@ int main(void) {
   services.log = host_log;
   services.plugin_dir = "/tmp";
   services.ami_pacing = host_ami_pacing;
+  services.http_reply = host_http_reply;
 
   /* Versions. */
   CHECK(PD_ABI_VERSION == PD_ABI_MAKE_VERSION(PD_ABI_VERSION_MAJOR, PD_ABI_VERSION_MINOR));
@@ -265,6 +289,25 @@ int main(void) {
   }
   table->on_ami_written(state, "p0-1", 1795608000123);
   CHECK(state->written == 1 && state->written_at == 1795608000123);
+
+  /* 2.3: an HTTP API route, answered through the host's http_reply. */
+  CHECK(PD_HAS_FIELD(pd_plugin_v1, table, on_http_request));
+  CHECK(strcmp(table->http_prefix, "/api/ctest/") == 0);
+  {
+    pd_http_request request;
+    memset(&request, 0, sizeof request);
+    request.struct_size = (uint32_t)sizeof request;
+    request.id = 7;
+    request.method = "GET";
+    request.path = "/api/ctest/ping";
+    request.query = "";
+    request.body = "";
+    request.token_name = "wallboard";
+    request.scope = PD_HTTP_SCOPE_READ;
+    CHECK(table->on_http_request(state, &request) == PD_OK);
+    CHECK(reply_id == 7 && reply_status == 200 && strcmp(reply_body, "{\"pong\":true}") == 0);
+    CHECK(services.http_reply(services.host, 8, 200, "{}") == PD_ENOTFOUND);
+  }
 
   /* Posted work: two run, three are pending when the host stops and are
    * dropped before stop(); a post while stopping is refused. */

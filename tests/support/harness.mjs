@@ -382,28 +382,11 @@ class PanelRig {
     this.db.create();
     // The simulator's customers, whom every scenario has.
     this.db.sql(`UPDATE dialer_settings SET value = 'sim-customers' WHERE name = 'dial_context';\n${seed}`);
-    this.dir = mkdtempSync(path.join(os.tmpdir(), `pd-${this.name}-`));
-    writeFileSync(path.join(this.dir, 'scenario.json'), JSON.stringify(scenario));
-    const plugin = path.join(this.dir, 'plugins', 'paneldialer');
-    mkdirSync(plugin, { recursive: true });
-    symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
-    for (const [link, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
-      ['sql', 'sql'], ['web', 'plugin/web']]) {
-      symlinkSync(path.join(repoRoot, target), path.join(plugin, link));
-    }
-    this.amiPort = await freePort();
-    this.panelPort = await freePort();
-    this.config = path.join(this.dir, 'host.json');
-    writeFileSync(this.config, JSON.stringify({
-      ami: { host: '127.0.0.1', port: this.amiPort, user: 'dialer', secret: 'dialersecret' },
-      plugins_dir: 'plugins',
-      panel: { listen: `127.0.0.1:${this.panelPort}` },
-      log_level: 'debug',
-      agents: Object.entries(this.secrets).map(([extension, secret]) => ({
-        extension, name: `Agent ${extension}`, secret_hash: hashSecret(secret),
-      })),
-      plugins: { paneldialer: { mysql_dsn: this.db.dsn, instance_id: `${this.name}-test`,
-        extensions_conf: path.join(this.dir, 'extensions_custom.conf') } },
+    ({ dir: this.dir, config: this.config, amiPort: this.amiPort, panelPort: this.panelPort } = await writeHostFolder({
+      dsn: this.db.dsn,
+      scenario,
+      instance: `${this.name}-test`,
+      agents: Object.entries(this.secrets).map(([extension, secret]) => ({ extension, name: `Agent ${extension}`, secret })),
     }));
     this.sim = startChild(binPath('pbx-sim'), ['--scenario', path.join(this.dir, 'scenario.json'), '--port', String(this.amiPort)],
       path.join(this.artifacts, 'pbx-sim.log'));
@@ -579,4 +562,51 @@ export function collectPageErrors(errors) {
     p.on('console', (message) => { if (message.type() === 'error') errors.push(`${p.url()}: ${message.text()}`); });
     p.on('pageerror', (error) => errors.push(`${p.url()}: ${error.message}`));
   };
+}
+
+/**
+ * A temporary folder for pbx-sim and panelhost: `scenario.json`, a plugins
+ * folder linking libpaneldialer.so from the build and the plugin's files from
+ * the source tree, and `host.json` on two free ports. `agents`:
+ * [{extension, name, secret}] (hashed here); `hostConfig`: more host config
+ * keys (e.g. api). Returns {dir, config, amiPort, panelPort}.
+ */
+export async function writeHostFolder({ dsn, scenario, instance, agents = [], hostConfig = {} }) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `pd-${instance}-`));
+  writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
+  const plugin = path.join(dir, 'plugins', 'paneldialer');
+  mkdirSync(plugin, { recursive: true });
+  symlinkSync(path.join(buildDir, 'lib', 'libpaneldialer.so'), path.join(plugin, 'libpaneldialer.so'));
+  for (const [link, target] of [['manifest.json', 'manifest.json'], ['templates', 'templates'],
+    ['sql', 'sql'], ['web', 'plugin/web']]) {
+    symlinkSync(path.join(repoRoot, target), path.join(plugin, link));
+  }
+  const amiPort = await freePort();
+  const panelPort = await freePort();
+  const config = path.join(dir, 'host.json');
+  writeFileSync(config, JSON.stringify({
+    ami: { host: '127.0.0.1', port: amiPort, user: 'dialer', secret: 'dialersecret' },
+    plugins_dir: 'plugins',
+    panel: { listen: `127.0.0.1:${panelPort}` },
+    log_level: 'debug',
+    agents: agents.map(({ extension, name, secret }) => ({ extension, name, secret_hash: hashSecret(secret) })),
+    plugins: { paneldialer: { mysql_dsn: dsn, instance_id: instance,
+      extensions_conf: path.join(dir, 'extensions_custom.conf') } },
+    ...hostConfig,
+  }));
+  return { dir, config, amiPort, panelPort };
+}
+
+/**
+ * pbx-sim with `scenario` and panelhost with libpaneldialer.so
+ * (writeHostFolder) on free ports. Resolves once the panel port answers, with
+ * {dir, base, amiPort, panelPort, sim, host}; logs go to `artifacts`.
+ */
+export async function startDialerHost({ db, scenario, instance, artifacts, agents = [], hostConfig = {} }) {
+  const { dir, config, amiPort, panelPort } = await writeHostFolder({ dsn: db.dsn, scenario, instance, agents, hostConfig });
+  const sim = startChild(binPath('pbx-sim'), ['--scenario', path.join(dir, 'scenario.json'), '--port', String(amiPort)],
+    path.join(artifacts, 'pbx-sim.log'));
+  const host = startChild(binPath('panelhost'), ['--config', config], path.join(artifacts, 'panelhost.log'));
+  await waitForPort(panelPort);
+  return { dir, base: `http://127.0.0.1:${panelPort}`, amiPort, panelPort, sim, host };
 }

@@ -20,6 +20,7 @@
 #include "pd/core/names.h"
 #include "pd/core/schedule.h"
 #include "pd/store/records.h"
+#include "pd/store/store.h"
 
 namespace pdctl {
 namespace {
@@ -470,8 +471,8 @@ int run_enable(Context& ctx, const Args& args, bool enabled) {
   if (!conn) return ctx.fail(conn.error());
   auto ref = find_campaign(**conn, args.positional[0]);
   if (!ref) return ctx.fail(ref.error());
-  auto r =
-      (*conn)->execute("UPDATE dialer_campaigns SET enabled = ? WHERE id = ?", {enabled, ref->id});
+  pd::store::Store store(**conn, "pdctl");
+  auto r = store.set_campaign_enabled(ref->id, enabled);
   if (!r) return ctx.fail(r.error());
   if (ctx.json()) {
     Json::Value v;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "pd/core/names.h"
 #include "pd/core/schedule.h"
+#include "pd/store/store.h"
 
 namespace pdctl {
 namespace {
@@ -16,13 +17,7 @@ namespace {
 using pd::store::Connection;
 using pd::store::Param;
 
-// Entries written a statement (each chunk with its marking of waiting numbers).
-constexpr std::size_t kDncChunk = 1000;
-
-struct Entry {
-  std::string number, reason;
-  std::optional<std::string> expires;  // "YYYY-MM-DD 23:59:59.999"
-};
+using Entry = pd::store::DncEntry;
 
 std::string trim(std::string_view s) {
   auto b = s.find_first_not_of(" \t\r\n");
@@ -50,51 +45,6 @@ std::string check_entry(const std::string& number, const std::string& reason,
   return {};
 }
 
-// Stores the entries (a number listed again gets the new reason and expiry)
-// and marks the waiting (pending, retry) campaign numbers dnc. Returns how
-// many waiting numbers were marked.
-pd::Result<std::uint64_t> store_entries(Connection& conn, const std::vector<Entry>& entries) {
-  // As pd_mark_dnc_leads: the campaign ids let the (campaign_id, number) key
-  // find the numbers.
-  auto ids = conn.query("SELECT id FROM dialer_campaigns");
-  if (!ids) return pd::fail(ids.error());
-  std::string campaigns;
-  for (const auto& r : ids->rows)
-    campaigns += (campaigns.empty() ? "" : ",") + std::string(r.str(0));
-  std::uint64_t marked = 0;
-  for (std::size_t at = 0; at < entries.size(); at += kDncChunk) {
-    const std::size_t n = std::min(kDncChunk, entries.size() - at);
-    std::string values, in;
-    std::vector<Param> params, numbers;
-    for (std::size_t i = at; i < at + n; ++i) {
-      values += i > at ? ",(?,?,?)" : "(?,?,?)";
-      in += i > at ? ",?" : "?";
-      params.emplace_back(entries[i].number);
-      params.emplace_back(entries[i].reason);
-      params.emplace_back(entries[i].expires);
-      numbers.emplace_back(entries[i].number);
-    }
-    auto tx = pd::store::Transaction::begin(conn);
-    if (!tx) return pd::fail(tx.error());
-    auto r = conn.execute("INSERT INTO dialer_dnc (number, reason, expires_at) VALUES " + values +
-                              " ON DUPLICATE KEY UPDATE reason = VALUES(reason),"
-                              " expires_at = VALUES(expires_at)",
-                          params);
-    if (!r) return pd::fail(r.error());
-    if (!campaigns.empty()) {
-      auto m = conn.execute(
-          "UPDATE dialer_numbers SET state = 'dnc', claim_owner = NULL, claim_expires_at = NULL"
-          " WHERE campaign_id IN (" +
-              campaigns + ") AND number IN (" + in + ") AND state IN ('pending','retry')",
-          numbers);
-      if (!m) return pd::fail(m.error());
-      marked += *m;
-    }
-    if (auto st = tx->commit(); !st) return pd::fail(st.error());
-  }
-  return marked;
-}
-
 int run_add(Context& ctx, const Args& args) {
   Entry e;
   if (auto why = check_entry(args.positional[0], args.get("--reason").value_or(""),
@@ -104,7 +54,8 @@ int run_add(Context& ctx, const Args& args) {
   }
   auto conn = ctx.db();
   if (!conn) return ctx.fail(conn.error());
-  auto marked = store_entries(**conn, {e});
+  pd::store::Store store(**conn, "pdctl");
+  auto marked = store.add_dnc(std::span<const Entry>(&e, 1));
   if (!marked) return ctx.fail(marked.error());
   if (ctx.json()) {
     Json::Value v;
@@ -122,14 +73,15 @@ int run_add(Context& ctx, const Args& args) {
 int run_remove(Context& ctx, const Args& args) {
   auto conn = ctx.db();
   if (!conn) return ctx.fail(conn.error());
+  pd::store::Store store(**conn, "pdctl");
   std::uint64_t removed = 0;
   Json::Value missing(Json::arrayValue);
   for (const auto& typed : args.positional) {
     const std::string number = pd::core::normalize_number(trim(typed));
-    auto r = (*conn)->execute("DELETE FROM dialer_dnc WHERE number = ?", {number});
+    auto r = store.remove_dnc(number);
     if (!r) return ctx.fail(r.error());
-    removed += *r;
-    if (*r == 0) {
+    removed += *r ? 1 : 0;
+    if (!*r) {
       std::cerr << "pdctl: " << number << ": not on the do-not-call list\n";
       missing.append(number);
     }
@@ -182,7 +134,8 @@ int run_import(Context& ctx, const Args& args) {
   report_bad_lines(report, v);
   auto conn = ctx.db();
   if (!conn) return ctx.fail(conn.error());
-  auto marked = store_entries(**conn, entries);
+  pd::store::Store store(**conn, "pdctl");
+  auto marked = store.add_dnc(entries);
   if (!marked) return ctx.fail(marked.error());
   if (ctx.json()) {
     v["stored"] = static_cast<Json::UInt64>(entries.size());

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 
@@ -20,7 +21,7 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::string_view kCookieName = "pd_panel_token";
-constexpr std::size_t kMaxRequestBody = 16 * 1024;
+constexpr std::size_t kMaxRequestBody = 16 * 1024;  // outside the API (login)
 constexpr std::size_t kMaxExtension = 64;
 constexpr std::size_t kMaxSecret = 1024;
 // One message for an unknown extension and a wrong secret: a guesser learns nothing.
@@ -48,7 +49,9 @@ void set_common_headers(http::response<Body>& res, bool html) {
 }
 
 // Beast 1.74 has its own string_view; the rest of the code uses the standard one.
-std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+std::string_view sv(beast::string_view s) {
+  return {s.data(), s.size()};
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -101,7 +104,9 @@ HttpSession::HttpSession(std::shared_ptr<PanelServer::State> state, asio::ip::tc
   client_address_ = ec ? "unknown" : remote.address().to_string();
 }
 
-HttpSession::~HttpSession() { state_->untrack(connection_id_); }
+HttpSession::~HttpSession() {
+  state_->untrack(connection_id_);
+}
 
 void HttpSession::run() {
   asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, self()));
@@ -110,6 +115,7 @@ void HttpSession::run() {
 void HttpSession::force_close() {
   beast::error_code ignored;
   delay_timer_.cancel();
+  if (api_request_id_ != 0) state_->api_waiting.erase(std::exchange(api_request_id_, 0));
   if (upgraded_) return;  // the socket belongs to a WebSocketSession now
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   stream_.socket().close(ignored);
@@ -117,7 +123,7 @@ void HttpSession::force_close() {
 
 void HttpSession::do_read() {
   parser_.emplace();
-  parser_->body_limit(kMaxRequestBody);
+  parser_->body_limit(std::max(kMaxRequestBody, state_->config.api_max_body));
   stream_.expires_after(state_->config.http_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, self()));
@@ -125,6 +131,15 @@ void HttpSession::do_read() {
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream) return do_close();
+  if (ec == http::error::body_limit) {
+    // The rest of the body is unread: answer, then close.
+    request_ = {};
+    request_.version(11);
+    request_.keep_alive(false);
+    return send_error(
+        http::status::payload_too_large,
+        "The body is over " + std::to_string(state_->config.api_max_body) + " bytes.");
+  }
   if (ec) return fail(ec, "read");
   if (state_->stopped) return force_close();
   request_ = parser_->release();
@@ -149,6 +164,11 @@ void HttpSession::handle_request() {
     return send_error(http::status::bad_request, "This address takes a WebSocket upgrade.");
   }
   if (path.starts_with("/api/")) {
+    if (const auto* route = state_->api_route_of(path)) return handle_api(*route);
+    if (request_.body().size() > kMaxRequestBody) {
+      request_.keep_alive(false);
+      return send_error(http::status::payload_too_large, "The body is too long.");
+    }
     const auto method = request_.method();
     if (path == "/api/login") {
       return method == http::verb::post ? handle_login()
@@ -166,6 +186,10 @@ void HttpSession::handle_request() {
   }
   if (request_.method() != http::verb::get && request_.method() != http::verb::head) {
     return send_error(http::status::method_not_allowed, "Only GET and HEAD are served here.");
+  }
+  if (request_.body().size() > kMaxRequestBody) {
+    request_.keep_alive(false);
+    return send_error(http::status::payload_too_large, "The body is too long.");
   }
   handle_static();
 }
@@ -206,8 +230,8 @@ void HttpSession::handle_login() {
                           std::to_string(wait.count()) + " seconds.");
   }
   const auto body = parse_json(request_.body());
-  const bool well_formed = body && body->isObject() && (*body)["extension"].isString() &&
-                           (*body)["secret"].isString();
+  const bool well_formed =
+      body && body->isObject() && (*body)["extension"].isString() && (*body)["secret"].isString();
   if (!well_formed) {
     return send_error(http::status::bad_request,
                       "Send {\"extension\": \"...\", \"secret\": \"...\"} as JSON.");
@@ -223,21 +247,21 @@ void HttpSession::handle_login() {
   const bool known = account != state_->accounts.end();
   std::string hash(known ? std::string_view(account->second.secret_hash) : kDummyHash);
   // PBKDF2 takes a noticeable time by design: run it off the host loop.
-  asio::post(state_->verifier, [io = &state_->io, session = self(), extension = std::move(extension),
-                                secret = std::move(secret), hash = std::move(hash), known]() mutable {
-    const bool verified = verify_secret(secret, hash) && known;
-    asio::post(*io, [session = std::move(session), extension = std::move(extension), verified] {
-      session->finish_login(extension, verified);
-    });
-  });
+  asio::post(state_->verifier,
+             [io = &state_->io, session = self(), extension = std::move(extension),
+              secret = std::move(secret), hash = std::move(hash), known]() mutable {
+               const bool verified = verify_secret(secret, hash) && known;
+               asio::post(*io, [session = std::move(session), extension = std::move(extension),
+                                verified] { session->finish_login(extension, verified); });
+             });
 }
 
 void HttpSession::finish_login(std::string extension, bool verified) {
   if (state_->stopped) return force_close();
   if (!verified) {
     state_->login_guard.record_failure(client_address_);
-    state_->log(PD_LOG_WARN, "panel login refused for extension \"" + extension + "\" from " +
-                                 client_address_);
+    state_->log(PD_LOG_WARN,
+                "panel login refused for extension \"" + extension + "\" from " + client_address_);
     delay_timer_.expires_after(state_->config.failed_login_delay);
     delay_timer_.async_wait([session = self()](beast::error_code ec) {
       if (ec || session->state_->stopped) return;
@@ -256,7 +280,8 @@ void HttpSession::finish_login(std::string extension, bool verified) {
   body["name"] = state_->accounts.at(extension).name;
   body["token"] = token;
   body["expires_in"] = static_cast<Json::Int64>(lifetime);
-  state_->log(PD_LOG_INFO, "agent " + extension + " logged in to the panel from " + client_address_);
+  state_->log(PD_LOG_INFO,
+              "agent " + extension + " logged in to the panel from " + client_address_);
   send_json(http::status::ok, to_json_text(body),
             std::string(kCookieName) + "=" + token +
                 "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(lifetime));
@@ -285,7 +310,8 @@ void HttpSession::handle_session() {
   Json::Value panels(Json::arrayValue);
   for (const auto& mount : state_->files.mounts()) {
     std::error_code ec;
-    if (mount.url_prefix == "/" || !std::filesystem::is_regular_file(mount.root + "/panel.js", ec)) {
+    if (mount.url_prefix == "/" ||
+        !std::filesystem::is_regular_file(mount.root + "/panel.js", ec)) {
       continue;
     }
     std::string_view id(mount.url_prefix);
@@ -336,6 +362,77 @@ void HttpSession::handle_static() {
   send(std::move(res));
 }
 
+void HttpSession::handle_api(const PanelServer::State::ApiRoute& route) {
+  // A bearer token from the config (never a panel login: those are agents').
+  const std::string_view authorization = sv(request_[http::field::authorization]);
+  const std::optional<ApiTokenDigest> token =
+      authorization.starts_with("Bearer ") ? state_->api_token_of(trim(authorization.substr(7)))
+                                           : std::nullopt;
+  if (!token) {
+    state_->log(PD_LOG_INFO, "api request refused (no valid token) from " + client_address_);
+    http::response<http::string_body> res{http::status::unauthorized, request_.version()};
+    set_common_headers(res, false);
+    res.set(http::field::www_authenticate, "Bearer realm=\"panelhost\"");
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(request_.keep_alive());
+    res.body() = authorization.empty()
+                     ? R"({"error":"Send an API token: Authorization: Bearer <token>."})"
+                     : R"({"error":"Unknown API token."})";
+    res.prepare_payload();
+    return send(std::move(res));
+  }
+  const auto method = request_.method();
+  const bool reading = method == http::verb::get || method == http::verb::head;
+  if (!reading && !token->write) {
+    return send_error(http::status::forbidden,
+                      "The token \"" + token->name + "\" may only read (GET).");
+  }
+  if (state_->api_waiting.size() >= state_->config.api_max_in_flight) {
+    return send_error(http::status::service_unavailable,
+                      "Too many API requests in flight (" +
+                          std::to_string(state_->config.api_max_in_flight) + "); retry shortly.");
+  }
+  const std::string_view target = sv(request_.target());
+  const auto question = target.find('?');
+  ApiRequest request;
+  request.id = state_->next_api_id++;
+  request.method = sv(request_.method_string());
+  request.path = target.substr(0, question);
+  request.query =
+      question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+  request.body = request_.body();
+  request.token_name = token->name;
+  request.write = token->write;
+  api_request_id_ = request.id;
+  state_->api_waiting.emplace(request.id, std::weak_ptr<HttpSession>(self()));
+  delay_timer_.expires_after(state_->config.api_timeout);
+  delay_timer_.async_wait([session = self(), id = request.id](beast::error_code ec) {
+    if (ec || session->state_->stopped || session->api_request_id_ != id) return;
+    session->state_->api_waiting.erase(id);
+    session->api_request_id_ = 0;
+    session->send_error(http::status::gateway_timeout, "The plugin did not answer in time.");
+  });
+  int accepted = PD_EINTERNAL;
+  try {
+    accepted = route.handler(request);
+  } catch (const std::exception& e) {
+    state_->log(PD_LOG_ERROR, std::string("api handler failed: ") + e.what());
+  }
+  if (accepted != PD_OK && api_request_id_ == request.id) {
+    state_->api_waiting.erase(request.id);
+    api_request_id_ = 0;
+    delay_timer_.cancel();
+    send_error(http::status::service_unavailable, "The API is not available now.");
+  }
+}
+
+void HttpSession::finish_api(int status, std::string body) {
+  api_request_id_ = 0;
+  delay_timer_.cancel();
+  send_json(static_cast<http::status>(status), body);
+}
+
 void HttpSession::send_json(http::status status, const std::string& body,
                             std::optional<std::string> set_cookie) {
   http::response<http::string_body> res{status, request_.version()};
@@ -360,8 +457,9 @@ void HttpSession::send(http::response<Body>&& response) {
   auto shared = std::make_shared<http::response<Body>>(std::move(response));
   response_ = shared;
   stream_.expires_after(state_->config.http_timeout);
-  http::async_write(stream_, *shared,
-                    beast::bind_front_handler(&HttpSession::on_write, self(), shared->keep_alive()));
+  http::async_write(
+      stream_, *shared,
+      beast::bind_front_handler(&HttpSession::on_write, self(), shared->keep_alive()));
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {

@@ -23,6 +23,8 @@ class HttpSession : public Connection {
 
   void run();
   void force_close() override;
+  // The route's plugin answered this session's API request (host loop).
+  void finish_api(int status, std::string body);
 
  private:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -36,6 +38,7 @@ class HttpSession : public Connection {
   void handle_logout();
   void handle_session();
   void handle_static();
+  void handle_api(const PanelServer::State::ApiRoute& route);
 
   // Who the request's token (cookie pd_panel_token, ?token=, or
   // "Authorization: Bearer") says is calling, if it is a live session.
@@ -64,6 +67,7 @@ class HttpSession : public Connection {
   std::string client_address_;
   std::uint64_t connection_id_;
   bool upgraded_ = false;
+  std::uint64_t api_request_id_ = 0;  // the API request waiting for its answer; 0: none
 };
 
 }  // namespace pd::panel

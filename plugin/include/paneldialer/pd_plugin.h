@@ -30,6 +30,9 @@
  *   pd_plugin_v1.description. 2.2: pd_host_services_v1.ami_pacing (the
  *   host's AMI rate cap and how many of the plugin's actions wait behind it)
  *   and pd_plugin_v1.on_ami_written (when each action went onto the wire).
+ *   2.3: pd_plugin_v1.http_prefix and on_http_request, and
+ *   pd_host_services_v1.http_reply (a plugin serves HTTP API routes the
+ *   host authenticates; docs/API.md).
  *
  * Threads.  The host has ONE event-loop thread ("the host loop"). It calls
  *   every plugin callback (and pd_plugin_entry) there, never two at once. The
@@ -92,7 +95,7 @@ extern "C" {
 
 /* The ABI this header describes. */
 #define PD_ABI_VERSION_MAJOR 2u
-#define PD_ABI_VERSION_MINOR 2u
+#define PD_ABI_VERSION_MINOR 3u
 #define PD_ABI_VERSION PD_ABI_MAKE_VERSION(PD_ABI_VERSION_MAJOR, PD_ABI_VERSION_MINOR)
 
 /* 1 when a table an other side wrote is big enough to hold `field`: read a field
@@ -173,6 +176,29 @@ typedef struct pd_ami_pacing {
   uint64_t oldest_wait_ms;
 } pd_ami_pacing;
 
+/* The scope of the API token a request came with (the host's config names
+ * each token and limits it to one scope). Since 2.3. */
+typedef enum pd_http_scope { PD_HTTP_SCOPE_READ = 1, PD_HTTP_SCOPE_WRITE = 2 } pd_http_scope;
+
+/* One HTTP API request under the plugin's http_prefix, as on_http_request
+ * gets it. The host has already authenticated it (a bearer token from its
+ * config), refused a read token on any method but GET/HEAD (403), and
+ * refused a body over its limit (413): what reaches the plugin is allowed.
+ * Every pointer is the host's, valid only during on_http_request. Sized by
+ * the HOST (later minors append fields: read them only when PD_HAS_FIELD
+ * holds). Since 2.3. */
+typedef struct pd_http_request {
+  uint32_t struct_size; /* sizeof(pd_http_request) as the host built it */
+  uint64_t id;          /* the request's id: pass it to http_reply, once */
+  const char *method;   /* "GET", "POST", "PUT", "PATCH", "DELETE", ... */
+  const char *path;     /* as sent, starting with the plugin's http_prefix; no query */
+  const char *query;    /* what follows '?', as sent (still %-encoded); "" when none */
+  const char *body;     /* body_size bytes, NUL-terminated; "" when none */
+  size_t body_size;
+  const char *token_name; /* the name of the token in the host's config */
+  int scope;              /* a pd_http_scope */
+} pd_http_request;
+
 /* ---- Services the host offers ------------------------------------------- */
 typedef struct pd_host_services_v1 {
   uint32_t struct_size;  /* sizeof(pd_host_services_v1) as the host built it */
@@ -223,6 +249,16 @@ typedef struct pd_host_services_v1 {
    * struct_size is below 8. Cheap (a few counters): a plugin may call it on
    * every tick. Host loop only. */
   int (*ami_pacing)(pd_host *host, pd_ami_pacing *out);
+
+  /* Since 2.3. Answers the HTTP API request `request_id` (from
+   * on_http_request) with `status` (100..599) and `json`, a complete JSON
+   * text the host sends as the body (application/json). Exactly one reply per
+   * accepted request; the host keeps the request at most its own timeout
+   * (panelhost: api.timeout_s, then it answers 504 itself). PD_OK: sent (or
+   * queued for the socket); PD_ENOTFOUND: no such request waits any more
+   * (answered already, timed out, or the client went away: nothing to do);
+   * PD_EINVAL: a status out of range or NULL json. Host loop only. */
+  int (*http_reply)(pd_host *host, uint64_t request_id, int status, const char *json);
 
   /* Fields added in later minors go here, each with "Since 2.N"; read them
    * only when PD_HAS_FIELD says the host's table holds them. */
@@ -303,6 +339,21 @@ typedef struct pd_plugin_v1 {
    * earlier when actions wait behind the host's rate cap (ami_pacing). */
   void (*on_ami_written)(pd_plugin_state *state, const char *action_id,
                          int64_t written_epoch_ms);
+
+  /* Since 2.3. Optional (both NULL, or both set). The plugin serves the
+   * HTTP API paths starting with http_prefix (static, like id: "/api/...",
+   * ending in '/'; the host refuses a prefix another plugin took, and one
+   * outside "/api/"). on_http_request gets each authenticated request under
+   * it (see pd_http_request) and returns PD_OK when it will answer through
+   * the host's http_reply (now or later, from the host loop), exactly once;
+   * any other code and the host answers 503 itself and forgets the request.
+   * The host bounds the requests waiting for a reply (panelhost:
+   * api.max_in_flight, 503 beyond it) and answers 504 for one not answered
+   * within its timeout; a late http_reply then gets PD_ENOTFOUND. The host
+   * stops its API with its plugins: requests still waiting then have their
+   * connections closed. */
+  const char *http_prefix;
+  int (*on_http_request)(pd_plugin_state *state, const pd_http_request *request);
 } pd_plugin_v1;
 
 /* The size of the 2.0 plugin table: a plugin's table smaller than this is

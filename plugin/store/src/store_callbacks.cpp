@@ -5,6 +5,7 @@
 
 #include "lead_columns.h"
 #include "pd/store/store.h"
+#include "schedule_callback.h"
 #include "sql_text.h"
 
 namespace pd::store {
@@ -78,6 +79,33 @@ pd::Result<std::size_t> Store::open_expired_callbacks(std::size_t limit) {
       {static_cast<std::uint64_t>(std::max<std::size_t>(limit, 1))});
   if (!opened) return pd::fail(opened.error());
   return *opened;
+}
+
+namespace detail {
+pd::Result<bool> schedule_callback(Connection& conn, std::uint64_t id, const ScheduledCallback& c) {
+  auto scheduled = conn.execute(
+      "UPDATE dialer_numbers SET state = IF(? = '', 'pending', 'callback'), next_try_at = ?,"
+      " attempts = 0, callback_at = ?, callback_agent = NULLIF(?, ''), callback_until = ?"
+      " WHERE id = ? AND claim_owner IS NULL AND state NOT IN "
+      "('dnc','reserved','dialing','answered')",
+      {c.agent, c.due, c.due, c.agent,
+       c.agent.empty() ? std::optional<TimePoint>{} : c.personal_until, id});
+  if (!scheduled) return pd::fail(scheduled.error());
+  return *scheduled > 0;
+}
+}  // namespace detail
+
+pd::Result<bool> Store::schedule_callback(std::uint64_t id, const ScheduledCallback& callback) {
+  return detail::schedule_callback(conn_, id, callback);
+}
+
+pd::Result<Lead> Store::number(std::uint64_t id) {
+  auto rows = conn_.query("SELECT " PD_LEAD_COLUMNS " FROM dialer_numbers WHERE id = ?", {id});
+  if (!rows) return pd::fail(rows.error());
+  if (rows->rows.empty()) {
+    return pd::fail(pd::Error::not_found("number " + std::to_string(id) + " does not exist"));
+  }
+  return detail::read_lead(rows->rows[0]);
 }
 
 }  // namespace pd::store

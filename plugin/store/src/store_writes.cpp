@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pd/store/store.h"
+#include "schedule_callback.h"
 #include "sql_text.h"
 #include "webhook_outbox.h"
 
@@ -193,16 +194,9 @@ class Writer {
     auto prompt = delete_prompt(t.agent, t.call_id);
     if (!prompt) return pd::fail(prompt.error());
     if (t.callback) {
-      const ScheduledCallback& c = *t.callback;
-      auto scheduled = conn_.execute(
-          "UPDATE dialer_numbers SET state = IF(? = '', 'pending', 'callback'), next_try_at = ?,"
-          " attempts = 0, callback_at = ?, callback_agent = NULLIF(?, ''), callback_until = ?"
-          " WHERE id = ? AND claim_owner IS NULL AND state NOT IN "
-          "('dnc','reserved','dialing','answered')",
-          {c.agent, c.due, c.due, c.agent,
-           c.agent.empty() ? std::optional<TimePoint>{} : c.personal_until, t.number_id});
+      auto scheduled = detail::schedule_callback(conn_, t.number_id, *t.callback);
       if (!scheduled) return pd::fail(scheduled.error());
-      if (*scheduled == 0) {
+      if (!*scheduled) {
         // In a call of some instance, or on the do-not-call list: not scheduled.
         ++report_.stale;
         return {};

@@ -40,11 +40,21 @@ struct AgentAccount {
   std::string name;         // shown in the panel header
 };
 
+// A bearer token for the HTTP API (the config's "api.tokens"): `name` is
+// what the log and the plugin see, `secret` what the client sends
+// ("Authorization: Bearer <secret>"), `write` whether it may change anything
+// (a read token gets GET and HEAD only; 403 otherwise).
+struct ApiToken {
+  std::string name;
+  std::string secret;
+  bool write = false;
+};
+
 struct PanelConfig {
   std::string listen = "127.0.0.1:8088";  // "host:port"; port 0 picks a free one (see port())
   std::vector<AgentAccount> agents;
-  std::string shell_dir;  // the host's web shell (host-stub/panel/web), served at "/"
-  std::size_t max_message = 64 * 1024;    // a bigger WebSocket message closes that tab
+  std::string shell_dir;                // the host's web shell (host-stub/panel/web), served at "/"
+  std::size_t max_message = 64 * 1024;  // a bigger WebSocket message closes that tab
   std::size_t max_queued_bytes = 1 << 20;  // per tab; a tab that falls further behind is closed
   std::chrono::seconds session_lifetime = std::chrono::hours(12);
   std::chrono::seconds http_timeout = std::chrono::seconds(30);
@@ -54,7 +64,30 @@ struct PanelConfig {
   std::chrono::milliseconds failed_login_delay = std::chrono::milliseconds(300);
   int max_login_failures = 10;
   std::chrono::seconds login_failure_window = std::chrono::minutes(5);
+  // The HTTP API (docs/API.md): its tokens (none: every API request is
+  // refused 401), the body limit (413 beyond), the requests waiting for a
+  // plugin's answer at once (503 beyond: the bound of the in-flight table)
+  // and how long one waits (504 after).
+  std::vector<ApiToken> api_tokens;
+  std::size_t api_max_body = 1 << 20;
+  std::size_t api_max_in_flight = 64;
+  std::chrono::seconds api_timeout = std::chrono::seconds(30);
 };
+
+// One authenticated API request for a route's handler. Views valid only
+// during the handler's call.
+struct ApiRequest {
+  std::uint64_t id = 0;  // answer it with PanelServer::api_reply(id, ...)
+  std::string_view method;
+  std::string_view path;
+  std::string_view query;
+  std::string_view body;
+  std::string_view token_name;
+  bool write = false;  // the token's scope
+};
+// Returns PD_OK when it will answer through api_reply (exactly once); any
+// other code and the server answers 503 at once. Called on the host loop.
+using ApiHandler = std::function<int(const ApiRequest& request)>;
 
 struct Callbacks {
   // A message for the plugin: `agent` is the authenticated extension, `json`
@@ -70,8 +103,8 @@ class PanelServer {
   // Binds, listens and starts accepting. Fails with kInvalidArgument (bad
   // listen address, agent with an unparsable secret_hash, duplicate
   // extension, shell_dir not a folder) or kIOError (bind/listen failed).
-  static pd::Result<std::unique_ptr<PanelServer>> start(boost::asio::io_context& io, PanelConfig config,
-                                                        Callbacks callbacks);
+  static pd::Result<std::unique_ptr<PanelServer>> start(boost::asio::io_context& io,
+                                                        PanelConfig config, Callbacks callbacks);
 
   // Stops (as stop()) if still running.
   ~PanelServer();
@@ -90,6 +123,21 @@ class PanelServer {
   // mount(); panel.css beside it is loaded too. kInvalidArgument for a bad
   // prefix or a folder that does not exist.
   pd::Status add_static_mount(std::string url_prefix, std::string dir);
+
+  // Serves the API requests whose path starts with `prefix` (must start with
+  // "/api/", end with '/', and not be a prefix of another route's or have one
+  // as its own: kInvalidArgument, kConflict). Requests are authenticated here
+  // (bearer token: 401 without one or with an unknown one, 403 for a read
+  // token on a method other than GET/HEAD) before the handler sees them.
+  pd::Status add_api_route(std::string prefix, ApiHandler handler);
+
+  // Answers API request `id` with `status` and the JSON text `json`. PD_OK;
+  // PD_ENOTFOUND when it waits no more (answered, timed out, the client
+  // left); PD_EINVAL for a status outside 100..599.
+  int api_reply(std::uint64_t id, int status, std::string_view json);
+
+  // API requests waiting for their answer now (at most api_max_in_flight).
+  std::size_t api_in_flight() const;
 
   // The bound TCP port (useful with listen port 0).
   std::uint16_t port() const;

@@ -148,6 +148,26 @@ struct NewNumber {
   // The number's own time zone (an IANA name the caller checked); nullopt:
   // the campaign's.
   std::optional<std::string> time_zone;
+  // Not dialed before this time (a scheduled call); nullopt: as soon as the
+  // campaign may.
+  std::optional<TimePoint> not_before;
+};
+
+// A do-not-call entry as the admin page and pdctl write it: a normalised
+// number, a reason, an optional expiry ("YYYY-MM-DD 23:59:59.999", UTC).
+struct DncEntry {
+  std::string number;
+  std::string reason;
+  std::optional<std::string> expires;
+};
+
+// What an API or pdctl may change on one campaign number (nullopt: kept).
+struct NumberChange {
+  std::optional<std::string> name;
+  std::optional<std::string> caller_id;
+  std::optional<std::string> variables;
+  std::optional<std::int16_t> priority;
+  std::optional<TimePoint> not_before;
 };
 
 // A call this instance started and saw no end of (the process died): what

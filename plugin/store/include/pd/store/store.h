@@ -128,6 +128,34 @@ class Store {
   // skipped. Returns how many were added. On error, the chunks before it stay.
   pd::Result<std::size_t> add_numbers(std::uint32_t campaign_id,
                                       std::span<const NewNumber> numbers);
+  // The ids of `numbers` in the campaign (those present), by number.
+  pd::Result<std::map<std::string, std::uint64_t>> number_ids(std::uint32_t campaign_id,
+                                                              std::span<const std::string> numbers);
+  // Changes a number not in a call (its state is kept: a not_before
+  // reschedules a waiting one). kNotFound: no such number; kConflict: it is
+  // in a call now (reserved, dialing, answered); kInvalidArgument: a value
+  // over its column's limit.
+  pd::Status update_number(std::uint64_t id, const NumberChange& change);
+  // One campaign number as a claim reads it (its state in previous_state);
+  // kNotFound.
+  pd::Result<Lead> number(std::uint64_t id);
+  // Schedules a callback on a number no instance holds and not on the
+  // do-not-call list (personal -> state callback, anyone -> pending, due at
+  // `callback.due`, attempts reset): the AgentTag write's rule. False when
+  // the number is in a call or on the list (nothing changed).
+  pd::Result<bool> schedule_callback(std::uint64_t id, const ScheduledCallback& callback);
+  // Deletes a number not in a call (kNotFound, kConflict as update_number).
+  pd::Status delete_number(std::uint64_t id);
+  // The do-not-call list (pdctl dnc, the API): adds or updates the entries
+  // (a number listed again gets the new reason and expiry) and marks the
+  // waiting (pending, retry) campaign numbers dnc, 1000 entries a
+  // transaction; how many waiting numbers were marked.
+  pd::Result<std::uint64_t> add_dnc(std::span<const DncEntry> entries);
+  // Removes one number from the list; whether it was listed.
+  pd::Result<bool> remove_dnc(std::string_view number);
+  // Lets the engine dial a campaign or not (the admin's play / pause).
+  // kNotFound: no such campaign. Returns whether it changed.
+  pd::Result<bool> set_campaign_enabled(std::uint32_t campaign_id, bool enabled);
   // Upserts dialer_queues_seen, one row a queue, last_seen = now.
   pd::Status record_queues(std::span<const QueueSeen> queues);
   // Upserts this instance's dialer_campaign_status rows (with their pacing
