@@ -47,6 +47,7 @@ struct PredictiveRun {
   pd::core::PredictiveEstimates estimates;
   pd::core::AbandonCounts window;
   pd::core::DialOrder dials;
+  pd::core::OccupancyMeter occupancy;
   bool window_loaded = false;  // until then the campaign dials one call per free agent
   bool window_loading = false;
   int64_t next_window_load_ms = 0;  // after a failed read, try again then

@@ -112,6 +112,19 @@ int Engine::predictive_wanted(CampaignRun& run, const pd::core::PacingInput& inp
   }
   run.figures =
       pd::core::predictive_figures(decision, p.estimates, totals, campaign.abandon_target_pct);
+  // Occupancy over the campaign's day: its logged-in agents are the queue's
+  // members whose device is there (paused ones too; AST_DEVICE_INVALID 4 and
+  // UNAVAILABLE 5 are not), its talkers the calls connected to an agent.
+  // O(members) once a pacing step, like the scan of live calls above.
+  int logged_in = 0;
+  queues_.for_each_member(campaign.queue_name, [&](const pd::core::QueueMember& member) {
+    if (member.status != 4 && member.status != 5) ++logged_in;
+  });
+  const pd::core::TimeZone* zone = run.prepared.schedule ? &run.prepared.schedule->zone() : nullptr;
+  p.occupancy.sample(
+      now, pd::core::abandon_window_start(pd::core::AbandonWindow::kCalendarDay, now, zone),
+      logged_in, int(talking_scratch_.size()));
+  run.figures.occupancy_pct = p.occupancy.percent();
   if (p.window_loaded && decision.fallback != p.fallback_logged) {
     p.fallback_logged = decision.fallback;
     host_.log(

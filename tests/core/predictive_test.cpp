@@ -297,3 +297,28 @@ TEST_CASE("predictive campaign: settings and validation") {
   CHECK(problems.error().message.find("connect limit") != std::string::npos);
   CHECK(problems.error().message.find("minimum ring") != std::string::npos);
 }
+
+TEST_CASE("predictive book: occupancy - talk over logged-in time, a new day starts again") {
+  pd::core::OccupancyMeter meter;
+  const pd::core::EpochMs day = 1'700'006'400'000;  // a midnight (UTC)
+  CHECK(meter.percent() == 0);
+  meter.sample(day + 1000, day, 4, 2);
+  CHECK(meter.percent() == 0);          // no time has passed yet
+  meter.sample(day + 6000, day, 4, 4);  // 5 s: 4 agents, 2 talking
+  CHECK(meter.percent() == doctest::Approx(50));
+  meter.sample(day + 11000, day, 4, 9);  // 5 s: all 4 talking; talkers never exceed agents
+  CHECK(meter.percent() == doctest::Approx(75));
+  // A gap (the link was down) counts at most kMaxStepMs.
+  meter.sample(day + 11000 + 3'600'000, day, 0, 0);
+  const double logged = 4 * 5000.0 + 4 * 5000.0 + 4 * double(pd::core::OccupancyMeter::kMaxStepMs);
+  CHECK(meter.percent() ==
+        doctest::Approx(100.0 * (2 * 5000.0 + 4 * 5000.0 + 4 * 10000.0) / logged));
+  // The next day starts from nothing.
+  const pd::core::EpochMs next = day + 86'400'000;
+  meter.sample(next + 500, next, 2, 0);
+  CHECK(meter.percent() == 0);
+  meter.sample(next + 2500, next, 2, 1);
+  CHECK(meter.percent() == 0);  // 2 s of 2 agents, none talking
+  meter.sample(next + 4500, next, 2, 1);
+  CHECK(meter.percent() == doctest::Approx(25));
+}

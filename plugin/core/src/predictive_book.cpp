@@ -79,6 +79,28 @@ EpochMs abandon_window_start(AbandonWindow window, EpochMs now, const TimeZone* 
   return (midnight_local - offset) * 1000;
 }
 
+void OccupancyMeter::sample(EpochMs now, EpochMs day_start, int logged_in, int talking) {
+  if (day_start != day_start_) {
+    // A new day (or the first sample): the sums start again from its start
+    // or from now, whichever is later.
+    day_start_ = day_start;
+    logged_in_ms_ = talking_ms_ = 0;
+    if (last_ < day_start) last_ = -1;
+  }
+  if (last_ >= 0 && now > last_) {
+    const double step = double(std::min(now - last_, kMaxStepMs));
+    logged_in_ms_ += step * logged_in_;
+    talking_ms_ += step * talking_;
+  }
+  last_ = now;
+  logged_in_ = std::max(0, logged_in);
+  talking_ = std::clamp(talking, 0, logged_in_);
+}
+
+double OccupancyMeter::percent() const {
+  return logged_in_ms_ > 0 ? 100.0 * talking_ms_ / logged_in_ms_ : 0;
+}
+
 PacingFigures predictive_figures(const PredictiveDecision& decision,
                                  const PredictiveEstimates& estimates,
                                  const AbandonCounts::Totals& window, double target_pct) {

@@ -79,10 +79,34 @@ class DialOrder {
 // the last local midnight in `zone` (calendar day; UTC when null).
 EpochMs abandon_window_start(AbandonWindow window, EpochMs now, const TimeZone* zone);
 
+// Agent occupancy over the campaign's day: talk time / logged-in time of the
+// agents in its queue, integrated from the live state the engine samples at
+// each pacing step (agents in the queue, agents talking on the campaign's
+// calls). Between two samples the earlier counts hold; a gap longer than
+// kMaxStepMs (the engine stopped, the link was down) counts only that long,
+// so an outage is not taken for hours of idle agents. A new day (a sample
+// past the day's start given by the caller: the local midnight) starts the
+// sums again. Fixed size.
+class OccupancyMeter {
+ public:
+  static constexpr EpochMs kMaxStepMs = 10'000;
+  void sample(EpochMs now, EpochMs day_start, int logged_in, int talking);
+  // Talk / logged-in time since the day's start, in %; 0 before any
+  // logged-in time.
+  double percent() const;
+
+ private:
+  EpochMs day_start_ = -1;
+  EpochMs last_ = -1;
+  int logged_in_ = 0;
+  int talking_ = 0;
+  double logged_in_ms_ = 0;
+  double talking_ms_ = 0;
+};
+
 // The figures after a decision: dial level, the answer rate the pacer used,
 // the window's counts and rate against the target, the fallback.
-// occupancy_pct is left 0 (the engine does not know the agents' logged-in
-// time; docs/predictive.md).
+// occupancy_pct is the caller's (OccupancyMeter).
 PacingFigures predictive_figures(const PredictiveDecision& decision,
                                  const PredictiveEstimates& estimates,
                                  const AbandonCounts::Totals& window, double target_pct);
