@@ -11,7 +11,10 @@
 #include "log.h"
 #include "pd/thread_annotations.h"
 
-namespace {
+// Named, not anonymous: pd_host below (global, the C ABI's handle) holds one,
+// and in a unity batch (PD_UNITY_BUILD) a field of an anonymous-namespace type
+// draws -Wsubobject-linkage.
+namespace pd::host {
 
 // Work one plugin posted, waiting for the host loop. Shared by the pd_host and
 // the asio handler that drains it: a drain scheduled before the plugin stopped
@@ -30,7 +33,7 @@ struct PostQueue {
   bool drain_scheduled GUARDED_BY(mutex) = false;
 };
 
-}  // namespace
+}  // namespace pd::host
 
 // The opaque handle of the C ABI: one per running plugin.
 struct pd_host {
@@ -39,7 +42,7 @@ struct pd_host {
   std::string action_prefix;  // "p<index>-"
   uint32_t index = 0;
   uint64_t next_action = 0;
-  std::shared_ptr<PostQueue> posted = std::make_shared<PostQueue>();
+  std::shared_ptr<pd::host::PostQueue> posted = std::make_shared<pd::host::PostQueue>();
   pd::host::LoadedPlugin plugin;
   pd_host_services_v1 services{};
   pd_plugin_state* state = nullptr;
