@@ -227,3 +227,78 @@ TEST_CASE("campaign dispositions are set in order and an unknown one is refused"
 }
 
 }  // namespace
+
+TEST_CASE(
+    "campaign create takes the predictive, wrap-up, CRM and webhook options and their rules") {
+  auto db = open_scratch_db();
+  if (!db) return;
+  auto r = pdctl(*db, args({"--json", "campaign", "create", "predict"},
+                           {"--queue",
+                            "sales",
+                            "--destination",
+                            "ext-queues,400,1",
+                            "--mode",
+                            "predictive",
+                            "--abandon-target",
+                            "2.5",
+                            "--abandon-window",
+                            "day",
+                            "--min-ring",
+                            "20",
+                            "--connect-limit",
+                            "3",
+                            "--recall-hours",
+                            "48",
+                            "--abandon-message",
+                            "custom/abandon",
+                            "--wrapup-seconds",
+                            "30",
+                            "--crm-url",
+                            "https://crm.example.com/c?phone={NUMBER}",
+                            "--webhook-url",
+                            "https://hooks.example.com/dialer",
+                            "--webhook-secret",
+                            "a-long-shared-secret-0123456789",
+                            "--webhook-state-changes",
+                            "yes"}));
+  REQUIRE(r.exit == 0);
+  auto show = pdctl(*db, {"--json", "campaign", "show", "predict"});
+  REQUIRE(show.exit == 0);
+  Json::Value c = show.json();
+  CHECK(c["mode"].asString() == "predictive");
+  CHECK(std::stod(c["abandon_target_pct"].asString()) == doctest::Approx(2.5));
+  CHECK(c["abandon_window"].asString() == "day");
+  CHECK(c["min_ring_seconds"].asInt() == 20);
+  CHECK(c["connect_limit_seconds"].asInt() == 3);
+  CHECK(c["abandon_recall_hours"].asInt() == 48);
+  CHECK(c["abandon_message"].asString() == "custom/abandon");
+  CHECK(c["wrapup_seconds"].asInt() == 30);
+  CHECK(c["crm_url_template"].asString() == "https://crm.example.com/c?phone={NUMBER}");
+  CHECK(c["webhook_url"].asString() == "https://hooks.example.com/dialer");
+  CHECK(c["webhook_state_changes"].asBool());
+
+  // An edit keeps what it does not name (the target read back as "2.50").
+  REQUIRE(pdctl(*db, {"campaign", "edit", "predict", "--min-ring", "25"}).exit == 0);
+  CHECK(pdctl(*db, {"--json", "campaign", "show", "predict"}).json()["abandon_window"].asString() ==
+        "day");
+
+  // Predictive needs its message; each bad value names its option.
+  auto no_message =
+      pdctl(*db, args({"campaign", "create", "p2", "--mode", "predictive"}, kQueueCampaign));
+  CHECK(no_message.exit == 4);
+  CHECK(no_message.err.find("message") != std::string::npos);
+  auto bad =
+      pdctl(*db, args({"campaign", "create", "p3", "--abandon-target", "11", "--abandon-window",
+                       "week", "--min-ring", "0", "--connect-limit", "31", "--abandon-message",
+                       "../etc/passwd", "--webhook-url", "ftp://x.example/", "--crm-url",
+                       "https://crm/{NOPE", "--wrapup-seconds", "3601"},
+                      kQueueCampaign));
+  CHECK(bad.exit == 4);
+  for (const char* option :
+       {"--abandon-target", "--abandon-window", "--min-ring", "--connect-limit",
+        "--abandon-message", "--webhook-url", "--crm-url", "--wrapup-seconds"}) {
+    CAPTURE(option);
+    CHECK(bad.err.find(option) != std::string::npos);
+  }
+  CHECK(db->count("dialer_campaigns") == 1);
+}

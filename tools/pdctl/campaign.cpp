@@ -15,10 +15,13 @@
 #include <vector>
 
 #include "cli.h"
+#include "pd/core/agent_pause.h"
 #include "pd/core/callback.h"
 #include "pd/core/campaign.h"
 #include "pd/core/names.h"
 #include "pd/core/schedule.h"
+#include "pd/core/url_template.h"
+#include "pd/core/webhook.h"
 #include "pd/store/records.h"
 #include "pd/store/store.h"
 
@@ -27,8 +30,8 @@ namespace {
 
 using pd::store::Connection;
 
-// The columns pdctl writes, as the admin page (PD_COLUMNS). Columns added by
-// later migrations keep their defaults and are shown by `show`.
+// The columns pdctl writes: every column of the admin page's form
+// (PD_COLUMNS in admin-php/campaigns.php).
 const std::vector<std::string> kColumns = {"name",
                                            "destination_kind",
                                            "destination",
@@ -51,7 +54,18 @@ const std::vector<std::string> kColumns = {"name",
                                            "valid_dtmf",
                                            "script",
                                            "enabled",
-                                           "callback_grace_minutes"};
+                                           "callback_grace_minutes",
+                                           "wrapup_seconds",
+                                           "crm_url_template",
+                                           "abandon_target_pct",
+                                           "abandon_window",
+                                           "min_ring_seconds",
+                                           "connect_limit_seconds",
+                                           "abandon_recall_hours",
+                                           "abandon_message",
+                                           "webhook_url",
+                                           "webhook_secret",
+                                           "webhook_state_changes"};
 const std::set<std::string> kNullable = {"queue_name", "destination_amd", "start_date", "end_date"};
 
 using Row = std::map<std::string, std::optional<std::string>>;
@@ -79,7 +93,18 @@ Row defaults() {
           {"valid_dtmf", ""},
           {"script", ""},
           {"enabled", "0"},
-          {"callback_grace_minutes", "15"}};
+          {"callback_grace_minutes", "15"},
+          {"wrapup_seconds", "0"},
+          {"crm_url_template", ""},
+          {"abandon_target_pct", "3"},
+          {"abandon_window", "30d"},
+          {"min_ring_seconds", "15"},
+          {"connect_limit_seconds", "2"},
+          {"abandon_recall_hours", "72"},
+          {"abandon_message", ""},
+          {"webhook_url", ""},
+          {"webhook_secret", ""},
+          {"webhook_state_changes", "0"}};
 }
 
 // Flags that set one column as given (text columns).
@@ -102,7 +127,17 @@ const std::vector<std::pair<std::string, std::string>> kTextFlags = {
     {"--retry-minutes", "retry_minutes"},
     {"--dtmf", "valid_dtmf"},
     {"--script", "script"},
-    {"--callback-grace", "callback_grace_minutes"}};
+    {"--callback-grace", "callback_grace_minutes"},
+    {"--wrapup-seconds", "wrapup_seconds"},
+    {"--crm-url", "crm_url_template"},
+    {"--abandon-target", "abandon_target_pct"},
+    {"--abandon-window", "abandon_window"},
+    {"--min-ring", "min_ring_seconds"},
+    {"--connect-limit", "connect_limit_seconds"},
+    {"--recall-hours", "abandon_recall_hours"},
+    {"--abandon-message", "abandon_message"},
+    {"--webhook-url", "webhook_url"},
+    {"--webhook-secret", "webhook_secret"}};
 
 std::vector<Option> field_options() {
   return {
@@ -110,7 +145,8 @@ std::vector<Option> field_options() {
       {"--destination", "C,E,P", "where answered calls go: context,extension,priority"},
       {"--queue", "NAME", "the Asterisk queue whose agents the engine watches (queue type)"},
       {"--amd-destination", "C,E,P", "where machine-answered calls go; \"\" for no AMD"},
-      {"--mode", "MODE", "automatic, progressive (default) or preview; the last two need a queue"},
+      {"--mode", "MODE",
+       "automatic, progressive (default), preview or predictive; the last three need a queue"},
       {"--leg", "LEG", "remote (customer first, default) or local (agent first)"},
       {"--dial-prefix", "DIGITS", "dialed before every number: 0-9 * #, 16 at most"},
       {"--caller-id", "TEXT", "caller id when the number has none (\"Sales <5551000>\")"},
@@ -126,6 +162,21 @@ std::vector<Option> field_options() {
       {"--retry-minutes", "N", "minutes between attempts: 0-10080 (default 30)"},
       {"--callback-grace", "N",
        "minutes a personal callback waits for its agent: 0-1440 (default 15)"},
+      {"--wrapup-seconds", "N",
+       "wrap-up pause after a call the agent took: 0 (until the tag is saved) to 3600"},
+      {"--crm-url", "URL", "the contact card's CRM link, e.g. https://crm/c?phone={NUMBER}"},
+      {"--abandon-target", "PCT",
+       "predictive: abandonment target in %, above 0 up to 10 (default 3)"},
+      {"--abandon-window", "30d|day", "predictive: rolling 30 days (default) or the calendar day"},
+      {"--min-ring", "N", "predictive: seconds a call rings at least: 1-120 (default 15)"},
+      {"--connect-limit", "N",
+       "predictive: seconds an answered call waits for an agent: 1-30 (default 2)"},
+      {"--recall-hours", "N", "predictive: hours an abandoned number waits: 0-8760 (default 72)"},
+      {"--abandon-message", "SOUND",
+       "predictive: the sound played to an abandoned call (required), e.g. custom/abandon"},
+      {"--webhook-url", "URL", "http(s) address receiving the calls' results (docs/webhooks.md)"},
+      {"--webhook-secret", "TEXT", "shared secret signing each webhook body (HMAC-SHA256)"},
+      {"--webhook-state-changes", "yes|no", "also POST each state change, not only results"},
       {"--dtmf", "DIGITS", "keys recorded as DTMF results: 0-9 * #, 16 at most"},
       {"--script", "TEXT", "the script shown to agents"},
       {"--script-file", "PATH", "the script, read from a file"},
@@ -141,11 +192,14 @@ bool is_int_column(const std::string& c) {
                                              "concurrent_calls",
                                              "retry_minutes",
                                              "callback_grace_minutes",
-                                             "wrapup_seconds"};
+                                             "wrapup_seconds",
+                                             "min_ring_seconds",
+                                             "connect_limit_seconds",
+                                             "abandon_recall_hours"};
   return ints.contains(c);
 }
 bool is_bool_column(const std::string& c) {
-  return c == "enabled" || c == "group_by_name";
+  return c == "enabled" || c == "group_by_name" || c == "webhook_state_changes";
 }
 
 // Applies the flags to the row; problems (each naming the flag) are appended.
@@ -176,7 +230,9 @@ void apply_flags(const Args& args, Row& row, std::vector<std::string>& problems)
     }
   }
   for (const auto& [flag, column] : std::vector<std::pair<std::string, std::string>>{
-           {"--group-by-name", "group_by_name"}, {"--enabled", "enabled"}}) {
+           {"--group-by-name", "group_by_name"},
+           {"--enabled", "enabled"},
+           {"--webhook-state-changes", "webhook_state_changes"}}) {
     if (auto v = args.get(flag)) {
       auto b = parse_bool(flag, *v);
       if (!b) {
@@ -207,7 +263,7 @@ pd::Status validate_row(Connection& conn, Row& row, std::uint32_t id,
   if (auto m = pd::core::parse_dial_mode(text_of(row, "mode")); m) {
     c.mode = *m;
   } else {
-    problems.push_back("--mode: automatic, progressive or preview");
+    problems.push_back("--mode: automatic, progressive, preview or predictive");
   }
   if (auto l = pd::core::parse_initial_leg(text_of(row, "initial_leg")); l) {
     c.initial_leg = *l;
@@ -272,13 +328,52 @@ pd::Status validate_row(Connection& conn, Row& row, std::uint32_t id,
                          Range{"concurrent_calls", "--concurrent", 1, 1000, &c.concurrent_calls},
                          Range{"retry_minutes", "--retry-minutes", 0, 10080, &c.retry_minutes},
                          Range{"callback_grace_minutes", "--callback-grace", 0,
-                               pd::core::kCallbackMaxGraceMinutes, &grace}}) {
+                               pd::core::kCallbackMaxGraceMinutes, &grace},
+                         Range{"wrapup_seconds", "--wrapup-seconds", 0, pd::core::kMaxWrapupSeconds,
+                               &c.wrapup_seconds},
+                         Range{"min_ring_seconds", "--min-ring", 1, pd::core::kMinRingSecondsMax,
+                               &c.min_ring_seconds},
+                         Range{"connect_limit_seconds", "--connect-limit", 1,
+                               pd::core::kConnectLimitMax, &c.connect_limit_seconds},
+                         Range{"abandon_recall_hours", "--recall-hours", 0,
+                               pd::core::kRecallHoursMax, &c.abandon_recall_hours}}) {
     auto v = parse_int(r.flag, text_of(row, r.column), r.min, r.max);
     if (!v) {
       problems.push_back(v.error().message);
     } else {
       *r.target = static_cast<int>(*v);
     }
+  }
+  // The predictive settings, the CRM link and the webhook: the shared rules
+  // (tests/data/validation-cases.json; pd::core::validate checks the rest,
+  // e.g. that predictive needs a queue and a message).
+  const std::string target = text_of(row, "abandon_target_pct");
+  if (!pd::core::is_abandon_target(target)) {
+    problems.push_back("--abandon-target: '" + target +
+                       "' is not a percentage above 0 and at most 10 (two decimals at most)");
+  } else {
+    c.abandon_target_pct = std::stod(target);
+  }
+  if (auto w = pd::core::parse_abandon_window(text_of(row, "abandon_window")); w) {
+    c.abandon_window = *w;
+  } else {
+    problems.push_back("--abandon-window: 30d or day");
+  }
+  c.abandon_message = text_of(row, "abandon_message");
+  if (!c.abandon_message.empty() && !pd::core::is_sound_name(c.abandon_message)) {
+    problems.push_back("--abandon-message: '" + c.abandon_message +
+                       "' is not a sound file name (A-Z a-z 0-9 _ - . /, no leading / or ., "
+                       "no ..)");
+  }
+  c.crm_url_template = text_of(row, "crm_url_template");
+  if (auto st = pd::core::check_url_template(c.crm_url_template); !st) {
+    problems.push_back("--crm-url: " + st.error().message);
+  }
+  if (auto st = pd::core::check_webhook_url(text_of(row, "webhook_url")); !st) {
+    problems.push_back("--webhook-url: " + st.error().message);
+  }
+  if (auto st = pd::core::check_webhook_secret(text_of(row, "webhook_secret")); !st) {
+    problems.push_back("--webhook-secret: " + st.error().message);
   }
   c.valid_dtmf = text_of(row, "valid_dtmf");
   if (c.valid_dtmf.size() > 16 ||
