@@ -46,8 +46,8 @@
 
 #include "bench_db.h"
 #include "pd/panel/secret.h"
-#include "pd/testing/panel_agents.h"
 #include "pd/testing/http_receiver.h"
+#include "pd/testing/panel_agents.h"
 #include "pd/testing/process.h"
 
 namespace fs = std::filesystem;
@@ -157,6 +157,88 @@ double last_figure(const std::string& text, const std::string& key) {
   return std::atof(text.c_str() + at + key.size() + 2);
 }
 
+// One run's pbx-sim and panelhost: a temporary folder with the scenario and
+// a plugins folder linking the built library and the plugin's files from the
+// source tree (as an installed plugin looks), host.json, and the two
+// programs, whose logs go into the folder as sim-<phase>.log and
+// host-<phase>.log. The folder is removed with the rig.
+struct RigOptions {
+  std::string scenario;  // pbx-sim's scenario (JSON)
+  std::string instance;  // the engine's instance id
+  int ami_rate = 2000;   // the host's AMI actions a second
+  int hopper_size = 1000;
+  int panel_port = 0;                 // 0: any free port, the panel unused
+  std::string agents_json = "[]";     // the panel's accounts
+  std::vector<std::string> sim_args;  // more pbx-sim options
+};
+
+class BenchRig {
+ public:
+  BenchRig(pd::bench::BenchDatabase& db, const char* tag, RigOptions options)
+      : db_(db), options_(std::move(options)) {
+    std::string name = std::string("/tmp/pd-bench-") + tag + "-XXXXXX";
+    if (mkdtemp(name.data()) == nullptr) db.die("mkdtemp");
+    dir_ = name;
+    std::ofstream(dir_ / "scenario.json") << options_.scenario;
+    const fs::path plugin = dir_ / "plugins" / "paneldialer";
+    fs::create_directories(plugin);
+    const fs::path root = PD_SOURCE_DIR;
+    fs::create_symlink(PD_PLUGIN_LIBRARY, plugin / "libpaneldialer.so");
+    for (const char* item : {"manifest.json", "templates", "sql"})
+      fs::create_symlink(root / item, plugin / item);
+    fs::create_symlink(root / "plugin" / "web", plugin / "web");
+  }
+  ~BenchRig() {
+    host_.reset();
+    sim_.reset();
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  BenchRig(const BenchRig&) = delete;
+  BenchRig& operator=(const BenchRig&) = delete;
+
+  // pbx-sim on a free port, then panelhost on it (a rig starts again after stop()).
+  void start(const std::string& phase) {
+    const int ami_port = pd::testing::free_loopback_port();
+    std::ofstream(dir_ / "host.json")
+        << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port
+        << R"(, "user": "dialer", "secret": "dialersecret", "rate": )" << options_.ami_rate
+        << R"(, "queue_max": 100000},
+        "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:)"
+        << options_.panel_port << R"("}, "agents": )" << options_.agents_json << R"(,
+        "plugins": {"paneldialer": {"mysql_dsn": ")"
+        << db_.dsn().to_uri() << R"(", "instance_id": ")" << options_.instance
+        << R"(", "hopper_size": )" << options_.hopper_size << R"(,
+        "extensions_conf": ")"
+        << (dir_ / "extensions.conf").string() << R"("}}})";
+    std::vector<std::string> sim_argv = {PD_PBX_SIM, "--scenario",
+                                         (dir_ / "scenario.json").string(), "--port",
+                                         std::to_string(ami_port)};
+    sim_argv.insert(sim_argv.end(), options_.sim_args.begin(), options_.sim_args.end());
+    sim_ = std::make_unique<pd::testing::ChildProcess>(std::move(sim_argv),
+                                                       (dir_ / ("sim-" + phase + ".log")).string());
+    if (!pd::testing::wait_for_port(ami_port, 10s)) db_.die("pbx-sim did not start");
+    host_ = std::make_unique<pd::testing::ChildProcess>(
+        std::vector<std::string>{PD_PANELHOST, "--config", (dir_ / "host.json").string()},
+        (dir_ / ("host-" + phase + ".log")).string());
+  }
+  // panelhost (which must stop cleanly), then pbx-sim.
+  void stop() {
+    if (host_->stop(SIGTERM, 60s) != 0)
+      db_.die("panelhost did not stop cleanly:\n" + host_->output());
+    sim_->stop(SIGTERM, 10s);
+  }
+  pd::testing::ChildProcess& sim() { return *sim_; }
+  pd::testing::ChildProcess& host() { return *host_; }
+
+ private:
+  pd::bench::BenchDatabase& db_;
+  RigOptions options_;
+  fs::path dir_;
+  std::unique_ptr<pd::testing::ChildProcess> sim_;
+  std::unique_ptr<pd::testing::ChildProcess> host_;
+};
+
 // One automatic campaign at `ceiling` concurrent calls; prints its figures.
 void run_load(int ceiling, int seconds) {
   pd::bench::BenchDatabase db("bench-campaign");
@@ -178,33 +260,15 @@ void run_load(int ceiling, int seconds) {
       "CONCAT('57', LPAD(s.seq, 8, '0')) FROM dialer_campaigns c JOIN seq_0_to_99999 s "
       "WHERE c.name = 'load'"));
 
-  char name[] = "/tmp/pd-bench-load-XXXXXX";
-  if (mkdtemp(name) == nullptr) db.die("mkdtemp");
-  const fs::path dir = name;
-  std::ofstream(dir / "scenario.json") << load_scenario_json();
-  const fs::path plugin = dir / "plugins" / "paneldialer";
-  fs::create_directories(plugin);
-  const fs::path root = PD_SOURCE_DIR;
-  fs::create_symlink(PD_PLUGIN_LIBRARY, plugin / "libpaneldialer.so");
-  for (const char* item : {"manifest.json", "templates", "sql"})
-    fs::create_symlink(root / item, plugin / item);
-  fs::create_symlink(root / "plugin" / "web", plugin / "web");
-  const int ami_port = pd::testing::free_loopback_port();
-  std::ofstream(dir / "host.json")
-      << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port
-      << R"(, "user": "dialer", "secret": "dialersecret", "rate": 5000, "queue_max": 100000},
-      "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:0"},
-      "plugins": {"paneldialer": {"mysql_dsn": ")"
-      << db.dsn().to_uri() << R"(", "instance_id": "load", "hopper_size": 2000,
-      "extensions_conf": ")"
-      << (dir / "extensions.conf").string() << R"("}}})";
-
-  pd::testing::ChildProcess sim({PD_PBX_SIM, "--scenario", (dir / "scenario.json").string(),
-                                 "--port", std::to_string(ami_port), "--stats-interval", "0.5"},
-                                (dir / "sim.log").string());
-  if (!pd::testing::wait_for_port(ami_port, 10s)) db.die("pbx-sim did not start");
-  pd::testing::ChildProcess host({PD_PANELHOST, "--config", (dir / "host.json").string()},
-                                 (dir / "host.log").string());
+  BenchRig rig(db, "load",
+               {.scenario = load_scenario_json(),
+                .instance = "load",
+                .ami_rate = 5000,
+                .hopper_size = 2000,
+                .sim_args = {"--stats-interval", "0.5"}});
+  rig.start("load");
+  pd::testing::ChildProcess& sim = rig.sim();
+  pd::testing::ChildProcess& host = rig.host();
   std::fprintf(stderr, "bench-campaign: load at ceiling %d, %d s\n", ceiling, seconds);
   const long ticks_start = cpu_ticks(host.pid());
   const auto start = std::chrono::steady_clock::now();
@@ -227,8 +291,7 @@ void run_load(int ceiling, int seconds) {
   const double originates_end = last_figure(sim.output(), "originates");
   const double end_at = elapsed_s();
   const long ticks_end = cpu_ticks(host.pid());
-  if (host.stop(SIGTERM, 60s) != 0) db.die("panelhost did not stop cleanly:\n" + host.output());
-  sim.stop(SIGTERM, 10s);
+  rig.stop();
   const std::string sim_out = sim.output();
   const double originates = last_figure(sim_out, "originates");
   const double events = last_figure(sim_out, "events");
@@ -256,8 +319,6 @@ void run_load(int ceiling, int seconds) {
               last_figure(sim_out, "answer_delay_p99_ms"));
   std::printf("id_collisions%s: %.0f\n", sfx.c_str(), last_figure(sim_out, "id_conflicts"));
   std::fflush(stdout);
-  std::error_code ignored;
-  fs::remove_all(dir, ignored);
 }
 
 struct TagShare {
@@ -363,43 +424,18 @@ WebhookRun webhook_run(std::chrono::milliseconds delay, int seconds) {
       "INSERT INTO dialer_numbers (campaign_id, name, number) SELECT c.id, 'Lead', "
       "CONCAT('55', LPAD(s.seq, 8, '0')) FROM dialer_campaigns c JOIN seq_0_to_99999 s "
       "WHERE c.name = 'bench_progressive'"));
-  char name[] = "/tmp/pd-bench-webhooks-XXXXXX";
-  if (mkdtemp(name) == nullptr) db.die("mkdtemp");
-  const fs::path dir = name;
-  std::ofstream(dir / "scenario.json") << scenario_json();
-  const fs::path plugin = dir / "plugins" / "paneldialer";
-  fs::create_directories(plugin);
-  const fs::path root = PD_SOURCE_DIR;
-  fs::create_symlink(PD_PLUGIN_LIBRARY, plugin / "libpaneldialer.so");
-  for (const char* item : {"manifest.json", "templates", "sql"})
-    fs::create_symlink(root / item, plugin / item);
-  fs::create_symlink(root / "plugin" / "web", plugin / "web");
-  const int ami_port = pd::testing::free_loopback_port();
-  std::ofstream(dir / "host.json")
-      << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port
-      << R"(, "user": "dialer", "secret": "dialersecret", "rate": 2000, "queue_max": 100000},
-      "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:0"},
-      "plugins": {"paneldialer": {"mysql_dsn": ")"
-      << db.dsn().to_uri() << R"(", "instance_id": "bench", "hopper_size": 1000,
-      "extensions_conf": ")"
-      << (dir / "extensions.conf").string() << R"("}}})";
-  pd::testing::ChildProcess sim({PD_PBX_SIM, "--scenario", (dir / "scenario.json").string(),
-                                 "--port", std::to_string(ami_port)},
-                                (dir / "sim.log").string());
-  if (!pd::testing::wait_for_port(ami_port, 10s)) db.die("pbx-sim did not start");
-  pd::testing::ChildProcess host({PD_PANELHOST, "--config", (dir / "host.json").string()},
-                                 (dir / "host.log").string());
+  BenchRig rig(db, "webhooks", {.scenario = scenario_json(), .instance = "bench"});
+  rig.start("webhooks");
   std::fprintf(stderr, "bench-campaign: webhooks run (%s), %d s\n",
                !receiver            ? "no webhook"
                : delay.count() == 0 ? "receiver answers at once"
                                     : "receiver answers in 2 s",
                seconds);
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
-  if (host.stop(SIGTERM, 30s) != 0) db.die("panelhost did not stop cleanly:\n" + host.output());
-  sim.stop(SIGTERM, 10s);
+  rig.stop();
   WebhookRun run;
-  std::sscanf(after(host.output(), "free agent to Originate: p50 ").c_str(), "%*f ms, p99 %lf ms",
-              &run.originate_p99);
+  std::sscanf(after(rig.host().output(), "free agent to Originate: p50 ").c_str(),
+              "%*f ms, p99 %lf ms", &run.originate_p99);
   if (receiver) {
     std::vector<double> latencies;
     for (const auto& r : receiver->requests()) {
@@ -415,8 +451,6 @@ WebhookRun webhook_run(std::chrono::milliseconds delay, int seconds) {
     if (!latencies.empty())
       run.webhook_p99 = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
   }
-  std::error_code ignored;
-  fs::remove_all(dir, ignored);
   return run;
 }
 
@@ -486,40 +520,12 @@ int main(int argc, char** argv) {
       "CONCAT('56', LPAD(s.seq, 8, '0')) FROM dialer_campaigns c JOIN seq_0_to_99999 s "
       "WHERE c.name = 'bench_automatic'"));
 
-  char name[] = "/tmp/pd-bench-campaign-XXXXXX";
-  if (mkdtemp(name) == nullptr) db.die("mkdtemp");
-  const fs::path dir = name;
-  std::ofstream(dir / "scenario.json") << scenario_json();
-  const fs::path plugin = dir / "plugins" / "paneldialer";
-  fs::create_directories(plugin);
-  const fs::path root = PD_SOURCE_DIR;
-  fs::create_symlink(PD_PLUGIN_LIBRARY, plugin / "libpaneldialer.so");
-  for (const char* item : {"manifest.json", "templates", "sql"})
-    fs::create_symlink(root / item, plugin / item);
-  fs::create_symlink(root / "plugin" / "web", plugin / "web");
   const int panel_port = pd::testing::free_loopback_port();
-  // pbx-sim, then panelhost on it: `phase` names their logs in `dir`.
-  auto start = [&](const std::string& phase) {
-    const int ami_port = pd::testing::free_loopback_port();
-    std::ofstream(dir / "host.json")
-        << R"({"ami": {"host": "127.0.0.1", "port": )" << ami_port
-        << R"(, "user": "dialer", "secret": "dialersecret", "rate": 2000, "queue_max": 100000},
-        "plugins_dir": "plugins", "panel": {"listen": "127.0.0.1:)"
-        << panel_port << R"("}, "agents": )" << agent_accounts_json() << R"(,
-        "plugins": {"paneldialer": {"mysql_dsn": ")"
-        << db.dsn().to_uri() << R"(", "instance_id": "bench", "hopper_size": 1000,
-        "extensions_conf": ")"
-        << (dir / "extensions.conf").string() << R"("}}})";
-    auto sim = std::make_unique<pd::testing::ChildProcess>(
-        std::vector<std::string>{PD_PBX_SIM, "--scenario", (dir / "scenario.json").string(),
-                                 "--port", std::to_string(ami_port)},
-        (dir / ("sim-" + phase + ".log")).string());
-    if (!pd::testing::wait_for_port(ami_port, 10s)) db.die("pbx-sim did not start");
-    auto host = std::make_unique<pd::testing::ChildProcess>(
-        std::vector<std::string>{PD_PANELHOST, "--config", (dir / "host.json").string()},
-        (dir / ("host-" + phase + ".log")).string());
-    return std::make_pair(std::move(sim), std::move(host));
-  };
+  BenchRig rig(db, "campaign",
+               {.scenario = scenario_json(),
+                .instance = "bench",
+                .panel_port = panel_port,
+                .agents_json = agent_accounts_json()});
   // The figures of a run of `seconds` after a 3 s start-up, which is not measured
   // (migrations, config, first claims; the agents' logins).
   struct Window {
@@ -544,20 +550,19 @@ int main(int argc, char** argv) {
                 elapsed;
     return w;
   };
-  auto stop = [&](pd::testing::ChildProcess& sim, pd::testing::ChildProcess& host, Window& w) {
-    if (host.stop(SIGTERM, 30s) != 0) db.die("panelhost did not stop cleanly:\n" + host.output());
-    sim.stop(SIGTERM, 10s);
-    const std::string latency = after(host.output(), "free agent to Originate: p50 ");
+  auto stop = [&](Window& w) {
+    rig.stop();
+    const std::string latency = after(rig.host().output(), "free agent to Originate: p50 ");
     std::sscanf(latency.c_str(), "%lf ms, p99 %lf ms", &w.p50, &w.p99);
   };
 
   // 1. The dialer under load, no panel open: the figures as they always were.
   {
-    auto [sim, host] = start("dialer");
+    rig.start("dialer");
     std::fprintf(stderr, "bench-campaign: running %d s\n", seconds);
     std::this_thread::sleep_for(3s);
-    Window w = measure(*host, seconds);
-    stop(*sim, *host, w);
+    Window w = measure(rig.host(), seconds);
+    stop(w);
     auto completed = conn.query("SELECT COUNT(*) FROM dialer_calls WHERE ended_at IS NOT NULL");
     std::printf("calls_completed: %llu\n",
                 static_cast<unsigned long long>(completed ? completed->rows[0].u64(0) : 0));
@@ -581,9 +586,9 @@ int main(int argc, char** argv) {
   auto last = conn.query("SELECT COALESCE(MAX(id), 0) FROM dialer_calls");
   const uint64_t last_call_before = last && !last->rows.empty() ? last->rows[0].u64(0) : 0;
   const int desk_seconds = std::min(seconds, kDeskSeconds);
-  auto [sim, host] = start("desk");
+  rig.start("desk");
   if (!pd::testing::wait_for_port(panel_port, 30s))
-    db.die("the panel did not open:\n" + host->output());
+    db.die("the panel did not open:\n" + rig.host().output());
   std::vector<pd::testing::AgentAccount> accounts;
   for (int i = 0; i < kAgents; ++i) accounts.push_back({agent_extension(i), kAgentSecret});
   pd::testing::SimulatedAgents agents(panel_port, std::move(accounts));
@@ -595,16 +600,14 @@ int main(int argc, char** argv) {
            " agents opened the panel:" + why);
   }
   std::fprintf(stderr, "bench-campaign: running %d s with the agents tagging\n", desk_seconds);
-  Window desk = measure(*host, desk_seconds);
+  Window desk = measure(rig.host(), desk_seconds);
   const TagShare share = tag_share(db, agents, last_call_before);
-  stop(*sim, *host, desk);
+  stop(desk);
   std::fprintf(stderr,
                "bench-campaign: with the agents tagging: originate p50 %.3f ms, p99 %.3f ms, "
                "host CPU %.1f %%, RSS %.1f MB\n",
                desk.p50, desk.p99, desk.cpu_pct, double(desk.peak_rss_kb) / 1024.0);
   std::printf("tagged_call_share_pct: %.1f\n",
               share.reached > 0 ? 100.0 * double(share.tagged) / double(share.reached) : 0.0);
-  std::error_code ignored;
-  fs::remove_all(dir, ignored);
   return 0;
 }
