@@ -391,6 +391,18 @@ TEST_CASE("predictive: answers beyond the agents hear the message, are abandoned
   // The sim played the message: its UserEvent reached the engine.
   CHECK(rig.host_output().find("abandoned: no agent within the connect limit") !=
         std::string::npos);
+  // What the dashboard shows (dialer_campaign_status, written every 5 s):
+  // the window's abandons and answers (the history's too) and their rate.
+  const std::string status =
+      "SELECT CONCAT(abandoned_in_window, '/', answered_in_window, '/',"
+      " abandon_rate_pct > 0, '/', abandon_target_pct = 3)"
+      " FROM dialer_campaign_status WHERE campaign_id = " +
+      std::to_string(campaign);
+  const uint64_t answered = rig.count("dialer_calls", of + " AND answered_at IS NOT NULL");
+  const std::string expected =
+      std::to_string(abandoned) + "/" + std::to_string(20000 + answered) + "/1/1";
+  CHECK_MESSAGE(pd::testing::eventually([&] { return rig.scalar(status) == expected; }, 30s),
+                std::string(rig.scalar(status) + " (expected " + expected + ")"));
   check_call_log(rig, campaign);
   CHECK(rig.stop_host(SIGTERM) == 0);
 }
