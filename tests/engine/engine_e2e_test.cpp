@@ -392,10 +392,12 @@ TEST_CASE("predictive: answers beyond the agents hear the message, are abandoned
   CHECK(rig.host_output().find("abandoned: no agent within the connect limit") !=
         std::string::npos);
   // What the dashboard shows (dialer_campaign_status, written every 5 s):
-  // the window's abandons and answers (the history's too) and their rate.
+  // the window's abandons and answers (the history's too), their rate (as
+  // stored, two decimals) and the target.
   const std::string status =
       "SELECT CONCAT(abandoned_in_window, '/', answered_in_window, '/',"
-      " abandon_rate_pct > 0, '/', abandon_target_pct = 3)"
+      " ABS(abandon_rate_pct - 100 * abandoned_in_window / answered_in_window) < 0.01,"
+      " '/', abandon_target_pct = 3)"
       " FROM dialer_campaign_status WHERE campaign_id = " +
       std::to_string(campaign);
   const uint64_t answered = rig.count("dialer_calls", of + " AND answered_at IS NOT NULL");
