@@ -41,11 +41,17 @@ std::map<std::string, std::string> last_sim_stats(const std::string& log) {
   return stats;
 }
 
+// How long scripts/run may take to stop after SIGTERM: panelhost's shutdown
+// (the engine, the store's writer, the webhook thread), php -S, then the
+// summary queries. Under 1 s on a quiet machine; a loaded CI machine once
+// took over 10 s (the ChildProcess default). A wait for the exit, not a sleep.
+constexpr auto kRunStopPatience = 60s;
+
 // Stops scripts/run with SIGTERM (its trap stops panelhost and php -S) when
 // a check fails half-way; SIGKILL, the ChildProcess default, would orphan them.
 struct TermOnExit {
   ChildProcess& process;
-  ~TermOnExit() { process.stop(SIGTERM, 30s); }
+  ~TermOnExit() { process.stop(SIGTERM, kRunStopPatience); }
 };
 
 // A scratch database, pbx-sim as "the PBX" with the demo scenario and a
@@ -163,7 +169,7 @@ TEST_CASE("scripts/run --ami-host without --dsn: no demo campaign, no Originate,
   CHECK(host_json.find("\"write_dialplan\": false") != std::string::npos);
 
   REQUIRE_MESSAGE(eventually([&] { return !run->running(); }, 60s), run->output());
-  CHECK_MESSAGE(run->stop(SIGTERM) == 0, run->output());
+  CHECK_MESSAGE(run->stop(SIGTERM, kRunStopPatience) == 0, run->output());
   CHECK(read_text(rig.run_file("panelhost.summary")).find("ami_connects: 1") != std::string::npos);
   // The addresses come once the panel answers, with the time it took.
   CHECK_MESSAGE(run->output().find("Agent panel:  http://127.0.0.1:") != std::string::npos,
@@ -199,7 +205,7 @@ TEST_CASE("scripts/run --ami-host --seed-demo: demo campaigns paused, extensions
   REQUIRE(rig.db->conn().execute(
       "UPDATE dialer_campaigns SET enabled = 1 WHERE name = 'demo_automatic'"));
   CHECK_MESSAGE(eventually([&] { return rig.originates_seen() > 0; }, 20s), rig.host_log());
-  CHECK(run->stop(SIGTERM) == 0);
+  CHECK(run->stop(SIGTERM, kRunStopPatience) == 0);
   // A running campaign has helper contexts to write: still not written.
   CHECK(read_text(rig.extensions) == rig.extensions_before);
   CHECK(rig.host_log().find("dialplan helpers") == std::string::npos);
@@ -226,7 +232,7 @@ TEST_CASE(
   // moment later, and the log reaches its file through a pipe.
   CHECK(eventually(
       [&] { return rig.host_log().find("dialplan helpers written") != std::string::npos; }, 20s));
-  CHECK(run->stop(SIGTERM) == 0);
+  CHECK(run->stop(SIGTERM, kRunStopPatience) == 0);
   CHECK(rig.originates_seen() == 0);
   CHECK(rig.sim->stop(SIGTERM) == 0);
 }
