@@ -1184,14 +1184,20 @@ TEST_CASE(
   CHECK(h.originates()[0].get("Channel").find("201") != std::string::npos);
 }
 
-TEST_CASE("engine: a skipped personal callback goes back and is not shown again at once") {
-  Harness h;
+// Lead 7 of campaign 1, a personal callback of agent 201 due at `due`
+// (epoch seconds); the store's clock follows the test's.
+void personal_callback_due(Harness& h, pd::core::EpochS due) {
   h.store->callback_now = [&h] { return h.clock.now_ms() / 1000; };
   pd::core::Lead lead;
   lead.id = 7;
   lead.campaign_id = 1;
   lead.number = "5550007";
-  h.store->personal_callbacks.push_back({"201", kStart / 1000, lead});
+  h.store->personal_callbacks.push_back({"201", due, lead});
+}
+
+TEST_CASE("engine: a skipped personal callback goes back and is not shown again at once") {
+  Harness h;
+  personal_callback_due(h, kStart / 1000);
   h.start({progressive_campaign(1, "pr")});
   h.agent_ready("201");
   for (int i = 0; i < 20 && h.host.panel_count("201", R"("type":"preview.card")") == 0; ++i) {
@@ -1249,12 +1255,7 @@ TEST_CASE("engine: a callback time the plan refuses keeps the prompt, with the r
 
 TEST_CASE("engine: a callback of a campaign outside its hours goes back and waits a minute") {
   Harness h;
-  h.store->callback_now = [&h] { return h.clock.now_ms() / 1000; };
-  pd::core::Lead lead;
-  lead.id = 7;
-  lead.campaign_id = 1;
-  lead.number = "5550007";
-  h.store->personal_callbacks.push_back({"201", kStart / 1000, lead});
+  personal_callback_due(h, kStart / 1000);
   pd::store::Campaign c = progressive_campaign(1, "pr");
   c.start_hour = 1h;  // 01:00-02:00 UTC; the clock says 12:00
   c.end_hour = 2h;
